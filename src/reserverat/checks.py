@@ -1,0 +1,468 @@
+"""The check vocabulary and its combinators: frozen values with lowercase factories.
+
+Nodes hold parameters only; :mod:`reserverat.evaluate` holds the behaviour. A field
+may hold a literal or a :func:`param` reference that the rule set resolves for the
+evaluation date, so a policy variant changes a parameter, not the tree.
+
+``&``, ``|`` and ``~`` build combinators (``a & b & c`` is one ``all_of``); ``bool()``
+of a node raises, because ``and``/``or`` would silently drop one side.
+
+>>> share_at_least(param("threshold")) & fact_is_true("purpose.integration_main_aim")
+all_of(share_at_least(param('threshold')), fact_is_true('purpose.integration_main_aim'))
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from reserverat.declaration import OCCUPATION_FORMS, Declaration
+
+__all__ = [
+    "AllOf",
+    "AnyOf",
+    "AtLeast",
+    "Check",
+    "FACT_PATHS",
+    "Node",
+    "Not",
+    "Param",
+    "all_of",
+    "any_of",
+    "at_least",
+    "canonical_decimal",
+    "fact_is_true",
+    "no_public_owner",
+    "not_",
+    "not_older_than",
+    "number_at_least",
+    "param",
+    "profits_mainly_reinvested",
+    "public_share_at_most",
+    "salary_ratio_at_most",
+    "share_at_least",
+    "transfers_only_to",
+    "value_in",
+    "whole_legal_person",
+]
+
+
+def canonical_decimal(value: Decimal) -> Decimal:
+    """One spelling per number (``0.30`` -> ``0.3``, ``1E+2`` -> ``100``), for stable hashes."""
+    value = value.normalize()
+    if value.as_tuple().exponent > 0:  # type: ignore[operator]
+        value = value.quantize(Decimal(1))
+    return value
+
+
+Dec = Annotated[Decimal, Field(allow_inf_nan=False), AfterValidator(canonical_decimal)]
+ShareValue = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False), AfterValidator(canonical_decimal)]
+PositiveInt = Annotated[int, Field(gt=0)]
+
+
+def _leaf_paths(model: type[BaseModel], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        ann = info.annotation
+        args = [a for a in get_args(ann) if a is not type(None)] if _is_union(ann) else [ann]
+        inner = args[0] if len(args) == 1 else ann
+        path = f"{prefix}{name}"
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            out.update(_leaf_paths(inner, path + "."))
+        elif get_origin(inner) is not tuple:
+            out[path] = inner
+    return out
+
+
+def _is_union(ann: Any) -> bool:
+    return get_origin(ann) in (Union, types.UnionType)
+
+
+FACT_PATHS: dict[str, Any] = _leaf_paths(Declaration)
+"""Every declaration field a check can name, by dotted path, with its Python type."""
+
+_BOOL_PATHS = sorted(p for p, t in FACT_PATHS.items() if t is bool)
+_DATE_PATHS = sorted(p for p, t in FACT_PATHS.items() if t is date)
+
+
+def _number_type(t: Any) -> bool:
+    base = get_args(t)[0] if get_origin(t) is Annotated else t
+    return base in (int, Decimal, float)
+
+
+_NUMBER_PATHS = sorted(p for p, t in FACT_PATHS.items() if _number_type(t))
+
+
+def _check_path(value: str, allowed: list[str], what: str) -> str:
+    if value in allowed:
+        return value
+    from reserverat.errors import did_you_mean
+
+    hint = did_you_mean(value, allowed)
+    raise ValueError(
+        f"{value!r} is not a {what} field of a declaration"
+        + (f"; did you mean {hint!r}?" if hint else "")
+    )
+
+
+class _Base(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # Names of fields printed positionally in the repr, in factory-argument order.
+    _positional: ClassVar[tuple[str, ...]] = ()
+
+    def __repr__(self) -> str:
+        parts = []
+        for name in self._positional:
+            parts.append(_repr_value(getattr(self, name)))
+        for name, info in type(self).model_fields.items():
+            if name == "kind" or name in self._positional:
+                continue
+            value = getattr(self, name)
+            if value != info.default:
+                parts.append(f"{name}={_repr_value(value)}")
+        return f"{self._factory_name()}({', '.join(parts)})"
+
+    def _factory_name(self) -> str:
+        return str(getattr(self, "kind", type(self).__name__))
+
+    __str__ = __repr__
+
+
+def _repr_value(value: Any) -> str:
+    if isinstance(value, tuple) and value and isinstance(value[0], str):
+        return "(" + ", ".join(repr(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+    return repr(value)
+
+
+class Param(_Base):
+    """A reference to a rule-set parameter, resolved for the evaluation date."""
+
+    param: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    _positional = ("param",)
+
+    def _factory_name(self) -> str:
+        return "param"
+
+
+def param(name: str) -> Param:
+    """Refer to the rule-set parameter ``name``.
+
+    >>> param("threshold")
+    param('threshold')
+    """
+    return Param(param=name)
+
+
+class _Node(_Base):
+    """Base of checks and combinators: ``&``, ``|``, ``~`` build trees, ``bool()`` refuses."""
+
+    def __and__(self, other: Node) -> AllOf:
+        return all_of(self, other)  # type: ignore[arg-type]
+
+    def __or__(self, other: Node) -> AnyOf:
+        return any_of(self, other)  # type: ignore[arg-type]
+
+    def __invert__(self) -> Not:
+        return not_(self)  # type: ignore[arg-type]
+
+    def __bool__(self) -> bool:
+        raise TypeError(
+            "a rule node has no truth value; combine nodes with & (all_of), | (any_of) "
+            "and ~ (not_) instead of `and`, `or` and `not`"
+        )
+
+
+# ---- checks -----------------------------------------------------------------------
+
+Form = Literal["employed", "trainees", "work_training", "other"]
+Recipient = Literal["owners", "ideburna", "research"]
+
+
+class ShareAtLeast(_Node):
+    """At least ``threshold`` (inclusive) of the persons occupied belong to the target groups.
+
+    Counts are compared as exact fractions: 3 of 10 meets 0.3, 2 999 of 10 000 does not.
+    """
+
+    kind: Literal["share_at_least"] = "share_at_least"
+    threshold: ShareValue | Param
+    basis: Literal["headcount", "fte", "unspecified"] | Param = "headcount"
+    workforce: Literal["supplier", "programme"] = "supplier"
+    forms: tuple[Form, ...] | Param = OCCUPATION_FORMS  # type: ignore[assignment]
+    categories: tuple[str, ...] | None | Param = None
+    documented_need_only: bool | Param = False
+    declared_share: Literal["accept", "undecided"] | Param = "accept"
+    _positional = ("threshold",)
+
+
+class FactIsTrue(_Node):
+    """The yes/no fact at ``path`` is stated and is yes."""
+
+    kind: Literal["fact_is_true"] = "fact_is_true"
+    path: str
+    _positional = ("path",)
+
+    @field_validator("path")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        return _check_path(v, _BOOL_PATHS, "yes/no")
+
+
+class ValueIn(_Node):
+    """The value at ``path`` is stated and is one of ``values``."""
+
+    kind: Literal["value_in"] = "value_in"
+    path: str
+    values: tuple[str, ...]
+    _positional = ("path", "values")
+
+    @field_validator("path")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        return _check_path(v, sorted(FACT_PATHS), "known")
+
+
+class NumberAtLeast(_Node):
+    """The number at ``path`` is stated and is at least ``minimum`` (inclusive)."""
+
+    kind: Literal["number_at_least"] = "number_at_least"
+    path: str
+    minimum: Dec | Param
+    _positional = ("path", "minimum")
+
+    @field_validator("path")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        return _check_path(v, _NUMBER_PATHS, "numeric")
+
+
+class NoPublicOwner(_Node):
+    """No owner is the state, a region, a municipality or a publicly owned company."""
+
+    kind: Literal["no_public_owner"] = "no_public_owner"
+
+
+class PublicShareAtMost(_Node):
+    """Public owners together hold at most ``maximum`` (inclusive) of the votes or capital."""
+
+    kind: Literal["public_share_at_most"] = "public_share_at_most"
+    maximum: ShareValue | Param
+    of: Literal["votes", "capital"] = "votes"
+    _positional = ("maximum",)
+
+
+class ProfitsMainlyReinvested(_Node):
+    """Over the last ``years`` closed years, at least ``share`` (inclusive) of profit stayed in.
+
+    Loss years add no profit; value transferred in them still counts against.
+    """
+
+    kind: Literal["profits_mainly_reinvested"] = "profits_mainly_reinvested"
+    share: ShareValue | Param = Decimal("0.5")
+    years: PositiveInt | Param = 3
+    distributed_to: tuple[Recipient, ...] | Param = ("owners",)
+
+
+class TransfersOnlyTo(_Node):
+    """Over the last ``years`` closed years, value went to no recipient outside ``allowed``."""
+
+    kind: Literal["transfers_only_to"] = "transfers_only_to"
+    allowed: tuple[Recipient, ...] | Param
+    years: PositiveInt | Param = 3
+    _positional = ("allowed",)
+
+
+class SalaryRatioAtMost(_Node):
+    """The highest salary is at most ``ratio`` (inclusive) times the lowest."""
+
+    kind: Literal["salary_ratio_at_most"] = "salary_ratio_at_most"
+    ratio: Annotated[Decimal, Field(gt=0, allow_inf_nan=False), AfterValidator(canonical_decimal)] | Param
+    _positional = ("ratio",)
+
+
+class NotOlderThan(_Node):
+    """The date at ``path`` is at most ``months`` calendar months before the evaluation date."""
+
+    kind: Literal["not_older_than"] = "not_older_than"
+    path: str = "declared_on"
+    months: PositiveInt | Param = 12
+    _positional = ("path",)
+
+    @field_validator("path")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        return _check_path(v, _DATE_PATHS, "date")
+
+
+class WholeLegalPerson(_Node):
+    """The figures describe the tendering legal person as a whole (HFD 2021:48)."""
+
+    kind: Literal["whole_legal_person"] = "whole_legal_person"
+    unit_data: Literal["undecided", "not_met"] | Param = "undecided"
+
+
+# ---- combinators -------------------------------------------------------------------
+
+
+class AllOf(_Node):
+    """Every child is met (Kleene conjunction)."""
+
+    kind: Literal["all_of"] = "all_of"
+    of: tuple[Node, ...] = Field(min_length=1)
+
+    def __repr__(self) -> str:
+        return f"all_of({', '.join(repr(c) for c in self.of)})"
+
+
+class AnyOf(_Node):
+    """At least one child is met (Kleene disjunction)."""
+
+    kind: Literal["any_of"] = "any_of"
+    of: tuple[Node, ...] = Field(min_length=1)
+
+    def __repr__(self) -> str:
+        return f"any_of({', '.join(repr(c) for c in self.of)})"
+
+
+class Not(_Node):
+    """The child is not met (Kleene negation; undecided stays undecided)."""
+
+    kind: Literal["not"] = "not"
+    of: Node
+
+    def __repr__(self) -> str:
+        return f"not_({self.of!r})"
+
+
+class AtLeast(_Node):
+    """At least ``n`` children are met."""
+
+    kind: Literal["at_least"] = "at_least"
+    n: PositiveInt
+    of: tuple[Node, ...] = Field(min_length=1)
+
+    def __repr__(self) -> str:
+        return f"at_least({self.n}, {', '.join(repr(c) for c in self.of)})"
+
+
+Check = Union[
+    ShareAtLeast,
+    FactIsTrue,
+    ValueIn,
+    NumberAtLeast,
+    NoPublicOwner,
+    PublicShareAtMost,
+    ProfitsMainlyReinvested,
+    TransfersOnlyTo,
+    SalaryRatioAtMost,
+    NotOlderThan,
+    WholeLegalPerson,
+]
+Node = Annotated[Union[Check, AllOf, AnyOf, Not, AtLeast], Field(discriminator="kind")]
+
+for _cls in (AllOf, AnyOf, Not, AtLeast):
+    _cls.model_rebuild()
+
+NODE_TYPES: dict[str, type[_Node]] = {
+    typing.get_args(cls.model_fields["kind"].annotation)[0]: cls
+    for cls in (*get_args(Check), AllOf, AnyOf, Not, AtLeast)
+}
+"""Every node kind, mapped to its class: the registry the evaluator and messages follow."""
+
+COMBINATOR_KINDS = frozenset({"all_of", "any_of", "not", "at_least"})
+
+
+# ---- factories ---------------------------------------------------------------------
+
+
+def share_at_least(threshold: Decimal | str | float | Param, **options: Any) -> ShareAtLeast:
+    """At least ``threshold`` (inclusive) of the occupied persons are in the target groups."""
+    return ShareAtLeast(threshold=threshold, **options)  # type: ignore[arg-type]
+
+
+def fact_is_true(path: str) -> FactIsTrue:
+    """The yes/no fact at ``path`` is stated and is yes."""
+    return FactIsTrue(path=path)
+
+
+def value_in(path: str, values: tuple[str, ...] | list[str]) -> ValueIn:
+    """The value at ``path`` is stated and is one of ``values``."""
+    return ValueIn(path=path, values=tuple(values))
+
+
+def number_at_least(path: str, minimum: Decimal | int | str | Param) -> NumberAtLeast:
+    """The number at ``path`` is stated and is at least ``minimum`` (inclusive)."""
+    return NumberAtLeast(path=path, minimum=minimum)  # type: ignore[arg-type]
+
+
+def no_public_owner() -> NoPublicOwner:
+    """No owner belongs to the public sector."""
+    return NoPublicOwner()
+
+
+def public_share_at_most(
+    maximum: Decimal | str | float | Param, of: Literal["votes", "capital"] = "votes"
+) -> PublicShareAtMost:
+    """Public owners together hold at most ``maximum`` (inclusive)."""
+    return PublicShareAtMost(maximum=maximum, of=of)  # type: ignore[arg-type]
+
+
+def profits_mainly_reinvested(**options: Any) -> ProfitsMainlyReinvested:
+    """At least ``share`` (default 0.5, inclusive) of the window's profit was not distributed."""
+    return ProfitsMainlyReinvested(**options)
+
+
+def transfers_only_to(allowed: tuple[str, ...] | list[str] | Param, **options: Any) -> TransfersOnlyTo:
+    """Value was transferred only to the ``allowed`` recipients."""
+    return TransfersOnlyTo(allowed=allowed if isinstance(allowed, Param) else tuple(allowed), **options)  # type: ignore[arg-type]
+
+
+def salary_ratio_at_most(ratio: Decimal | str | float | Param) -> SalaryRatioAtMost:
+    """The highest salary is at most ``ratio`` (inclusive) times the lowest."""
+    return SalaryRatioAtMost(ratio=ratio)  # type: ignore[arg-type]
+
+
+def not_older_than(path: str = "declared_on", *, months: int | Param = 12) -> NotOlderThan:
+    """The date at ``path`` is at most ``months`` months before the evaluation date."""
+    return NotOlderThan(path=path, months=months)
+
+
+def whole_legal_person(**options: Any) -> WholeLegalPerson:
+    """The figures describe the whole tendering legal person (HFD 2021:48)."""
+    return WholeLegalPerson(**options)
+
+
+def all_of(*nodes: Node) -> AllOf:
+    """Every node is met; nested ``all_of`` children are flattened into one."""
+    return AllOf(of=_flatten(AllOf, nodes))
+
+
+def any_of(*nodes: Node) -> AnyOf:
+    """At least one node is met; nested ``any_of`` children are flattened into one."""
+    return AnyOf(of=_flatten(AnyOf, nodes))
+
+
+def not_(node: Node) -> Not:
+    """The node is not met; undecided stays undecided."""
+    return Not(of=node)
+
+
+def at_least(n: int, *nodes: Node) -> AtLeast:
+    """At least ``n`` of the nodes are met."""
+    return AtLeast(n=n, of=tuple(nodes))
+
+
+def _flatten(cls: type[AllOf] | type[AnyOf], nodes: tuple[Node, ...]) -> tuple[Node, ...]:
+    out: list[Node] = []
+    for node in nodes:
+        if isinstance(node, cls):
+            out.extend(node.of)
+        else:
+            out.append(node)
+    return tuple(out)

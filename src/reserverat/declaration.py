@@ -1,0 +1,474 @@
+"""What a supplier declares about itself, and the tender it declares for.
+
+Every fact is optional: ``None`` means *not stated* and is never read as zero or
+false. Counts and money are exact (``int`` and ``Decimal``). Models are frozen and
+reject unknown fields, so a misspelt column is an error, not a silently lost fact.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import unicodedata
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+
+from reserverat.errors import DeclarationError, Problem, did_you_mean, problems_from_validation
+from reserverat.identifiers import parse_identifier
+
+__all__ = [
+    "Business",
+    "Declaration",
+    "Evidence",
+    "FinancialYear",
+    "LegalForm",
+    "OccupationGroup",
+    "Owner",
+    "OwnerKind",
+    "Participation",
+    "Procurement",
+    "Purpose",
+    "Salaries",
+    "Signatory",
+    "Site",
+    "TargetGroup",
+    "Workforce",
+    "load_declarations",
+    "parse_declaration",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+def _slug(value: str) -> str:
+    text = unicodedata.normalize("NFKD", value.strip().lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return "_".join(text.replace("-", " ").replace("/", " ").split())
+
+
+class LegalForm(enum.StrEnum):
+    """The closed vocabulary of legal forms (Swedish terms of art)."""
+
+    AKTIEBOLAG = "aktiebolag"
+    SVB_AKTIEBOLAG = "svb_aktiebolag"
+    EKONOMISK_FORENING = "ekonomisk_forening"
+    IDEELL_FORENING = "ideell_forening"
+    STIFTELSE = "stiftelse"
+    ENSKILD_FIRMA = "enskild_firma"
+    HANDELSBOLAG = "handelsbolag"
+    REGISTRERAT_TROSSAMFUND = "registrerat_trossamfund"
+    FOREIGN = "foreign"
+    OTHER = "other"
+
+
+_LEGAL_FORM_ALIASES = {
+    "ab": "aktiebolag",
+    "svb": "svb_aktiebolag",
+    "aktiebolag_med_sarskild_vinstutdelningsbegransning": "svb_aktiebolag",
+    "ek_for": "ekonomisk_forening",
+    "ekonomisk_forening": "ekonomisk_forening",
+    "ideell_forening": "ideell_forening",
+    "enskild_naringsidkare": "enskild_firma",
+    "hb": "handelsbolag",
+    "kb": "handelsbolag",
+    "kommanditbolag": "handelsbolag",
+    "handelsbolag_kommanditbolag": "handelsbolag",
+    "trossamfund": "registrerat_trossamfund",
+    "utlandsk_juridisk_person": "foreign",
+    "foreign_legal_person": "foreign",
+}
+
+
+def _legal_form(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    slug = _slug(value)
+    slug = _LEGAL_FORM_ALIASES.get(slug, slug)
+    valid = [f.value for f in LegalForm]
+    if slug not in valid:
+        hint = did_you_mean(slug, valid)
+        raise ValueError(
+            f"unknown legal form {value!r}"
+            + (f"; did you mean {hint!r}?" if hint else f"; expected one of {', '.join(valid)}")
+        )
+    return slug
+
+
+class OwnerKind(enum.StrEnum):
+    """What kind of party an owner is; the last four are public."""
+
+    PERSON = "person"
+    COMPANY = "company"
+    IDEBUREN = "ideburen"
+    OTHER = "other"
+    MUNICIPALITY = "municipality"
+    REGION = "region"
+    STATE = "state"
+    PUBLIC_COMPANY = "public_company"
+
+    @property
+    def is_public(self) -> bool:
+        """Whether the kind belongs to the public sector."""
+        return self in _PUBLIC_KINDS
+
+
+_PUBLIC_KINDS = frozenset(
+    {OwnerKind.MUNICIPALITY, OwnerKind.REGION, OwnerKind.STATE, OwnerKind.PUBLIC_COMPANY}
+)
+
+
+def _orgnr(value: str) -> str:
+    return parse_identifier(value).number
+
+
+OrgNr = Annotated[str, AfterValidator(_orgnr)]
+Count = Annotated[int, Field(ge=0, strict=False)]
+Amount = Annotated[Decimal, Field(allow_inf_nan=False)]
+NonNegAmount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+Share = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
+Category = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+
+STANDARD_CATEGORIES = ("disability", "long_term_unemployed", "newly_arrived", "other")
+
+
+class TargetGroup(_Model):
+    """How many of an occupation group belong to the target groups.
+
+    Each person is counted once, in ``by_category`` under their main category.
+    """
+
+    headcount: Count | None = None
+    fte: NonNegAmount | None = None
+    by_category: dict[Category, Count] | None = None
+    documented_need: Count | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TargetGroup:
+        if self.by_category is not None:
+            total = sum(self.by_category.values())
+            if self.headcount is None:
+                object.__setattr__(self, "headcount", total)
+            elif total != self.headcount:
+                raise ValueError(
+                    f"by_category adds up to {total} but headcount is {self.headcount}; "
+                    "count each person once, under their main category"
+                )
+            # Equal declarations must hash equal whatever order the categories came in.
+            object.__setattr__(self, "by_category", dict(sorted(self.by_category.items())))
+        if (
+            self.documented_need is not None
+            and self.headcount is not None
+            and self.documented_need > self.headcount
+        ):
+            raise ValueError(
+                f"documented_need ({self.documented_need}) exceeds the target-group "
+                f"headcount ({self.headcount})"
+            )
+        return self
+
+
+class OccupationGroup(_Model):
+    """Persons occupied in one form (employed, trainees, work training, other)."""
+
+    headcount: Count | None = None
+    fte: NonNegAmount | None = None
+    target_group: TargetGroup | None = None
+
+    @model_validator(mode="after")
+    def _target_within_group(self) -> OccupationGroup:
+        tg = self.target_group
+        if tg is None:
+            return self
+        if tg.headcount is not None and self.headcount is not None and tg.headcount > self.headcount:
+            raise ValueError(
+                f"target_group.headcount ({tg.headcount}) exceeds headcount ({self.headcount})"
+            )
+        if tg.fte is not None and self.fte is not None and tg.fte > self.fte:
+            raise ValueError(f"target_group.fte ({tg.fte}) exceeds fte ({self.fte})")
+        return self
+
+
+OCCUPATION_FORMS = ("employed", "trainees", "work_training", "other")
+
+
+class Workforce(_Model):
+    """Who is occupied at the supplier on a reference date, by form of occupation.
+
+    Trainees (praktik) and work-training participants count on both sides of the
+    30 % fraction. ``declared_share`` is a share stated without counts (as in ESPD).
+    """
+
+    reference_date: date | None = None
+    employed: OccupationGroup | None = None
+    trainees: OccupationGroup | None = None
+    work_training: OccupationGroup | None = None
+    other: OccupationGroup | None = None
+    declared_share: Share | None = None
+
+
+class Purpose(_Model):
+    """The supplier's aim, and where it is stated."""
+
+    integration_main_aim: bool | None = None
+    sheltered_workshop: bool | None = None
+    stated_in: str | None = None
+    description: str | None = None
+
+
+class FinancialYear(_Model):
+    """One closed financial year: result and where value went (SEK)."""
+
+    end: date
+    result: Amount | None = None
+    to_owners: NonNegAmount | None = None
+    to_ideburna: NonNegAmount | None = None
+    to_research: NonNegAmount | None = None
+    solidarity_bonus: NonNegAmount | None = None
+    reinvested: NonNegAmount | None = None
+
+
+class Owner(_Model):
+    """An owner or member with a stake, as declared."""
+
+    name: str = Field(min_length=1)
+    organisationsnummer: OrgNr | None = None
+    kind: OwnerKind | None = None
+    capital_share: Share | None = None
+    vote_share: Share | None = None
+    appoints_board_majority: bool | None = None
+
+
+class Participation(_Model):
+    """How workers take part in decisions (ASF: ownership, agreement or documented other way)."""
+
+    mechanism: Literal["ownership", "agreement", "other_documented", "none"] | None = None
+    description: str | None = None
+
+
+class Business(_Model):
+    """Business activity: whether and how much the supplier sells (SEK per year)."""
+
+    sells_goods_or_services: bool | None = None
+    sales_revenue: NonNegAmount | None = None
+    total_revenue: NonNegAmount | None = None
+
+    @model_validator(mode="after")
+    def _sales_within_total(self) -> Business:
+        if (
+            self.sales_revenue is not None
+            and self.total_revenue is not None
+            and self.sales_revenue > self.total_revenue
+        ):
+            raise ValueError("sales_revenue exceeds total_revenue")
+        return self
+
+
+class Salaries(_Model):
+    """Lowest and highest monthly full-time salary (SEK)."""
+
+    lowest: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)] | None = None
+    highest: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)] | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Salaries:
+        if self.lowest is not None and self.highest is not None and self.lowest > self.highest:
+            raise ValueError(f"lowest ({self.lowest}) exceeds highest ({self.highest})")
+        return self
+
+
+class Site(_Model):
+    """A place where the supplier works; coordinates are WGS84 degrees."""
+
+    name: str | None = None
+    address: str | None = None
+    postal_code: Annotated[str, Field(pattern=r"^\d{3} ?\d{2}$")] | None = None
+    locality: str | None = None
+    municipality: str | None = None
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+    performs_contract: bool | None = None
+
+    @model_validator(mode="after")
+    def _both_coordinates(self) -> Site:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both lat and lon, or neither")
+        return self
+
+
+class Signatory(_Model):
+    """Who signed the declaration."""
+
+    name: str | None = None
+    role: str | None = None
+
+
+class Evidence(_Model):
+    """A document that backs the declaration."""
+
+    kind: Literal[
+        "statutes",
+        "annual_report",
+        "staff_list",
+        "support_decision",
+        "truth_declaration",
+        "ownership_register",
+        "other",
+    ]
+    issued: date | None = None
+    reference: str | None = None
+
+
+class Declaration(_Model):
+    """A supplier's declaration about itself; the input to :func:`evaluate`."""
+
+    supplier: str = Field(min_length=1, description="The tendering legal person's name.")
+    id: str | None = Field(default=None, description="The caller's own reference.")
+    organisationsnummer: OrgNr | None = None
+    legal_form: Annotated[LegalForm, BeforeValidator(_legal_form)] | None = None
+    scope: Literal["legal_person", "unit"] | None = Field(
+        default=None, description="Whether the figures describe the whole legal person or a unit."
+    )
+    unit_name: str | None = None
+    founded: date | None = None
+    purpose: Purpose | None = None
+    workforce: Workforce | None = None
+    programme_workforce: Workforce | None = Field(
+        default=None, description="Persons occupied in a sheltered-employment programme."
+    )
+    financial_years: tuple[FinancialYear, ...] | None = None
+    owners: tuple[Owner, ...] | None = None
+    participation: Participation | None = None
+    business: Business | None = None
+    salaries: Salaries | None = None
+    sites: tuple[Site, ...] | None = None
+    declared_on: date | None = None
+    signatory: Signatory | None = None
+    evidence: tuple[Evidence, ...] = ()
+
+    @model_validator(mode="after")
+    def _owner_shares(self) -> Declaration:
+        for attr in ("capital_share", "vote_share"):
+            total = sum(
+                (getattr(o, attr) for o in self.owners or () if getattr(o, attr) is not None),
+                Decimal(0),
+            )
+            if total > 1:
+                raise ValueError(f"owners' {attr} add up to {total}, more than 1 (100 %)")
+        years = [fy.end for fy in self.financial_years or ()]
+        if len(set(years)) != len(years):
+            raise ValueError("two financial years end on the same date")
+        return self
+
+
+class Procurement(_Model):
+    """The tender a declaration is evaluated for; supplies the default evaluation date."""
+
+    authority: str | None = None
+    reference: str | None = None
+    submission_date: date | None = None
+    main_cpv: Annotated[str, Field(pattern=r"^\d{8}(-\d)?$")] | None = None
+    duration_months: Annotated[int, Field(gt=0)] | None = None
+    reservation: Literal["res-ws", "res-pub-ser", "res-prog", "lou-19-25a", "none"] | None = None
+
+
+_TAGS = frozenset({"function-after", "function-before"})
+
+
+def parse_declaration(data: Mapping[str, Any], *, source: str = "<python>") -> Declaration:
+    """Validate a mapping into a Declaration, raising one error that lists every problem.
+
+    Raises:
+        DeclarationError: with one located :class:`Problem` per invalid field.
+    """
+    try:
+        return Declaration.model_validate(data)
+    except ValidationError as exc:
+        raise DeclarationError(problems_from_validation(exc, source=source, tags=_TAGS)) from None
+
+
+def parse_procurement(data: Mapping[str, Any], *, source: str = "<python>") -> Procurement:
+    """Validate a mapping into a Procurement, raising one error that lists every problem."""
+    try:
+        return Procurement.model_validate(data)
+    except ValidationError as exc:
+        raise DeclarationError(problems_from_validation(exc, source=source, tags=_TAGS)) from None
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise DeclarationError(
+            [Problem(str(path), "", "unreadable", exc.strerror or str(exc))]
+        ) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DeclarationError(
+            [Problem(str(path), f"line {exc.lineno} column {exc.colno}", "bad_json", exc.msg)]
+        ) from None
+
+
+def load_declarations(path: str | Path) -> list[Declaration | DeclarationError]:
+    """Read a JSON file holding one declaration or a list of them.
+
+    Returns one entry per declaration in the file, in order: the Declaration, or the
+    DeclarationError that locates what is wrong with it. A file that cannot be read
+    or parsed at all raises.
+
+    Raises:
+        DeclarationError: the file is unreadable, not JSON, or not an object or list.
+    """
+    path = Path(path)
+    data = _read_json(path)
+    if isinstance(data, dict):
+        items: list[Any] = [data]
+        located = False
+    elif isinstance(data, list):
+        items = data
+        located = True
+    else:
+        raise DeclarationError(
+            [Problem(str(path), "", "wrong_type", "expected a JSON object or a list of objects")]
+        )
+    out: list[Declaration | DeclarationError] = []
+    for i, item in enumerate(items):
+        source = f"{path}[{i}]" if located else str(path)
+        if not isinstance(item, dict):
+            out.append(
+                DeclarationError([Problem(source, "", "wrong_type", "expected a JSON object")])
+            )
+            continue
+        try:
+            out.append(parse_declaration(item, source=source))
+        except DeclarationError as exc:
+            out.append(exc)
+    return out
+
+
+def load_procurement(path: str | Path) -> Procurement:
+    """Read a Procurement from a JSON file.
+
+    Raises:
+        DeclarationError: the file is unreadable, not JSON or not a valid procurement.
+    """
+    path = Path(path)
+    data = _read_json(path)
+    if not isinstance(data, dict):
+        raise DeclarationError([Problem(str(path), "", "wrong_type", "expected a JSON object")])
+    return parse_procurement(data, source=str(path))

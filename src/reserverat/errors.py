@@ -1,0 +1,198 @@
+"""Errors raised for bad input; a failed criterion is never an exception.
+
+The tree::
+
+    ReserveratError                     every error this library raises on purpose
+     ├── RuleSetError(ValueError)       a rule file or rule tree is invalid
+     ├── DeclarationError(ValueError)   a declaration or procurement is invalid
+     └── EvaluationError(ValueError)    evaluate() was called without what it needs
+
+Every error carries one or more :class:`Problem` values, each located by source
+(a file name or ``<python>``), a location path (``criteria[2].check.threshold``),
+a stable code, a message and the input that was given. Problems are collected so
+that one run reports everything that is wrong, then the error is raised once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from reserverat.identifiers import mask_personal_numbers
+
+__all__ = [
+    "DeclarationError",
+    "EvaluationError",
+    "Problem",
+    "ReserveratError",
+    "RuleSetError",
+    "did_you_mean",
+    "format_loc",
+]
+
+_MISSING = object()
+
+
+def format_loc(parts: Iterable[str | int]) -> str:
+    """Join location parts into a path such as ``criteria[2].check.threshold``."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif out:
+            out += f".{part}"
+        else:
+            out = str(part)
+    return out
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """Return the closest of ``choices`` to ``word``, or None when none is close."""
+    best = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return best[0] if best else None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem: where, which stable code, what is wrong, what was given."""
+
+    source: str
+    loc: str
+    code: str
+    msg: str
+    input: Any = field(default=_MISSING, compare=False)
+    rule: str | None = None
+
+    def has_input(self) -> bool:
+        """Whether the problem carries the offending input value."""
+        return self.input is not _MISSING
+
+    def __str__(self) -> str:
+        where = self.source
+        if self.rule:
+            where += f" rule {self.rule!r}"
+        if self.loc:
+            where += f" at {self.loc}"
+        text = f"{where}: [{self.code}] {self.msg}"
+        if self.has_input() and not isinstance(self.input, dict | list):
+            text += f" (got {self.input!r})"
+        # Error text reaches terminals and logs; identity numbers must not.
+        return mask_personal_numbers(text)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view, with personal identity numbers masked."""
+        out: dict[str, Any] = {
+            "source": self.source,
+            "loc": self.loc,
+            "code": self.code,
+            "msg": mask_personal_numbers(self.msg),
+        }
+        if self.rule:
+            out["rule"] = self.rule
+        if self.has_input() and isinstance(self.input, str | int | float | bool | type(None)):
+            value = self.input
+            out["input"] = mask_personal_numbers(value) if isinstance(value, str) else value
+        return out
+
+
+class ReserveratError(Exception):
+    """Root of every error this library raises on purpose."""
+
+    def __init__(self, problems: Sequence[Problem] | str) -> None:
+        if isinstance(problems, str):
+            problems = [Problem(source="<python>", loc="", code="error", msg=problems)]
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        if len(self.problems) == 1:
+            return str(self.problems[0])
+        lines = [f"{len(self.problems)} problems:"]
+        lines.extend(f"  {p}" for p in self.problems)
+        return "\n".join(lines)
+
+
+class RuleSetError(ReserveratError, ValueError):
+    """A rule file or a rule tree is invalid."""
+
+
+class DeclarationError(ReserveratError, ValueError):
+    """A declaration or procurement is invalid."""
+
+
+class EvaluationError(ReserveratError, ValueError):
+    """evaluate() lacks what it needs, such as an evaluation date."""
+
+
+def problems_from_validation(
+    exc: ValidationError | Sequence[Any],
+    *,
+    source: str,
+    prefix: Sequence[str | int] = (),
+    tags: frozenset[str] = frozenset(),
+    rule: str | None = None,
+    known_fields: Iterable[str] = (),
+) -> list[Problem]:
+    """Translate pydantic's errors into located problems, dropping union tags from paths."""
+    problems = []
+    errors = exc.errors(include_url=False) if isinstance(exc, ValidationError) else exc
+    for err in errors:
+        parts: list[str | int] = list(prefix)
+        for part in err["loc"]:
+            # Discriminated unions put the tag into the location; a reader wants the path.
+            if isinstance(part, str) and (part in tags or part.startswith("function-")):
+                continue
+            parts.append(part)
+        code = _code_for(err["type"])
+        msg = err["msg"]
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        ctx = err.get("ctx") or {}
+        if err["type"] == "union_tag_invalid":
+            expected = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]
+            hint = did_you_mean(str(ctx.get("tag")), expected)
+            msg = f"unknown kind {ctx.get('tag')!r}" + (
+                f"; did you mean {hint!r}?" if hint else f"; expected one of {', '.join(expected)}"
+            )
+        elif err["type"] == "extra_forbidden" and parts and isinstance(parts[-1], str):
+            hint = did_you_mean(parts[-1], known_fields)
+            msg = f"unknown field {parts[-1]!r}" + (f"; did you mean {hint!r}?" if hint else "")
+        problems.append(
+            Problem(
+                source=source,
+                loc=format_loc(parts),
+                code=code,
+                msg=msg,
+                input=err.get("input", _MISSING),
+                rule=rule,
+            )
+        )
+    return problems
+
+
+_CODES = {
+    "missing": "missing",
+    "extra_forbidden": "unknown_field",
+    "union_tag_invalid": "unknown_kind",
+    "union_tag_not_found": "missing_kind",
+    "literal_error": "not_allowed",
+    "enum": "not_allowed",
+    "greater_than_equal": "out_of_range",
+    "less_than_equal": "out_of_range",
+    "greater_than": "out_of_range",
+    "less_than": "out_of_range",
+    "value_error": "invalid",
+    "assertion_error": "invalid",
+}
+
+
+def _code_for(pydantic_type: str) -> str:
+    if pydantic_type in _CODES:
+        return _CODES[pydantic_type]
+    if pydantic_type.endswith(("_type", "_parsing")):
+        return "wrong_type"
+    return pydantic_type

@@ -1,0 +1,118 @@
+"""Swedish organisation and personal identity numbers: validate, normalise, mask.
+
+A sole trader's organisationsnummer *is* the owner's personnummer, so every number
+is classified on the way in and personal numbers are masked on every way out.
+The group digit of an organisationsnummer is a hint, never proof of anything.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.se import orgnr as _orgnr
+from stdnum.se import personnummer as _personnummer
+
+__all__ = [
+    "MASK",
+    "Identifier",
+    "is_personal_number",
+    "mask_personal_numbers",
+    "parse_identifier",
+]
+
+MASK = "******-****"
+
+_DIGITS = re.compile(r"[\s\-+]")
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    """A validated Swedish identity number: its kind and normalised ``NNNNNN-NNNN`` form."""
+
+    kind: Literal["organisationsnummer", "personnummer"]
+    number: str
+
+    def masked(self) -> str:
+        """The number as it may be shown: personal numbers are masked, others are not."""
+        return MASK if self.kind == "personnummer" else self.number
+
+
+def _plausible_birth_date(month: int, day: int) -> bool:
+    # Coordination numbers (samordningsnummer) add 60 to the day.
+    return 1 <= month <= 12 and (1 <= day <= 31 or 61 <= day <= 91)
+
+
+def is_personal_number(value: str) -> bool:
+    """Whether a 10- or 12-digit number reads as a personnummer (birth date in front).
+
+    >>> is_personal_number("811218-9876"), is_personal_number("212000-0142")
+    (True, False)
+    """
+    digits = _DIGITS.sub("", value)
+    if len(digits) == 12:
+        digits = digits[2:]
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    return _plausible_birth_date(int(digits[2:4]), int(digits[4:6]))
+
+
+def parse_identifier(value: str) -> Identifier:
+    """Validate and normalise an organisationsnummer or a sole trader's personnummer.
+
+    Accepts ``NNNNNNNNNN``, ``NNNNNN-NNNN`` and the 12-digit forms (``16`` prefix for
+    organisations, century prefix for persons).
+
+    Raises:
+        ValueError: the number has the wrong length, characters or check digit.
+
+    >>> parse_identifier("16 212000-0142")
+    Identifier(kind='organisationsnummer', number='212000-0142')
+    >>> parse_identifier("811218-9876").masked()
+    '******-****'
+    """
+    digits = _DIGITS.sub("", value)
+    if not digits.isdigit() or len(digits) not in (10, 12):
+        raise ValueError("expected 10 digits (NNNNNN-NNNN) or 12 digits with a 16 or century prefix")
+    personal = is_personal_number(digits)
+    if len(digits) == 12:
+        if personal:
+            try:
+                _personnummer.validate(digits)
+            except StdnumError:
+                raise ValueError("not a valid personnummer (check digit or date)") from None
+            return Identifier("personnummer", _format(digits[2:]))
+        if not digits.startswith("16"):
+            raise ValueError("a 12-digit organisationsnummer starts with 16")
+        digits = digits[2:]
+    try:
+        _orgnr.validate(digits)
+    except StdnumError:
+        raise ValueError("check digit does not match (Luhn)") from None
+    return Identifier("personnummer" if personal else "organisationsnummer", _format(digits))
+
+
+def _format(digits: str) -> str:
+    return f"{digits[:6]}-{digits[6:]}"
+
+
+_PERSONAL_IN_TEXT = re.compile(r"(?<![\d])(?:(?:19|20)\d{2}|\d{2})(\d{2})(\d{2})[-+ ]?\d{4}(?![\d])")
+
+
+def mask_personal_numbers(text: str) -> str:
+    """Replace everything in ``text`` that reads as a personnummer with a mask.
+
+    Luhn is not required: a mistyped personnummer is still personal data.
+
+    >>> mask_personal_numbers("Ägare 19811218-9876 och bolag 212000-0142")
+    'Ägare ******-**** och bolag 212000-0142'
+    """
+
+    def repl(match: re.Match[str]) -> str:
+        if _plausible_birth_date(int(match.group(1)), int(match.group(2))):
+            return MASK
+        return match.group(0)
+
+    return _PERSONAL_IN_TEXT.sub(repl, text)

@@ -1,0 +1,292 @@
+"""Rule files (TOML) to RuleSet: resolve ``extends``, collect every problem, raise once.
+
+Loading reads data only: ``tomllib`` parses, pydantic validates, nothing is executed.
+A rule set is found by id (or alias) in the built-in ``rules/`` folder and in any
+folders given, or by path.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from reserverat.checks import NODE_TYPES
+from reserverat.errors import Problem, RuleSetError, did_you_mean
+from reserverat.ruleset import Citation, Criterion, Parameter, RuleSet, Text, _problems_of
+
+__all__ = ["RuleSetInfo", "builtin_rules_dir", "list_rulesets", "load_ruleset", "parse_ruleset"]
+
+
+def builtin_rules_dir() -> Path:
+    """The folder of the rule sets shipped inside the package."""
+    return Path(str(resources.files("reserverat") / "rules"))
+
+
+@dataclass(frozen=True)
+class RuleSetInfo:
+    """What ``rules list`` shows of a rule file without fully loading it."""
+
+    id: str
+    version: str
+    title: Text
+    aliases: tuple[str, ...]
+    path: Path
+    extends: str | None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RuleSetError([Problem(str(path), "", "not_found", "no such rule file")]) from None
+    except OSError as exc:
+        raise RuleSetError([Problem(str(path), "", "unreadable", exc.strerror or str(exc))]) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        loc = ""
+        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+        if m:
+            loc = f"line {m.group(1)} column {m.group(2)}"
+            msg = msg[: m.start()].strip()
+        raise RuleSetError([Problem(str(path), loc, "bad_toml", msg)]) from None
+
+
+def _index(dirs: Sequence[Path]) -> dict[str, Path]:
+    """Map every id and alias found in ``dirs`` to its file (earlier folders win)."""
+    found: dict[str, Path] = {}
+    for folder in reversed(dirs):
+        for path in sorted(folder.glob("*.toml")):
+            try:
+                data = _read_toml(path)
+            except RuleSetError:
+                continue
+            names = [data.get("id")] + list(data.get("aliases") or [])
+            for name in names:
+                if isinstance(name, str):
+                    found[name] = path
+    return found
+
+
+def _search_dirs(extra: Iterable[str | Path] = ()) -> list[Path]:
+    return [*(Path(d) for d in extra), builtin_rules_dir()]
+
+
+def list_rulesets(search: Iterable[str | Path] = ()) -> list[RuleSetInfo]:
+    """The rule sets in the built-in folder and in ``search``, sorted by id."""
+    out: dict[str, RuleSetInfo] = {}
+    for folder in reversed(_search_dirs(search)):
+        for path in sorted(folder.glob("*.toml")):
+            try:
+                data = _read_toml(path)
+                info = RuleSetInfo(
+                    id=str(data["id"]),
+                    version=str(data.get("version", "")),
+                    title=Text.model_validate(data.get("title")),
+                    aliases=tuple(data.get("aliases") or ()),
+                    path=path,
+                    extends=data.get("extends"),
+                )
+            except (RuleSetError, KeyError, ValidationError):
+                continue
+            out[info.id] = info
+    return sorted(out.values(), key=lambda i: i.id)
+
+
+def load_ruleset(ref: str | Path, *, search: Iterable[str | Path] = ()) -> RuleSet:
+    """Load a rule set by id, alias or file path, resolving ``extends``.
+
+    Raises:
+        RuleSetError: every problem found, each with file, location, code and message.
+    """
+    dirs = _search_dirs(search)
+    path = Path(ref)
+    if path.suffix == ".toml" or path.exists():
+        return parse_ruleset(_read_toml(path), source=str(path), search=[path.parent, *dirs])
+    index = _index(dirs)
+    if str(ref) not in index:
+        hint = did_you_mean(str(ref), index)
+        raise RuleSetError([
+            Problem("<rules>", "", "unknown_ruleset",
+                    f"no rule set {str(ref)!r}" + (f"; did you mean {hint!r}?" if hint else
+                                                   f"; known: {', '.join(sorted(index))}"),
+                    str(ref))
+        ])
+    found = index[str(ref)]
+    return parse_ruleset(_read_toml(found), source=str(found), search=[found.parent, *dirs])
+
+
+@dataclass(frozen=True)
+class _Origin:
+    source: str
+    index: int
+    rule: str | None
+
+
+_MERGE_REPLACE = ("id", "version", "title", "valid_from", "valid_to", "description", "reservation_codes")
+
+
+def _resolve(
+    data: dict[str, Any], source: str, search: Sequence[Path], chain: tuple[str, ...]
+) -> tuple[dict[str, Any], list[_Origin], list[Problem]]:
+    """Merge ``data`` over its parent; return the merged dict, criterion origins, problems."""
+    problems: list[Problem] = []
+    crits = data.get("criteria", [])
+    if not isinstance(crits, list):
+        return data, [], [Problem(source, "criteria", "wrong_type", "criteria must be an array of tables")]
+    own = [_Origin(source, i, c.get("id") if isinstance(c, dict) else None) for i, c in enumerate(crits)]
+    parent_ref = data.get("extends")
+    if parent_ref is None:
+        return data, own, problems
+    if not isinstance(parent_ref, str):
+        return data, own, [Problem(source, "extends", "wrong_type", "extends names a rule set id", parent_ref)]
+    if parent_ref in chain:
+        cycle = " -> ".join([*chain, parent_ref])
+        return data, own, [Problem(source, "extends", "extends_cycle", f"cycle in extends: {cycle}", parent_ref)]
+    index = _index(search)
+    if parent_ref not in index:
+        hint = did_you_mean(parent_ref, index)
+        return data, own, [Problem(source, "extends", "unknown_ruleset",
+                                   f"extends unknown rule set {parent_ref!r}"
+                                   + (f"; did you mean {hint!r}?" if hint else ""), parent_ref)]
+    parent_path = index[parent_ref]
+    try:
+        parent_raw = _read_toml(parent_path)
+    except RuleSetError as exc:
+        return data, own, list(exc.problems)
+    parent, parent_origins, parent_problems = _resolve(
+        parent_raw, str(parent_path), [parent_path.parent, *search], (*chain, parent_ref)
+    )
+    if parent_problems:
+        return data, own, parent_problems
+
+    merged = copy.deepcopy(parent)
+    merged.pop("aliases", None)
+    for key in _MERGE_REPLACE:
+        if key in data:
+            merged[key] = data[key]
+    merged["extends"] = str(parent.get("id", parent_ref))
+    merged["legal_basis"] = list(parent.get("legal_basis", [])) + list(data.get("legal_basis", []))
+    if "aliases" in data:
+        merged["aliases"] = data["aliases"]
+    params = dict(merged.get("parameters") or {})
+    for name, value in (data.get("parameters") or {}).items():
+        old = params.get(name)
+        if isinstance(old, dict) and not (isinstance(value, dict) and "values" in value):
+            # A bare override keeps the parent's description and replaces the values.
+            params[name] = {**old, "values": [{"value": value}]}
+        else:
+            params[name] = value
+    merged["parameters"] = params
+
+    criteria = list(merged.get("criteria", []))
+    origins = list(parent_origins)
+    remove = data.get("remove_criteria", [])
+    for rid in remove:
+        ids = [c.get("id") for c in criteria]
+        if rid not in ids:
+            hint = did_you_mean(str(rid), [str(i) for i in ids])
+            problems.append(Problem(source, "remove_criteria", "unknown_criterion",
+                                    f"no inherited criterion {rid!r} to remove"
+                                    + (f"; did you mean {hint!r}?" if hint else ""), rid))
+            continue
+        k = ids.index(rid)
+        del criteria[k]
+        del origins[k]
+    for i, crit in enumerate(crits):
+        crit = dict(crit) if isinstance(crit, dict) else crit
+        replace = crit.pop("replace", False) if isinstance(crit, dict) else False
+        ids = [c.get("id") for c in criteria]
+        cid = crit.get("id") if isinstance(crit, dict) else None
+        if cid in ids:
+            if not replace:
+                problems.append(Problem(source, f"criteria[{i}].id", "duplicate_id",
+                                        f"criterion {cid!r} is inherited from {parent_ref}; "
+                                        "set replace = true to override it", cid, rule=cid))
+                continue
+            k = ids.index(cid)
+            criteria[k] = crit
+            origins[k] = own[i]
+        else:
+            if replace:
+                problems.append(Problem(source, f"criteria[{i}].replace", "unknown_criterion",
+                                        f"replace = true, but {parent_ref} has no criterion {cid!r}",
+                                        cid, rule=cid))
+            criteria.append(crit)
+            origins.append(own[i])
+    merged["criteria"] = criteria
+    return merged, origins, problems
+
+
+_KNOWN_FIELDS = sorted(
+    {
+        *RuleSet.model_fields,
+        *Criterion.model_fields,
+        *Citation.model_fields,
+        *Parameter.model_fields,
+        "since",
+        "value",
+        "replace",
+        "remove_criteria",
+        *(f for cls in NODE_TYPES.values() for f in cls.model_fields),
+    }
+)
+
+
+def parse_ruleset(
+    data: dict[str, Any], *, source: str = "<python>", search: Sequence[str | Path] = ()
+) -> RuleSet:
+    """Validate a rule set given as parsed TOML (a dict), resolving ``extends`` via ``search``.
+
+    Raises:
+        RuleSetError: every problem found, located in the file it comes from.
+    """
+    dirs = [Path(d) for d in search] or _search_dirs()
+    own_id = data.get("id")
+    merged, origins, problems = _resolve(data, source, dirs, (str(own_id),) if own_id else ())
+    merged = {k: v for k, v in merged.items() if k != "remove_criteria"}
+    if not problems:
+        try:
+            return RuleSet.model_validate(merged)
+        except ValidationError as exc:
+            problems = _problems_of(exc, source=source)
+            problems = [_relocate(p, origins, source) for p in problems]
+            problems = _improve(problems)
+        except RuleSetError as exc:  # raised directly when validation is bypassed
+            problems = [_relocate(p, origins, source) for p in exc.problems]
+    raise RuleSetError(problems)
+
+
+_CRIT_LOC = re.compile(r"^criteria\[(\d+)\]")
+
+
+def _relocate(p: Problem, origins: list[_Origin], source: str) -> Problem:
+    """Point a problem in a merged criterion at the file and index it came from."""
+    m = _CRIT_LOC.match(p.loc)
+    if not m or int(m.group(1)) >= len(origins):
+        src = source if p.source in ("<python>", "<override>") else p.source
+        return Problem(src, p.loc, p.code, p.msg, p.input, rule=p.rule)
+    origin = origins[int(m.group(1))]
+    loc = f"criteria[{origin.index}]" + p.loc[m.end():]
+    return Problem(origin.source, loc, p.code, p.msg, p.input, rule=p.rule or origin.rule)
+
+
+def _improve(problems: list[Problem]) -> list[Problem]:
+    out = []
+    for p in problems:
+        if p.code == "unknown_field" and "did you mean" not in p.msg:
+            name = p.loc.rsplit(".", 1)[-1]
+            hint = did_you_mean(name, _KNOWN_FIELDS)
+            if hint:
+                p = Problem(p.source, p.loc, p.code, f"{p.msg}; did you mean {hint!r}?", p.input, rule=p.rule)
+        out.append(p)
+    return out

@@ -1,0 +1,230 @@
+"""Renderers: a Result (or a batch of results and errors) as text, JSON or Markdown.
+
+Text and Markdown share one view of a finding, built from the message catalogues,
+so Swedish and English are two catalogues for one renderer, not two renderers.
+Every renderer masks personal identity numbers in what it writes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reserverat.errors import ReserveratError
+from reserverat.identifiers import mask_personal_numbers
+from reserverat.logic import Verdict
+from reserverat.render.messages import (
+    EVIDENCE,
+    OUTCOME_LABELS,
+    VERDICT_LABELS,
+    fmt_value,
+    render_message,
+)
+from reserverat.result import Explanation, Finding, Result
+
+__all__ = ["Entry", "render", "render_json", "render_markdown", "render_text"]
+
+FORMATS = ("text", "json", "markdown")
+
+_LABELS = {
+    "sv": {
+        "ruleset": "Regelverk",
+        "as_of": "Bedömningsdag",
+        "outcome": "Utfall",
+        "source": "Källa",
+        "gap": "Avstånd till kravet",
+        "evidence": "Begär in",
+        "facts": "Uppgifter",
+        "params": "Parametrar",
+        "note": "Obs",
+        "authority": "myndighetens eget villkor, utöver lagen",
+        "provenance": "Spårbarhet",
+        "input": "indata",
+        "criterion": "Kriterium",
+        "verdict": "Bedömning",
+        "reason": "Motivering",
+        "error": "FEL",
+        "warning": "Varning",
+        "summary": "Sammanfattning",
+        "guard": "Villkoret gäller när",
+    },
+    "en": {
+        "ruleset": "Rule set",
+        "as_of": "Evaluation date",
+        "outcome": "Outcome",
+        "source": "Source",
+        "gap": "Distance to passing",
+        "evidence": "Ask for",
+        "facts": "Facts",
+        "params": "Parameters",
+        "note": "Note",
+        "authority": "authority-specific condition, beyond the statute",
+        "provenance": "Provenance",
+        "input": "input",
+        "criterion": "Criterion",
+        "verdict": "Verdict",
+        "reason": "Reason",
+        "error": "ERROR",
+        "warning": "Warning",
+        "summary": "Summary",
+        "guard": "Applies when",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One input of a batch: its source and its Result or error."""
+
+    source: str
+    outcome: Result | ReserveratError
+
+
+def _facts_text(node: Explanation, lang: str) -> str:
+    return "; ".join(f"{f.path} = {fmt_value(f.value, lang)}" for f in node.facts)
+
+
+def _params_text(node: Explanation, lang: str) -> str:
+    return "; ".join(f"{f.path} = {fmt_value(f.value, lang)}" for f in node.parameters)
+
+
+@dataclass(frozen=True)
+class _Line:
+    depth: int
+    verdict: str
+    text: str
+    details: tuple[tuple[str, str], ...]
+
+
+def _node_lines(node: Explanation, lang: str, depth: int, relevant: bool = True) -> list[_Line]:
+    """Lines for a node and its children; evidence only where it could change the verdict."""
+    L = _LABELS[lang]
+    details: list[tuple[str, str]] = []
+    if node.gap is not None:
+        details.append((L["gap"], render_message(node.gap, lang)))
+    for note in node.notes:
+        details.append((L["note"], render_message(note, lang)))
+    if relevant and node.evidence and node.verdict is Verdict.UNDECIDED:
+        details.append((L["evidence"], "; ".join(EVIDENCE[lang][e] for e in node.evidence)))
+    if node.facts:
+        details.append((L["facts"], _facts_text(node, lang)))
+    if node.parameters:
+        details.append((L["params"], _params_text(node, lang)))
+    lines = [_Line(depth, node.verdict.value, render_message(node.reason, lang), tuple(details))]
+    # Once a combinator is decided, no missing fact below it can change it.
+    below = relevant and node.verdict is Verdict.UNDECIDED
+    for child in node.children:
+        lines.extend(_node_lines(child, lang, depth + 1, below))
+    return lines
+
+
+def _finding_title(f: Finding, lang: str) -> str:
+    title = f"{f.criterion}: {f.title.get(lang)}"
+    if f.authority_specific:
+        title += f" ({_LABELS[lang]['authority']})"
+    return title
+
+
+def render_text(result: Result, lang: str = "sv") -> str:
+    """The result as plain text for a terminal or a case file."""
+    L = _LABELS[lang]
+    out: list[str] = []
+    sup = result.supplier
+    out.append(sup.name + (f" ({sup.identifier})" if sup.identifier else ""))
+    p = result.provenance
+    out.append(f"{L['ruleset']}: {p.ruleset_id} {p.ruleset_version}: {result.ruleset_title.get(lang)}")
+    out.append(f"{L['as_of']}: {p.as_of.isoformat()}")
+    out.append(f"{L['outcome']}: {OUTCOME_LABELS[lang][result.outcome.value]}")
+    for w in result.warnings:
+        out.append(f"{L['warning']}: {render_message(w, lang)}")
+    for f in result.findings:
+        out.append("")
+        out.append(f"[{VERDICT_LABELS[lang][f.verdict.value]}] {_finding_title(f, lang)}")
+        if f.guard is not None:
+            out.append(f"    {L['guard']}: {render_message(f.guard.reason, lang)}")
+        lines = _node_lines(f.explanation, lang, 0)
+        for line in lines:
+            pad = "    " + "  " * line.depth
+            marker = f"[{VERDICT_LABELS[lang][line.verdict]}] " if line.depth else ""
+            out.append(f"{pad}{marker}{line.text}")
+            for label, text in line.details:
+                out.append(f"{pad}  {label}: {text}")
+        out.append(f"    {L['source']}: {f.citation.short(lang)}")
+    out.append("")
+    out.append(
+        f"{L['provenance']}: {p.ruleset_id} {p.ruleset_version} {p.ruleset_hash}; "
+        f"reserverat {p.library_version}; {L['input']} {p.input_hash}"
+    )
+    return mask_personal_numbers("\n".join(out)) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(result: Result, lang: str = "sv") -> str:
+    """The result as Markdown: a summary table, then each criterion in detail."""
+    L = _LABELS[lang]
+    p = result.provenance
+    sup = result.supplier
+    out = [f"## {sup.name}" + (f" ({sup.identifier})" if sup.identifier else ""), ""]
+    out.append(f"- **{L['ruleset']}:** {p.ruleset_id} {p.ruleset_version}: {result.ruleset_title.get(lang)}")
+    out.append(f"- **{L['as_of']}:** {p.as_of.isoformat()}")
+    out.append(f"- **{L['outcome']}:** {OUTCOME_LABELS[lang][result.outcome.value]}")
+    for w in result.warnings:
+        out.append(f"- **{L['warning']}:** {render_message(w, lang)}")
+    out += ["", f"| {L['criterion']} | {L['verdict']} | {L['reason']} | {L['source']} |", "|---|---|---|---|"]
+    for f in result.findings:
+        out.append(
+            f"| {_md_cell(_finding_title(f, lang))} | {VERDICT_LABELS[lang][f.verdict.value]} | "
+            f"{_md_cell(render_message(f.explanation.reason, lang))} | {_md_cell(f.citation.short(lang))} |"
+        )
+    for f in result.findings:
+        out += ["", f"### {_finding_title(f, lang)}", ""]
+        for line in _node_lines(f.explanation, lang, 0):
+            pad = "  " * line.depth
+            out.append(f"{pad}- **{VERDICT_LABELS[lang][line.verdict]}:** {line.text}")
+            for label, text in line.details:
+                out.append(f"{pad}  - *{label}:* {text}")
+        url = f" <{f.citation.url}>" if f.citation.url else ""
+        out.append(f"- *{L['source']}:* {f.citation.short(lang)}{url}")
+    out += ["", f"*{L['provenance']}:* `{p.ruleset_id}` {p.ruleset_version} `{p.ruleset_hash}`, "
+            f"reserverat {p.library_version}, {L['input']} `{p.input_hash}`"]
+    return mask_personal_numbers("\n".join(out)) + "\n"
+
+
+def _error_lines(entry_source: str, error: ReserveratError, lang: str) -> list[str]:
+    L = _LABELS[lang]
+    return [f"{L['error']}: {problem}" for problem in error.problems]
+
+
+def render_json(entries: Sequence[Entry]) -> str:
+    """A batch as canonical JSON: one object per input, in input order."""
+    items: list[dict[str, Any]] = []
+    for e in entries:
+        if isinstance(e.outcome, Result):
+            items.append({"source": e.source, "result": e.outcome.to_dict()})
+        else:
+            items.append({"source": e.source, "errors": [p.to_dict() for p in e.outcome.problems]})
+    text = json.dumps(items, sort_keys=True, ensure_ascii=False, indent=2)
+    return mask_personal_numbers(text) + "\n"
+
+
+def render(entries: Iterable[Entry], fmt: str = "text", lang: str = "sv") -> str:
+    """Render a batch in ``fmt`` (text, json, markdown) and ``lang`` (sv, en)."""
+    entries = list(entries)
+    if fmt == "json":
+        return render_json(entries)
+    parts: list[str] = []
+    for e in entries:
+        if isinstance(e.outcome, Result):
+            parts.append(render_text(e.outcome, lang) if fmt == "text" else render_markdown(e.outcome, lang))
+        else:
+            lines = _error_lines(e.source, e.outcome, lang)
+            if fmt == "markdown":
+                lines = [f"## {e.source}", "", *(f"- {line}" for line in lines)]
+            parts.append(mask_personal_numbers("\n".join(lines)) + "\n")
+    sep = "\n" + ("-" * 72 if fmt == "text" else "---") + "\n\n"
+    return sep.join(parts)

@@ -1,0 +1,417 @@
+"""Criteria and rule sets: immutable, validated, hashable values.
+
+A rule set is what a rule file in ``rules/`` says: id, version, titles, legal basis,
+validity, dated parameters and criteria. Its content hash identifies exactly the
+rules a result was reached under; a variant (``with_params``) is a new, re-validated
+rule set with its own hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from reserverat.checks import NODE_TYPES, Node, Param, _Node, canonical_decimal
+from reserverat.errors import Problem, RuleSetError, did_you_mean, format_loc
+
+__all__ = [
+    "Citation",
+    "Criterion",
+    "DatedValue",
+    "Parameter",
+    "RuleSet",
+    "Text",
+    "criterion",
+]
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Text(_Model):
+    """The same text in Swedish and English."""
+
+    sv: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang`` (``sv`` or ``en``)."""
+        return self.en if lang == "en" else self.sv
+
+
+class Citation(_Model):
+    """A legal source: instrument, chapter, section, point or article, and where to read it."""
+
+    instrument: str = Field(min_length=1)
+    chapter: int | None = None
+    section: str | None = None
+    point: int | None = None
+    article: str | None = None
+    url: str | None = None
+    note: str | None = None
+
+    def short(self, lang: str = "sv") -> str:
+        """A compact reference such as ``LOU (2016:1145) 4 kap. 18 § p. 1``.
+
+        >>> Citation(instrument="LOU (2016:1145)", chapter=4, section="18", point=1).short("en")
+        'LOU (2016:1145) ch. 4 s. 18 p. 1'
+        """
+        parts = [self.instrument]
+        if self.chapter is not None:
+            parts.append(f"ch. {self.chapter}" if lang == "en" else f"{self.chapter} kap.")
+        if self.section is not None:
+            parts.append(f"s. {self.section}" if lang == "en" else f"{self.section} §")
+        if self.point is not None:
+            parts.append(f"p. {self.point}")
+        if self.article is not None:
+            parts.append(f"art. {self.article}")
+        return " ".join(parts)
+
+
+class Criterion(_Model):
+    """One criterion: an id, titles, its legal source and the check that decides it.
+
+    ``when`` guards the criterion: where the guard is not met the criterion is not
+    applicable. ``authority_specific`` marks a buyer's own addition that goes beyond
+    the statute (the result says so).
+    """
+
+    id: Slug
+    title: Text
+    citation: Citation
+    check: Node
+    when: Node | None = None
+    authority_specific: bool = False
+    description: Text | None = None
+
+
+def criterion(
+    id: str,
+    check: Node,
+    *,
+    title: Text | Mapping[str, str],
+    citation: Citation | Mapping[str, Any],
+    **options: Any,
+) -> Criterion:
+    """Build a Criterion from Python; equal to the same criterion loaded from TOML."""
+    return Criterion.model_validate(
+        {"id": id, "check": check, "title": title, "citation": citation, **options}
+    )
+
+
+class DatedValue(_Model):
+    """A parameter value that applies from ``since`` (inclusive) until the next one."""
+
+    since: date | None = None
+    value: Any
+
+    @field_validator("value")
+    @classmethod
+    def _canonical(cls, v: Any) -> Any:
+        # One spelling per value, so a file's 0.30 and Python's Decimal("0.3") hash the same.
+        if isinstance(v, bool):
+            return v
+        if isinstance(v, float):
+            return canonical_decimal(Decimal(str(v)))
+        if isinstance(v, Decimal):
+            return canonical_decimal(v)
+        if isinstance(v, list):
+            return tuple(v)
+        return v
+
+
+class Parameter(_Model):
+    """A named value the criteria refer to with ``param(name)``; it may change on dates."""
+
+    values: tuple[DatedValue, ...] = Field(min_length=1)
+    description: Text | None = None
+
+    def at(self, when: date) -> Any:
+        """The value in force on ``when``; None when no value is yet in force."""
+        chosen: Any = None
+        best: date | None = None
+        for dv in self.values:
+            start = dv.since or date.min
+            if start <= when and (best is None or start >= best):
+                chosen, best = dv.value, start
+        return chosen
+
+
+def _parameter_input(value: Any) -> Any:
+    # A bare value in a file or a call means "one value, always in force".
+    if isinstance(value, Parameter):
+        return value
+    if isinstance(value, Mapping) and "values" in value:
+        return value
+    return {"values": [{"value": value}]}
+
+
+class RuleSet(_Model):
+    """A validated set of criteria under one legal instrument or procurement.
+
+    A declaration qualifies when every criterion is met (Kleene conjunction).
+    """
+
+    id: Slug
+    version: str = Field(min_length=1)
+    title: Text
+    legal_basis: tuple[Citation, ...] = Field(min_length=1)
+    valid_from: date | None = None
+    valid_to: date | None = None
+    aliases: tuple[Slug, ...] = ()
+    extends: str | None = None
+    description: Text | None = None
+    reservation_codes: tuple[str, ...] = ()
+    parameters: dict[str, Parameter] = Field(default_factory=dict)
+    criteria: tuple[Criterion, ...] = Field(min_length=1)
+
+    _typed: dict[tuple[str, int], Any] = PrivateAttr(default_factory=dict)
+    _hash: str | None = PrivateAttr(default=None)
+    _at_cache: dict[date, dict[str, Any]] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_parameters(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and isinstance(data.get("parameters"), Mapping):
+            data = dict(data)
+            data["parameters"] = {k: _parameter_input(v) for k, v in data["parameters"].items()}
+        return data
+
+    @model_validator(mode="after")
+    def _semantics(self) -> RuleSet:
+        problems = self._problems()
+        if problems:
+            raise RuleSetError(problems)
+        return self
+
+    def _problems(self) -> list[Problem]:
+        problems: list[Problem] = []
+        seen: dict[str, int] = {}
+        for i, crit in enumerate(self.criteria):
+            if crit.id in seen:
+                problems.append(
+                    Problem(
+                        "<python>",
+                        f"criteria[{i}].id",
+                        "duplicate_id",
+                        f"criterion id {crit.id!r} is also used by criteria[{seen[crit.id]}]",
+                        crit.id,
+                        rule=crit.id,
+                    )
+                )
+            seen.setdefault(crit.id, i)
+        if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
+            problems.append(
+                Problem("<python>", "valid_to", "out_of_range", "valid_to is before valid_from")
+            )
+        used: set[str] = set()
+        for loc, crit_id, field_type, ref in self._param_uses():
+            used.add(ref.param)
+            if ref.param not in self.parameters:
+                hint = did_you_mean(ref.param, self.parameters)
+                problems.append(
+                    Problem(
+                        "<python>",
+                        loc,
+                        "unknown_parameter",
+                        f"parameter {ref.param!r} is not defined"
+                        + (f"; did you mean {hint!r}?" if hint else ""),
+                        ref.param,
+                        rule=crit_id,
+                    )
+                )
+                continue
+            adapter = _adapter(field_type)
+            for j, dv in enumerate(self.parameters[ref.param].values):
+                try:
+                    self._typed[(ref.param, j)] = adapter.validate_python(dv.value)
+                except ValidationError as exc:
+                    msg = exc.errors(include_url=False)[0]["msg"]
+                    problems.append(
+                        Problem(
+                            "<python>",
+                            f"parameters.{ref.param}.values[{j}].value",
+                            "bad_parameter",
+                            f"{msg} (used at {loc})",
+                            dv.value,
+                            rule=crit_id,
+                        )
+                    )
+        for name in self.parameters:
+            if name not in used:
+                hint = did_you_mean(name, used)
+                problems.append(
+                    Problem(
+                        "<python>",
+                        f"parameters.{name}",
+                        "unused_parameter",
+                        f"parameter {name!r} is not used by any criterion"
+                        + (f"; did you mean {hint!r}?" if hint else ""),
+                        name,
+                    )
+                )
+        return problems
+
+    def _param_uses(self) -> Iterator[tuple[str, str, Any, Param]]:
+        for i, crit in enumerate(self.criteria):
+            yield from _walk_params(crit.check, ["criteria", i, "check"], crit.id)
+            if crit.when is not None:
+                yield from _walk_params(crit.when, ["criteria", i, "when"], crit.id)
+
+    # ---- use -------------------------------------------------------------------
+
+    def params_at(self, when: date) -> dict[str, Any]:
+        """Every parameter's typed value in force on ``when`` (cached per date)."""
+        cached = self._at_cache.get(when)
+        if cached is not None:
+            return cached
+        out: dict[str, Any] = {}
+        for name, p in self.parameters.items():
+            chosen_index: int | None = None
+            best: date | None = None
+            for j, dv in enumerate(p.values):
+                start = dv.since or date.min
+                if start <= when and (best is None or start >= best):
+                    chosen_index, best = j, start
+            out[name] = None if chosen_index is None else self._typed[(name, chosen_index)]
+        self._at_cache[when] = out
+        return out
+
+    @property
+    def content_hash(self) -> str:
+        """``sha256:`` of the canonical JSON of the rule set; equal rules, equal hash."""
+        if self._hash is None:
+            canonical = json.dumps(
+                self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+            )
+            self._hash = "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+        return self._hash
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        """The criterion with ``criterion_id``.
+
+        Raises:
+            KeyError: with the nearest id in the message.
+        """
+        for crit in self.criteria:
+            if crit.id == criterion_id:
+                return crit
+        hint = did_you_mean(criterion_id, [c.id for c in self.criteria])
+        raise KeyError(
+            f"no criterion {criterion_id!r} in {self.id}" + (f"; did you mean {hint!r}?" if hint else "")
+        )
+
+    def with_params(self, **overrides: Any) -> RuleSet:
+        """A new, re-validated rule set with parameters replaced (one value, always in force).
+
+        Raises:
+            RuleSetError: an unknown parameter name, or a value its uses do not accept.
+        """
+        problems = []
+        for name in overrides:
+            if name not in self.parameters:
+                hint = did_you_mean(name, self.parameters)
+                problems.append(
+                    Problem(
+                        "<override>",
+                        f"parameters.{name}",
+                        "unknown_parameter",
+                        f"{self.id} has no parameter {name!r}"
+                        + (f"; did you mean {hint!r}?" if hint else ""),
+                        name,
+                    )
+                )
+        if problems:
+            raise RuleSetError(problems)
+        data = self.model_dump()
+        for name, value in overrides.items():
+            data["parameters"][name] = {
+                "values": [{"value": value}],
+                "description": data["parameters"][name]["description"],
+            }
+        try:
+            return RuleSet.model_validate(data)
+        except ValidationError as exc:
+            raise RuleSetError(_problems_of(exc, source="<override>")) from None
+
+    def __repr__(self) -> str:
+        return f"<RuleSet {self.id} {self.version} {self.content_hash[:19]}>"
+
+    __str__ = __repr__
+
+
+_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
+
+
+def _adapter(field_type: Any) -> TypeAdapter[Any]:
+    adapter = _ADAPTERS.get(field_type)
+    if adapter is None:
+        adapter = _ADAPTERS[field_type] = TypeAdapter(field_type)
+    return adapter
+
+
+def _without_param(annotation: Any) -> Any:
+    import types
+    import typing
+
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        kept = [a for a in args if a is not Param]
+        if len(kept) == 1:
+            return kept[0]
+        return typing.Union[tuple(kept)]  # noqa: UP007
+    return annotation
+
+
+def _walk_params(node: _Node, loc: list[str | int], crit_id: str) -> Iterator[tuple[str, str, Any, Param]]:
+    for name, info in type(node).model_fields.items():
+        value = getattr(node, name)
+        if isinstance(value, Param):
+            yield format_loc([*loc, name]), crit_id, _without_param(info.annotation), value
+        elif isinstance(value, _Node):
+            yield from _walk_params(value, [*loc, name], crit_id)
+        elif isinstance(value, tuple):
+            for k, child in enumerate(value):
+                if isinstance(child, _Node):
+                    yield from _walk_params(child, [*loc, name, k], crit_id)
+
+
+_UNION_TAGS = frozenset(NODE_TYPES)
+
+
+def _problems_of(exc: ValidationError, *, source: str) -> list[Problem]:
+    """Located problems from a rule set's ValidationError, unwrapping semantic ones."""
+    from reserverat.errors import problems_from_validation
+
+    out: list[Problem] = []
+    plain: list[dict[str, Any]] = []
+    for err in exc.errors(include_url=False):
+        inner = (err.get("ctx") or {}).get("error")
+        if isinstance(inner, RuleSetError):
+            out.extend(_resource(p, source) for p in inner.problems)
+        else:
+            plain.append(err)
+    out.extend(problems_from_validation(plain, source=source, tags=_UNION_TAGS))
+    return out
+
+
+def _resource(p: Problem, source: str) -> Problem:
+    return Problem(source, p.loc, p.code, p.msg, p.input, rule=p.rule)
