@@ -24,11 +24,11 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from reserverat.declaration import OCCUPATION_FORMS, Declaration
 
 __all__ = [
+    "FACT_PATHS",
     "AllOf",
     "AnyOf",
     "AtLeast",
     "Check",
-    "FACT_PATHS",
     "Node",
     "Not",
     "Param",
@@ -61,7 +61,9 @@ def canonical_decimal(value: Decimal) -> Decimal:
 
 
 Dec = Annotated[Decimal, Field(allow_inf_nan=False), AfterValidator(canonical_decimal)]
-ShareValue = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False), AfterValidator(canonical_decimal)]
+ShareValue = Annotated[
+    Decimal, Field(ge=0, le=1, allow_inf_nan=False), AfterValidator(canonical_decimal)
+]
 PositiveInt = Annotated[int, Field(gt=0)]
 
 
@@ -195,7 +197,7 @@ class ShareAtLeast(_Node):
     basis: Literal["headcount", "fte", "unspecified"] | Param = "headcount"
     workforce: Literal["supplier", "programme"] = "supplier"
     forms: tuple[Form, ...] | Param = OCCUPATION_FORMS  # type: ignore[assignment]
-    categories: tuple[str, ...] | None | Param = None
+    categories: tuple[str, ...] | Param | None = None
     documented_need_only: bool | Param = False
     declared_share: Literal["accept", "undecided"] | Param = "accept"
     _positional = ("threshold",)
@@ -282,7 +284,10 @@ class SalaryRatioAtMost(_Node):
     """The highest salary is at most ``ratio`` (inclusive) times the lowest."""
 
     kind: Literal["salary_ratio_at_most"] = "salary_ratio_at_most"
-    ratio: Annotated[Decimal, Field(gt=0, allow_inf_nan=False), AfterValidator(canonical_decimal)] | Param
+    ratio: (
+        Annotated[Decimal, Field(gt=0, allow_inf_nan=False), AfterValidator(canonical_decimal)]
+        | Param
+    )
     _positional = ("ratio",)
 
 
@@ -351,20 +356,20 @@ class AtLeast(_Node):
         return f"at_least({self.n}, {', '.join(repr(c) for c in self.of)})"
 
 
-Check = Union[
-    ShareAtLeast,
-    FactIsTrue,
-    ValueIn,
-    NumberAtLeast,
-    NoPublicOwner,
-    PublicShareAtMost,
-    ProfitsMainlyReinvested,
-    TransfersOnlyTo,
-    SalaryRatioAtMost,
-    NotOlderThan,
-    WholeLegalPerson,
-]
-Node = Annotated[Union[Check, AllOf, AnyOf, Not, AtLeast], Field(discriminator="kind")]
+Check = (
+    ShareAtLeast
+    | FactIsTrue
+    | ValueIn
+    | NumberAtLeast
+    | NoPublicOwner
+    | PublicShareAtMost
+    | ProfitsMainlyReinvested
+    | TransfersOnlyTo
+    | SalaryRatioAtMost
+    | NotOlderThan
+    | WholeLegalPerson
+)
+Node = Annotated[Check | AllOf | AnyOf | Not | AtLeast, Field(discriminator="kind")]
 
 for _cls in (AllOf, AnyOf, Not, AtLeast):
     _cls.model_rebuild()
@@ -383,7 +388,7 @@ COMBINATOR_KINDS = frozenset({"all_of", "any_of", "not", "at_least"})
 
 def share_at_least(threshold: Decimal | str | float | Param, **options: Any) -> ShareAtLeast:
     """At least ``threshold`` (inclusive) of the occupied persons are in the target groups."""
-    return ShareAtLeast(threshold=threshold, **options)  # type: ignore[arg-type]
+    return ShareAtLeast(threshold=threshold, **options)
 
 
 def fact_is_true(path: str) -> FactIsTrue:
@@ -398,7 +403,7 @@ def value_in(path: str, values: tuple[str, ...] | list[str]) -> ValueIn:
 
 def number_at_least(path: str, minimum: Decimal | int | str | Param) -> NumberAtLeast:
     """The number at ``path`` is stated and is at least ``minimum`` (inclusive)."""
-    return NumberAtLeast(path=path, minimum=minimum)  # type: ignore[arg-type]
+    return NumberAtLeast(path=path, minimum=minimum)
 
 
 def no_public_owner() -> NoPublicOwner:
@@ -410,7 +415,7 @@ def public_share_at_most(
     maximum: Decimal | str | float | Param, of: Literal["votes", "capital"] = "votes"
 ) -> PublicShareAtMost:
     """Public owners together hold at most ``maximum`` (inclusive)."""
-    return PublicShareAtMost(maximum=maximum, of=of)  # type: ignore[arg-type]
+    return PublicShareAtMost(maximum=maximum, of=of)
 
 
 def profits_mainly_reinvested(**options: Any) -> ProfitsMainlyReinvested:
@@ -418,14 +423,18 @@ def profits_mainly_reinvested(**options: Any) -> ProfitsMainlyReinvested:
     return ProfitsMainlyReinvested(**options)
 
 
-def transfers_only_to(allowed: tuple[str, ...] | list[str] | Param, **options: Any) -> TransfersOnlyTo:
+def transfers_only_to(
+    allowed: tuple[str, ...] | list[str] | Param, **options: Any
+) -> TransfersOnlyTo:
     """Value was transferred only to the ``allowed`` recipients."""
-    return TransfersOnlyTo(allowed=allowed if isinstance(allowed, Param) else tuple(allowed), **options)  # type: ignore[arg-type]
+    return TransfersOnlyTo(
+        allowed=allowed if isinstance(allowed, Param) else tuple(allowed), **options
+    )
 
 
 def salary_ratio_at_most(ratio: Decimal | str | float | Param) -> SalaryRatioAtMost:
     """The highest salary is at most ``ratio`` (inclusive) times the lowest."""
-    return SalaryRatioAtMost(ratio=ratio)  # type: ignore[arg-type]
+    return SalaryRatioAtMost(ratio=ratio)
 
 
 def not_older_than(path: str = "declared_on", *, months: int | Param = 12) -> NotOlderThan:

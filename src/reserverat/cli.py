@@ -33,7 +33,7 @@ EXIT_BAD_INPUT = 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> Any:  # type: ignore[override]
+    def error(self, message: str) -> Any:
         self.print_usage(sys.stderr)
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
 
@@ -46,18 +46,32 @@ def _date(text: str) -> date:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="reserverat", description="Explained checks for reserved public contracts in Sweden.")
+    p = _Parser(
+        prog="reserverat", description="Explained checks for reserved public contracts in Sweden."
+    )
     p.add_argument("--version", action="version", version=f"reserverat {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     c = sub.add_parser("check", help="evaluate declarations against a rule set")
     c.add_argument("files", nargs="+", type=Path, metavar="FILE", help="declaration JSON files")
-    c.add_argument("--rules", required=True, metavar="ID|PATH", help="rule set id, alias or TOML file")
-    c.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR",
-                   help="extra folder to find rule sets in (repeatable)")
+    c.add_argument(
+        "--rules", required=True, metavar="ID|PATH", help="rule set id, alias or TOML file"
+    )
+    c.add_argument(
+        "--rules-dir",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="DIR",
+        help="extra folder to find rule sets in (repeatable)",
+    )
     c.add_argument("--procurement", type=Path, metavar="FILE", help="procurement JSON file")
-    c.add_argument("--as-of", type=_date, metavar="DATE",
-                   help="evaluation date (default: the procurement's submission date, else today)")
+    c.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="DATE",
+        help="evaluation date (default: the procurement's submission date, else today)",
+    )
     c.add_argument("--lang", choices=("sv", "en"), default="sv")
     c.add_argument("--format", choices=FORMATS, default="text")
 
@@ -87,7 +101,9 @@ def _print_problems(problems: Sequence[Problem]) -> None:
 def _cmd_check(args: argparse.Namespace) -> int:
     try:
         rules = load_ruleset(args.rules, search=args.rules_dir)
-        procurement: Procurement | None = load_procurement(args.procurement) if args.procurement else None
+        procurement: Procurement | None = (
+            load_procurement(args.procurement) if args.procurement else None
+        )
     except ReserveratError as exc:
         _print_problems(exc.problems)
         return EXIT_BAD_INPUT
@@ -115,7 +131,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _evaluate_one(
-    item: Declaration | ReserveratError, rules: RuleSet, procurement: Procurement | None, as_of: date
+    item: Declaration | ReserveratError,
+    rules: RuleSet,
+    procurement: Procurement | None,
+    as_of: date,
 ) -> Result | ReserveratError:
     if isinstance(item, ReserveratError):
         return item

@@ -194,7 +194,11 @@ class OccupationGroup(_Model):
         tg = self.target_group
         if tg is None:
             return self
-        if tg.headcount is not None and self.headcount is not None and tg.headcount > self.headcount:
+        if (
+            tg.headcount is not None
+            and self.headcount is not None
+            and tg.headcount > self.headcount
+        ):
             raise ValueError(
                 f"target_group.headcount ({tg.headcount}) exceeds headcount ({self.headcount})"
             )

@@ -16,6 +16,7 @@ that one run reports everything that is wrong, then the error is raised once.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -138,13 +139,16 @@ def problems_from_validation(
     known_fields: Iterable[str] = (),
 ) -> list[Problem]:
     """Translate pydantic's errors into located problems, dropping union tags from paths."""
-    problems = []
+    raw: list[tuple[Problem, str | None, str]] = []
     errors = exc.errors(include_url=False) if isinstance(exc, ValidationError) else exc
     for err in errors:
         parts: list[str | int] = list(prefix)
+        branch: str | None = None
+        branch_loc = ""
         for part in err["loc"]:
-            # Discriminated unions put the tag into the location; a reader wants the path.
-            if isinstance(part, str) and (part in tags or part.startswith("function-")):
+            # Unions put their member names into the location; a reader wants the field path.
+            if isinstance(part, str) and (part in tags or not _FIELD.match(part)):
+                branch, branch_loc = part, format_loc(parts)
                 continue
             parts.append(part)
         code = _code_for(err["type"])
@@ -161,17 +165,49 @@ def problems_from_validation(
         elif err["type"] == "extra_forbidden" and parts and isinstance(parts[-1], str):
             hint = did_you_mean(parts[-1], known_fields)
             msg = f"unknown field {parts[-1]!r}" + (f"; did you mean {hint!r}?" if hint else "")
-        problems.append(
-            Problem(
-                source=source,
-                loc=format_loc(parts),
-                code=code,
-                msg=msg,
-                input=err.get("input", _MISSING),
-                rule=rule,
-            )
+        problem = Problem(
+            source=source,
+            loc=format_loc(parts),
+            code=code,
+            msg=msg,
+            input=err.get("input", _MISSING),
+            rule=rule,
         )
-    return problems
+        raw.append((problem, branch, branch_loc))
+    return _prune(raw)
+
+
+_FIELD = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def _prune(raw: list[tuple[Problem, str | None, str]]) -> list[Problem]:
+    """Drop the echoes pydantic adds around one real problem.
+
+    A field that takes a value or a ``param(...)`` reference fails on both branches; keep
+    the branch the input was aimed at (a table means a reference). A tuple with a bad
+    item also reports being too short; the item's own problem says it all.
+    """
+    aimed_at_param = {
+        loc for problem, branch, loc in raw if branch != "Param" and isinstance(problem.input, dict)
+    }
+    kept: list[Problem] = []
+    for problem, branch, loc in raw:
+        if branch == "Param" and loc not in aimed_at_param:
+            continue
+        if branch not in (None, "Param") and loc in aimed_at_param:
+            continue
+        kept.append(problem)
+    out = []
+    for problem in kept:
+        if problem.code == "too_short" and any(
+            other.loc.startswith(problem.loc + "[") or other.loc.startswith(problem.loc + ".")
+            for other in kept
+            if other is not problem
+        ):
+            continue
+        if problem not in out:
+            out.append(problem)
+    return out
 
 
 _CODES = {

@@ -150,7 +150,9 @@ def _run(node: _Node, decl: Declaration, env: _Env) -> Explanation:
 # ---- combinators -------------------------------------------------------------------
 
 
-def _combine(node: _Node, children: tuple[Explanation, ...], verdict: Verdict, args: dict[str, Any]) -> Explanation:
+def _combine(
+    node: _Node, children: tuple[Explanation, ...], verdict: Verdict, args: dict[str, Any]
+) -> Explanation:
     return Explanation(
         kind=node.kind,  # type: ignore[attr-defined]
         verdict=verdict,
@@ -234,8 +236,15 @@ def _fact_is_true(node: FactIsTrue, decl: Declaration, env: _Env) -> Explanation
     value = _getter(node.path)(decl)
     facts = (Fact(node.path, value),)
     if value is None:
-        return _explain(node, env, UNDECIDED, "fact.unknown", {"path": node.path}, facts=facts,
-                        evidence=(evidence_for(node.path),))
+        return _explain(
+            node,
+            env,
+            UNDECIDED,
+            "fact.unknown",
+            {"path": node.path},
+            facts=facts,
+            evidence=(evidence_for(node.path),),
+        )
     if value:
         return _explain(node, env, MET, "fact.true", {"path": node.path}, facts=facts)
     return _explain(node, env, NOT_MET, "fact.false", {"path": node.path}, facts=facts)
@@ -248,8 +257,15 @@ def _value_in(node: ValueIn, decl: Declaration, env: _Env) -> Explanation:
     facts = (Fact(node.path, raw),)
     args = {"path": node.path, "values": ", ".join(node.values), "value": raw}
     if raw is None:
-        return _explain(node, env, UNDECIDED, "value.unknown", args, facts=facts,
-                        evidence=(evidence_for(node.path),))
+        return _explain(
+            node,
+            env,
+            UNDECIDED,
+            "value.unknown",
+            args,
+            facts=facts,
+            evidence=(evidence_for(node.path),),
+        )
     if raw in node.values:
         return _explain(node, env, MET, "value.in", args, facts=facts)
     return _explain(node, env, NOT_MET, "value.not_in", args, facts=facts)
@@ -262,8 +278,15 @@ def _number_at_least(node: NumberAtLeast, decl: Declaration, env: _Env) -> Expla
     facts = (Fact(node.path, _scalar(value)),)
     args = {"path": node.path, "minimum": minimum, "value": _scalar(value)}
     if value is None:
-        return _explain(node, env, UNDECIDED, "number.unknown", args, facts=facts,
-                        evidence=(evidence_for(node.path),))
+        return _explain(
+            node,
+            env,
+            UNDECIDED,
+            "number.unknown",
+            args,
+            facts=facts,
+            evidence=(evidence_for(node.path),),
+        )
     if Decimal(value) >= minimum:
         return _explain(node, env, MET, "number.at_least", args, facts=facts)
     gap = Message("gap.number", {"missing": minimum - Decimal(value), "path": node.path})
@@ -280,10 +303,18 @@ def _whole_legal_person(node: WholeLegalPerson, decl: Declaration, env: _Env) ->
         if decl.unit_name:
             facts.append(Fact("unit_name", decl.unit_name))
         verdict = NOT_MET if unit_data == "not_met" else UNDECIDED
-        return _explain(node, env, verdict, "scope.unit", {"unit": decl.unit_name}, facts=facts,
-                        evidence=("legal_person_figures",))
-    return _explain(node, env, UNDECIDED, "scope.unknown", facts=facts,
-                    evidence=("legal_person_figures",))
+        return _explain(
+            node,
+            env,
+            verdict,
+            "scope.unit",
+            {"unit": decl.unit_name},
+            facts=facts,
+            evidence=("legal_person_figures",),
+        )
+    return _explain(
+        node, env, UNDECIDED, "scope.unknown", facts=facts, evidence=("legal_person_figures",)
+    )
 
 
 def _months_before(when: date, months: int) -> date:
@@ -299,14 +330,34 @@ def _not_older_than(node: NotOlderThan, decl: Declaration, env: _Env) -> Explana
     value = _getter(node.path)(decl)
     facts = (Fact(node.path, value),)
     if value is None:
-        return _explain(node, env, UNDECIDED, "age.unknown", {"path": node.path}, facts=facts,
-                        evidence=(evidence_for(node.path),))
+        return _explain(
+            node,
+            env,
+            UNDECIDED,
+            "age.unknown",
+            {"path": node.path},
+            facts=facts,
+            evidence=(evidence_for(node.path),),
+        )
     cutoff = _months_before(env.as_of, months)
-    args = {"path": node.path, "date": value, "cutoff": cutoff, "months": months, "as_of": env.as_of}
+    args = {
+        "path": node.path,
+        "date": value,
+        "cutoff": cutoff,
+        "months": months,
+        "as_of": env.as_of,
+    }
     if value < cutoff:
         # A stale statement says nothing about today: ask again, do not fail the supplier.
-        return _explain(node, env, UNDECIDED, "age.stale", args, facts=facts,
-                        evidence=(evidence_for(node.path),))
+        return _explain(
+            node,
+            env,
+            UNDECIDED,
+            "age.stale",
+            args,
+            facts=facts,
+            evidence=(evidence_for(node.path),),
+        )
     notes = (Message("age.after_as_of", args),) if value > env.as_of else ()
     return _explain(node, env, MET, "age.fresh", args, facts=facts, notes=notes)
 
@@ -330,8 +381,13 @@ class _Tally:
 
 
 def _target_bounds(
-    group: OccupationGroup, n: Fraction, basis: str, categories: tuple[str, ...] | None,
-    documented_need_only: bool, path: str, tally: _Tally,
+    group: OccupationGroup,
+    n: Fraction,
+    basis: str,
+    categories: tuple[str, ...] | None,
+    documented_need_only: bool,
+    path: str,
+    tally: _Tally,
 ) -> tuple[Fraction, Fraction]:
     tg = group.target_group
     if n == 0:
@@ -351,8 +407,12 @@ def _target_bounds(
             tally.missing.append(f"{path}.target_group.by_category")
             low = Fraction(0)
         else:
-            tally.facts.append(Fact(f"{path}.target_group.by_category",
-                                    ", ".join(f"{k}={v}" for k, v in tg.by_category.items())))
+            tally.facts.append(
+                Fact(
+                    f"{path}.target_group.by_category",
+                    ", ".join(f"{k}={v}" for k, v in tg.by_category.items()),
+                )
+            )
             inside = sum(v for k, v in tg.by_category.items() if k in categories)
             outside = sum(v for k, v in tg.by_category.items() if k not in categories)
             if basis == "headcount":
@@ -377,8 +437,14 @@ def _target_bounds(
     return low, high
 
 
-def _tally(wf: Any, prefix: str, basis: str, forms: tuple[str, ...], categories: tuple[str, ...] | None,
-           documented_need_only: bool) -> _Tally:
+def _tally(
+    wf: Any,
+    prefix: str,
+    basis: str,
+    forms: tuple[str, ...],
+    categories: tuple[str, ...] | None,
+    documented_need_only: bool,
+) -> _Tally:
     tally = _Tally()
     for form in forms:
         group: OccupationGroup | None = getattr(wf, form)
@@ -422,8 +488,10 @@ def _share_gap(t: _Tally, basis: str, threshold: Fraction) -> Message:
     points = threshold - share
     if basis == "headcount":
         needed = -((-threshold * t.occupied) // 1) - t.high  # ceil(threshold * N) - T
-        return Message("gap.share_headcount",
-                       {"persons": int(needed), "occupied": int(t.occupied), "points": points})
+        return Message(
+            "gap.share_headcount",
+            {"persons": int(needed), "occupied": int(t.occupied), "points": points},
+        )
     fte = threshold * t.occupied - t.high
     return Message("gap.share_fte", {"fte": _dec(fte), "points": points})
 
@@ -444,21 +512,42 @@ def _share_at_least(node: ShareAtLeast, decl: Declaration, env: _Env) -> Explana
     prefix = "workforce" if node.workforce == "supplier" else "programme_workforce"
     wf = decl.workforce if node.workforce == "supplier" else decl.programme_workforce
     if wf is None:
-        return _explain(node, env, UNDECIDED, "share.no_workforce", {"path": prefix},
-                        facts=(Fact(prefix, None),), evidence=("staff_list",))
+        return _explain(
+            node,
+            env,
+            UNDECIDED,
+            "share.no_workforce",
+            {"path": prefix},
+            facts=(Fact(prefix, None),),
+            evidence=("staff_list",),
+        )
 
     counted = any(getattr(wf, f) is not None for f in forms)
     if not counted and wf.declared_share is not None:
         declared = Fraction(wf.declared_share)
-        facts = (Fact(f"{prefix}.declared_share", wf.declared_share),)
-        args = {"share": declared, "threshold": threshold}
+        declared_facts = (Fact(f"{prefix}.declared_share", wf.declared_share),)
+        declared_args = {"share": declared, "threshold": threshold}
         if declared_mode == "undecided":
-            return _explain(node, env, UNDECIDED, "share.declared_not_accepted", args, facts=facts,
-                            evidence=("staff_list",))
+            return _explain(
+                node,
+                env,
+                UNDECIDED,
+                "share.declared_not_accepted",
+                declared_args,
+                facts=declared_facts,
+                evidence=("staff_list",),
+            )
         if declared >= threshold:
-            return _explain(node, env, MET, "share.declared_met", args, facts=facts)
-        return _explain(node, env, NOT_MET, "share.declared_below", args, facts=facts,
-                        gap=Message("gap.share_points", {"points": threshold - declared}))
+            return _explain(node, env, MET, "share.declared_met", declared_args, facts=declared_facts)
+        return _explain(
+            node,
+            env,
+            NOT_MET,
+            "share.declared_below",
+            declared_args,
+            facts=declared_facts,
+            gap=Message("gap.share_points", {"points": threshold - declared}),
+        )
 
     primary = "fte" if basis == "fte" else "headcount"
     tally = _tally(wf, prefix, primary, forms, categories, need_only)
@@ -469,11 +558,25 @@ def _share_at_least(node: ShareAtLeast, decl: Declaration, env: _Env) -> Explana
 
     missing_groups = _groups_missing(tally)
     if missing_groups:
-        return _explain(node, env, UNDECIDED, "share.missing_counts",
-                        {"missing": ", ".join(missing_groups)}, facts=facts, evidence=("staff_list",))
+        return _explain(
+            node,
+            env,
+            UNDECIDED,
+            "share.missing_counts",
+            {"missing": ", ".join(missing_groups)},
+            facts=facts,
+            evidence=("staff_list",),
+        )
     if tally.occupied == 0:
-        return _explain(node, env, UNDECIDED, "share.no_occupied", {"basis": primary}, facts=facts,
-                        evidence=("staff_list",))
+        return _explain(
+            node,
+            env,
+            UNDECIDED,
+            "share.no_occupied",
+            {"basis": primary},
+            facts=facts,
+            evidence=("staff_list",),
+        )
     verdict = _share_verdict(tally, threshold)
     assert verdict is not None
     args: dict[str, Any] = {
@@ -493,11 +596,18 @@ def _share_at_least(node: ShareAtLeast, decl: Declaration, env: _Env) -> Explana
     if not _groups_missing(other_tally) and other_tally.occupied > 0:
         other_verdict = _share_verdict(other_tally, threshold)
         if other_tally.exact:
-            notes.append(Message("share.other_basis", {
-                "basis": other, "share": other_tally.low / other_tally.occupied,
-                "occupied": _num(other_tally.occupied), "target": _num(other_tally.low),
-                "verdict": other_verdict.value if other_verdict is not None else None,
-            }))
+            notes.append(
+                Message(
+                    "share.other_basis",
+                    {
+                        "basis": other,
+                        "share": other_tally.low / other_tally.occupied,
+                        "occupied": _num(other_tally.occupied),
+                        "target": _num(other_tally.low),
+                        "verdict": other_verdict.value if other_verdict is not None else None,
+                    },
+                )
+            )
             facts.extend(f for f in other_tally.facts if f not in facts)
 
     if wf.declared_share is not None and tally.exact:
@@ -505,12 +615,24 @@ def _share_at_least(node: ShareAtLeast, decl: Declaration, env: _Env) -> Explana
         facts.append(Fact(f"{prefix}.declared_share", wf.declared_share))
         # ESPD percentages are rounded to whole points; more than half a point apart disagrees.
         if abs(Fraction(wf.declared_share) - counted_share) > Fraction(1, 200):
-            notes.append(Message("share.declared_mismatch",
-                                 {"declared": Fraction(wf.declared_share), "share": counted_share}))
+            notes.append(
+                Message(
+                    "share.declared_mismatch",
+                    {"declared": Fraction(wf.declared_share), "share": counted_share},
+                )
+            )
 
     if basis == "unspecified" and other_verdict is not None and other_verdict is not verdict:
-        return _explain(node, env, UNDECIDED, "share.basis_ambiguous", args, facts=facts,
-                        notes=notes, evidence=("basis_decision",))
+        return _explain(
+            node,
+            env,
+            UNDECIDED,
+            "share.basis_ambiguous",
+            args,
+            facts=facts,
+            notes=notes,
+            evidence=("basis_decision",),
+        )
 
     missing = tally.missing
     if verdict is MET:
@@ -518,11 +640,26 @@ def _share_at_least(node: ShareAtLeast, decl: Declaration, env: _Env) -> Explana
         return _explain(node, env, MET, code, args, facts=facts, notes=notes)
     if verdict is NOT_MET:
         code = "share.below" if tally.exact else "share.below_even_if"
-        return _explain(node, env, NOT_MET, code, args, facts=facts, notes=notes,
-                        gap=_share_gap(tally, primary, threshold))
-    return _explain(node, env, UNDECIDED, "share.unknown_targets",
-                    {**args, "missing": ", ".join(missing)}, facts=facts, notes=notes,
-                    evidence=("staff_list",))
+        return _explain(
+            node,
+            env,
+            NOT_MET,
+            code,
+            args,
+            facts=facts,
+            notes=notes,
+            gap=_share_gap(tally, primary, threshold),
+        )
+    return _explain(
+        node,
+        env,
+        UNDECIDED,
+        "share.unknown_targets",
+        {**args, "missing": ", ".join(missing)},
+        facts=facts,
+        notes=notes,
+        evidence=("staff_list",),
+    )
 
 
 def _num(value: Fraction) -> int | Decimal:
@@ -555,8 +692,14 @@ def _owner_label(owner: Owner) -> str:
 def _no_public_owner(node: NoPublicOwner, decl: Declaration, env: _Env) -> Explanation:
     owners = decl.owners
     if owners is None:
-        return _explain(node, env, UNDECIDED, "owners.unknown", facts=(Fact("owners", None),),
-                        evidence=("ownership_register",))
+        return _explain(
+            node,
+            env,
+            UNDECIDED,
+            "owners.unknown",
+            facts=(Fact("owners", None),),
+            evidence=("ownership_register",),
+        )
     facts = []
     public, unknown = [], []
     for i, owner in enumerate(owners):
@@ -567,11 +710,19 @@ def _no_public_owner(node: NoPublicOwner, decl: Declaration, env: _Env) -> Expla
         elif kind in _PUBLIC:
             public.append(owner.name)
     if public:
-        return _explain(node, env, NOT_MET, "owners.public", {"owners": ", ".join(public)},
-                        facts=facts)
+        return _explain(
+            node, env, NOT_MET, "owners.public", {"owners": ", ".join(public)}, facts=facts
+        )
     if unknown:
-        return _explain(node, env, UNDECIDED, "owners.kind_unknown", {"owners": ", ".join(unknown)},
-                        facts=facts, evidence=("ownership_register",))
+        return _explain(
+            node,
+            env,
+            UNDECIDED,
+            "owners.kind_unknown",
+            {"owners": ", ".join(unknown)},
+            facts=facts,
+            evidence=("ownership_register",),
+        )
     if not owners:
         return _explain(node, env, MET, "owners.none", facts=(Fact("owners", "[]"),))
     return _explain(node, env, MET, "owners.none_public", {"count": len(owners)}, facts=facts)
@@ -582,8 +733,14 @@ def _public_share_at_most(node: PublicShareAtMost, decl: Declaration, env: _Env)
     maximum = Fraction(env.value(node.maximum))
     owners = decl.owners
     if owners is None:
-        return _explain(node, env, UNDECIDED, "owners.unknown", facts=(Fact("owners", None),),
-                        evidence=("ownership_register",))
+        return _explain(
+            node,
+            env,
+            UNDECIDED,
+            "owners.unknown",
+            facts=(Fact("owners", None),),
+            evidence=("ownership_register",),
+        )
     attr = "vote_share" if node.of == "votes" else "capital_share"
     total = Fraction(0)
     facts, unknown = [], []
@@ -596,21 +753,40 @@ def _public_share_at_most(node: PublicShareAtMost, decl: Declaration, env: _Env)
             facts.append(Fact(f"owners[{i}].{attr}", getattr(owner, attr)))
     args = {"share": total, "maximum": maximum, "of": node.of}
     if total > maximum:
-        return _explain(node, env, NOT_MET, "owners.public_share_above", args, facts=facts,
-                        gap=Message("gap.share_points", {"points": total - maximum}))
+        return _explain(
+            node,
+            env,
+            NOT_MET,
+            "owners.public_share_above",
+            args,
+            facts=facts,
+            gap=Message("gap.share_points", {"points": total - maximum}),
+        )
     if unknown:
-        return _explain(node, env, UNDECIDED, "owners.kind_unknown", {"owners": ", ".join(unknown)},
-                        facts=facts, evidence=("ownership_register",))
+        return _explain(
+            node,
+            env,
+            UNDECIDED,
+            "owners.kind_unknown",
+            {"owners": ", ".join(unknown)},
+            facts=facts,
+            evidence=("ownership_register",),
+        )
     return _explain(node, env, MET, "owners.public_share_within", args, facts=facts)
 
 
 # ---- money ---------------------------------------------------------------------------
 
 
-def _window(decl: Declaration, years: int, env: _Env) -> tuple[list[FinancialYear], Explanation | None, str]:
+def _window(
+    decl: Declaration, years: int, env: _Env
+) -> tuple[list[FinancialYear], Explanation | None, str]:
     """The closed years of the window, or the reason they cannot be chosen."""
-    closed = sorted((fy for fy in decl.financial_years or () if fy.end <= env.as_of),
-                    key=lambda fy: fy.end, reverse=True)
+    closed = sorted(
+        (fy for fy in decl.financial_years or () if fy.end <= env.as_of),
+        key=lambda fy: fy.end,
+        reverse=True,
+    )
     window = closed[:years]
     if len(window) >= years:
         return window, None, "full"
@@ -632,19 +808,33 @@ _RECIPIENT_FIELD = {"owners": "to_owners", "ideburna": "to_ideburna", "research"
 
 
 def _short_window(node: _Node, env: _Env, window: list[FinancialYear], years: int) -> Explanation:
-    return _explain(node, env, UNDECIDED, "money.too_few_years",
-                    {"have": len(window), "need": years}, facts=_fy_facts(window, ("result",)),
-                    evidence=("annual_report",))
+    return _explain(
+        node,
+        env,
+        UNDECIDED,
+        "money.too_few_years",
+        {"have": len(window), "need": years},
+        facts=_fy_facts(window, ("result",)),
+        evidence=("annual_report",),
+    )
 
 
 @_register("profits_mainly_reinvested")
-def _profits_mainly_reinvested(node: ProfitsMainlyReinvested, decl: Declaration, env: _Env) -> Explanation:
+def _profits_mainly_reinvested(
+    node: ProfitsMainlyReinvested, decl: Declaration, env: _Env
+) -> Explanation:
     share = Fraction(env.value(node.share))
     years: int = env.value(node.years)
     distributed_to: tuple[str, ...] = env.value(node.distributed_to)
     if decl.financial_years is None:
-        return _explain(node, env, UNDECIDED, "money.no_years", facts=(Fact("financial_years", None),),
-                        evidence=("annual_report",))
+        return _explain(
+            node,
+            env,
+            UNDECIDED,
+            "money.no_years",
+            facts=(Fact("financial_years", None),),
+            evidence=("annual_report",),
+        )
     window, _, state = _window(decl, years, env)
     if state == "short" or not window:
         return _short_window(node, env, window, years)
@@ -652,25 +842,54 @@ def _profits_mainly_reinvested(node: ProfitsMainlyReinvested, decl: Declaration,
     facts = _fy_facts(window, attrs)
     missing = [f.path for f in facts if f.value is None]
     if missing:
-        return _explain(node, env, UNDECIDED, "money.missing", {"missing": ", ".join(missing)},
-                        facts=facts, evidence=("annual_report",))
-    profit = sum((max(fy.result, Decimal(0)) for fy in window), Decimal(0))  # type: ignore[type-var]
-    out = sum((getattr(fy, _RECIPIENT_FIELD[r]) for fy in window for r in distributed_to), Decimal(0))
-    args: dict[str, Any] = {"profit": profit, "distributed": out, "share": share, "years": len(window),
-                            "from": window[-1].end, "to": window[0].end}
+        return _explain(
+            node,
+            env,
+            UNDECIDED,
+            "money.missing",
+            {"missing": ", ".join(missing)},
+            facts=facts,
+            evidence=("annual_report",),
+        )
+    profit = sum((max(fy.result or Decimal(0), Decimal(0)) for fy in window), Decimal(0))
+    out = sum(
+        (getattr(fy, _RECIPIENT_FIELD[r]) for fy in window for r in distributed_to), Decimal(0)
+    )
+    args: dict[str, Any] = {
+        "profit": profit,
+        "distributed": out,
+        "share": share,
+        "years": len(window),
+        "from": window[-1].end,
+        "to": window[0].end,
+    }
     if profit == 0:
         if out == 0:
             return _explain(node, env, MET, "money.no_profit", args, facts=facts)
-        return _explain(node, env, NOT_MET, "money.transfer_without_profit", args, facts=facts,
-                        gap=Message("gap.money", {"amount": out}))
+        return _explain(
+            node,
+            env,
+            NOT_MET,
+            "money.transfer_without_profit",
+            args,
+            facts=facts,
+            gap=Message("gap.money", {"amount": out}),
+        )
     kept = Fraction(profit - out) / Fraction(profit)
     args["kept"] = max(kept, Fraction(0))
     if kept >= share:
         return _explain(node, env, MET, "money.mainly_reinvested", args, facts=facts)
     allowed = Fraction(profit) * (1 - share)
     excess = Fraction(out) - allowed
-    return _explain(node, env, NOT_MET, "money.not_mainly_reinvested", args, facts=facts,
-                    gap=Message("gap.money", {"amount": _dec(excess)}))
+    return _explain(
+        node,
+        env,
+        NOT_MET,
+        "money.not_mainly_reinvested",
+        args,
+        facts=facts,
+        gap=Message("gap.money", {"amount": _dec(excess)}),
+    )
 
 
 @_register("transfers_only_to")
@@ -678,8 +897,14 @@ def _transfers_only_to(node: TransfersOnlyTo, decl: Declaration, env: _Env) -> E
     allowed: tuple[str, ...] = env.value(node.allowed)
     years: int = env.value(node.years)
     if decl.financial_years is None:
-        return _explain(node, env, UNDECIDED, "money.no_years", facts=(Fact("financial_years", None),),
-                        evidence=("annual_report",))
+        return _explain(
+            node,
+            env,
+            UNDECIDED,
+            "money.no_years",
+            facts=(Fact("financial_years", None),),
+            evidence=("annual_report",),
+        )
     window, _, state = _window(decl, years, env)
     if state == "short" or not window:
         return _short_window(node, env, window, years)
@@ -689,13 +914,26 @@ def _transfers_only_to(node: TransfersOnlyTo, decl: Declaration, env: _Env) -> E
     args = {"allowed": ", ".join(allowed) or "-", "years": len(window)}
     if paid:
         total = sum((f.value for f in paid), Decimal(0))
-        return _explain(node, env, NOT_MET, "money.forbidden_transfer",
-                        {**args, "transfers": ", ".join(f.path for f in paid), "amount": total},
-                        facts=facts, gap=Message("gap.money", {"amount": total}))
+        return _explain(
+            node,
+            env,
+            NOT_MET,
+            "money.forbidden_transfer",
+            {**args, "transfers": ", ".join(f.path for f in paid), "amount": total},
+            facts=facts,
+            gap=Message("gap.money", {"amount": total}),
+        )
     missing = [f.path for f in facts if f.value is None]
     if missing:
-        return _explain(node, env, UNDECIDED, "money.missing", {"missing": ", ".join(missing)},
-                        facts=facts, evidence=("annual_report",))
+        return _explain(
+            node,
+            env,
+            UNDECIDED,
+            "money.missing",
+            {"missing": ", ".join(missing)},
+            facts=facts,
+            evidence=("annual_report",),
+        )
     return _explain(node, env, MET, "money.transfers_allowed", args, facts=facts)
 
 
@@ -707,14 +945,22 @@ def _salary_ratio_at_most(node: SalaryRatioAtMost, decl: Declaration, env: _Env)
     highest = s.highest if s else None
     facts = (Fact("salaries.lowest", lowest), Fact("salaries.highest", highest))
     if lowest is None or highest is None:
-        return _explain(node, env, UNDECIDED, "salary.unknown", facts=facts,
-                        evidence=("salary_statement",))
+        return _explain(
+            node, env, UNDECIDED, "salary.unknown", facts=facts, evidence=("salary_statement",)
+        )
     actual = Fraction(highest) / Fraction(lowest)
     args = {"ratio": _dec(actual), "maximum": ratio, "lowest": lowest, "highest": highest}
     if actual <= Fraction(ratio):
         return _explain(node, env, MET, "salary.within", args, facts=facts)
-    return _explain(node, env, NOT_MET, "salary.above", args, facts=facts,
-                    gap=Message("gap.salary", {"highest_max": ratio * lowest}))
+    return _explain(
+        node,
+        env,
+        NOT_MET,
+        "salary.above",
+        args,
+        facts=facts,
+        gap=Message("gap.salary", {"highest_max": ratio * lowest}),
+    )
 
 
 # ---- the entry points -----------------------------------------------------------------
@@ -725,14 +971,23 @@ def _evaluate_criterion(crit: Criterion, decl: Declaration, env: _Env) -> Findin
     if crit.when is not None:
         guard = _run(crit.when, decl, env)
         if guard.verdict is NOT_MET:
-            return Finding(crit.id, crit.title, crit.citation, crit.authority_specific,
-                           NOT_APPLICABLE, guard, guard)
+            return Finding(
+                crit.id,
+                crit.title,
+                crit.citation,
+                crit.authority_specific,
+                NOT_APPLICABLE,
+                guard,
+                guard,
+            )
     explanation = _run(crit.check, decl, env)
     verdict = explanation.verdict
     if guard is not None and guard.verdict is UNDECIDED:
         # "when G then C" is (not G) or C in Kleene logic.
         verdict = any_verdicts((not_verdict(guard.verdict), verdict))
-    return Finding(crit.id, crit.title, crit.citation, crit.authority_specific, verdict, explanation, guard)
+    return Finding(
+        crit.id, crit.title, crit.citation, crit.authority_specific, verdict, explanation, guard
+    )
 
 
 def _input_hash(decl: Declaration) -> str:
@@ -756,15 +1011,29 @@ def evaluate(
     """
     when = as_of or (procurement.submission_date if procurement else None)
     if when is None:
-        raise EvaluationError([Problem("<python>", "as_of", "missing_date",
-                                       "give as_of, or a procurement with a submission_date")])
+        raise EvaluationError(
+            [
+                Problem(
+                    "<python>",
+                    "as_of",
+                    "missing_date",
+                    "give as_of, or a procurement with a submission_date",
+                )
+            ]
+        )
     env = _Env(when, ruleset.params_at(when), context or _DEFAULT_CONTEXT, procurement)
     findings = tuple(_evaluate_criterion(c, declaration, env) for c in ruleset.criteria)
     verdict = all_verdicts(f.verdict for f in findings)
     warnings = []
-    if (ruleset.valid_from and when < ruleset.valid_from) or (ruleset.valid_to and when > ruleset.valid_to):
-        warnings.append(Message("ruleset.not_in_force", {
-            "as_of": when, "valid_from": ruleset.valid_from, "valid_to": ruleset.valid_to}))
+    if (ruleset.valid_from and when < ruleset.valid_from) or (
+        ruleset.valid_to and when > ruleset.valid_to
+    ):
+        warnings.append(
+            Message(
+                "ruleset.not_in_force",
+                {"as_of": when, "valid_from": ruleset.valid_from, "valid_to": ruleset.valid_to},
+            )
+        )
     ident = None
     if declaration.organisationsnummer:
         ident = parse_identifier(declaration.organisationsnummer).masked()
@@ -811,8 +1080,10 @@ def evaluate_many(
             from reserverat.declaration import parse_declaration
 
             try:
-                item = parse_declaration(item, source=f"[{i}]")
+                decl = parse_declaration(item, source=f"[{i}]")
             except DeclarationError as exc:
                 yield exc
                 continue
-        yield evaluate(item, ruleset, procurement=procurement, as_of=as_of, context=context)
+        else:
+            decl = item
+        yield evaluate(decl, ruleset, procurement=procurement, as_of=as_of, context=context)

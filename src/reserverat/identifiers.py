@@ -75,7 +75,9 @@ def parse_identifier(value: str) -> Identifier:
     """
     digits = _DIGITS.sub("", value)
     if not digits.isdigit() or len(digits) not in (10, 12):
-        raise ValueError("expected 10 digits (NNNNNN-NNNN) or 12 digits with a 16 or century prefix")
+        raise ValueError(
+            "expected 10 digits (NNNNNN-NNNN) or 12 digits with a 16 or century prefix"
+        )
     personal = is_personal_number(digits)
     if len(digits) == 12:
         if personal:
@@ -98,7 +100,9 @@ def _format(digits: str) -> str:
     return f"{digits[:6]}-{digits[6:]}"
 
 
-_PERSONAL_IN_TEXT = re.compile(r"(?<![\d])(?:(?:19|20)\d{2}|\d{2})(\d{2})(\d{2})[-+ ]?\d{4}(?![\d])")
+_PERSONAL_IN_TEXT = re.compile(
+    r"(?<![\d])(?:(?:19|20)\d{2}|\d{2})(\d{2})(\d{2})[-+ ]?\d{4}(?![\d])"
+)
 
 
 def mask_personal_numbers(text: str) -> str:

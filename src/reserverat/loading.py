@@ -11,7 +11,7 @@ import copy
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise RuleSetError([Problem(str(path), "", "not_found", "no such rule file")]) from None
     except OSError as exc:
-        raise RuleSetError([Problem(str(path), "", "unreadable", exc.strerror or str(exc))]) from None
+        raise RuleSetError(
+            [Problem(str(path), "", "unreadable", exc.strerror or str(exc))]
+        ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -70,7 +72,7 @@ def _index(dirs: Sequence[Path]) -> dict[str, Path]:
                 data = _read_toml(path)
             except RuleSetError:
                 continue
-            names = [data.get("id")] + list(data.get("aliases") or [])
+            names = [data.get("id"), *(data.get("aliases") or [])]
             for name in names:
                 if isinstance(name, str):
                     found[name] = path
@@ -115,12 +117,22 @@ def load_ruleset(ref: str | Path, *, search: Iterable[str | Path] = ()) -> RuleS
     index = _index(dirs)
     if str(ref) not in index:
         hint = did_you_mean(str(ref), index)
-        raise RuleSetError([
-            Problem("<rules>", "", "unknown_ruleset",
-                    f"no rule set {str(ref)!r}" + (f"; did you mean {hint!r}?" if hint else
-                                                   f"; known: {', '.join(sorted(index))}"),
-                    str(ref))
-        ])
+        raise RuleSetError(
+            [
+                Problem(
+                    "<rules>",
+                    "",
+                    "unknown_ruleset",
+                    f"no rule set {str(ref)!r}"
+                    + (
+                        f"; did you mean {hint!r}?"
+                        if hint
+                        else f"; known: {', '.join(sorted(index))}"
+                    ),
+                    str(ref),
+                )
+            ]
+        )
     found = index[str(ref)]
     return parse_ruleset(_read_toml(found), source=str(found), search=[found.parent, *dirs])
 
@@ -132,7 +144,15 @@ class _Origin:
     rule: str | None
 
 
-_MERGE_REPLACE = ("id", "version", "title", "valid_from", "valid_to", "description", "reservation_codes")
+_MERGE_REPLACE = (
+    "id",
+    "version",
+    "title",
+    "valid_from",
+    "valid_to",
+    "description",
+    "reservation_codes",
+)
 
 
 def _resolve(
@@ -142,22 +162,48 @@ def _resolve(
     problems: list[Problem] = []
     crits = data.get("criteria", [])
     if not isinstance(crits, list):
-        return data, [], [Problem(source, "criteria", "wrong_type", "criteria must be an array of tables")]
-    own = [_Origin(source, i, c.get("id") if isinstance(c, dict) else None) for i, c in enumerate(crits)]
+        return (
+            data,
+            [],
+            [Problem(source, "criteria", "wrong_type", "criteria must be an array of tables")],
+        )
+    own = [
+        _Origin(source, i, c.get("id") if isinstance(c, dict) else None)
+        for i, c in enumerate(crits)
+    ]
     parent_ref = data.get("extends")
     if parent_ref is None:
         return data, own, problems
     if not isinstance(parent_ref, str):
-        return data, own, [Problem(source, "extends", "wrong_type", "extends names a rule set id", parent_ref)]
+        return (
+            data,
+            own,
+            [Problem(source, "extends", "wrong_type", "extends names a rule set id", parent_ref)],
+        )
     if parent_ref in chain:
         cycle = " -> ".join([*chain, parent_ref])
-        return data, own, [Problem(source, "extends", "extends_cycle", f"cycle in extends: {cycle}", parent_ref)]
+        return (
+            data,
+            own,
+            [Problem(source, "extends", "extends_cycle", f"cycle in extends: {cycle}", parent_ref)],
+        )
     index = _index(search)
     if parent_ref not in index:
         hint = did_you_mean(parent_ref, index)
-        return data, own, [Problem(source, "extends", "unknown_ruleset",
-                                   f"extends unknown rule set {parent_ref!r}"
-                                   + (f"; did you mean {hint!r}?" if hint else ""), parent_ref)]
+        return (
+            data,
+            own,
+            [
+                Problem(
+                    source,
+                    "extends",
+                    "unknown_ruleset",
+                    f"extends unknown rule set {parent_ref!r}"
+                    + (f"; did you mean {hint!r}?" if hint else ""),
+                    parent_ref,
+                )
+            ],
+        )
     parent_path = index[parent_ref]
     try:
         parent_raw = _read_toml(parent_path)
@@ -195,32 +241,55 @@ def _resolve(
         ids = [c.get("id") for c in criteria]
         if rid not in ids:
             hint = did_you_mean(str(rid), [str(i) for i in ids])
-            problems.append(Problem(source, "remove_criteria", "unknown_criterion",
-                                    f"no inherited criterion {rid!r} to remove"
-                                    + (f"; did you mean {hint!r}?" if hint else ""), rid))
+            problems.append(
+                Problem(
+                    source,
+                    "remove_criteria",
+        "param",
+                    "unknown_criterion",
+                    f"no inherited criterion {rid!r} to remove"
+                    + (f"; did you mean {hint!r}?" if hint else ""),
+                    rid,
+                )
+            )
             continue
         k = ids.index(rid)
         del criteria[k]
         del origins[k]
-    for i, crit in enumerate(crits):
-        crit = dict(crit) if isinstance(crit, dict) else crit
+    for i, given in enumerate(crits):
+        crit = dict(given) if isinstance(given, dict) else given
         replace = crit.pop("replace", False) if isinstance(crit, dict) else False
         ids = [c.get("id") for c in criteria]
         cid = crit.get("id") if isinstance(crit, dict) else None
         if cid in ids:
             if not replace:
-                problems.append(Problem(source, f"criteria[{i}].id", "duplicate_id",
-                                        f"criterion {cid!r} is inherited from {parent_ref}; "
-                                        "set replace = true to override it", cid, rule=cid))
+                problems.append(
+                    Problem(
+                        source,
+                        f"criteria[{i}].id",
+                        "duplicate_id",
+                        f"criterion {cid!r} is inherited from {parent_ref}; "
+                        "set replace = true to override it",
+                        cid,
+                        rule=cid,
+                    )
+                )
                 continue
             k = ids.index(cid)
             criteria[k] = crit
             origins[k] = own[i]
         else:
             if replace:
-                problems.append(Problem(source, f"criteria[{i}].replace", "unknown_criterion",
-                                        f"replace = true, but {parent_ref} has no criterion {cid!r}",
-                                        cid, rule=cid))
+                problems.append(
+                    Problem(
+                        source,
+                        f"criteria[{i}].replace",
+                        "unknown_criterion",
+                        f"replace = true, but {parent_ref} has no criterion {cid!r}",
+                        cid,
+                        rule=cid,
+                    )
+                )
             criteria.append(crit)
             origins.append(own[i])
     merged["criteria"] = criteria
@@ -237,6 +306,7 @@ _KNOWN_FIELDS = sorted(
         "value",
         "replace",
         "remove_criteria",
+        "param",
         *(f for cls in NODE_TYPES.values() for f in cls.model_fields),
     }
 )
@@ -276,17 +346,15 @@ def _relocate(p: Problem, origins: list[_Origin], source: str) -> Problem:
         src = source if p.source in ("<python>", "<override>") else p.source
         return Problem(src, p.loc, p.code, p.msg, p.input, rule=p.rule)
     origin = origins[int(m.group(1))]
-    loc = f"criteria[{origin.index}]" + p.loc[m.end():]
+    loc = f"criteria[{origin.index}]" + p.loc[m.end() :]
     return Problem(origin.source, loc, p.code, p.msg, p.input, rule=p.rule or origin.rule)
 
 
 def _improve(problems: list[Problem]) -> list[Problem]:
     out = []
     for p in problems:
+        hint = None
         if p.code == "unknown_field" and "did you mean" not in p.msg:
-            name = p.loc.rsplit(".", 1)[-1]
-            hint = did_you_mean(name, _KNOWN_FIELDS)
-            if hint:
-                p = Problem(p.source, p.loc, p.code, f"{p.msg}; did you mean {hint!r}?", p.input, rule=p.rule)
-        out.append(p)
+            hint = did_you_mean(p.loc.rsplit(".", 1)[-1], _KNOWN_FIELDS)
+        out.append(replace(p, msg=f"{p.msg}; did you mean {hint!r}?") if hint else p)
     return out

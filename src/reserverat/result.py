@@ -52,8 +52,8 @@ def _encode(value: ScalarValue) -> Any:
 
 
 def _decode(value: Any) -> ScalarValue:
-    if isinstance(value, ScalarValue):  # type: ignore[misc,arg-type]
-        return value  # type: ignore[no-any-return]
+    if isinstance(value, bool | int | str | Decimal | Fraction | date) or value is None:
+        return value
     if isinstance(value, Mapping):
         if "fraction" in value:
             return Fraction(value["fraction"])

@@ -300,7 +300,10 @@ class RuleSet(_Model):
         """``sha256:`` of the canonical JSON of the rule set; equal rules, equal hash."""
         if self._hash is None:
             canonical = json.dumps(
-                self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+                self.model_dump(mode="json"),
+                sort_keys=True,
+                separators=(",", ":"),
+                ensure_ascii=False,
             )
             self._hash = "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
         return self._hash
@@ -316,7 +319,8 @@ class RuleSet(_Model):
                 return crit
         hint = did_you_mean(criterion_id, [c.id for c in self.criteria])
         raise KeyError(
-            f"no criterion {criterion_id!r} in {self.id}" + (f"; did you mean {hint!r}?" if hint else "")
+            f"no criterion {criterion_id!r} in {self.id}"
+            + (f"; did you mean {hint!r}?" if hint else "")
         )
 
     def with_params(self, **overrides: Any) -> RuleSet:
@@ -381,7 +385,9 @@ def _without_param(annotation: Any) -> Any:
     return annotation
 
 
-def _walk_params(node: _Node, loc: list[str | int], crit_id: str) -> Iterator[tuple[str, str, Any, Param]]:
+def _walk_params(
+    node: _Node, loc: list[str | int], crit_id: str
+) -> Iterator[tuple[str, str, Any, Param]]:
     for name, info in type(node).model_fields.items():
         value = getattr(node, name)
         if isinstance(value, Param):
@@ -402,7 +408,7 @@ def _problems_of(exc: ValidationError, *, source: str) -> list[Problem]:
     from reserverat.errors import problems_from_validation
 
     out: list[Problem] = []
-    plain: list[dict[str, Any]] = []
+    plain: list[Any] = []
     for err in exc.errors(include_url=False):
         inner = (err.get("ctx") or {}).get("error")
         if isinstance(inner, RuleSetError):

@@ -100,18 +100,18 @@ class _Line:
 
 def _node_lines(node: Explanation, lang: str, depth: int, relevant: bool = True) -> list[_Line]:
     """Lines for a node and its children; evidence only where it could change the verdict."""
-    L = _LABELS[lang]
+    labels = _LABELS[lang]
     details: list[tuple[str, str]] = []
     if node.gap is not None:
-        details.append((L["gap"], render_message(node.gap, lang)))
+        details.append((labels["gap"], render_message(node.gap, lang)))
     for note in node.notes:
-        details.append((L["note"], render_message(note, lang)))
+        details.append((labels["note"], render_message(note, lang)))
     if relevant and node.evidence and node.verdict is Verdict.UNDECIDED:
-        details.append((L["evidence"], "; ".join(EVIDENCE[lang][e] for e in node.evidence)))
+        details.append((labels["evidence"], "; ".join(EVIDENCE[lang][e] for e in node.evidence)))
     if node.facts:
-        details.append((L["facts"], _facts_text(node, lang)))
+        details.append((labels["facts"], _facts_text(node, lang)))
     if node.parameters:
-        details.append((L["params"], _params_text(node, lang)))
+        details.append((labels["params"], _params_text(node, lang)))
     lines = [_Line(depth, node.verdict.value, render_message(node.reason, lang), tuple(details))]
     # Once a combinator is decided, no missing fact below it can change it.
     below = relevant and node.verdict is Verdict.UNDECIDED
@@ -129,21 +129,23 @@ def _finding_title(f: Finding, lang: str) -> str:
 
 def render_text(result: Result, lang: str = "sv") -> str:
     """The result as plain text for a terminal or a case file."""
-    L = _LABELS[lang]
+    labels = _LABELS[lang]
     out: list[str] = []
     sup = result.supplier
     out.append(sup.name + (f" ({sup.identifier})" if sup.identifier else ""))
     p = result.provenance
-    out.append(f"{L['ruleset']}: {p.ruleset_id} {p.ruleset_version}: {result.ruleset_title.get(lang)}")
-    out.append(f"{L['as_of']}: {p.as_of.isoformat()}")
-    out.append(f"{L['outcome']}: {OUTCOME_LABELS[lang][result.outcome.value]}")
+    out.append(
+        f"{labels['ruleset']}: {p.ruleset_id} {p.ruleset_version}: {result.ruleset_title.get(lang)}"
+    )
+    out.append(f"{labels['as_of']}: {p.as_of.isoformat()}")
+    out.append(f"{labels['outcome']}: {OUTCOME_LABELS[lang][result.outcome.value]}")
     for w in result.warnings:
-        out.append(f"{L['warning']}: {render_message(w, lang)}")
+        out.append(f"{labels['warning']}: {render_message(w, lang)}")
     for f in result.findings:
         out.append("")
         out.append(f"[{VERDICT_LABELS[lang][f.verdict.value]}] {_finding_title(f, lang)}")
         if f.guard is not None:
-            out.append(f"    {L['guard']}: {render_message(f.guard.reason, lang)}")
+            out.append(f"    {labels['guard']}: {render_message(f.guard.reason, lang)}")
         lines = _node_lines(f.explanation, lang, 0)
         for line in lines:
             pad = "    " + "  " * line.depth
@@ -151,11 +153,11 @@ def render_text(result: Result, lang: str = "sv") -> str:
             out.append(f"{pad}{marker}{line.text}")
             for label, text in line.details:
                 out.append(f"{pad}  {label}: {text}")
-        out.append(f"    {L['source']}: {f.citation.short(lang)}")
+        out.append(f"    {labels['source']}: {f.citation.short(lang)}")
     out.append("")
     out.append(
-        f"{L['provenance']}: {p.ruleset_id} {p.ruleset_version} {p.ruleset_hash}; "
-        f"reserverat {p.library_version}; {L['input']} {p.input_hash}"
+        f"{labels['provenance']}: {p.ruleset_id} {p.ruleset_version} {p.ruleset_hash}; "
+        f"reserverat {p.library_version}; {labels['input']} {p.input_hash}"
     )
     return mask_personal_numbers("\n".join(out)) + "\n"
 
@@ -166,21 +168,29 @@ def _md_cell(text: str) -> str:
 
 def render_markdown(result: Result, lang: str = "sv") -> str:
     """The result as Markdown: a summary table, then each criterion in detail."""
-    L = _LABELS[lang]
+    labels = _LABELS[lang]
     p = result.provenance
     sup = result.supplier
     out = [f"## {sup.name}" + (f" ({sup.identifier})" if sup.identifier else ""), ""]
-    out.append(f"- **{L['ruleset']}:** {p.ruleset_id} {p.ruleset_version}: {result.ruleset_title.get(lang)}")
-    out.append(f"- **{L['as_of']}:** {p.as_of.isoformat()}")
-    out.append(f"- **{L['outcome']}:** {OUTCOME_LABELS[lang][result.outcome.value]}")
+    title = result.ruleset_title.get(lang)
+    out.append(f"- **{labels['ruleset']}:** {p.ruleset_id} {p.ruleset_version}: {title}")
+    out.append(f"- **{labels['as_of']}:** {p.as_of.isoformat()}")
+    out.append(f"- **{labels['outcome']}:** {OUTCOME_LABELS[lang][result.outcome.value]}")
     for w in result.warnings:
-        out.append(f"- **{L['warning']}:** {render_message(w, lang)}")
-    out += ["", f"| {L['criterion']} | {L['verdict']} | {L['reason']} | {L['source']} |", "|---|---|---|---|"]
+        out.append(f"- **{labels['warning']}:** {render_message(w, lang)}")
+    out += [
+        "",
+        "| " + " | ".join(labels[k] for k in ("criterion", "verdict", "reason", "source")) + " |",
+        "|---|---|---|---|",
+    ]
     for f in result.findings:
-        out.append(
-            f"| {_md_cell(_finding_title(f, lang))} | {VERDICT_LABELS[lang][f.verdict.value]} | "
-            f"{_md_cell(render_message(f.explanation.reason, lang))} | {_md_cell(f.citation.short(lang))} |"
+        cells = (
+            _finding_title(f, lang),
+            VERDICT_LABELS[lang][f.verdict.value],
+            render_message(f.explanation.reason, lang),
+            f.citation.short(lang),
         )
+        out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
     for f in result.findings:
         out += ["", f"### {_finding_title(f, lang)}", ""]
         for line in _node_lines(f.explanation, lang, 0):
@@ -189,15 +199,18 @@ def render_markdown(result: Result, lang: str = "sv") -> str:
             for label, text in line.details:
                 out.append(f"{pad}  - *{label}:* {text}")
         url = f" <{f.citation.url}>" if f.citation.url else ""
-        out.append(f"- *{L['source']}:* {f.citation.short(lang)}{url}")
-    out += ["", f"*{L['provenance']}:* `{p.ruleset_id}` {p.ruleset_version} `{p.ruleset_hash}`, "
-            f"reserverat {p.library_version}, {L['input']} `{p.input_hash}`"]
+        out.append(f"- *{labels['source']}:* {f.citation.short(lang)}{url}")
+    out += [
+        "",
+        f"*{labels['provenance']}:* `{p.ruleset_id}` {p.ruleset_version} `{p.ruleset_hash}`, "
+        f"reserverat {p.library_version}, {labels['input']} `{p.input_hash}`",
+    ]
     return mask_personal_numbers("\n".join(out)) + "\n"
 
 
 def _error_lines(entry_source: str, error: ReserveratError, lang: str) -> list[str]:
-    L = _LABELS[lang]
-    return [f"{L['error']}: {problem}" for problem in error.problems]
+    labels = _LABELS[lang]
+    return [f"{labels['error']}: {problem}" for problem in error.problems]
 
 
 def render_json(entries: Sequence[Entry]) -> str:
@@ -220,7 +233,9 @@ def render(entries: Iterable[Entry], fmt: str = "text", lang: str = "sv") -> str
     parts: list[str] = []
     for e in entries:
         if isinstance(e.outcome, Result):
-            parts.append(render_text(e.outcome, lang) if fmt == "text" else render_markdown(e.outcome, lang))
+            parts.append(
+                render_text(e.outcome, lang) if fmt == "text" else render_markdown(e.outcome, lang)
+            )
         else:
             lines = _error_lines(e.source, e.outcome, lang)
             if fmt == "markdown":

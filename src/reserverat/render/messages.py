@@ -15,7 +15,15 @@ from typing import Any
 
 from reserverat.result import Message
 
-__all__ = ["CATALOGUES", "EVIDENCE", "LANGS", "VERDICT_LABELS", "fmt_number", "fmt_share", "render_message"]
+__all__ = [
+    "CATALOGUES",
+    "EVIDENCE",
+    "LANGS",
+    "VERDICT_LABELS",
+    "fmt_number",
+    "fmt_share",
+    "render_message",
+]
 
 LANGS = ("sv", "en")
 
@@ -23,7 +31,7 @@ NBSP = "\u00a0"
 
 
 def _group(digits: str, sep: str) -> str:
-    out = []
+    out: list[str] = []
     while len(digits) > 3:
         out.insert(0, digits[-3:])
         digits = digits[:-3]
@@ -88,7 +96,11 @@ def fmt_points(value: Any, lang: str) -> str:
 
 def fmt_sek(value: Any, lang: str) -> str:
     """Money: ``125 000 kr`` / ``SEK 125,000``."""
-    dec = Decimal(value) if not isinstance(value, Fraction) else Decimal(value.numerator) / value.denominator
+    dec = (
+        Decimal(value)
+        if not isinstance(value, Fraction)
+        else Decimal(value.numerator) / value.denominator
+    )
     decimals = 0 if dec == dec.to_integral_value() else 2
     text = fmt_number(dec, lang, decimals)
     return f"{text}{NBSP}kr" if lang == "sv" else f"SEK {text}"
@@ -120,7 +132,7 @@ class _Formatter(string.Formatter):
             return fmt_sek(value, self.lang)
         if format_spec in ("num", "date", ""):
             return fmt_value(value, self.lang)
-        return super().format_field(value, format_spec)
+        return str(super().format_field(value, format_spec))
 
 
 _FORMATTERS = {lang: _Formatter(lang) for lang in LANGS}
@@ -141,15 +153,26 @@ def render_message(message: Message, lang: str) -> str:
 
 
 VERDICT_LABELS = {
-    "sv": {"met": "uppfyllt", "not_met": "ej uppfyllt", "undecided": "kan inte avgöras",
-           "not_applicable": "ej tillämpligt"},
-    "en": {"met": "met", "not_met": "not met", "undecided": "undecided",
-           "not_applicable": "not applicable"},
+    "sv": {
+        "met": "uppfyllt",
+        "not_met": "ej uppfyllt",
+        "undecided": "kan inte avgöras",
+        "not_applicable": "ej tillämpligt",
+    },
+    "en": {
+        "met": "met",
+        "not_met": "not met",
+        "undecided": "undecided",
+        "not_applicable": "not applicable",
+    },
 }
 
 OUTCOME_LABELS = {
-    "sv": {"qualified": "KVALIFICERAD", "not_qualified": "INTE KVALIFICERAD",
-           "undecided": "KAN INTE AVGÖRAS"},
+    "sv": {
+        "qualified": "KVALIFICERAD",
+        "not_qualified": "INTE KVALIFICERAD",
+        "undecided": "KAN INTE AVGÖRAS",
+    },
     "en": {"qualified": "QUALIFIED", "not_qualified": "NOT QUALIFIED", "undecided": "UNDECIDED"},
 }
 

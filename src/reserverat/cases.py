@@ -1,0 +1,168 @@
+"""Rule tests as data: case files a policy writer can add without writing Python.
+
+A case file (TOML) names a rule set, an evaluation date, a declaration (a path to a
+JSON file, relative to the case file, or an inline ``[declaration]`` table), optional
+parameter overrides, and what is expected::
+
+    description = "3 of 10 occupied is exactly 30 %: met"
+    ruleset = "lou-4-18"
+    as_of = 2017-12-11
+    declaration = "../../examples/declarations/01-yalla-kooperativ.json"
+
+    [parameters]          # optional: a policy variant
+    threshold = 0.4
+
+    [expected]
+    outcome = "qualified"
+
+    [expected.criteria.target-group-share]
+    verdict = "met"
+    reasons = ["share.met"]   # reason codes that must appear in the explanation
+
+Each case file may instead hold ``[[case]]`` tables with the same keys.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from reserverat.declaration import Declaration, parse_declaration
+from reserverat.errors import DeclarationError, Problem, ReserveratError, RuleSetError
+from reserverat.evaluate import evaluate
+from reserverat.loading import load_ruleset
+from reserverat.result import Result
+
+__all__ = ["Case", "CaseOutcome", "load_cases", "run_case"]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One expected evaluation: inputs and the verdicts and reasons it must give."""
+
+    name: str
+    source: str
+    ruleset: str
+    as_of: date
+    declaration: Declaration
+    parameters: dict[str, Any]
+    expected: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CaseOutcome:
+    """What running a case found: the result and every way it differed from expectation."""
+
+    case: Case
+    result: Result
+    failures: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        """Whether the result matched every expectation."""
+        return not self.failures
+
+
+def _declaration(raw: Any, base: Path, source: str) -> Declaration:
+    if isinstance(raw, str):
+        path = (base / raw).resolve()
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise DeclarationError([Problem(source, "declaration", "unreadable", str(exc))]) from None
+        return parse_declaration(data, source=str(path))
+    if isinstance(raw, dict):
+        return parse_declaration(raw, source=f"{source} [declaration]")
+    raise DeclarationError(
+        [Problem(source, "declaration", "wrong_type", "give a path or an inline table")]
+    )
+
+
+def load_cases(path: str | Path) -> Iterator[Case]:
+    """Read the cases in one case file.
+
+    Raises:
+        ReserveratError: the file is not TOML, or a case lacks a key or has a bad declaration.
+    """
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise RuleSetError([Problem(str(path), "", "bad_case_file", str(exc))]) from None
+    raw_cases = data.get("case") if "case" in data else [data]
+    for i, raw in enumerate(raw_cases):
+        name = f"{path.stem}[{i}]" if "case" in data else path.stem
+        missing = [k for k in ("ruleset", "as_of", "declaration", "expected") if k not in raw]
+        if missing:
+            raise RuleSetError(
+                [Problem(str(path), name, "missing", f"case lacks {', '.join(missing)}")]
+            )
+        yield Case(
+            name=raw.get("name", name),
+            source=str(path),
+            ruleset=raw["ruleset"],
+            as_of=raw["as_of"],
+            declaration=_declaration(raw["declaration"], path.parent, str(path)),
+            parameters=dict(raw.get("parameters", {})),
+            expected=raw["expected"],
+        )
+
+
+def run_case(case: Case) -> CaseOutcome:
+    """Evaluate a case and compare the result with what it expects.
+
+    Raises:
+        ReserveratError: the rule set cannot be loaded or an override is invalid.
+    """
+    rules = load_ruleset(case.ruleset)
+    if case.parameters:
+        rules = rules.with_params(**case.parameters)
+    result = evaluate(case.declaration, rules, as_of=case.as_of)
+    failures: list[str] = []
+    want_outcome = case.expected.get("outcome")
+    if want_outcome is not None and result.outcome.value != want_outcome:
+        failures.append(f"outcome: expected {want_outcome}, got {result.outcome.value}")
+    for crit_id, want in case.expected.get("criteria", {}).items():
+        try:
+            finding = result.finding(crit_id)
+        except KeyError:
+            failures.append(f"{crit_id}: no such criterion in {rules.id}")
+            continue
+        if "verdict" in want and finding.verdict.value != want["verdict"]:
+            failures.append(
+                f"{crit_id}: expected {want['verdict']}, got {finding.verdict.value}"
+                f" ({finding.explanation.reason.code})"
+            )
+        codes = {n.reason.code for n in finding.explanation.walk()}
+        codes |= {m.code for n in finding.explanation.walk() for m in n.notes}
+        codes |= {n.gap.code for n in finding.explanation.walk() if n.gap is not None}
+        for code in want.get("reasons", []):
+            if code not in codes:
+                failures.append(f"{crit_id}: reason {code} not given (got {sorted(codes)})")
+        for code in want.get("evidence", []):
+            if code not in finding.evidence:
+                failures.append(f"{crit_id}: evidence {code} not requested (got {finding.evidence})")
+        for key, value in want.get("args", {}).items():
+            got = finding.explanation.reason.args.get(key)
+            if str(got) != str(value):
+                failures.append(f"{crit_id}: argument {key} expected {value}, got {got}")
+    return CaseOutcome(case, result, tuple(failures))
+
+
+def run_file(path: str | Path) -> list[CaseOutcome | ReserveratError]:
+    """Run every case in a file; a case that cannot run is returned as its error."""
+    out: list[CaseOutcome | ReserveratError] = []
+    try:
+        for case in load_cases(path):
+            try:
+                out.append(run_case(case))
+            except ReserveratError as exc:
+                out.append(exc)
+    except ReserveratError as exc:
+        out.append(exc)
+    return out
