@@ -245,7 +245,6 @@ def _resolve(
                 Problem(
                     source,
                     "remove_criteria",
-        "param",
                     "unknown_criterion",
                     f"no inherited criterion {rid!r} to remove"
                     + (f"; did you mean {hint!r}?" if hint else ""),
