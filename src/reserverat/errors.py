@@ -187,8 +187,11 @@ def _prune(raw: list[tuple[Problem, str | None, str]]) -> list[Problem]:
     the branch the input was aimed at (a table means a reference). A tuple with a bad
     item also reports being too short; the item's own problem says it all.
     """
+    param_unions = {loc for _, branch, loc in raw if branch == "Param"}
     aimed_at_param = {
-        loc for problem, branch, loc in raw if branch != "Param" and isinstance(problem.input, dict)
+        loc
+        for problem, branch, loc in raw
+        if loc in param_unions and branch != "Param" and isinstance(problem.input, dict)
     }
     kept: list[Problem] = []
     for problem, branch, loc in raw:

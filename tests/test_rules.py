@@ -1,0 +1,146 @@
+"""Rule nodes and rule sets: factories, reprs, operators, equality with the TOML files."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+import reserverat as rr
+from reserverat.checks import NODE_TYPES, AllOf
+from reserverat.loading import list_rulesets
+
+BUILTIN = ["lou-4-18", "lou-4-18-program", "asf-tillvaxtverket", "asf-skoopi"]
+
+
+def test_python_tree_equals_the_toml_file() -> None:
+    lou = rr.load_ruleset("lou-4-18")
+    lou_citation = {"instrument": "LOU (2016:1145)", "chapter": 4, "section": "18", "point": 1}
+    built = [
+        rr.whole_legal_person(unit_data=rr.param("unit_data")),
+        rr.fact_is_true("purpose.sheltered_workshop") | rr.fact_is_true("purpose.integration_main_aim"),
+        rr.share_at_least(rr.param("threshold"), basis=rr.param("basis"), declared_share=rr.param("declared_share")),
+        rr.not_older_than("declared_on", months=rr.param("max_age_months"))
+        & rr.not_older_than("workforce.reference_date", months=rr.param("max_age_months")),
+    ]
+    assert [c.check for c in lou.criteria] == built
+    main_purpose = rr.criterion(
+        "main-purpose",
+        built[1],
+        title={
+            "sv": "Skyddad verkstad eller främsta syfte social och yrkesmässig integrering",
+            "en": "Sheltered workshop or main aim of social and professional integration",
+        },
+        citation=lou_citation,
+    )
+    assert lou.criterion("main-purpose") == main_purpose
+    assert hash(lou.criterion("main-purpose")) == hash(main_purpose)
+
+
+def test_whole_ruleset_round_trips_through_its_data() -> None:
+    for name in BUILTIN:
+        rules = rr.load_ruleset(name)
+        again = rr.RuleSet.model_validate(rules.model_dump())
+        assert again == rules
+        assert again.content_hash == rules.content_hash
+
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_repr_is_the_call_that_rebuilds_the_node(name: str) -> None:
+    namespace = {k: getattr(rr, k) for k in rr.__all__} | {"Decimal": Decimal}
+    for crit in rr.load_ruleset(name).criteria:
+        assert eval(repr(crit.check), namespace) == crit.check  # noqa: S307
+
+
+def test_operators_flatten_and_bool_refuses() -> None:
+    a, b, c = (rr.fact_is_true(p) for p in ("purpose.integration_main_aim", "purpose.sheltered_workshop", "business.sells_goods_or_services"))
+    tree = a & b & c
+    assert isinstance(tree, AllOf) and tree.of == (a, b, c)
+    assert (a | b | c) == rr.any_of(a, b, c)
+    assert ~a == rr.not_(a)
+    assert repr(a & ~b) == "all_of(fact_is_true('purpose.integration_main_aim'), not_(fact_is_true('purpose.sheltered_workshop')))"
+    with pytest.raises(TypeError, match="use & \\|? ?|combine nodes with &"):
+        bool(a)
+    with pytest.raises(TypeError):
+        _ = a and b
+
+
+def test_every_node_kind_has_an_evaluator_and_a_factory() -> None:
+    from reserverat.evaluate import EVALUATORS
+
+    assert set(EVALUATORS) == set(NODE_TYPES)
+    factories = {"not": "not_"}
+    for kind in NODE_TYPES:
+        assert factories.get(kind, kind) in rr.__all__, kind
+
+
+def test_builtin_rule_sets_are_listed_with_aliases() -> None:
+    infos = {i.id: i for i in list_rulesets()}
+    assert set(infos) == set(BUILTIN)
+    assert infos["lou-4-18"].aliases == ("luf-4-16", "luk-4-8")
+    assert rr.load_ruleset("luk-4-8") == rr.load_ruleset("lou-4-18")
+
+
+def test_extends_inherits_and_adds() -> None:
+    skoopi = rr.load_ruleset("asf-skoopi")
+    base = rr.load_ruleset("asf-tillvaxtverket")
+    assert skoopi.extends == "asf-tillvaxtverket"
+    assert [c.id for c in skoopi.criteria][: len(base.criteria)] == [c.id for c in base.criteria]
+    assert skoopi.parameters["reinvest_share"] == base.parameters["reinvest_share"]
+    assert skoopi.legal_basis[: len(base.legal_basis)] == base.legal_basis
+
+
+def test_content_hash_is_stable_and_sensitive() -> None:
+    lou = rr.load_ruleset("lou-4-18")
+    assert lou.content_hash == rr.load_ruleset("lou-4-18").content_hash
+    assert lou.with_params(threshold=Decimal("0.30")).content_hash == lou.content_hash
+    assert lou.with_params(threshold=0.3).content_hash == lou.content_hash
+    assert lou.with_params(threshold="0.31").content_hash != lou.content_hash
+
+
+def test_dated_parameter_values() -> None:
+    lou = rr.load_ruleset("lou-4-18")
+    data = lou.model_dump()
+    data["parameters"]["threshold"]["values"] = [
+        {"value": "0.3"},
+        {"since": date(2025, 1, 1), "value": "0.4"},
+    ]
+    dated = rr.RuleSet.model_validate(data)
+    assert dated.params_at(date(2024, 12, 31))["threshold"] == Decimal("0.3")
+    assert dated.params_at(date(2025, 1, 1))["threshold"] == Decimal("0.4")
+    decl = rr.Declaration(
+        supplier="X", scope="legal_person", purpose={"integration_main_aim": True},
+        declared_on=date(2024, 12, 1),
+        workforce={"reference_date": date(2024, 12, 1), "employed": {"headcount": 10, "target_group": {"headcount": 3}},
+                   "trainees": {"headcount": 0}, "work_training": {"headcount": 0}, "other": {"headcount": 0}},
+    )
+    assert rr.evaluate(decl, dated, as_of=date(2024, 12, 31)).outcome is rr.Outcome.QUALIFIED
+    later = rr.evaluate(decl.model_copy(update={"declared_on": date(2025, 1, 2)}), dated, as_of=date(2025, 1, 2))
+    assert later.finding("target-group-share").verdict is rr.Verdict.NOT_MET
+    params = later.finding("target-group-share").explanation.parameters
+    assert rr.Fact("threshold", Decimal("0.4")) in params
+
+
+def test_guarded_criterion_is_not_applicable_when_the_guard_fails() -> None:
+    crit = rr.criterion(
+        "employs",
+        rr.number_at_least("workforce.employed.target_group.headcount", 1),
+        when=~rr.value_in("legal_form", ["stiftelse"]),
+        title={"sv": "a", "en": "b"},
+        citation={"instrument": "X"},
+    )
+    rules = rr.RuleSet(id="t", version="1", title={"sv": "t", "en": "t"}, legal_basis=[{"instrument": "X"}], criteria=[crit])
+    foundation = rr.Declaration(supplier="S", legal_form="stiftelse")
+    company = rr.Declaration(supplier="C", legal_form="aktiebolag")
+    unknown = rr.Declaration(supplier="U", workforce={"employed": {"headcount": 2, "target_group": {"headcount": 1}}})
+    when = date(2020, 1, 1)
+    assert rr.evaluate(foundation, rules, as_of=when).findings[0].verdict is rr.Verdict.NOT_APPLICABLE
+    assert rr.evaluate(foundation, rules, as_of=when).outcome is rr.Outcome.QUALIFIED
+    assert rr.evaluate(company, rules, as_of=when).findings[0].verdict is rr.Verdict.UNDECIDED
+    # Guard undecided but the check met: (not G) or C is met.
+    assert rr.evaluate(unknown, rules, as_of=when).findings[0].verdict is rr.Verdict.MET
+
+
+def test_ruleset_not_in_force_warns() -> None:
+    decl = rr.Declaration(supplier="X")
+    result = rr.evaluate(decl, rr.load_ruleset("lou-4-18"), as_of=date(2016, 6, 1))
+    assert [w.code for w in result.warnings] == ["ruleset.not_in_force"]
