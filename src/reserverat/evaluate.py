@@ -41,7 +41,7 @@ from reserverat.checks import (
 )
 from reserverat.declaration import Declaration, FinancialYear, OccupationGroup, Owner, Procurement
 from reserverat.errors import DeclarationError, EvaluationError, Problem
-from reserverat.identifiers import parse_identifier
+from reserverat.identifiers import mask_personal_numbers, parse_identifier
 from reserverat.logic import (
     Verdict,
     all_verdicts,
@@ -301,14 +301,14 @@ def _whole_legal_person(node: WholeLegalPerson, decl: Declaration, env: _Env) ->
         return _explain(node, env, MET, "scope.legal_person", facts=facts)
     if decl.scope == "unit":
         if decl.unit_name:
-            facts.append(Fact("unit_name", decl.unit_name))
+            facts.append(Fact("unit_name", mask_personal_numbers(decl.unit_name)))
         verdict = NOT_MET if unit_data == "not_met" else UNDECIDED
         return _explain(
             node,
             env,
             verdict,
             "scope.unit",
-            {"unit": decl.unit_name},
+            {"unit": mask_personal_numbers(decl.unit_name or "")},
             facts=facts,
             evidence=("legal_person_figures",),
         )
@@ -683,9 +683,11 @@ _PUBLIC = frozenset({"municipality", "region", "state", "public_company"})
 
 
 def _owner_label(owner: Owner) -> str:
+    # Owners are often persons: their names may carry a personnummer, their numbers are one.
+    name = mask_personal_numbers(owner.name)
     if owner.organisationsnummer:
-        return f"{owner.name} ({parse_identifier(owner.organisationsnummer).masked()})"
-    return owner.name
+        return f"{name} ({parse_identifier(owner.organisationsnummer).masked()})"
+    return name
 
 
 @_register("no_public_owner")
@@ -706,9 +708,9 @@ def _no_public_owner(node: NoPublicOwner, decl: Declaration, env: _Env) -> Expla
         kind = _owner_kind(owner, env)
         facts.append(Fact(f"owners[{i}]", f"{_owner_label(owner)}: {kind or '?'}"))
         if kind is None:
-            unknown.append(owner.name)
+            unknown.append(_owner_label(owner))
         elif kind in _PUBLIC:
-            public.append(owner.name)
+            public.append(_owner_label(owner))
     if public:
         return _explain(
             node, env, NOT_MET, "owners.public", {"owners": ", ".join(public)}, facts=facts
@@ -747,7 +749,7 @@ def _public_share_at_most(node: PublicShareAtMost, decl: Declaration, env: _Env)
     for i, owner in enumerate(owners):
         kind = _owner_kind(owner, env)
         if kind is None or (kind in _PUBLIC and getattr(owner, attr) is None):
-            unknown.append(owner.name)
+            unknown.append(_owner_label(owner))
         elif kind in _PUBLIC:
             total += Fraction(getattr(owner, attr))
             facts.append(Fact(f"owners[{i}].{attr}", getattr(owner, attr)))
@@ -1040,7 +1042,11 @@ def evaluate(
     return Result(
         outcome=Outcome.of(verdict),
         verdict=verdict,
-        supplier=Supplier(declaration.supplier, ident, declaration.id),
+        supplier=Supplier(
+            mask_personal_numbers(declaration.supplier),
+            ident,
+            mask_personal_numbers(declaration.id) if declaration.id else None,
+        ),
         ruleset_title=ruleset.title,
         findings=findings,
         provenance=Provenance(

@@ -100,8 +100,9 @@ def _format(digits: str) -> str:
     return f"{digits[:6]}-{digits[6:]}"
 
 
+# Standing alone: not inside a longer run of letters and digits such as a hex digest.
 _PERSONAL_IN_TEXT = re.compile(
-    r"(?<![\d])(?:(?:19|20)\d{2}|\d{2})(\d{2})(\d{2})[-+ ]?\d{4}(?![\d])"
+    r"(?<![0-9A-Za-z])(?:(?:19|20)\d{2}|\d{2})(\d{2})(\d{2})[-+ ]?\d{4}(?![0-9A-Za-z])"
 )
 
 
@@ -112,6 +113,8 @@ def mask_personal_numbers(text: str) -> str:
 
     >>> mask_personal_numbers("Ägare 19811218-9876 och bolag 212000-0142")
     'Ägare ******-**** och bolag 212000-0142'
+    >>> mask_personal_numbers("sha256:ae5409232829a8")
+    'sha256:ae5409232829a8'
     """
 
     def repl(match: re.Match[str]) -> str:

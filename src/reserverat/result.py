@@ -20,6 +20,7 @@ from typing import Annotated, Any
 
 from pydantic import PlainSerializer, PlainValidator, TypeAdapter, WithJsonSchema
 
+from reserverat.identifiers import mask_personal_numbers
 from reserverat.logic import Verdict
 from reserverat.ruleset import Citation, Text
 
@@ -243,7 +244,9 @@ class Result:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """Canonical JSON: sorted keys, UTF-8 text, byte-identical for equal results."""
-        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, indent=indent)
+        text = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, indent=indent)
+        # evaluate() masks identity numbers already; this is the net under hand-built results.
+        return mask_personal_numbers(text)
 
 
 _ADAPTER: TypeAdapter[Result] = TypeAdapter(Result)
