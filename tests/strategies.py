@@ -43,10 +43,17 @@ def declarations(draw: st.DrawFn, known_target: bool = True) -> rr.Declaration:
         purpose={"integration_main_aim": draw(st.sampled_from([True, False, None]))},
         declared_on=draw(st.dates(date(2015, 1, 1), date(2018, 6, 1))),
         workforce=draw(workforces(known_target=known_target)),
-        owners=draw(st.sampled_from([None, [], [{"name": "Kommunen", "kind": "municipality", "capital_share": "0.01"}]])),
+        owners=draw(
+            st.sampled_from(
+                [None, [], [{"name": "Kommunen", "kind": "municipality", "capital_share": "0.01"}]]
+            )
+        ),
         financial_years=draw(
             st.sampled_from(
-                [None, [{"end": date(2016, 12, 31), "result": Decimal(100), "to_owners": Decimal(10)}]]
+                [
+                    None,
+                    [{"end": date(2016, 12, 31), "result": Decimal(100), "to_owners": Decimal(10)}],
+                ]
             )
         ),
     )

@@ -26,32 +26,71 @@ def test_absent_is_not_zero() -> None:
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        ({"supplier": "X", "workforce": {"employed": {"headcount": -1}}},
-         [("out_of_range", "workforce.employed.headcount")]),
-        ({"supplier": "X", "workforce": {"employed": {"headcount": 2, "target_group": {"headcount": 3}}}},
-         [("invalid", "workforce.employed")]),
-        ({"supplier": "X", "workforce": {"declared_share": 1.2}},
-         [("out_of_range", "workforce.declared_share")]),
+        (
+            {"supplier": "X", "workforce": {"employed": {"headcount": -1}}},
+            [("out_of_range", "workforce.employed.headcount")],
+        ),
+        (
+            {
+                "supplier": "X",
+                "workforce": {"employed": {"headcount": 2, "target_group": {"headcount": 3}}},
+            },
+            [("invalid", "workforce.employed")],
+        ),
+        (
+            {"supplier": "X", "workforce": {"declared_share": 1.2}},
+            [("out_of_range", "workforce.declared_share")],
+        ),
         ({"supplier": "X", "legal_form": "aktiebolaget"}, [("invalid", "legal_form")]),
-        ({"supplier": "X", "organisationsnummer": "556987-6543"}, [("invalid", "organisationsnummer")]),
-        ({"supplier": "X", "owners": [{"name": "A", "capital_share": 0.7}, {"name": "B", "capital_share": 0.4}]},
-         [("invalid", "")]),
-        ({"supplier": "X", "workforce": {"employed": {"headcount": "many"}}},
-         [("wrong_type", "workforce.employed.headcount")]),
+        (
+            {"supplier": "X", "organisationsnummer": "556987-6543"},
+            [("invalid", "organisationsnummer")],
+        ),
+        (
+            {
+                "supplier": "X",
+                "owners": [
+                    {"name": "A", "capital_share": 0.7},
+                    {"name": "B", "capital_share": 0.4},
+                ],
+            },
+            [("invalid", "")],
+        ),
+        (
+            {"supplier": "X", "workforce": {"employed": {"headcount": "many"}}},
+            [("wrong_type", "workforce.employed.headcount")],
+        ),
         ({"supplier": "X", "wokforce": {}}, [("unknown_field", "wokforce")]),
         ({"workforce": {}}, [("missing", "supplier")]),
         ({"supplier": "X", "sites": [{"lat": 59.2}]}, [("invalid", "sites[0]")]),
-        ({"supplier": "X", "salaries": {"lowest": 30000, "highest": 20000}}, [("invalid", "salaries")]),
-        ({"supplier": "X", "workforce": {"employed": {"headcount": 4, "target_group": {"headcount": 3, "by_category": {"disability": 1}}}}},
-         [("invalid", "workforce.employed.target_group")]),
+        (
+            {"supplier": "X", "salaries": {"lowest": 30000, "highest": 20000}},
+            [("invalid", "salaries")],
+        ),
+        (
+            {
+                "supplier": "X",
+                "workforce": {
+                    "employed": {
+                        "headcount": 4,
+                        "target_group": {"headcount": 3, "by_category": {"disability": 1}},
+                    }
+                },
+            },
+            [("invalid", "workforce.employed.target_group")],
+        ),
     ],
 )
-def test_bad_declarations_are_located(data: dict[str, object], expected: list[tuple[str, str]]) -> None:
+def test_bad_declarations_are_located(
+    data: dict[str, object], expected: list[tuple[str, str]]
+) -> None:
     assert _codes(data) == expected
 
 
 def test_every_problem_is_reported_at_once() -> None:
-    codes = _codes({"supplier": "", "legal_form": "bolag", "workforce": {"employed": {"headcount": -2}}})
+    codes = _codes(
+        {"supplier": "", "legal_form": "bolag", "workforce": {"employed": {"headcount": -2}}}
+    )
     assert [loc for _, loc in codes] == ["supplier", "legal_form", "workforce.employed.headcount"]
 
 
@@ -63,31 +102,56 @@ def test_unknown_legal_form_suggests_the_nearest() -> None:
 
 @pytest.mark.parametrize(
     ("given", "expected"),
-    [("AB", "aktiebolag"), ("Ekonomisk förening", "ekonomisk_forening"), ("ideell förening", "ideell_forening"),
-     ("enskild näringsidkare", "enskild_firma"), ("KB", "handelsbolag"), ("stiftelse", "stiftelse")],
+    [
+        ("AB", "aktiebolag"),
+        ("Ekonomisk förening", "ekonomisk_forening"),
+        ("ideell förening", "ideell_forening"),
+        ("enskild näringsidkare", "enskild_firma"),
+        ("KB", "handelsbolag"),
+        ("stiftelse", "stiftelse"),
+    ],
 )
 def test_legal_form_spellings(given: str, expected: str) -> None:
     assert rr.Declaration(supplier="X", legal_form=given).legal_form == expected
 
 
 def test_organisationsnummer_is_normalised() -> None:
-    assert rr.Declaration(supplier="X", organisationsnummer="165569876542").organisationsnummer == "556987-6542"
+    assert (
+        rr.Declaration(supplier="X", organisationsnummer="165569876542").organisationsnummer
+        == "556987-6542"
+    )
 
 
 def test_file_with_a_list_keeps_every_row(tmp_path: Path) -> None:
     path = tmp_path / "many.json"
-    rows = [{"supplier": "A"}, {"supplier": "B", "workforce": {"employed": {"headcount": -1}}}, 7, {"supplier": "C"}]
+    rows = [
+        {"supplier": "A"},
+        {"supplier": "B", "workforce": {"employed": {"headcount": -1}}},
+        7,
+        {"supplier": "C"},
+    ]
     path.write_text(json.dumps(rows), encoding="utf-8")
     out = load_declarations(path)
-    assert [type(x).__name__ for x in out] == ["Declaration", "DeclarationError", "DeclarationError", "Declaration"]
+    assert [type(x).__name__ for x in out] == [
+        "Declaration",
+        "DeclarationError",
+        "DeclarationError",
+        "Declaration",
+    ]
     err = out[1]
     assert isinstance(err, rr.DeclarationError)
-    assert str(err.problems[0]).startswith(f"{path}[1] at workforce.employed.headcount: [out_of_range]")
+    assert str(err.problems[0]).startswith(
+        f"{path}[1] at workforce.employed.headcount: [out_of_range]"
+    )
 
 
 @pytest.mark.parametrize(
     ("text", "code", "loc"),
-    [("{", "bad_json", "line 1 column 2"), ("", "bad_json", "line 1 column 1"), ('"x"', "wrong_type", "")],
+    [
+        ("{", "bad_json", "line 1 column 2"),
+        ("", "bad_json", "line 1 column 1"),
+        ('"x"', "wrong_type", ""),
+    ],
 )
 def test_unreadable_files(tmp_path: Path, text: str, code: str, loc: str) -> None:
     path = tmp_path / "d.json"

@@ -8,10 +8,10 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import AS_OF, FORMS, declarations, personnummer, workforces
 
 import reserverat as rr
 from reserverat.render import Entry, render
+from strategies import AS_OF, FORMS, declarations, personnummer, workforces
 
 LOU = rr.load_ruleset("lou-4-18")
 SHARE = "target-group-share"
@@ -26,8 +26,10 @@ def _share_verdict(workforce: dict[str, Any], rules: rr.RuleSet = LOU) -> rr.Ver
 @given(st.integers(1, 20000), st.data())
 def test_exact_boundary_at_30_percent(n: int, data: st.DataObject) -> None:
     t = data.draw(st.integers(0, n))
-    wf = {"employed": {"headcount": n, "target_group": {"headcount": t}},
-          **{f: {"headcount": 0} for f in FORMS[1:]}}
+    wf = {
+        "employed": {"headcount": n, "target_group": {"headcount": t}},
+        **{f: {"headcount": 0} for f in FORMS[1:]},
+    }
     expected = rr.Verdict.MET if Fraction(t, n) >= Fraction(3, 10) else rr.Verdict.NOT_MET
     assert _share_verdict(wf) is expected
 
@@ -42,7 +44,10 @@ def test_one_more_target_person_never_hurts(wf: dict[str, Any], form: str, conve
     if convert and tg["headcount"] < group["headcount"]:
         group["target_group"] = {"headcount": tg["headcount"] + 1}
     else:
-        group = {"headcount": group["headcount"] + 1, "target_group": {"headcount": tg["headcount"] + 1}}
+        group = {
+            "headcount": group["headcount"] + 1,
+            "target_group": {"headcount": tg["headcount"] + 1},
+        }
     after = _share_verdict({**wf, form: group})
     assert RANK[after] >= RANK[before]
 
@@ -60,15 +65,27 @@ def test_unknown_target_counts_never_decide_more_than_known_ones(decl: rr.Declar
     # Forgetting facts can only move a verdict towards undecided, never flip it.
     result = rr.evaluate(decl, LOU, as_of=AS_OF)
     assert decl.workforce is not None
-    blurred = decl.model_copy(update={"workforce": decl.workforce.model_copy(update={
-        "trainees": decl.workforce.trainees.model_copy(update={"target_group": None})  # type: ignore[union-attr]
-    })})
-    v, w = result.finding(SHARE).verdict, rr.evaluate(blurred, LOU, as_of=AS_OF).finding(SHARE).verdict
+    blurred = decl.model_copy(
+        update={
+            "workforce": decl.workforce.model_copy(
+                update={
+                    "trainees": decl.workforce.trainees.model_copy(update={"target_group": None})  # type: ignore[union-attr]
+                }
+            )
+        }
+    )
+    v, w = (
+        result.finding(SHARE).verdict,
+        rr.evaluate(blurred, LOU, as_of=AS_OF).finding(SHARE).verdict,
+    )
     assert w is v or w is rr.Verdict.UNDECIDED
 
 
 @settings(max_examples=60)
-@given(declarations(known_target=False), st.sampled_from(["lou-4-18", "asf-tillvaxtverket", "asf-skoopi"]))
+@given(
+    declarations(known_target=False),
+    st.sampled_from(["lou-4-18", "asf-tillvaxtverket", "asf-skoopi"]),
+)
 def test_result_json_round_trip(decl: rr.Declaration, rules_id: str) -> None:
     result = rr.evaluate(decl, rr.load_ruleset(rules_id), as_of=AS_OF)
     text = result.to_json()
@@ -80,18 +97,26 @@ def test_result_json_round_trip(decl: rr.Declaration, rules_id: str) -> None:
 @given(declarations(known_target=False))
 def test_declaration_json_round_trip(decl: rr.Declaration) -> None:
     assert rr.Declaration.model_validate_json(decl.model_dump_json()) == decl
-    assert rr.Declaration.model_validate(json.loads(decl.model_dump_json(exclude_none=True))) == decl
+    assert (
+        rr.Declaration.model_validate(json.loads(decl.model_dump_json(exclude_none=True))) == decl
+    )
 
 
 @given(declarations())
 def test_evaluation_is_deterministic(decl: rr.Declaration) -> None:
     a = rr.evaluate(decl, LOU, as_of=AS_OF).to_json()
-    b = rr.evaluate(rr.Declaration.model_validate_json(decl.model_dump_json()), LOU, as_of=AS_OF).to_json()
+    b = rr.evaluate(
+        rr.Declaration.model_validate_json(decl.model_dump_json()), LOU, as_of=AS_OF
+    ).to_json()
     assert a == b
 
 
 @settings(max_examples=50)
-@given(personnummer(), st.sampled_from(["lou-4-18", "asf-tillvaxtverket", "asf-skoopi"]), st.sampled_from(["sv", "en"]))
+@given(
+    personnummer(),
+    st.sampled_from(["lou-4-18", "asf-tillvaxtverket", "asf-skoopi"]),
+    st.sampled_from(["sv", "en"]),
+)
 def test_no_personnummer_passes_through_any_renderer(pnr: str, rules_id: str, lang: str) -> None:
     decl = rr.Declaration(
         supplier=f"Firma {pnr}",

@@ -122,7 +122,7 @@ TABLE = [
     ),
     (
         "unknown top-level key",
-        HEAD + 'treshold = 1\n' + CRIT + 'check = { kind = "no_public_owner" }\n',
+        HEAD + "treshold = 1\n" + CRIT + 'check = { kind = "no_public_owner" }\n',
         [("unknown_field", "treshold", "unknown field 'treshold'")],
     ),
     (
@@ -146,7 +146,9 @@ TABLE = [
 
 
 @pytest.mark.parametrize(("what", "text", "expected"), TABLE, ids=[t[0] for t in TABLE])
-def test_broken_rule_file(tmp_path: Path, what: str, text: str, expected: list[tuple[str, str, str]]) -> None:
+def test_broken_rule_file(
+    tmp_path: Path, what: str, text: str, expected: list[tuple[str, str, str]]
+) -> None:
     problems = _problems(tmp_path, text)
     got = [(p.code, p.loc) for p in problems]
     assert got == [(code, loc) for code, loc, _ in expected], what
@@ -156,9 +158,13 @@ def test_broken_rule_file(tmp_path: Path, what: str, text: str, expected: list[t
 
 
 def test_problem_names_the_rule(tmp_path: Path) -> None:
-    problems = _problems(tmp_path, HEAD + CRIT + 'check = { kind = "share_at_least", threshold = 2 }\n')
+    problems = _problems(
+        tmp_path, HEAD + CRIT + 'check = { kind = "share_at_least", threshold = 2 }\n'
+    )
     assert [p.rule for p in problems] == ["c1"]
-    assert str(problems[0]).startswith(f"{tmp_path / 't.toml'} rule 'c1' at criteria[0].check.threshold:")
+    assert str(problems[0]).startswith(
+        f"{tmp_path / 't.toml'} rule 'c1' at criteria[0].check.threshold:"
+    )
 
 
 def test_cycle_in_extends(tmp_path: Path) -> None:
@@ -171,7 +177,11 @@ def test_cycle_in_extends(tmp_path: Path) -> None:
 
 
 def test_problem_in_parent_is_located_in_the_parent_file(tmp_path: Path) -> None:
-    parent = HEAD.replace('id = "t"', 'id = "parent"') + CRIT + 'check = { kind = "share_at_least", threshold = 7 }\n'
+    parent = (
+        HEAD.replace('id = "t"', 'id = "parent"')
+        + CRIT
+        + 'check = { kind = "share_at_least", threshold = 7 }\n'
+    )
     (tmp_path / "parent.toml").write_text(parent, encoding="utf-8")
     child = HEAD.replace('id = "t"', 'id = "child"') + 'extends = "parent"\n'
     problems = _problems(tmp_path, child, "child.toml")
@@ -192,7 +202,9 @@ def test_with_params_rejects_unknown_names_and_bad_values() -> None:
     lou = rr.load_ruleset("lou-4-18")
     with pytest.raises(rr.RuleSetError) as info:
         lou.with_params(treshold="0.4")
-    assert [(p.code, p.loc) for p in info.value.problems] == [("unknown_parameter", "parameters.treshold")]
+    assert [(p.code, p.loc) for p in info.value.problems] == [
+        ("unknown_parameter", "parameters.treshold")
+    ]
     assert "did you mean 'threshold'" in info.value.problems[0].msg
     with pytest.raises(rr.RuleSetError) as info:
         lou.with_params(threshold="1.4")
@@ -203,7 +215,11 @@ def test_with_params_rejects_unknown_names_and_bad_values() -> None:
 
 def test_loading_never_runs_code(tmp_path: Path) -> None:
     # A value that would run code if anything evaluated it stays an inert string.
-    text = HEAD + CRIT + 'check = { kind = "value_in", path = "legal_form", values = ["__import__(\'os\').system(\'false\')"] }\n'
+    text = (
+        HEAD
+        + CRIT
+        + 'check = { kind = "value_in", path = "legal_form", values = ["__import__(\'os\').system(\'false\')"] }\n'
+    )
     (tmp_path / "t.toml").write_text(text, encoding="utf-8")
     rules = rr.load_ruleset(tmp_path / "t.toml")
     check = rules.criteria[0].check

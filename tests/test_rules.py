@@ -17,8 +17,13 @@ def test_python_tree_equals_the_toml_file() -> None:
     lou_citation = {"instrument": "LOU (2016:1145)", "chapter": 4, "section": "18", "point": 1}
     built = [
         rr.whole_legal_person(unit_data=rr.param("unit_data")),
-        rr.fact_is_true("purpose.sheltered_workshop") | rr.fact_is_true("purpose.integration_main_aim"),
-        rr.share_at_least(rr.param("threshold"), basis=rr.param("basis"), declared_share=rr.param("declared_share")),
+        rr.fact_is_true("purpose.sheltered_workshop")
+        | rr.fact_is_true("purpose.integration_main_aim"),
+        rr.share_at_least(
+            rr.param("threshold"),
+            basis=rr.param("basis"),
+            declared_share=rr.param("declared_share"),
+        ),
         rr.not_older_than("declared_on", months=rr.param("max_age_months"))
         & rr.not_older_than("workforce.reference_date", months=rr.param("max_age_months")),
     ]
@@ -48,17 +53,27 @@ def test_whole_ruleset_round_trips_through_its_data() -> None:
 def test_repr_is_the_call_that_rebuilds_the_node(name: str) -> None:
     namespace = {k: getattr(rr, k) for k in rr.__all__} | {"Decimal": Decimal}
     for crit in rr.load_ruleset(name).criteria:
-        assert eval(repr(crit.check), namespace) == crit.check  # noqa: S307
+        assert eval(repr(crit.check), namespace) == crit.check
 
 
 def test_operators_flatten_and_bool_refuses() -> None:
-    a, b, c = (rr.fact_is_true(p) for p in ("purpose.integration_main_aim", "purpose.sheltered_workshop", "business.sells_goods_or_services"))
+    a, b, c = (
+        rr.fact_is_true(p)
+        for p in (
+            "purpose.integration_main_aim",
+            "purpose.sheltered_workshop",
+            "business.sells_goods_or_services",
+        )
+    )
     tree = a & b & c
     assert isinstance(tree, AllOf) and tree.of == (a, b, c)
     assert (a | b | c) == rr.any_of(a, b, c)
     assert ~a == rr.not_(a)
-    assert repr(a & ~b) == "all_of(fact_is_true('purpose.integration_main_aim'), not_(fact_is_true('purpose.sheltered_workshop')))"
-    with pytest.raises(TypeError, match="use & \\|? ?|combine nodes with &"):
+    assert (
+        repr(a & ~b)
+        == "all_of(fact_is_true('purpose.integration_main_aim'), not_(fact_is_true('purpose.sheltered_workshop')))"
+    )
+    with pytest.raises(TypeError, match="combine nodes with &"):
         bool(a)
     with pytest.raises(TypeError):
         _ = a and b
@@ -108,13 +123,22 @@ def test_dated_parameter_values() -> None:
     assert dated.params_at(date(2024, 12, 31))["threshold"] == Decimal("0.3")
     assert dated.params_at(date(2025, 1, 1))["threshold"] == Decimal("0.4")
     decl = rr.Declaration(
-        supplier="X", scope="legal_person", purpose={"integration_main_aim": True},
+        supplier="X",
+        scope="legal_person",
+        purpose={"integration_main_aim": True},
         declared_on=date(2024, 12, 1),
-        workforce={"reference_date": date(2024, 12, 1), "employed": {"headcount": 10, "target_group": {"headcount": 3}},
-                   "trainees": {"headcount": 0}, "work_training": {"headcount": 0}, "other": {"headcount": 0}},
+        workforce={
+            "reference_date": date(2024, 12, 1),
+            "employed": {"headcount": 10, "target_group": {"headcount": 3}},
+            "trainees": {"headcount": 0},
+            "work_training": {"headcount": 0},
+            "other": {"headcount": 0},
+        },
     )
     assert rr.evaluate(decl, dated, as_of=date(2024, 12, 31)).outcome is rr.Outcome.QUALIFIED
-    later = rr.evaluate(decl.model_copy(update={"declared_on": date(2025, 1, 2)}), dated, as_of=date(2025, 1, 2))
+    later = rr.evaluate(
+        decl.model_copy(update={"declared_on": date(2025, 1, 2)}), dated, as_of=date(2025, 1, 2)
+    )
     assert later.finding("target-group-share").verdict is rr.Verdict.NOT_MET
     params = later.finding("target-group-share").explanation.parameters
     assert rr.Fact("threshold", Decimal("0.4")) in params
@@ -128,12 +152,22 @@ def test_guarded_criterion_is_not_applicable_when_the_guard_fails() -> None:
         title={"sv": "a", "en": "b"},
         citation={"instrument": "X"},
     )
-    rules = rr.RuleSet(id="t", version="1", title={"sv": "t", "en": "t"}, legal_basis=[{"instrument": "X"}], criteria=[crit])
+    rules = rr.RuleSet(
+        id="t",
+        version="1",
+        title={"sv": "t", "en": "t"},
+        legal_basis=[{"instrument": "X"}],
+        criteria=[crit],
+    )
     foundation = rr.Declaration(supplier="S", legal_form="stiftelse")
     company = rr.Declaration(supplier="C", legal_form="aktiebolag")
-    unknown = rr.Declaration(supplier="U", workforce={"employed": {"headcount": 2, "target_group": {"headcount": 1}}})
+    unknown = rr.Declaration(
+        supplier="U", workforce={"employed": {"headcount": 2, "target_group": {"headcount": 1}}}
+    )
     when = date(2020, 1, 1)
-    assert rr.evaluate(foundation, rules, as_of=when).findings[0].verdict is rr.Verdict.NOT_APPLICABLE
+    assert (
+        rr.evaluate(foundation, rules, as_of=when).findings[0].verdict is rr.Verdict.NOT_APPLICABLE
+    )
     assert rr.evaluate(foundation, rules, as_of=when).outcome is rr.Outcome.QUALIFIED
     assert rr.evaluate(company, rules, as_of=when).findings[0].verdict is rr.Verdict.UNDECIDED
     # Guard undecided but the check met: (not G) or C is met.

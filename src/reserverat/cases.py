@@ -74,7 +74,8 @@ def _declaration(raw: Any, base: Path, source: str) -> Declaration:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
-            raise DeclarationError([Problem(source, "declaration", "unreadable", str(exc))]) from None
+            problem = Problem(source, "declaration", "unreadable", str(exc))
+            raise DeclarationError([problem]) from None
         return parse_declaration(data, source=str(path))
     if isinstance(raw, dict):
         return parse_declaration(raw, source=f"{source} [declaration]")
@@ -94,7 +95,7 @@ def load_cases(path: str | Path) -> Iterator[Case]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise RuleSetError([Problem(str(path), "", "bad_case_file", str(exc))]) from None
-    raw_cases = data.get("case") if "case" in data else [data]
+    raw_cases: list[Any] = data.get("case", [data])
     for i, raw in enumerate(raw_cases):
         name = f"{path.stem}[{i}]" if "case" in data else path.stem
         missing = [k for k in ("ruleset", "as_of", "declaration", "expected") if k not in raw]
@@ -146,7 +147,8 @@ def run_case(case: Case) -> CaseOutcome:
                 failures.append(f"{crit_id}: reason {code} not given (got {sorted(codes)})")
         for code in want.get("evidence", []):
             if code not in finding.evidence:
-                failures.append(f"{crit_id}: evidence {code} not requested (got {finding.evidence})")
+                asked = finding.evidence
+                failures.append(f"{crit_id}: evidence {code} not requested (got {asked})")
         for key, value in want.get("args", {}).items():
             got = finding.explanation.reason.args.get(key)
             if str(got) != str(value):

@@ -538,7 +538,9 @@ def _share_at_least(node: ShareAtLeast, decl: Declaration, env: _Env) -> Explana
                 evidence=("staff_list",),
             )
         if declared >= threshold:
-            return _explain(node, env, MET, "share.declared_met", declared_args, facts=declared_facts)
+            return _explain(
+                node, env, MET, "share.declared_met", declared_args, facts=declared_facts
+            )
         return _explain(
             node,
             env,

@@ -1,0 +1,215 @@
+"""The reserverat command: exact output in Swedish and English, exit codes, errors."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reserverat.cli import main
+
+ROOT = Path(__file__).parent.parent
+EXAMPLES = ROOT / "examples"
+DECL = EXAMPLES / "declarations"
+EXPECTED = Path(__file__).parent / "expected"
+PROC = str(EXAMPLES / "procurement.json")
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out.replace(str(ROOT) + "/", ""), err.replace(str(ROOT) + "/", "")
+
+
+def _golden(name: str, text: str) -> None:
+    path = EXPECTED / name
+    if os.environ.get("RESERVERAT_REGENERATE"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_check_text_exact(capsys: pytest.CaptureFixture[str], lang: str) -> None:
+    code, out, err = _run(
+        capsys,
+        "check",
+        str(DECL / "11-for-lag-andel.json"),
+        "--rules",
+        "lou-4-18",
+        "--procurement",
+        PROC,
+        "--lang",
+        lang,
+    )
+    assert (code, err) == (1, "")
+    _golden(f"check-11-lou-4-18.{lang}.txt", out)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_check_markdown_exact(capsys: pytest.CaptureFixture[str], lang: str) -> None:
+    code, out, _ = _run(
+        capsys,
+        "check",
+        str(DECL / "06-gammal-forsakran.json"),
+        "--rules",
+        "lou-4-18",
+        "--as-of",
+        "2017-12-11",
+        "--lang",
+        lang,
+        "--format",
+        "markdown",
+    )
+    assert code == 1
+    _golden(f"check-06-lou-4-18.{lang}.md", out)
+
+
+def test_check_json_is_canonical_and_complete(capsys: pytest.CaptureFixture[str]) -> None:
+    files = [str(p) for p in sorted(DECL.glob("*.json"))]
+    code, out, _ = _run(
+        capsys,
+        "check",
+        *files,
+        "--rules",
+        "asf-tillvaxtverket",
+        "--procurement",
+        PROC,
+        "--format",
+        "json",
+    )
+    assert code == 1
+    items = json.loads(out)
+    assert [i["source"] for i in items] == [f"examples/declarations/{Path(f).name}" for f in files]
+    assert {i["result"]["outcome"] for i in items} == {"qualified", "not_qualified", "undecided"}
+    _, out2, _ = _run(
+        capsys,
+        "check",
+        *files,
+        "--rules",
+        "asf-tillvaxtverket",
+        "--procurement",
+        PROC,
+        "--format",
+        "json",
+    )
+    assert out2 == out
+
+
+def test_exit_zero_when_all_qualify(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(
+        capsys,
+        "check",
+        str(DECL / "01-yalla-kooperativ.json"),
+        "--rules",
+        "asf-skoopi",
+        "--procurement",
+        PROC,
+    )
+    assert code == 0
+    assert "Utfall: KVALIFICERAD" in out
+
+
+def test_bad_input_is_located_and_other_rows_survive(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        json.dumps(
+            [
+                {"supplier": "A", "workforce": {"employed": {"headcount": -3}}},
+                {"supplier": "B", "legal_form": "aktiebolagg"},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    code, out, err = _run(
+        capsys,
+        "check",
+        str(DECL / "01-yalla-kooperativ.json"),
+        str(bad),
+        str(broken),
+        "--rules",
+        "lou-4-18",
+        "--as-of",
+        "2017-12-11",
+        "--lang",
+        "en",
+    )
+    assert code == 2
+    assert "Outcome: QUALIFIED" in out
+    assert f"error: {bad}[0] at workforce.employed.headcount: [out_of_range]" in err
+    assert (
+        f"error: {bad}[1] at legal_form: [invalid] unknown legal form 'aktiebolagg'; did you mean 'aktiebolag'?"
+        in err
+    )
+    assert f"error: {broken} at line 1 column 2: [bad_json]" in err
+    assert "Traceback" not in err + out
+
+
+def test_unknown_rules_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(
+        capsys, "check", str(DECL / "01-yalla-kooperativ.json"), "--rules", "lou-4-81"
+    )
+    assert code == 2
+    assert out == ""
+    assert (
+        err
+        == "error: <rules>: [unknown_ruleset] no rule set 'lou-4-81'; did you mean 'lou-4-18'? (got 'lou-4-81')\n"
+    )
+
+
+def test_bad_option_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["check", "x.json", "--rules", "lou-4-18", "--as-of", "2017-13-01"])
+    assert info.value.code == 2
+    assert "not a date (YYYY-MM-DD): '2017-13-01'" in capsys.readouterr().err
+
+
+def test_rules_list_exact(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "rules", "list", "--lang", "en")
+    assert code == 0
+    _golden("rules-list.en.txt", out)
+
+
+def test_rules_show_exact(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "rules", "show", "asf-skoopi", "--lang", "en")
+    assert code == 0
+    _golden("rules-show-asf-skoopi.en.txt", out)
+
+
+def test_rules_validate(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('id = "x"\nversion = "1"\n', encoding="utf-8")
+    code, out, err = _run(
+        capsys, "rules", "validate", str(ROOT / "rules" / "lou-4-18.toml"), str(bad)
+    )
+    assert code == 2
+    assert out.startswith("rules/lou-4-18.toml: ok (lou-4-18 1.0.0 sha256:")
+    assert f"error: {bad} at title: [missing] Field required" in err
+    assert f"error: {bad} at criteria: [missing] Field required" in err
+
+
+@pytest.mark.parametrize("what", ["declaration", "procurement", "result"])
+def test_schema(capsys: pytest.CaptureFixture[str], what: str) -> None:
+    code, out, _ = _run(capsys, "schema", what)
+    assert code == 0
+    schema = json.loads(out)
+    assert schema["type"] == "object"
+    assert {"declaration": "supplier", "procurement": "submission_date", "result": "outcome"}[
+        what
+    ] in schema["properties"]
+
+
+def test_installed_command_runs_as_a_process() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "reserverat.cli", "rules", "list"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0
+    assert proc.stdout.splitlines()[0].startswith("asf-skoopi ")

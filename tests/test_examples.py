@@ -1,0 +1,51 @@
+"""The examples: every script runs, every declaration is valid and exercises every verdict."""
+
+import json
+import runpy
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import reserverat as rr
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+DECLS = sorted((EXAMPLES / "declarations").glob("*.json"))
+AS_OF = rr.date(2017, 12, 11)
+
+
+@pytest.mark.parametrize("script", sorted(EXAMPLES.glob("*.py")), ids=lambda p: p.name)
+def test_example_script_runs(script: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    runpy.run_path(str(script), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "qualified" in out
+
+
+def test_example_declarations_match_the_published_schema() -> None:
+    schema = rr.Declaration.model_json_schema()
+    for path in DECLS:
+        jsonschema.validate(json.loads(path.read_text(encoding="utf-8")), schema)
+    proc = json.loads((EXAMPLES / "procurement.json").read_text(encoding="utf-8"))
+    jsonschema.validate(proc, rr.Procurement.model_json_schema())
+
+
+def test_results_match_the_published_schema() -> None:
+    schema = rr.result_json_schema()
+    rules = rr.load_ruleset("asf-skoopi")
+    for path in DECLS:
+        (decl,) = rr.load_declarations(path)
+        assert isinstance(decl, rr.Declaration)
+        jsonschema.validate(json.loads(rr.evaluate(decl, rules, as_of=AS_OF).to_json()), schema)
+
+
+@pytest.mark.parametrize(
+    "rules_id", ["lou-4-18", "lou-4-18-program", "asf-tillvaxtverket", "asf-skoopi"]
+)
+def test_examples_exercise_every_outcome(rules_id: str) -> None:
+    rules = rr.load_ruleset(rules_id)
+    outcomes = set()
+    for path in DECLS:
+        (decl,) = rr.load_declarations(path)
+        assert isinstance(decl, rr.Declaration)
+        outcomes.add(rr.evaluate(decl, rules, as_of=AS_OF).outcome)
+    assert outcomes == set(rr.Outcome)

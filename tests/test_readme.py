@@ -1,0 +1,56 @@
+"""The README tells the truth: its commands are CI's, its examples run."""
+
+import re
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import reserverat as rr
+
+ROOT = Path(__file__).parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _blocks(lang: str) -> list[str]:
+    return re.findall(rf"```{lang}\n(.*?)```", README, flags=re.S)
+
+
+def test_test_command_is_the_one_ci_runs() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    (ci_command,) = re.findall(r"^TEST_COMMAND='(.*)'$", ci, flags=re.M)
+    commands = [line for block in _blocks("sh") for line in block.splitlines()]
+    assert ci_command in commands
+    assert 'bash -c "$TEST_COMMAND"' in ci
+
+
+def test_quick_start_runs_the_examples() -> None:
+    (first, *_) = _blocks("sh")
+    assert "reserverat check examples/declarations/*.json --rules lou-4-18" in first
+
+
+def test_rule_file_example_loads(tmp_path: Path) -> None:
+    (toml_text,) = _blocks("toml")
+    path = tmp_path / "min-upphandling.toml"
+    path.write_text(toml_text, encoding="utf-8")
+    rules = rr.load_ruleset(path)
+    assert rules.extends == "lou-4-18"
+    assert rules.criterion("salary-ratio").authority_specific
+    assert rules.params_at(date(2025, 1, 1))["max_salary_ratio"] == 3
+    assert tomllib.loads(toml_text)["id"] == rules.id
+
+
+def test_api_example_runs() -> None:
+    (code,) = _blocks("python")
+    namespace: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    result = namespace["result"]
+    assert isinstance(result, rr.Result)
+    assert result.outcome is rr.Outcome.NOT_QUALIFIED
+
+
+def test_declaration_example_is_valid() -> None:
+    import json
+
+    (block,) = _blocks("json")
+    decl = rr.Declaration.model_validate(json.loads(block))
+    assert decl.workforce is not None and decl.workforce.employed is not None
