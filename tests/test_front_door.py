@@ -6,11 +6,15 @@ import re
 from pathlib import Path
 
 import reserverat as rr
+from reserverat.cases import load_cases, run_case
 from reserverat.checks import NODE_TYPES
 from reserverat.logic import Verdict
 from reserverat.render.messages import CATALOGUES, EVIDENCE
 
 SRC = Path(rr.__file__).parent
+CASES = [
+    c for p in sorted((Path(__file__).parent / "golden").glob("*.toml")) for c in load_cases(p)
+]
 
 
 def test_all_is_sorted_and_complete() -> None:
@@ -53,11 +57,16 @@ def test_every_message_code_is_in_both_catalogues() -> None:
 
 
 def test_every_evidence_code_has_words() -> None:
-    text = (SRC / "evaluate.py").read_text(encoding="utf-8")
-    used = set(re.findall(r'evidence=\("([a-z_]+)",?\)', text)) | set(
-        re.findall(r'\("[a-z_.]+", "([a-z_]+)"\)', text)
-    )
-    assert used <= set(EVIDENCE["en"]), used - set(EVIDENCE["en"])
+    from reserverat.evaluate import _EVIDENCE_BY_PREFIX, EVIDENCE_CODES
+
+    assert set(EVIDENCE["en"]) == set(EVIDENCE["sv"]) == EVIDENCE_CODES
+    assert {code for _, code in _EVIDENCE_BY_PREFIX} <= EVIDENCE_CODES
+    asked = set()
+    for case in CASES:
+        result = run_case(case).result
+        asked |= {e for f in result.findings for n in f.explanation.walk() for e in n.evidence}
+    assert len(asked) >= 6
+    assert asked <= EVIDENCE_CODES, asked - EVIDENCE_CODES
 
 
 def test_every_message_renders_with_its_arguments() -> None:

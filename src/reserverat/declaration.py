@@ -8,6 +8,7 @@ reject unknown fields, so a misspelt column is an error, not a silently lost fac
 from __future__ import annotations
 
 import enum
+import hashlib
 import json
 import unicodedata
 from collections.abc import Mapping
@@ -22,6 +23,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     model_validator,
 )
@@ -363,6 +365,23 @@ class Declaration(_Model):
     declared_on: date | None = None
     signatory: Signatory | None = None
     evidence: tuple[Evidence, ...] = ()
+
+    _hash: str | None = PrivateAttr(default=None)
+
+    @property
+    def content_hash(self) -> str:
+        """``sha256:`` of the declaration's JSON without unstated facts (cached).
+
+        Unstated facts are left out so that a schema that grows new optional fields
+        gives old declarations the same hash.
+        """
+        # Read the private dict directly: pydantic's __getattr__ is slow on this hot path.
+        private = self.__pydantic_private__
+        assert private is not None
+        if private["_hash"] is None:
+            text = self.model_dump_json(exclude_none=True)
+            private["_hash"] = "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+        return private["_hash"]  # type: ignore[no-any-return]
 
     @model_validator(mode="after")
     def _owner_shares(self) -> Declaration:

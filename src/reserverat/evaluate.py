@@ -6,14 +6,15 @@ facts and parameters it used, the evidence that would settle an undecided check
 and how far a failed check is from passing. Missing facts make a check UNDECIDED,
 never NOT_MET; where the known facts already decide it (even if every unknown
 person were in the target group the share stays below), the check says so.
+
+Counting is exact: headcounts are ints, FTE and money Decimals, shares Fractions.
 """
 
 from __future__ import annotations
 
 import calendar
-import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -27,28 +28,24 @@ from reserverat.checks import (
     FactIsTrue,
     NoPublicOwner,
     Not,
-    NotOlderThan,
-    NumberAtLeast,
     Param,
-    ProfitsMainlyReinvested,
-    PublicShareAtMost,
-    SalaryRatioAtMost,
     ShareAtLeast,
-    TransfersOnlyTo,
     ValueIn,
-    WholeLegalPerson,
     _Node,
+    canonical_decimal,
 )
-from reserverat.declaration import Declaration, FinancialYear, OccupationGroup, Owner, Procurement
+from reserverat.declaration import (
+    Declaration,
+    FinancialYear,
+    OccupationGroup,
+    Owner,
+    Procurement,
+    Workforce,
+    parse_declaration,
+)
 from reserverat.errors import DeclarationError, EvaluationError, Problem
 from reserverat.identifiers import mask_personal_numbers, parse_identifier
-from reserverat.logic import (
-    Verdict,
-    all_verdicts,
-    any_verdicts,
-    at_least_verdicts,
-    not_verdict,
-)
+from reserverat.logic import Verdict, all_verdicts, any_verdicts, at_least_verdicts, not_verdict
 from reserverat.result import (
     Explanation,
     Fact,
@@ -61,12 +58,20 @@ from reserverat.result import (
 )
 from reserverat.ruleset import Criterion, RuleSet
 
-__all__ = ["EVALUATORS", "EvaluationContext", "evaluate", "evaluate_many"]
+__all__ = [
+    "EVALUATORS",
+    "EVIDENCE_CODES",
+    "EvaluationContext",
+    "evaluate",
+    "evaluate_many",
+    "evidence_for",
+]
 
 MET = Verdict.MET
 NOT_MET = Verdict.NOT_MET
 UNDECIDED = Verdict.UNDECIDED
 NOT_APPLICABLE = Verdict.NOT_APPLICABLE
+ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -79,21 +84,79 @@ class EvaluationContext:
     owner_kind: Callable[[Owner], str | None] | None = None
 
 
-@dataclass(slots=True)
-class _Env:
-    as_of: date
-    params: dict[str, Any]
-    context: EvaluationContext
-    procurement: Procurement | None
-    # The parameters a node used, filled in by value(); read back by the evaluator.
-    used: list[Fact] = field(default_factory=list)
+_MEMO_LIMIT = 100_000
 
-    def value(self, v: Any) -> Any:
-        if isinstance(v, Param):
-            resolved = self.params[v.param]
-            self.used.append(Fact(v.param, _scalar(resolved)))
-            return resolved
-        return v
+
+class _Env:
+    """What one evaluation knows besides the declaration: date, parameters, services.
+
+    It also shares explanations. They are immutable values, and the discrete checks
+    (yes/no facts, scope, dates, closed vocabularies) give identical ones for identical
+    inputs, so one object serves every declaration that gives the same answer. That
+    saves most allocations, and with them most of CPython's garbage-collection work.
+    """
+
+    __slots__ = ("as_of", "context", "cutoffs", "memo", "nodes", "params", "procurement", "shared")
+
+    def __init__(
+        self,
+        as_of: date,
+        rules: RuleSet,
+        context: EvaluationContext,
+        procurement: Procurement | None,
+    ) -> None:
+        self.as_of = as_of
+        self.params = rules.params_at(as_of)
+        state = rules.evaluation_state(as_of)
+        # Resolved nodes by id(node); cut-off dates by months; shared explanations by key.
+        self.nodes: dict[int, tuple[Any, tuple[Fact, ...]]] = state.setdefault("nodes", {})
+        self.cutoffs: dict[int, date] = state.setdefault("cutoffs", {})
+        self.memo: dict[tuple[Any, ...], Any] = state.setdefault("memo", {})
+        self.shared: set[int] = state.setdefault("shared", set())
+        self.context = context
+        self.procurement = procurement
+
+    def cutoff(self, months: int) -> date:
+        """The date ``months`` calendar months before the evaluation date."""
+        hit = self.cutoffs.get(months)
+        if hit is None:
+            hit = self.cutoffs[months] = _months_before(self.as_of, months)
+        return hit
+
+    def share(self, key: tuple[Any, ...], value: Any) -> Any:
+        """Keep ``value`` as the one object for ``key`` and return it."""
+        if len(self.memo) >= _MEMO_LIMIT:
+            # Ids in keys are only safe while their objects are held here: drop both together.
+            self.memo.clear()
+            self.shared.clear()
+        self.memo[key] = value
+        self.shared.add(id(value))
+        return value
+
+    def children_key(self, node: Any, children: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """A memo key for a combinator, or None when a child is not a shared object."""
+        shared = self.shared
+        for child in children:
+            if id(child) not in shared:
+                return None
+        return (id(node), *(id(c) for c in children))
+
+    def resolve(self, node: Any) -> tuple[Any, tuple[Fact, ...]]:
+        """The node with its parameters filled in for this date, and the parameters as facts."""
+        hit = self.nodes.get(id(node))
+        if hit is None:
+            updates: dict[str, Any] = {}
+            facts = []
+            for name in type(node).model_fields:
+                value = getattr(node, name)
+                if isinstance(value, Param):
+                    resolved = self.params[value.param]
+                    updates[name] = resolved
+                    facts.append(Fact(value.param, _scalar(resolved)))
+            # The values were validated against these very fields when the rule set was built.
+            hit = (node.model_copy(update=updates) if updates else node, tuple(facts))
+            self.nodes[id(node)] = hit
+        return hit
 
 
 def _scalar(value: Any) -> Any:
@@ -104,6 +167,8 @@ def _scalar(value: Any) -> Any:
     return value
 
 
+# Evaluators that call env.resolve() take the node as Any: once its param() references are
+# filled in, its fields hold plain values, which the node classes' annotations cannot say.
 Evaluator = Callable[[Any, Declaration, _Env], Explanation]
 EVALUATORS: dict[str, Evaluator] = {}
 """The evaluator of every node kind; a test checks it covers the whole vocabulary."""
@@ -118,28 +183,18 @@ def _register(kind: str) -> Callable[[Evaluator], Evaluator]:
 
 
 def _explain(
-    node: _Node,
-    env: _Env,
+    kind: str,
     verdict: Verdict,
     code: str,
     args: dict[str, Any] | None = None,
-    *,
-    facts: Iterable[Fact] = (),
-    evidence: Iterable[str] = (),
+    facts: tuple[Fact, ...] = (),
+    params: tuple[Fact, ...] = (),
+    evidence: tuple[str, ...] = (),
     gap: Message | None = None,
-    notes: Iterable[Message] = (),
+    notes: tuple[Message, ...] = (),
 ) -> Explanation:
-    params = tuple(env.used)
-    env.used.clear()
     return Explanation(
-        kind=node.kind,  # type: ignore[attr-defined]
-        verdict=verdict,
-        reason=Message(code, args or {}),
-        facts=tuple(facts),
-        parameters=params,
-        evidence=tuple(evidence),
-        gap=gap,
-        notes=tuple(notes),
+        kind, verdict, Message(code, args or {}), facts, params, evidence, gap, notes
     )
 
 
@@ -151,32 +206,34 @@ def _run(node: _Node, decl: Declaration, env: _Env) -> Explanation:
 
 
 def _combine(
-    node: _Node, children: tuple[Explanation, ...], verdict: Verdict, args: dict[str, Any]
+    node: Any, env: _Env, children: tuple[Explanation, ...], verdict: Verdict, args: dict[str, Any]
 ) -> Explanation:
-    return Explanation(
-        kind=node.kind,  # type: ignore[attr-defined]
-        verdict=verdict,
-        reason=Message(f"{node.kind}.{verdict.value}", args),  # type: ignore[attr-defined]
-        children=children,
-    )
+    kind = node.kind
+    key = env.children_key(node, children)
+    if key is not None:
+        hit = env.memo.get(key)
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
+    made = Explanation(kind, verdict, Message(f"{kind}.{verdict.value}", args), children=children)
+    return made if key is None else env.share(key, made)
 
 
 @_register("all_of")
 def _all_of(node: AllOf, decl: Declaration, env: _Env) -> Explanation:
     children = tuple(_run(c, decl, env) for c in node.of)
-    return _combine(node, children, all_verdicts(c.verdict for c in children), {})
+    return _combine(node, env, children, all_verdicts(c.verdict for c in children), {})
 
 
 @_register("any_of")
 def _any_of(node: AnyOf, decl: Declaration, env: _Env) -> Explanation:
     children = tuple(_run(c, decl, env) for c in node.of)
-    return _combine(node, children, any_verdicts(c.verdict for c in children), {})
+    return _combine(node, env, children, any_verdicts(c.verdict for c in children), {})
 
 
 @_register("not")
 def _not(node: Not, decl: Declaration, env: _Env) -> Explanation:
     child = _run(node.of, decl, env)
-    return _combine(node, (child,), not_verdict(child.verdict), {})
+    return _combine(node, env, (child,), not_verdict(child.verdict), {})
 
 
 @_register("at_least")
@@ -184,7 +241,8 @@ def _at_least(node: AtLeast, decl: Declaration, env: _Env) -> Explanation:
     children = tuple(_run(c, decl, env) for c in node.of)
     verdicts = [c.verdict for c in children]
     met = sum(1 for v in verdicts if v is MET)
-    return _combine(node, children, at_least_verdicts(node.n, verdicts), {"n": node.n, "met": met})
+    verdict = at_least_verdicts(node.n, verdicts)
+    return _combine(node, env, children, verdict, {"n": node.n, "met": met})
 
 
 # ---- simple facts -------------------------------------------------------------------
@@ -201,6 +259,24 @@ _EVIDENCE_BY_PREFIX = (
     ("declared_on", "truth_declaration"),
     ("founded", "registration_certificate"),
 )
+
+
+EVIDENCE_CODES = frozenset(
+    {
+        "annual_report",
+        "basis_decision",
+        "legal_person_figures",
+        "ownership_register",
+        "participation_documents",
+        "registration_certificate",
+        "salary_statement",
+        "staff_list",
+        "statutes",
+        "supplementary_declaration",
+        "truth_declaration",
+    }
+)
+"""Every evidence code an explanation may ask for; the renderers have words for each."""
 
 
 def evidence_for(path: str) -> str:
@@ -231,26 +307,48 @@ def _getter(path: str) -> Callable[[Declaration], Any]:
     return getter
 
 
-@_register("fact_is_true")
+def _memoised(kind: str) -> Callable[[Evaluator], Evaluator]:
+    """Register an evaluator whose answer depends only on the node and one fact value."""
+
+    def deco(fn: Evaluator) -> Evaluator:
+        def run(node: Any, decl: Declaration, env: _Env) -> Explanation:
+            key = (id(node), _MEMO_KEYS[kind](node, decl))
+            hit = env.memo.get(key)
+            if hit is None:
+                hit = env.share(key, fn(node, decl, env))
+            return hit  # type: ignore[no-any-return]
+
+        EVALUATORS[kind] = run
+        return fn
+
+    return deco
+
+
+_MEMO_KEYS: dict[str, Callable[[Any, Declaration], Any]] = {
+    "fact_is_true": lambda node, decl: _getter(node.path)(decl),
+    "value_in": lambda node, decl: _getter(node.path)(decl),
+    "number_at_least": lambda node, decl: _getter(node.path)(decl),
+    "not_older_than": lambda node, decl: _getter(node.path)(decl),
+    "whole_legal_person": lambda node, decl: (decl.scope, decl.unit_name),
+}
+
+
+@_memoised("fact_is_true")
 def _fact_is_true(node: FactIsTrue, decl: Declaration, env: _Env) -> Explanation:
-    value = _getter(node.path)(decl)
-    facts = (Fact(node.path, value),)
+    path = node.path
+    value = _getter(path)(decl)
+    facts = (Fact(path, value),)
+    args = {"path": path}
     if value is None:
         return _explain(
-            node,
-            env,
-            UNDECIDED,
-            "fact.unknown",
-            {"path": node.path},
-            facts=facts,
-            evidence=(evidence_for(node.path),),
+            "fact_is_true", UNDECIDED, "fact.unknown", args, facts, evidence=(evidence_for(path),)
         )
     if value:
-        return _explain(node, env, MET, "fact.true", {"path": node.path}, facts=facts)
-    return _explain(node, env, NOT_MET, "fact.false", {"path": node.path}, facts=facts)
+        return _explain("fact_is_true", MET, "fact.true", args, facts)
+    return _explain("fact_is_true", NOT_MET, "fact.false", args, facts)
 
 
-@_register("value_in")
+@_memoised("value_in")
 def _value_in(node: ValueIn, decl: Declaration, env: _Env) -> Explanation:
     value = _getter(node.path)(decl)
     raw = None if value is None else str(value)
@@ -258,62 +356,50 @@ def _value_in(node: ValueIn, decl: Declaration, env: _Env) -> Explanation:
     args = {"path": node.path, "values": ", ".join(node.values), "value": raw}
     if raw is None:
         return _explain(
-            node,
-            env,
-            UNDECIDED,
-            "value.unknown",
-            args,
-            facts=facts,
-            evidence=(evidence_for(node.path),),
+            "value_in", UNDECIDED, "value.unknown", args, facts, evidence=(evidence_for(node.path),)
         )
     if raw in node.values:
-        return _explain(node, env, MET, "value.in", args, facts=facts)
-    return _explain(node, env, NOT_MET, "value.not_in", args, facts=facts)
+        return _explain("value_in", MET, "value.in", args, facts)
+    return _explain("value_in", NOT_MET, "value.not_in", args, facts)
 
 
-@_register("number_at_least")
-def _number_at_least(node: NumberAtLeast, decl: Declaration, env: _Env) -> Explanation:
-    minimum = Decimal(env.value(node.minimum))
+@_memoised("number_at_least")
+def _number_at_least(node: Any, decl: Declaration, env: _Env) -> Explanation:
+    node, params = env.resolve(node)
+    minimum = Decimal(node.minimum)
     value = _getter(node.path)(decl)
     facts = (Fact(node.path, _scalar(value)),)
     args = {"path": node.path, "minimum": minimum, "value": _scalar(value)}
     if value is None:
         return _explain(
-            node,
-            env,
+            "number_at_least",
             UNDECIDED,
             "number.unknown",
             args,
-            facts=facts,
+            facts,
+            params,
             evidence=(evidence_for(node.path),),
         )
     if Decimal(value) >= minimum:
-        return _explain(node, env, MET, "number.at_least", args, facts=facts)
+        return _explain("number_at_least", MET, "number.at_least", args, facts, params)
     gap = Message("gap.number", {"missing": minimum - Decimal(value), "path": node.path})
-    return _explain(node, env, NOT_MET, "number.below", args, facts=facts, gap=gap)
+    return _explain("number_at_least", NOT_MET, "number.below", args, facts, params, gap=gap)
 
 
-@_register("whole_legal_person")
-def _whole_legal_person(node: WholeLegalPerson, decl: Declaration, env: _Env) -> Explanation:
-    unit_data = env.value(node.unit_data)
-    facts = [Fact("scope", decl.scope)]
+@_memoised("whole_legal_person")
+def _whole_legal_person(node: Any, decl: Declaration, env: _Env) -> Explanation:
+    node, params = env.resolve(node)
+    kind = "whole_legal_person"
     if decl.scope == "legal_person":
-        return _explain(node, env, MET, "scope.legal_person", facts=facts)
+        return _explain(kind, MET, "scope.legal_person", None, (Fact("scope", decl.scope),), params)
+    evidence = ("legal_person_figures",)
     if decl.scope == "unit":
-        if decl.unit_name:
-            facts.append(Fact("unit_name", mask_personal_numbers(decl.unit_name)))
-        verdict = NOT_MET if unit_data == "not_met" else UNDECIDED
-        return _explain(
-            node,
-            env,
-            verdict,
-            "scope.unit",
-            {"unit": mask_personal_numbers(decl.unit_name or "")},
-            facts=facts,
-            evidence=("legal_person_figures",),
-        )
+        unit = mask_personal_numbers(decl.unit_name or "")
+        facts = (Fact("scope", "unit"), Fact("unit_name", unit or None))
+        verdict = NOT_MET if node.unit_data == "not_met" else UNDECIDED
+        return _explain(kind, verdict, "scope.unit", {"unit": unit}, facts, params, evidence)
     return _explain(
-        node, env, UNDECIDED, "scope.unknown", facts=facts, evidence=("legal_person_figures",)
+        kind, UNDECIDED, "scope.unknown", None, (Fact("scope", None),), params, evidence
     )
 
 
@@ -324,56 +410,61 @@ def _months_before(when: date, months: int) -> date:
     return date(year, month, day)
 
 
-@_register("not_older_than")
-def _not_older_than(node: NotOlderThan, decl: Declaration, env: _Env) -> Explanation:
-    months = env.value(node.months)
-    value = _getter(node.path)(decl)
-    facts = (Fact(node.path, value),)
+@_memoised("not_older_than")
+def _not_older_than(node: Any, decl: Declaration, env: _Env) -> Explanation:
+    node, params = env.resolve(node)
+    path = node.path
+    value = _getter(path)(decl)
+    facts = (Fact(path, value),)
+    kind = "not_older_than"
     if value is None:
         return _explain(
-            node,
-            env,
+            kind,
             UNDECIDED,
             "age.unknown",
-            {"path": node.path},
-            facts=facts,
-            evidence=(evidence_for(node.path),),
+            {"path": path},
+            facts,
+            params,
+            evidence=(evidence_for(path),),
         )
-    cutoff = _months_before(env.as_of, months)
+    cutoff = env.cutoff(node.months)
     args = {
-        "path": node.path,
+        "path": path,
         "date": value,
         "cutoff": cutoff,
-        "months": months,
+        "months": node.months,
         "as_of": env.as_of,
     }
     if value < cutoff:
         # A stale statement says nothing about today: ask again, do not fail the supplier.
         return _explain(
-            node,
-            env,
-            UNDECIDED,
-            "age.stale",
-            args,
-            facts=facts,
-            evidence=(evidence_for(node.path),),
+            kind, UNDECIDED, "age.stale", args, facts, params, evidence=(evidence_for(path),)
         )
     notes = (Message("age.after_as_of", args),) if value > env.as_of else ()
-    return _explain(node, env, MET, "age.fresh", args, facts=facts, notes=notes)
+    return _explain(kind, MET, "age.fresh", args, facts, params, notes=notes)
 
 
 # ---- the share of occupied persons in the target groups -------------------------------
 
+Number = int | Decimal
 
-@dataclass(slots=True)
+
 class _Tally:
-    """Occupied total and the bounds of its target-group part, on one basis."""
+    """Persons occupied on one basis, and the bounds of how many are in the target groups.
 
-    occupied: Fraction = Fraction(0)
-    low: Fraction = Fraction(0)
-    high: Fraction = Fraction(0)
-    missing: list[str] = field(default_factory=list)
-    facts: list[Fact] = field(default_factory=list)
+    ``low`` counts unknown target-group membership as outside, ``high`` as inside; when
+    they are equal the share is known exactly.
+    """
+
+    __slots__ = ("facts", "high", "low", "missing", "missing_groups", "occupied")
+
+    def __init__(self) -> None:
+        self.occupied: Number = 0
+        self.low: Number = 0
+        self.high: Number = 0
+        self.missing: list[str] = []
+        self.missing_groups: list[str] = []
+        self.facts: list[Fact] = []
 
     @property
     def exact(self) -> bool:
@@ -382,117 +473,136 @@ class _Tally:
 
 def _target_bounds(
     group: OccupationGroup,
-    n: Fraction,
+    n: Number,
     basis: str,
     categories: tuple[str, ...] | None,
-    documented_need_only: bool,
+    need_only: bool,
     path: str,
     tally: _Tally,
-) -> tuple[Fraction, Fraction]:
+    facts: list[Fact] | None,
+) -> tuple[Number, Number]:
     tg = group.target_group
-    if n == 0:
-        return Fraction(0), Fraction(0)
+    if not n:
+        return 0, 0
     if tg is None:
         tally.missing.append(f"{path}.target_group")
-        return Fraction(0), n
-    raw = tg.headcount if basis == "headcount" else tg.fte
-    if raw is None:
+        return 0, n
+    total: Number | None = tg.headcount if basis == "headcount" else tg.fte
+    if total is None:
         tally.missing.append(f"{path}.target_group.{basis}")
-        return Fraction(0), n
-    total = Fraction(raw)
-    tally.facts.append(Fact(f"{path}.target_group.{basis}", raw))
+        return 0, n
+    if facts is not None:
+        facts.append(Fact(f"{path}.target_group.{basis}", total))
     low, high = total, total
     if categories is not None:
-        if tg.by_category is None:
+        by_cat = tg.by_category
+        if by_cat is None:
             tally.missing.append(f"{path}.target_group.by_category")
-            low = Fraction(0)
+            low = 0
         else:
-            tally.facts.append(
-                Fact(
-                    f"{path}.target_group.by_category",
-                    ", ".join(f"{k}={v}" for k, v in tg.by_category.items()),
-                )
-            )
-            inside = sum(v for k, v in tg.by_category.items() if k in categories)
-            outside = sum(v for k, v in tg.by_category.items() if k not in categories)
+            if facts is not None:
+                listed = ", ".join(f"{k}={v}" for k, v in by_cat.items())
+                facts.append(Fact(f"{path}.target_group.by_category", listed))
+            inside = sum(v for k, v in by_cat.items() if k in categories)
+            outside = sum(v for k, v in by_cat.items() if k not in categories)
             if basis == "headcount":
-                low = high = Fraction(inside)
+                low = high = inside
             elif not inside:
-                low = high = Fraction(0)
+                low = high = 0
             elif outside:
                 # FTE is not broken down by category, so only bounds are known.
-                low = Fraction(0)
-    if documented_need_only:
-        if tg.documented_need is None or tg.headcount is None:
+                low = 0
+    if need_only:
+        documented, headcount = tg.documented_need, tg.headcount
+        if documented is None or headcount is None:
             tally.missing.append(f"{path}.target_group.documented_need")
-            low = Fraction(0)
+            low = 0
         else:
-            tally.facts.append(Fact(f"{path}.target_group.documented_need", tg.documented_need))
+            if facts is not None:
+                facts.append(Fact(f"{path}.target_group.documented_need", documented))
             if basis == "headcount":
-                undocumented = tg.headcount - tg.documented_need
-                low = max(Fraction(0), low - undocumented)
-                high = min(high, Fraction(tg.documented_need))
-            elif tg.documented_need < tg.headcount:
-                low = Fraction(0)
+                low = max(0, low - (headcount - documented))
+                high = min(high, documented)
+            elif documented < headcount:
+                low = 0
     return low, high
 
 
 def _tally(
-    wf: Any,
+    wf: Workforce,
     prefix: str,
     basis: str,
     forms: tuple[str, ...],
     categories: tuple[str, ...] | None,
-    documented_need_only: bool,
+    need_only: bool,
+    with_facts: bool = True,
 ) -> _Tally:
     tally = _Tally()
+    # The basis that does not decide is only summarised in a note: no facts for it.
+    facts = tally.facts if with_facts else None
     for form in forms:
         group: OccupationGroup | None = getattr(wf, form)
         path = f"{prefix}.{form}"
         if group is None:
-            tally.missing.append(path)
+            tally.missing_groups.append(path)
             continue
-        raw = group.headcount if basis == "headcount" else group.fte
-        if raw is None and basis == "fte" and group.headcount == 0:
-            raw = Decimal(0)
-        if raw is None:
-            tally.missing.append(f"{path}.{basis}")
+        n: Number | None = group.headcount if basis == "headcount" else group.fte
+        if n is None and basis == "fte" and group.headcount == 0:
+            n = ZERO
+        if n is None:
+            tally.missing_groups.append(f"{path}.{basis}")
             continue
-        tally.facts.append(Fact(f"{path}.{basis}", raw))
-        n = Fraction(raw)
-        low, high = _target_bounds(group, n, basis, categories, documented_need_only, path, tally)
+        if facts is not None:
+            facts.append(Fact(f"{path}.{basis}", n))
+        low, high = _target_bounds(group, n, basis, categories, need_only, path, tally, facts)
         tally.occupied += n
         tally.low += low
         tally.high += high
     return tally
 
 
-def _share_verdict(t: _Tally, threshold: Fraction) -> Verdict | None:
-    """MET/NOT_MET/UNDECIDED from the bounds; None when the counts are incomplete."""
-    if t.occupied == 0:
-        return None
-    if t.low / t.occupied >= threshold:
+def _verdict_of(t: _Tally, threshold: Fraction) -> Verdict:
+    """MET if even the low bound reaches the threshold, NOT_MET if even the high one misses."""
+    p, q = threshold.numerator, threshold.denominator
+    # low / occupied >= p / q, compared without division: exact for ints and Decimals.
+    if t.low * q >= p * t.occupied:
         return MET
-    if t.high / t.occupied < threshold:
+    if t.high * q < p * t.occupied:
         return NOT_MET
     return UNDECIDED
 
 
-def _groups_missing(t: _Tally) -> list[str]:
-    # A missing group or group size leaves the share unbounded; a missing target count does not.
-    return [m for m in t.missing if "target_group" not in m]
+def _ratio(part: Number, whole: Number) -> Fraction:
+    """part / whole, exactly; ints take the one-step constructor."""
+    if isinstance(part, int) and isinstance(whole, int):
+        return Fraction(part, whole)
+    return Fraction(part) / Fraction(whole)
+
+
+_FRACTIONS: dict[Decimal, Fraction] = {}
+
+
+def _fraction(value: Decimal) -> Fraction:
+    """A rule-set parameter as a Fraction; few distinct values, so they are kept."""
+    hit = _FRACTIONS.get(value)
+    if hit is None:
+        hit = _FRACTIONS[value] = Fraction(value)
+    return hit
+
+
+def _num(value: Number) -> int | Decimal:
+    return value if isinstance(value, int) else canonical_decimal(value)
 
 
 def _share_gap(t: _Tally, basis: str, threshold: Fraction) -> Message:
-    share = t.high / t.occupied
-    points = threshold - share
+    points = threshold - _ratio(t.high, t.occupied)
     if basis == "headcount":
-        needed = -((-threshold * t.occupied) // 1) - t.high  # ceil(threshold * N) - T
+        needed = -((-threshold * int(t.occupied)) // 1) - int(t.high)  # ceil(threshold * N) - T
         return Message(
             "gap.share_headcount",
             {"persons": int(needed), "occupied": int(t.occupied), "points": points},
         )
-    fte = threshold * t.occupied - t.high
+    fte = threshold * Fraction(t.occupied) - Fraction(t.high)
     return Message("gap.share_fte", {"fte": _dec(fte), "points": points})
 
 
@@ -500,177 +610,167 @@ def _dec(value: Fraction) -> Decimal:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"))
 
 
+def _declared_share(
+    node: ShareAtLeast, wf: Workforce, prefix: str, threshold: Fraction, params: tuple[Fact, ...]
+) -> Explanation:
+    assert wf.declared_share is not None
+    declared = Fraction(wf.declared_share)
+    facts = (Fact(f"{prefix}.declared_share", wf.declared_share),)
+    args = {"share": declared, "threshold": threshold}
+    kind = "share_at_least"
+    if node.declared_share == "undecided":
+        return _explain(
+            kind,
+            UNDECIDED,
+            "share.declared_not_accepted",
+            args,
+            facts,
+            params,
+            evidence=("staff_list",),
+        )
+    if declared >= threshold:
+        return _explain(kind, MET, "share.declared_met", args, facts, params)
+    gap = Message("gap.share_points", {"points": threshold - declared})
+    return _explain(kind, NOT_MET, "share.declared_below", args, facts, params, gap=gap)
+
+
 @_register("share_at_least")
-def _share_at_least(node: ShareAtLeast, decl: Declaration, env: _Env) -> Explanation:
-    threshold_d: Decimal = env.value(node.threshold)
-    threshold = Fraction(threshold_d)
-    basis: str = env.value(node.basis)
-    forms: tuple[str, ...] = env.value(node.forms)
-    categories: tuple[str, ...] | None = env.value(node.categories)
-    need_only: bool = env.value(node.documented_need_only)
-    declared_mode: str = env.value(node.declared_share)
-    prefix = "workforce" if node.workforce == "supplier" else "programme_workforce"
-    wf = decl.workforce if node.workforce == "supplier" else decl.programme_workforce
+def _share_at_least(node: Any, decl: Declaration, env: _Env) -> Explanation:
+    node, params = env.resolve(node)
+    kind = "share_at_least"
+    threshold = _fraction(node.threshold)
+    forms: tuple[str, ...] = node.forms
+    supplier = node.workforce == "supplier"
+    prefix = "workforce" if supplier else "programme_workforce"
+    wf = decl.workforce if supplier else decl.programme_workforce
     if wf is None:
         return _explain(
-            node,
-            env,
+            kind,
             UNDECIDED,
             "share.no_workforce",
             {"path": prefix},
-            facts=(Fact(prefix, None),),
-            evidence=("staff_list",),
+            (Fact(prefix, None),),
+            params,
+            ("staff_list",),
         )
+    if wf.declared_share is not None and all(getattr(wf, f) is None for f in forms):
+        return _declared_share(node, wf, prefix, threshold, params)
 
-    counted = any(getattr(wf, f) is not None for f in forms)
-    if not counted and wf.declared_share is not None:
-        declared = Fraction(wf.declared_share)
-        declared_facts = (Fact(f"{prefix}.declared_share", wf.declared_share),)
-        declared_args = {"share": declared, "threshold": threshold}
-        if declared_mode == "undecided":
-            return _explain(
-                node,
-                env,
-                UNDECIDED,
-                "share.declared_not_accepted",
-                declared_args,
-                facts=declared_facts,
-                evidence=("staff_list",),
-            )
-        if declared >= threshold:
-            return _explain(
-                node, env, MET, "share.declared_met", declared_args, facts=declared_facts
-            )
-        return _explain(
-            node,
-            env,
-            NOT_MET,
-            "share.declared_below",
-            declared_args,
-            facts=declared_facts,
-            gap=Message("gap.share_points", {"points": threshold - declared}),
-        )
-
-    primary = "fte" if basis == "fte" else "headcount"
-    tally = _tally(wf, prefix, primary, forms, categories, need_only)
-    facts = list(tally.facts)
-    notes: list[Message] = []
+    primary = "fte" if node.basis == "fte" else "headcount"
+    tally = _tally(wf, prefix, primary, forms, node.categories, node.documented_need_only)
+    facts = tally.facts
     if wf.reference_date is not None:
         facts.insert(0, Fact(f"{prefix}.reference_date", wf.reference_date))
-
-    missing_groups = _groups_missing(tally)
-    if missing_groups:
+    if tally.missing_groups:
         return _explain(
-            node,
-            env,
+            kind,
             UNDECIDED,
             "share.missing_counts",
-            {"missing": ", ".join(missing_groups)},
-            facts=facts,
-            evidence=("staff_list",),
+            {"missing": ", ".join(tally.missing_groups)},
+            tuple(facts),
+            params,
+            ("staff_list",),
         )
-    if tally.occupied == 0:
+    if not tally.occupied:
         return _explain(
-            node,
-            env,
+            kind,
             UNDECIDED,
             "share.no_occupied",
             {"basis": primary},
-            facts=facts,
-            evidence=("staff_list",),
+            tuple(facts),
+            params,
+            ("staff_list",),
         )
-    verdict = _share_verdict(tally, threshold)
-    assert verdict is not None
+    verdict = _verdict_of(tally, threshold)
+    share = _ratio(tally.low, tally.occupied)
     args: dict[str, Any] = {
         "basis": primary,
         "occupied": _num(tally.occupied),
         "target": _num(tally.low),
         "target_high": _num(tally.high),
-        "share": tally.low / tally.occupied,
-        "share_high": tally.high / tally.occupied,
+        "share": share,
+        "share_high": share if tally.exact else _ratio(tally.high, tally.occupied),
         "threshold": threshold,
     }
 
     # The other basis, when the declaration allows it, so the buyer sees both readings.
+    notes: list[Message] = []
     other = "fte" if primary == "headcount" else "headcount"
-    other_tally = _tally(wf, prefix, other, forms, categories, need_only)
+    other_tally = _tally(
+        wf, prefix, other, forms, node.categories, node.documented_need_only, with_facts=False
+    )
     other_verdict = None
-    if not _groups_missing(other_tally) and other_tally.occupied > 0:
-        other_verdict = _share_verdict(other_tally, threshold)
+    if not other_tally.missing_groups and other_tally.occupied:
+        other_verdict = _verdict_of(other_tally, threshold)
         if other_tally.exact:
             notes.append(
                 Message(
                     "share.other_basis",
                     {
                         "basis": other,
-                        "share": other_tally.low / other_tally.occupied,
+                        "share": _ratio(other_tally.low, other_tally.occupied),
                         "occupied": _num(other_tally.occupied),
                         "target": _num(other_tally.low),
-                        "verdict": other_verdict.value if other_verdict is not None else None,
+                        "verdict": other_verdict.value,
                     },
                 )
             )
-            facts.extend(f for f in other_tally.facts if f not in facts)
 
     if wf.declared_share is not None and tally.exact:
-        counted_share = tally.low / tally.occupied
+        counted = share
         facts.append(Fact(f"{prefix}.declared_share", wf.declared_share))
         # ESPD percentages are rounded to whole points; more than half a point apart disagrees.
-        if abs(Fraction(wf.declared_share) - counted_share) > Fraction(1, 200):
+        if abs(Fraction(wf.declared_share) - counted) > Fraction(1, 200):
             notes.append(
                 Message(
                     "share.declared_mismatch",
-                    {"declared": Fraction(wf.declared_share), "share": counted_share},
+                    {"declared": Fraction(wf.declared_share), "share": counted},
                 )
             )
 
-    if basis == "unspecified" and other_verdict is not None and other_verdict is not verdict:
+    fact_tuple, note_tuple = tuple(facts), tuple(notes)
+    if node.basis == "unspecified" and other_verdict is not None and other_verdict is not verdict:
         return _explain(
-            node,
-            env,
+            kind,
             UNDECIDED,
             "share.basis_ambiguous",
             args,
-            facts=facts,
-            notes=notes,
-            evidence=("basis_decision",),
+            fact_tuple,
+            params,
+            ("basis_decision",),
+            notes=note_tuple,
         )
-
-    missing = tally.missing
     if verdict is MET:
         code = "share.met" if tally.exact else "share.met_at_least"
-        return _explain(node, env, MET, code, args, facts=facts, notes=notes)
+        return _explain(kind, MET, code, args, fact_tuple, params, notes=note_tuple)
     if verdict is NOT_MET:
         code = "share.below" if tally.exact else "share.below_even_if"
         return _explain(
-            node,
-            env,
+            kind,
             NOT_MET,
             code,
             args,
-            facts=facts,
-            notes=notes,
+            fact_tuple,
+            params,
             gap=_share_gap(tally, primary, threshold),
+            notes=note_tuple,
         )
+    args["missing"] = ", ".join(tally.missing)
     return _explain(
-        node,
-        env,
+        kind,
         UNDECIDED,
         "share.unknown_targets",
-        {**args, "missing": ", ".join(missing)},
-        facts=facts,
-        notes=notes,
-        evidence=("staff_list",),
+        args,
+        fact_tuple,
+        params,
+        ("staff_list",),
+        notes=note_tuple,
     )
 
 
-def _num(value: Fraction) -> int | Decimal:
-    if value.denominator == 1:
-        return int(value)
-    return _dec(value)
-
-
 # ---- owners -------------------------------------------------------------------------
+
+_PUBLIC = frozenset({"municipality", "region", "state", "public_company"})
 
 
 def _owner_kind(owner: Owner, env: _Env) -> str | None:
@@ -681,9 +781,6 @@ def _owner_kind(owner: Owner, env: _Env) -> str | None:
     return None
 
 
-_PUBLIC = frozenset({"municipality", "region", "state", "public_company"})
-
-
 def _owner_label(owner: Owner) -> str:
     # Owners are often persons: their names may carry a personnummer, their numbers are one.
     name = mask_personal_numbers(owner.name)
@@ -692,173 +789,163 @@ def _owner_label(owner: Owner) -> str:
     return name
 
 
+_NO_OWNERS = (Fact("owners", None),)
+
+
 @_register("no_public_owner")
 def _no_public_owner(node: NoPublicOwner, decl: Declaration, env: _Env) -> Explanation:
+    kind = "no_public_owner"
     owners = decl.owners
     if owners is None:
         return _explain(
-            node,
-            env,
-            UNDECIDED,
-            "owners.unknown",
-            facts=(Fact("owners", None),),
-            evidence=("ownership_register",),
+            kind, UNDECIDED, "owners.unknown", None, _NO_OWNERS, evidence=("ownership_register",)
         )
+    if not owners:
+        return _explain(kind, MET, "owners.none", None, (Fact("owners", "[]"),))
     facts = []
     public, unknown = [], []
     for i, owner in enumerate(owners):
-        kind = _owner_kind(owner, env)
-        facts.append(Fact(f"owners[{i}]", f"{_owner_label(owner)}: {kind or '?'}"))
-        if kind is None:
-            unknown.append(_owner_label(owner))
-        elif kind in _PUBLIC:
-            public.append(_owner_label(owner))
+        owner_kind = _owner_kind(owner, env)
+        label = _owner_label(owner)
+        facts.append(Fact(f"owners[{i}]", f"{label}: {owner_kind or '?'}"))
+        if owner_kind is None:
+            unknown.append(label)
+        elif owner_kind in _PUBLIC:
+            public.append(label)
     if public:
-        return _explain(
-            node, env, NOT_MET, "owners.public", {"owners": ", ".join(public)}, facts=facts
-        )
+        return _explain(kind, NOT_MET, "owners.public", {"owners": ", ".join(public)}, tuple(facts))
     if unknown:
         return _explain(
-            node,
-            env,
+            kind,
             UNDECIDED,
             "owners.kind_unknown",
             {"owners": ", ".join(unknown)},
-            facts=facts,
+            tuple(facts),
             evidence=("ownership_register",),
         )
-    if not owners:
-        return _explain(node, env, MET, "owners.none", facts=(Fact("owners", "[]"),))
-    return _explain(node, env, MET, "owners.none_public", {"count": len(owners)}, facts=facts)
+    return _explain(kind, MET, "owners.none_public", {"count": len(owners)}, tuple(facts))
 
 
 @_register("public_share_at_most")
-def _public_share_at_most(node: PublicShareAtMost, decl: Declaration, env: _Env) -> Explanation:
-    maximum = Fraction(env.value(node.maximum))
+def _public_share_at_most(node: Any, decl: Declaration, env: _Env) -> Explanation:
+    node, params = env.resolve(node)
+    kind = "public_share_at_most"
+    maximum = Fraction(node.maximum)
     owners = decl.owners
     if owners is None:
         return _explain(
-            node,
-            env,
-            UNDECIDED,
-            "owners.unknown",
-            facts=(Fact("owners", None),),
-            evidence=("ownership_register",),
+            kind, UNDECIDED, "owners.unknown", None, _NO_OWNERS, params, ("ownership_register",)
         )
     attr = "vote_share" if node.of == "votes" else "capital_share"
     total = Fraction(0)
     facts, unknown = [], []
     for i, owner in enumerate(owners):
-        kind = _owner_kind(owner, env)
-        if kind is None or (kind in _PUBLIC and getattr(owner, attr) is None):
+        owner_kind = _owner_kind(owner, env)
+        share = getattr(owner, attr)
+        if owner_kind is None or (owner_kind in _PUBLIC and share is None):
             unknown.append(_owner_label(owner))
-        elif kind in _PUBLIC:
-            total += Fraction(getattr(owner, attr))
-            facts.append(Fact(f"owners[{i}].{attr}", getattr(owner, attr)))
+        elif owner_kind in _PUBLIC:
+            total += Fraction(share)
+            facts.append(Fact(f"owners[{i}].{attr}", share))
     args = {"share": total, "maximum": maximum, "of": node.of}
     if total > maximum:
+        gap = Message("gap.share_points", {"points": total - maximum})
         return _explain(
-            node,
-            env,
-            NOT_MET,
-            "owners.public_share_above",
-            args,
-            facts=facts,
-            gap=Message("gap.share_points", {"points": total - maximum}),
+            kind, NOT_MET, "owners.public_share_above", args, tuple(facts), params, gap=gap
         )
     if unknown:
         return _explain(
-            node,
-            env,
+            kind,
             UNDECIDED,
             "owners.kind_unknown",
             {"owners": ", ".join(unknown)},
-            facts=facts,
-            evidence=("ownership_register",),
+            tuple(facts),
+            params,
+            ("ownership_register",),
         )
-    return _explain(node, env, MET, "owners.public_share_within", args, facts=facts)
+    return _explain(kind, MET, "owners.public_share_within", args, tuple(facts), params)
 
 
 # ---- money ---------------------------------------------------------------------------
 
+_RECIPIENT_FIELD = {"owners": "to_owners", "ideburna": "to_ideburna", "research": "to_research"}
 
-def _window(
-    decl: Declaration, years: int, env: _Env
-) -> tuple[list[FinancialYear], Explanation | None, str]:
-    """The closed years of the window, or the reason they cannot be chosen."""
+
+def _window(decl: Declaration, years: int, as_of: date) -> list[FinancialYear] | None:
+    """The last ``years`` closed years; None when too few and the supplier is not younger."""
     closed = sorted(
-        (fy for fy in decl.financial_years or () if fy.end <= env.as_of),
+        (fy for fy in decl.financial_years or () if fy.end <= as_of),
         key=lambda fy: fy.end,
         reverse=True,
     )
     window = closed[:years]
     if len(window) >= years:
-        return window, None, "full"
-    if decl.founded is not None and decl.founded > _months_before(env.as_of, 12 * years):
+        return window
+    if window and decl.founded is not None and decl.founded > _months_before(as_of, 12 * years):
         # Younger than the window: judge on every year it has closed.
-        return window, None, "young"
-    return window, None, "short"
+        return window
+    return None
 
 
-def _fy_facts(window: list[FinancialYear], attrs: Iterable[str]) -> list[Fact]:
-    facts = []
-    for fy in window:
-        for attr in attrs:
-            facts.append(Fact(f"financial_years[{fy.end.isoformat()}].{attr}", getattr(fy, attr)))
-    return facts
-
-
-_RECIPIENT_FIELD = {"owners": "to_owners", "ideburna": "to_ideburna", "research": "to_research"}
-
-
-def _short_window(node: _Node, env: _Env, window: list[FinancialYear], years: int) -> Explanation:
-    return _explain(
-        node,
-        env,
-        UNDECIDED,
-        "money.too_few_years",
-        {"have": len(window), "need": years},
-        facts=_fy_facts(window, ("result",)),
-        evidence=("annual_report",),
+def _fy_facts(window: Iterable[FinancialYear], attrs: Iterable[str]) -> tuple[Fact, ...]:
+    return tuple(
+        Fact(f"financial_years[{fy.end.isoformat()}].{attr}", getattr(fy, attr))
+        for fy in window
+        for attr in attrs
     )
+
+
+def _money_precheck(
+    kind: str, decl: Declaration, years: int, env: _Env, params: tuple[Fact, ...]
+) -> list[FinancialYear] | Explanation:
+    if decl.financial_years is None:
+        return _explain(
+            kind,
+            UNDECIDED,
+            "money.no_years",
+            None,
+            (Fact("financial_years", None),),
+            params,
+            ("annual_report",),
+        )
+    window = _window(decl, years, env.as_of)
+    if window is None:
+        closed = [fy for fy in decl.financial_years if fy.end <= env.as_of]
+        return _explain(
+            kind,
+            UNDECIDED,
+            "money.too_few_years",
+            {"have": len(closed), "need": years},
+            _fy_facts(closed, ("result",)),
+            params,
+            ("annual_report",),
+        )
+    return window
 
 
 @_register("profits_mainly_reinvested")
-def _profits_mainly_reinvested(
-    node: ProfitsMainlyReinvested, decl: Declaration, env: _Env
-) -> Explanation:
-    share = Fraction(env.value(node.share))
-    years: int = env.value(node.years)
-    distributed_to: tuple[str, ...] = env.value(node.distributed_to)
-    if decl.financial_years is None:
-        return _explain(
-            node,
-            env,
-            UNDECIDED,
-            "money.no_years",
-            facts=(Fact("financial_years", None),),
-            evidence=("annual_report",),
-        )
-    window, _, state = _window(decl, years, env)
-    if state == "short" or not window:
-        return _short_window(node, env, window, years)
-    attrs = ["result", *(_RECIPIENT_FIELD[r] for r in distributed_to)]
-    facts = _fy_facts(window, attrs)
+def _profits_mainly_reinvested(node: Any, decl: Declaration, env: _Env) -> Explanation:
+    node, params = env.resolve(node)
+    kind = "profits_mainly_reinvested"
+    share = Fraction(node.share)
+    window = _money_precheck(kind, decl, node.years, env, params)
+    if isinstance(window, Explanation):
+        return window
+    fields = [_RECIPIENT_FIELD[r] for r in node.distributed_to]
+    facts = _fy_facts(window, ["result", *fields])
     missing = [f.path for f in facts if f.value is None]
     if missing:
         return _explain(
-            node,
-            env,
+            kind,
             UNDECIDED,
             "money.missing",
             {"missing": ", ".join(missing)},
-            facts=facts,
-            evidence=("annual_report",),
+            facts,
+            params,
+            ("annual_report",),
         )
-    profit = sum((max(fy.result or Decimal(0), Decimal(0)) for fy in window), Decimal(0))
-    out = sum(
-        (getattr(fy, _RECIPIENT_FIELD[r]) for fy in window for r in distributed_to), Decimal(0)
-    )
+    profit = sum((max(fy.result or ZERO, ZERO) for fy in window), ZERO)
+    out = sum((getattr(fy, f) for fy in window for f in fields), ZERO)
     args: dict[str, Any] = {
         "profit": profit,
         "distributed": out,
@@ -869,100 +956,93 @@ def _profits_mainly_reinvested(
     }
     if profit == 0:
         if out == 0:
-            return _explain(node, env, MET, "money.no_profit", args, facts=facts)
+            return _explain(kind, MET, "money.no_profit", args, facts, params)
         return _explain(
-            node,
-            env,
+            kind,
             NOT_MET,
             "money.transfer_without_profit",
             args,
-            facts=facts,
+            facts,
+            params,
             gap=Message("gap.money", {"amount": out}),
         )
     kept = Fraction(profit - out) / Fraction(profit)
     args["kept"] = max(kept, Fraction(0))
     if kept >= share:
-        return _explain(node, env, MET, "money.mainly_reinvested", args, facts=facts)
-    allowed = Fraction(profit) * (1 - share)
-    excess = Fraction(out) - allowed
+        return _explain(kind, MET, "money.mainly_reinvested", args, facts, params)
+    excess = Fraction(out) - Fraction(profit) * (1 - share)
     return _explain(
-        node,
-        env,
+        kind,
         NOT_MET,
         "money.not_mainly_reinvested",
         args,
-        facts=facts,
+        facts,
+        params,
         gap=Message("gap.money", {"amount": _dec(excess)}),
     )
 
 
 @_register("transfers_only_to")
-def _transfers_only_to(node: TransfersOnlyTo, decl: Declaration, env: _Env) -> Explanation:
-    allowed: tuple[str, ...] = env.value(node.allowed)
-    years: int = env.value(node.years)
-    if decl.financial_years is None:
-        return _explain(
-            node,
-            env,
-            UNDECIDED,
-            "money.no_years",
-            facts=(Fact("financial_years", None),),
-            evidence=("annual_report",),
-        )
-    window, _, state = _window(decl, years, env)
-    if state == "short" or not window:
-        return _short_window(node, env, window, years)
-    forbidden = [r for r in _RECIPIENT_FIELD if r not in allowed]
-    facts = _fy_facts(window, [_RECIPIENT_FIELD[r] for r in forbidden])
+def _transfers_only_to(node: Any, decl: Declaration, env: _Env) -> Explanation:
+    node, params = env.resolve(node)
+    kind = "transfers_only_to"
+    window = _money_precheck(kind, decl, node.years, env, params)
+    if isinstance(window, Explanation):
+        return window
+    forbidden = [f for r, f in _RECIPIENT_FIELD.items() if r not in node.allowed]
+    facts = _fy_facts(window, forbidden)
     paid = [f for f in facts if f.value is not None and f.value > 0]
-    args = {"allowed": ", ".join(allowed) or "-", "years": len(window)}
+    args = {"allowed": ", ".join(node.allowed) or "-", "years": len(window)}
     if paid:
-        total = sum((f.value for f in paid), Decimal(0))
+        total = sum((f.value for f in paid), ZERO)
+        args |= {"transfers": ", ".join(f.path for f in paid), "amount": total}
         return _explain(
-            node,
-            env,
+            kind,
             NOT_MET,
             "money.forbidden_transfer",
-            {**args, "transfers": ", ".join(f.path for f in paid), "amount": total},
-            facts=facts,
+            args,
+            facts,
+            params,
             gap=Message("gap.money", {"amount": total}),
         )
     missing = [f.path for f in facts if f.value is None]
     if missing:
         return _explain(
-            node,
-            env,
+            kind,
             UNDECIDED,
             "money.missing",
             {"missing": ", ".join(missing)},
-            facts=facts,
-            evidence=("annual_report",),
+            facts,
+            params,
+            ("annual_report",),
         )
-    return _explain(node, env, MET, "money.transfers_allowed", args, facts=facts)
+    return _explain(kind, MET, "money.transfers_allowed", args, facts, params)
 
 
 @_register("salary_ratio_at_most")
-def _salary_ratio_at_most(node: SalaryRatioAtMost, decl: Declaration, env: _Env) -> Explanation:
-    ratio = Decimal(env.value(node.ratio))
+def _salary_ratio_at_most(node: Any, decl: Declaration, env: _Env) -> Explanation:
+    node, params = env.resolve(node)
+    kind = "salary_ratio_at_most"
+    ratio = Decimal(node.ratio)
     s = decl.salaries
     lowest = s.lowest if s else None
     highest = s.highest if s else None
     facts = (Fact("salaries.lowest", lowest), Fact("salaries.highest", highest))
     if lowest is None or highest is None:
         return _explain(
-            node, env, UNDECIDED, "salary.unknown", facts=facts, evidence=("salary_statement",)
+            kind, UNDECIDED, "salary.unknown", None, facts, params, ("salary_statement",)
         )
     actual = Fraction(highest) / Fraction(lowest)
     args = {"ratio": _dec(actual), "maximum": ratio, "lowest": lowest, "highest": highest}
     if actual <= Fraction(ratio):
-        return _explain(node, env, MET, "salary.within", args, facts=facts)
+        return _explain(kind, MET, "salary.within", args, facts, params)
     return _explain(
-        node,
-        env,
+        kind,
         NOT_MET,
         "salary.above",
         args,
-        facts=facts,
+        facts,
+        params,
         gap=Message("gap.salary", {"highest_max": ratio * lowest}),
     )
 
@@ -970,32 +1050,40 @@ def _salary_ratio_at_most(node: SalaryRatioAtMost, decl: Declaration, env: _Env)
 # ---- the entry points -----------------------------------------------------------------
 
 
+def _finding(
+    crit: Criterion,
+    verdict: Verdict,
+    explanation: Explanation,
+    guard: Explanation | None,
+    env: _Env,
+) -> Finding:
+    parts = (explanation,) if guard is None else (explanation, guard)
+    key = env.children_key(crit, parts)
+    if key is not None:
+        hit = env.memo.get(key)
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
+    made = Finding(
+        crit.id, crit.title, crit.citation, crit.authority_specific, verdict, explanation, guard
+    )
+    return made if key is None else env.share(key, made)
+
+
 def _evaluate_criterion(crit: Criterion, decl: Declaration, env: _Env) -> Finding:
     guard = None
     if crit.when is not None:
         guard = _run(crit.when, decl, env)
         if guard.verdict is NOT_MET:
-            return Finding(
-                crit.id,
-                crit.title,
-                crit.citation,
-                crit.authority_specific,
-                NOT_APPLICABLE,
-                guard,
-                guard,
-            )
+            return _finding(crit, NOT_APPLICABLE, guard, guard, env)
     explanation = _run(crit.check, decl, env)
     verdict = explanation.verdict
     if guard is not None and guard.verdict is UNDECIDED:
         # "when G then C" is (not G) or C in Kleene logic.
         verdict = any_verdicts((not_verdict(guard.verdict), verdict))
-    return Finding(
-        crit.id, crit.title, crit.citation, crit.authority_specific, verdict, explanation, guard
-    )
+    return _finding(crit, verdict, explanation, guard, env)
 
 
-def _input_hash(decl: Declaration) -> str:
-    return "sha256:" + hashlib.sha256(decl.model_dump_json().encode()).hexdigest()
+_DEFAULT_CONTEXT = EvaluationContext()
 
 
 def evaluate(
@@ -1025,46 +1113,39 @@ def evaluate(
                 )
             ]
         )
-    env = _Env(when, ruleset.params_at(when), context or _DEFAULT_CONTEXT, procurement)
+    env = _Env(when, ruleset, context or _DEFAULT_CONTEXT, procurement)
     findings = tuple(_evaluate_criterion(c, declaration, env) for c in ruleset.criteria)
     verdict = all_verdicts(f.verdict for f in findings)
-    warnings = []
+    warnings: tuple[Message, ...] = ()
     if (ruleset.valid_from and when < ruleset.valid_from) or (
         ruleset.valid_to and when > ruleset.valid_to
     ):
-        warnings.append(
+        warnings = (
             Message(
                 "ruleset.not_in_force",
                 {"as_of": when, "valid_from": ruleset.valid_from, "valid_to": ruleset.valid_to},
-            )
+            ),
         )
     ident = None
     if declaration.organisationsnummer:
         ident = parse_identifier(declaration.organisationsnummer).masked()
-    return Result(
-        outcome=Outcome.of(verdict),
-        verdict=verdict,
-        supplier=Supplier(
-            mask_personal_numbers(declaration.supplier),
-            ident,
-            mask_personal_numbers(declaration.id) if declaration.id else None,
-        ),
-        ruleset_title=ruleset.title,
-        findings=findings,
-        provenance=Provenance(
-            ruleset_id=ruleset.id,
-            ruleset_version=ruleset.version,
-            ruleset_hash=ruleset.content_hash,
-            library_version=__version__,
-            as_of=when,
-            input_hash=_input_hash(declaration),
-            procurement=procurement.reference if procurement else None,
-        ),
-        warnings=tuple(warnings),
+    supplier = Supplier(
+        mask_personal_numbers(declaration.supplier),
+        ident,
+        mask_personal_numbers(declaration.id) if declaration.id else None,
     )
-
-
-_DEFAULT_CONTEXT = EvaluationContext()
+    provenance = Provenance(
+        ruleset_id=ruleset.id,
+        ruleset_version=ruleset.version,
+        ruleset_hash=ruleset.content_hash,
+        library_version=__version__,
+        as_of=when,
+        input_hash=declaration.content_hash,
+        procurement=procurement.reference if procurement else None,
+    )
+    return Result(
+        Outcome.of(verdict), verdict, supplier, ruleset.title, findings, provenance, warnings
+    )
 
 
 def evaluate_many(
@@ -1084,14 +1165,12 @@ def evaluate_many(
         if isinstance(item, DeclarationError):
             yield item
             continue
-        if not isinstance(item, Declaration):
-            from reserverat.declaration import parse_declaration
-
+        if isinstance(item, Declaration):
+            decl = item
+        else:
             try:
                 decl = parse_declaration(item, source=f"[{i}]")
             except DeclarationError as exc:
                 yield exc
                 continue
-        else:
-            decl = item
         yield evaluate(decl, ruleset, procurement=procurement, as_of=as_of, context=context)

@@ -186,6 +186,12 @@ class RuleSet(_Model):
     _typed: dict[tuple[str, int], Any] = PrivateAttr(default_factory=dict)
     _hash: str | None = PrivateAttr(default=None)
     _at_cache: dict[date, dict[str, Any]] = PrivateAttr(default_factory=dict)
+    # Per evaluation date: what the evaluator may reuse (see evaluate._Env).
+    _eval_state: dict[date, dict[str, Any]] = PrivateAttr(default_factory=dict)
+
+    def evaluation_state(self, when: date) -> dict[str, Any]:
+        """The evaluator's reusable state for one evaluation date, kept with the rule set."""
+        return _private(self)["_eval_state"].setdefault(when, {})  # type: ignore[no-any-return]
 
     @model_validator(mode="before")
     @classmethod
@@ -280,9 +286,10 @@ class RuleSet(_Model):
 
     def params_at(self, when: date) -> dict[str, Any]:
         """Every parameter's typed value in force on ``when`` (cached per date)."""
-        cached = self._at_cache.get(when)
+        at_cache = _private(self)["_at_cache"]
+        cached = at_cache.get(when)
         if cached is not None:
-            return cached
+            return cached  # type: ignore[no-any-return]
         out: dict[str, Any] = {}
         for name, p in self.parameters.items():
             chosen_index: int | None = None
@@ -292,21 +299,22 @@ class RuleSet(_Model):
                 if start <= when and (best is None or start >= best):
                     chosen_index, best = j, start
             out[name] = None if chosen_index is None else self._typed[(name, chosen_index)]
-        self._at_cache[when] = out
+        at_cache[when] = out
         return out
 
     @property
     def content_hash(self) -> str:
         """``sha256:`` of the canonical JSON of the rule set; equal rules, equal hash."""
-        if self._hash is None:
+        private = _private(self)
+        if private["_hash"] is None:
             canonical = json.dumps(
                 self.model_dump(mode="json"),
                 sort_keys=True,
                 separators=(",", ":"),
                 ensure_ascii=False,
             )
-            self._hash = "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
-        return self._hash
+            private["_hash"] = "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+        return private["_hash"]  # type: ignore[no-any-return]
 
     def criterion(self, criterion_id: str) -> Criterion:
         """The criterion with ``criterion_id``.
@@ -360,6 +368,17 @@ class RuleSet(_Model):
         return f"<RuleSet {self.id} {self.version} {self.content_hash[:19]}>"
 
     __str__ = __repr__
+
+
+def _private(model: BaseModel) -> dict[str, Any]:
+    """A model's private attributes, read directly.
+
+    Reading ``model._x`` goes through pydantic's ``__getattr__`` and costs microseconds;
+    the evaluation hot path reads these caches once per declaration.
+    """
+    private = model.__pydantic_private__
+    assert private is not None
+    return private
 
 
 _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
