@@ -148,6 +148,10 @@ def test_bad_input_is_located_and_other_rows_survive(
     )
     assert f"error: {broken} at line 1 column 2: [bad_json]" in err
     assert "Traceback" not in err + out
+    # Every input is counted once: 1 result and 3 errors (two rows and one unreadable file).
+    assert out.endswith(
+        "Summary: 4 inputs: 1 qualified, 0 not qualified, 0 undecided, 3 with errors\n"
+    )
 
 
 def test_unknown_rules_exit_2(capsys: pytest.CaptureFixture[str]) -> None:

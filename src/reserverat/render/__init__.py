@@ -24,7 +24,7 @@ from reserverat.render.messages import (
 )
 from reserverat.result import Explanation, Finding, Result
 
-__all__ = ["Entry", "render", "render_json", "render_markdown", "render_text"]
+__all__ = ["Entry", "render", "render_json", "render_markdown", "render_text", "summary_line"]
 
 FORMATS = ("text", "json", "markdown")
 
@@ -242,4 +242,24 @@ def render(entries: Iterable[Entry], fmt: str = "text", lang: str = "sv") -> str
                 lines = [f"## {e.source}", "", *(f"- {line}" for line in lines)]
             parts.append(mask_personal_numbers("\n".join(lines)) + "\n")
     sep = "\n" + ("-" * 72 if fmt == "text" else "---") + "\n\n"
-    return sep.join(parts)
+    text = sep.join(parts)
+    if len(entries) > 1:
+        text += sep + summary_line(entries, lang) + "\n"
+    return text
+
+
+_SUMMARY = {
+    "sv": "{label}: {n} underlag: {qualified} kvalificerade, {not_qualified} inte kvalificerade, "
+    "{undecided} kan inte avgöras, {errors} med fel",
+    "en": "{label}: {n} inputs: {qualified} qualified, {not_qualified} not qualified, "
+    "{undecided} undecided, {errors} with errors",
+}
+
+
+def summary_line(entries: Sequence[Entry], lang: str = "sv") -> str:
+    """One line counting a batch's outcomes and errors: every input is counted once."""
+    counts = {"qualified": 0, "not_qualified": 0, "undecided": 0, "errors": 0}
+    for e in entries:
+        key = e.outcome.outcome.value if isinstance(e.outcome, Result) else "errors"
+        counts[key] += 1
+    return _SUMMARY[lang].format(label=_LABELS[lang]["summary"], n=len(entries), **counts)
