@@ -923,6 +923,24 @@ def _money_precheck(
     return window
 
 
+def _unstated_money(
+    kind: str, facts: tuple[Fact, ...], params: tuple[Fact, ...]
+) -> Explanation | None:
+    """UNDECIDED, asking for annual reports, when any of the window's amounts is unstated."""
+    missing = [f.path for f in facts if f.value is None]
+    if not missing:
+        return None
+    return _explain(
+        kind,
+        UNDECIDED,
+        "money.missing",
+        {"missing": ", ".join(missing)},
+        facts,
+        params,
+        ("annual_report",),
+    )
+
+
 @_register("profits_mainly_reinvested")
 def _profits_mainly_reinvested(node: Any, decl: Declaration, env: _Env) -> Explanation:
     node, params = env.resolve(node)
@@ -933,17 +951,9 @@ def _profits_mainly_reinvested(node: Any, decl: Declaration, env: _Env) -> Expla
         return window
     fields = [_RECIPIENT_FIELD[r] for r in node.distributed_to]
     facts = _fy_facts(window, ["result", *fields])
-    missing = [f.path for f in facts if f.value is None]
-    if missing:
-        return _explain(
-            kind,
-            UNDECIDED,
-            "money.missing",
-            {"missing": ", ".join(missing)},
-            facts,
-            params,
-            ("annual_report",),
-        )
+    unstated = _unstated_money(kind, facts, params)
+    if unstated is not None:
+        return unstated
     profit = sum((max(fy.result or ZERO, ZERO) for fy in window), ZERO)
     out = sum((getattr(fy, f) for fy in window for f in fields), ZERO)
     args: dict[str, Any] = {
@@ -1005,17 +1015,9 @@ def _transfers_only_to(node: Any, decl: Declaration, env: _Env) -> Explanation:
             params,
             gap=Message("gap.money", {"amount": total}),
         )
-    missing = [f.path for f in facts if f.value is None]
-    if missing:
-        return _explain(
-            kind,
-            UNDECIDED,
-            "money.missing",
-            {"missing": ", ".join(missing)},
-            facts,
-            params,
-            ("annual_report",),
-        )
+    unstated = _unstated_money(kind, facts, params)
+    if unstated is not None:
+        return unstated
     return _explain(kind, MET, "money.transfers_allowed", args, facts, params)
 
 
