@@ -37,6 +37,7 @@ __all__ = [
     "at_least",
     "canonical_decimal",
     "fact_is_true",
+    "no_controlling_influence",
     "no_public_owner",
     "not_",
     "not_older_than",
@@ -44,6 +45,7 @@ __all__ = [
     "param",
     "profits_mainly_reinvested",
     "public_share_at_most",
+    "registered_in",
     "salary_ratio_at_most",
     "share_at_least",
     "transfers_only_to",
@@ -244,10 +246,20 @@ class NumberAtLeast(_Node):
         return _check_path(v, _NUMBER_PATHS, "numeric")
 
 
+Score = Annotated[int, Field(ge=0, le=100)]
+
+
 class NoPublicOwner(_Node):
-    """No owner is the state, a region, a municipality or a publicly owned company."""
+    """No owner is the state, a region, a municipality or a publicly owned body.
+
+    Owners whose kind is not declared are classified by name against the public-body
+    register: a rapidfuzz score of at least ``accept`` (inclusive) decides, one of at
+    least ``grey`` (inclusive) makes the check undecided and asks for the number.
+    """
 
     kind: Literal["no_public_owner"] = "no_public_owner"
+    accept: Score | Param = 90
+    grey: Score | Param = 80
 
 
 class PublicShareAtMost(_Node):
@@ -256,7 +268,38 @@ class PublicShareAtMost(_Node):
     kind: Literal["public_share_at_most"] = "public_share_at_most"
     maximum: ShareValue | Param
     of: Literal["votes", "capital"] = "votes"
+    accept: Score | Param = 90
+    grey: Score | Param = 80
     _positional = ("maximum",)
+
+
+class NoControllingInfluence(_Node):
+    """The state, a region or a municipality has no legal controlling influence.
+
+    Control is a majority of the votes (more than half), the right to appoint a board
+    majority, or other legal control. ``aggregate`` adds the public owners' votes
+    together; ``board`` says what an unstated board right means: it follows the votes
+    (the companies act's default) or leaves the check undecided.
+    """
+
+    kind: Literal["no_controlling_influence"] = "no_controlling_influence"
+    aggregate: bool | Param = True
+    board: Literal["follows_votes", "undecided"] | Param = "follows_votes"
+    accept: Score | Param = 90
+    grey: Score | Param = 80
+
+
+class RegisteredIn(_Node):
+    """The supplier is in the register ``register`` handed to the evaluation.
+
+    Matched on organisationsnummer; a name scoring at least ``accept`` (inclusive) with
+    no number to compare makes the check undecided and asks for the number.
+    """
+
+    kind: Literal["registered_in"] = "registered_in"
+    register_id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+    accept: Score | Param = 90
+    _positional = ("register_id",)
 
 
 class ProfitsMainlyReinvested(_Node):
@@ -368,6 +411,8 @@ Check = (
     | SalaryRatioAtMost
     | NotOlderThan
     | WholeLegalPerson
+    | NoControllingInfluence
+    | RegisteredIn
 )
 Node = Annotated[Check | AllOf | AnyOf | Not | AtLeast, Field(discriminator="kind")]
 
@@ -406,16 +451,28 @@ def number_at_least(path: str, minimum: Decimal | int | str | Param) -> NumberAt
     return NumberAtLeast(path=path, minimum=minimum)
 
 
-def no_public_owner() -> NoPublicOwner:
+def no_public_owner(**options: Any) -> NoPublicOwner:
     """No owner belongs to the public sector."""
-    return NoPublicOwner()
+    return NoPublicOwner(**options)
 
 
 def public_share_at_most(
-    maximum: Decimal | str | float | Param, of: Literal["votes", "capital"] = "votes"
+    maximum: Decimal | str | float | Param,
+    of: Literal["votes", "capital"] = "votes",
+    **options: Any,
 ) -> PublicShareAtMost:
     """Public owners together hold at most ``maximum`` (inclusive)."""
-    return PublicShareAtMost(maximum=maximum, of=of)
+    return PublicShareAtMost(maximum=maximum, of=of, **options)
+
+
+def no_controlling_influence(**options: Any) -> NoControllingInfluence:
+    """No legal controlling influence by the state, a region or a municipality."""
+    return NoControllingInfluence(**options)
+
+
+def registered_in(register: str, **options: Any) -> RegisteredIn:
+    """The supplier is in the register handed to the evaluation under ``register``."""
+    return RegisteredIn(register_id=register, **options)
 
 
 def profits_mainly_reinvested(**options: Any) -> ProfitsMainlyReinvested:

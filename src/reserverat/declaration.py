@@ -33,6 +33,7 @@ from reserverat.identifiers import parse_identifier
 
 __all__ = [
     "Business",
+    "Control",
     "Declaration",
     "Evidence",
     "FinancialYear",
@@ -112,7 +113,7 @@ def _legal_form(value: object) -> object:
 
 
 class OwnerKind(enum.StrEnum):
-    """What kind of party an owner is; the last four are public."""
+    """What kind of party an owner is; the last five are public."""
 
     PERSON = "person"
     COMPANY = "company"
@@ -122,6 +123,7 @@ class OwnerKind(enum.StrEnum):
     REGION = "region"
     STATE = "state"
     PUBLIC_COMPANY = "public_company"
+    PUBLIC_ASSOCIATION = "public_association"
 
     @property
     def is_public(self) -> bool:
@@ -130,7 +132,13 @@ class OwnerKind(enum.StrEnum):
 
 
 _PUBLIC_KINDS = frozenset(
-    {OwnerKind.MUNICIPALITY, OwnerKind.REGION, OwnerKind.STATE, OwnerKind.PUBLIC_COMPANY}
+    {
+        OwnerKind.MUNICIPALITY,
+        OwnerKind.REGION,
+        OwnerKind.STATE,
+        OwnerKind.PUBLIC_COMPANY,
+        OwnerKind.PUBLIC_ASSOCIATION,
+    }
 )
 
 
@@ -257,6 +265,18 @@ class Owner(_Model):
     capital_share: Share | None = None
     vote_share: Share | None = None
     appoints_board_majority: bool | None = None
+    other_control: bool | None = Field(
+        default=None,
+        description="Other legal control (statute, agreement, veto) over the supplier.",
+    )
+
+
+class Control(_Model):
+    """How the public side controls the supplier other than through owned shares."""
+
+    public_appoints_board_majority: bool | None = None
+    public_other_control: bool | None = None
+    description: str | None = None
 
 
 class Participation(_Model):
@@ -358,6 +378,7 @@ class Declaration(_Model):
     )
     financial_years: tuple[FinancialYear, ...] | None = None
     owners: tuple[Owner, ...] | None = None
+    control: Control | None = None
     participation: Participation | None = None
     business: Business | None = None
     salaries: Salaries | None = None

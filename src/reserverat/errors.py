@@ -5,6 +5,7 @@ The tree::
     ReserveratError                     every error this library raises on purpose
      ├── RuleSetError(ValueError)       a rule file or rule tree is invalid
      ├── DeclarationError(ValueError)   a declaration or procurement is invalid
+     ├── RegisterError(ValueError)      a supplier register file is invalid
      └── EvaluationError(ValueError)    evaluate() was called without what it needs
 
 Every error carries one or more :class:`Problem` values, each located by source
@@ -29,6 +30,7 @@ __all__ = [
     "DeclarationError",
     "EvaluationError",
     "Problem",
+    "RegisterError",
     "ReserveratError",
     "RuleSetError",
     "did_you_mean",
@@ -123,6 +125,10 @@ class RuleSetError(ReserveratError, ValueError):
 
 class DeclarationError(ReserveratError, ValueError):
     """A declaration or procurement is invalid."""
+
+
+class RegisterError(ReserveratError, ValueError):
+    """A supplier register file (CSV) is invalid."""
 
 
 class EvaluationError(ReserveratError, ValueError):

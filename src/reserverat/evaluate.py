@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -26,7 +26,6 @@ from reserverat.checks import (
     AnyOf,
     AtLeast,
     FactIsTrue,
-    NoPublicOwner,
     Not,
     Param,
     ShareAtLeast,
@@ -46,6 +45,13 @@ from reserverat.declaration import (
 from reserverat.errors import DeclarationError, EvaluationError, Problem
 from reserverat.identifiers import mask_personal_numbers, parse_identifier
 from reserverat.logic import Verdict, all_verdicts, any_verdicts, at_least_verdicts, not_verdict
+from reserverat.registry import (
+    PUBLIC_KINDS,
+    OwnerClass,
+    PublicBodyRegister,
+    SupplierRegister,
+    builtin_register,
+)
 from reserverat.result import (
     Explanation,
     Fact,
@@ -78,10 +84,17 @@ ZERO = Decimal(0)
 class EvaluationContext:
     """Services the checks may call, handed in so that tests and apps can swap them.
 
-    ``owner_kind`` classifies an owner whose kind was not declared (None: unknown).
+    ``public_bodies`` classifies owners by name (default: the register shipped with the
+    package); ``registers`` are the supplier registers that ``registered_in`` checks
+    name, loaded at the edge with :func:`reserverat.load_register`.
     """
 
-    owner_kind: Callable[[Owner], str | None] | None = None
+    public_bodies: PublicBodyRegister | None = None
+    registers: Mapping[str, SupplierRegister] = field(default_factory=dict)
+
+    def bodies(self) -> PublicBodyRegister:
+        """The public-body register in use."""
+        return self.public_bodies if self.public_bodies is not None else builtin_register()
 
 
 _MEMO_LIMIT = 100_000
@@ -274,6 +287,7 @@ EVIDENCE_CODES = frozenset(
         "statutes",
         "supplementary_declaration",
         "truth_declaration",
+        "register_extract",
     }
 )
 """Every evidence code an explanation may ask for; the renderers have words for each."""
@@ -768,17 +782,23 @@ def _share_at_least(node: Any, decl: Declaration, env: _Env) -> Explanation:
     )
 
 
-# ---- owners -------------------------------------------------------------------------
-
-_PUBLIC = frozenset({"municipality", "region", "state", "public_company"})
+# ---- owners and control ----------------------------------------------------------------
 
 
-def _owner_kind(owner: Owner, env: _Env) -> str | None:
-    if owner.kind is not None:
-        return owner.kind.value
-    if env.context.owner_kind is not None:
-        return env.context.owner_kind(owner)
-    return None
+def _classify(owner: Owner, env: _Env, accept: float, grey: float) -> OwnerClass:
+    """An owner's class: the declared kind where the name does not contradict it."""
+    found = env.context.bodies().classify(
+        owner.name, owner.organisationsnummer, accept=accept, grey=grey
+    )
+    if owner.kind is None:
+        return found
+    declared = owner.kind.value
+    if declared in PUBLIC_KINDS:
+        return OwnerClass(declared, True, "declared")
+    if found.public is True:
+        # Declared private, but the name is a public body's: the name wins, and we say so.
+        return OwnerClass(found.kind, True, "declared_contradicted", found.matched, found.score)
+    return OwnerClass(declared, False, "declared")
 
 
 def _owner_label(owner: Owner) -> str:
@@ -789,41 +809,74 @@ def _owner_label(owner: Owner) -> str:
     return name
 
 
+def _owner_note(label: str, c: OwnerClass, declared: str | None) -> Message:
+    args: dict[str, Any] = {
+        "owner": label,
+        "kind": c.kind,
+        "matched": c.matched,
+        "declared": declared,
+    }
+    if c.score is not None:
+        args["score"] = round(c.score)
+    if c.why is not None:
+        args["why_sv"], args["why_en"] = c.why
+    return Message(f"owner.{c.reason}", args)
+
+
+def _classified(
+    owners: tuple[Owner, ...], env: _Env, accept: float, grey: float
+) -> tuple[list[tuple[int, Owner, str, OwnerClass]], tuple[Fact, ...], tuple[Message, ...]]:
+    rows, facts, notes = [], [], []
+    for i, owner in enumerate(owners):
+        c = _classify(owner, env, accept, grey)
+        label = _owner_label(owner)
+        rows.append((i, owner, label, c))
+        facts.append(Fact(f"owners[{i}]", f"{label}: {c.kind or '?'}"))
+        notes.append(_owner_note(label, c, owner.kind.value if owner.kind else None))
+    return rows, tuple(facts), tuple(notes)
+
+
 _NO_OWNERS = (Fact("owners", None),)
 
 
 @_register("no_public_owner")
-def _no_public_owner(node: NoPublicOwner, decl: Declaration, env: _Env) -> Explanation:
+def _no_public_owner(node: Any, decl: Declaration, env: _Env) -> Explanation:
+    node, params = env.resolve(node)
     kind = "no_public_owner"
     owners = decl.owners
     if owners is None:
         return _explain(
-            kind, UNDECIDED, "owners.unknown", None, _NO_OWNERS, evidence=("ownership_register",)
+            kind, UNDECIDED, "owners.unknown", None, _NO_OWNERS, params, ("ownership_register",)
         )
     if not owners:
-        return _explain(kind, MET, "owners.none", None, (Fact("owners", "[]"),))
-    facts = []
-    public, unknown = [], []
-    for i, owner in enumerate(owners):
-        owner_kind = _owner_kind(owner, env)
-        label = _owner_label(owner)
-        facts.append(Fact(f"owners[{i}]", f"{label}: {owner_kind or '?'}"))
-        if owner_kind is None:
-            unknown.append(label)
-        elif owner_kind in _PUBLIC:
-            public.append(label)
+        return _explain(kind, MET, "owners.none", None, (Fact("owners", "[]"),), params)
+    rows, facts, notes = _classified(owners, env, node.accept, node.grey)
+    public = [label for _, _, label, c in rows if c.public is True]
+    unsure = [label for _, _, label, c in rows if c.public is None]
     if public:
-        return _explain(kind, NOT_MET, "owners.public", {"owners": ", ".join(public)}, tuple(facts))
-    if unknown:
+        return _explain(
+            kind,
+            NOT_MET,
+            "owners.public",
+            {"owners": ", ".join(public)},
+            facts,
+            params,
+            notes=notes,
+        )
+    if unsure:
         return _explain(
             kind,
             UNDECIDED,
             "owners.kind_unknown",
-            {"owners": ", ".join(unknown)},
-            tuple(facts),
-            evidence=("ownership_register",),
+            {"owners": ", ".join(unsure)},
+            facts,
+            params,
+            ("ownership_register",),
+            notes=notes,
         )
-    return _explain(kind, MET, "owners.none_public", {"count": len(owners)}, tuple(facts))
+    return _explain(
+        kind, MET, "owners.none_public", {"count": len(owners)}, facts, params, notes=notes
+    )
 
 
 @_register("public_share_at_most")
@@ -837,21 +890,21 @@ def _public_share_at_most(node: Any, decl: Declaration, env: _Env) -> Explanatio
             kind, UNDECIDED, "owners.unknown", None, _NO_OWNERS, params, ("ownership_register",)
         )
     attr = "vote_share" if node.of == "votes" else "capital_share"
+    rows, facts, notes = _classified(owners, env, node.accept, node.grey)
     total = Fraction(0)
-    facts, unknown = [], []
-    for i, owner in enumerate(owners):
-        owner_kind = _owner_kind(owner, env)
+    unknown = []
+    for i, owner, label, c in rows:
         share = getattr(owner, attr)
-        if owner_kind is None or (owner_kind in _PUBLIC and share is None):
-            unknown.append(_owner_label(owner))
-        elif owner_kind in _PUBLIC:
+        if c.public is None or (c.public and share is None):
+            unknown.append(label)
+        elif c.public:
             total += Fraction(share)
-            facts.append(Fact(f"owners[{i}].{attr}", share))
+            facts += (Fact(f"owners[{i}].{attr}", share),)
     args = {"share": total, "maximum": maximum, "of": node.of}
     if total > maximum:
         gap = Message("gap.share_points", {"points": total - maximum})
         return _explain(
-            kind, NOT_MET, "owners.public_share_above", args, tuple(facts), params, gap=gap
+            kind, NOT_MET, "owners.public_share_above", args, facts, params, gap=gap, notes=notes
         )
     if unknown:
         return _explain(
@@ -859,11 +912,137 @@ def _public_share_at_most(node: Any, decl: Declaration, env: _Env) -> Explanatio
             UNDECIDED,
             "owners.kind_unknown",
             {"owners": ", ".join(unknown)},
-            tuple(facts),
+            facts,
+            params,
+            ("ownership_register",),
+            notes=notes,
+        )
+    return _explain(kind, MET, "owners.public_share_within", args, facts, params, notes=notes)
+
+
+@_register("no_controlling_influence")
+def _no_controlling_influence(node: Any, decl: Declaration, env: _Env) -> Explanation:
+    node, params = env.resolve(node)
+    kind = "no_controlling_influence"
+    control = decl.control
+    facts: tuple[Fact, ...] = ()
+    if control is not None:
+        facts = (
+            Fact("control.public_appoints_board_majority", control.public_appoints_board_majority),
+            Fact("control.public_other_control", control.public_other_control),
+        )
+        if control.public_appoints_board_majority or control.public_other_control:
+            code = "control.board" if control.public_appoints_board_majority else "control.other"
+            return _explain(kind, NOT_MET, code, {"owner": "-"}, facts, params)
+    owners = decl.owners
+    if owners is None:
+        return _explain(
+            kind,
+            UNDECIDED,
+            "owners.unknown",
+            None,
+            _NO_OWNERS + facts,
             params,
             ("ownership_register",),
         )
-    return _explain(kind, MET, "owners.public_share_within", args, tuple(facts), params)
+    rows, owner_facts, notes = _classified(owners, env, node.accept, node.grey)
+    facts += owner_facts
+    public_rows = [(i, o, label) for i, o, label, c in rows if c.public is True]
+    unsure = [label for _, _, label, c in rows if c.public is None]
+    for i, owner, label in public_rows:
+        facts += (
+            Fact(f"owners[{i}].vote_share", owner.vote_share),
+            Fact(f"owners[{i}].appoints_board_majority", owner.appoints_board_majority),
+        )
+        if owner.appoints_board_majority or owner.other_control:
+            code = "control.board" if owner.appoints_board_majority else "control.other"
+            return _explain(kind, NOT_MET, code, {"owner": label}, facts, params, notes=notes)
+    votes = [o.vote_share for _, o, _ in public_rows]
+    known = [Fraction(v) for v in votes if v is not None]
+    biggest = max(known, default=Fraction(0))
+    total = sum(known, Fraction(0)) if node.aggregate else biggest
+    args: dict[str, Any] = {
+        "share": total,
+        "owners": ", ".join(label for *_, label in public_rows) or "-",
+        "aggregate": node.aggregate,
+    }
+    if total > Fraction(1, 2):
+        return _explain(kind, NOT_MET, "control.majority", args, facts, params, notes=notes)
+    missing_votes = [label for (_, o, label) in public_rows if o.vote_share is None]
+    if unsure or missing_votes:
+        return _explain(
+            kind,
+            UNDECIDED,
+            "owners.kind_unknown",
+            {"owners": ", ".join(unsure + missing_votes)},
+            facts,
+            params,
+            ("ownership_register",),
+            notes=notes,
+        )
+    board_unknown = [label for (_, o, label) in public_rows if o.appoints_board_majority is None]
+    if board_unknown and node.board == "undecided":
+        return _explain(
+            kind,
+            UNDECIDED,
+            "control.board_unknown",
+            {"owners": ", ".join(board_unknown)},
+            facts,
+            params,
+            ("ownership_register",),
+            notes=notes,
+        )
+    if board_unknown:
+        notes += (Message("control.board_assumed", {"owners": ", ".join(board_unknown)}),)
+    return _explain(kind, MET, "control.none", args, facts, params, notes=notes)
+
+
+@_register("registered_in")
+def _registered_in(node: Any, decl: Declaration, env: _Env) -> Explanation:
+    node, params = env.resolve(node)
+    kind = "registered_in"
+    register = env.context.registers.get(node.register_id)
+    facts = (Fact("organisationsnummer", _masked_number(decl)), Fact("supplier", _safe_name(decl)))
+    if register is None:
+        return _explain(
+            kind,
+            UNDECIDED,
+            "register.not_supplied",
+            {"register": node.register_id},
+            facts,
+            params,
+            ("register_extract",),
+        )
+    match = register.find(decl.organisationsnummer, decl.supplier, accept=node.accept)
+    args: dict[str, Any] = {"register": node.register_id, "size": len(register)}
+    if match.entry is not None:
+        args |= {
+            "name": match.entry.name,
+            "row": match.entry.row,
+            "number": _masked(match.entry.organisationsnummer),
+        }
+    if match.how == "organisationsnummer":
+        return _explain(kind, MET, "register.number", args, facts, params)
+    if match.how == "name" and decl.organisationsnummer is None:
+        return _explain(kind, MET, "register.name", args, facts, params)
+    if match.how in ("name", "near_name"):
+        args["score"] = round(match.score or 0)
+        return _explain(
+            kind, UNDECIDED, "register.near", args, facts, params, ("register_extract",)
+        )
+    return _explain(kind, NOT_MET, "register.absent", args, facts, params)
+
+
+def _masked(number: str | None) -> str | None:
+    return parse_identifier(number).masked() if number else None
+
+
+def _masked_number(decl: Declaration) -> str | None:
+    return _masked(decl.organisationsnummer)
+
+
+def _safe_name(decl: Declaration) -> str:
+    return mask_personal_numbers(decl.supplier)
 
 
 # ---- money ---------------------------------------------------------------------------
@@ -1128,9 +1307,7 @@ def evaluate(
                 {"as_of": when, "valid_from": ruleset.valid_from, "valid_to": ruleset.valid_to},
             ),
         )
-    ident = None
-    if declaration.organisationsnummer:
-        ident = parse_identifier(declaration.organisationsnummer).masked()
+    ident = _masked_number(declaration)
     supplier = Supplier(
         mask_personal_numbers(declaration.supplier),
         ident,

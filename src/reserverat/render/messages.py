@@ -189,6 +189,7 @@ EVIDENCE = {
         "truth_declaration": "en undertecknad och daterad sanningsförsäkran",
         "supplementary_declaration": "en kompletterande försäkran",
         "basis_decision": "beslut om beräkningsgrund (personer eller heltidsekvivalenter) för upphandlingen",
+        "register_extract": "utdrag ur registret eller leverantörens organisationsnummer",
     },
     "en": {
         "staff_list": "an anonymised list of the persons occupied, by form of occupation and target-group category, on the reference date",
@@ -202,6 +203,7 @@ EVIDENCE = {
         "truth_declaration": "a signed and dated truth declaration",
         "supplementary_declaration": "a supplementary declaration",
         "basis_decision": "a decision on the basis (headcount or full-time equivalents) for this procurement",
+        "register_extract": "an extract from the register, or the supplier's organisation number",
     },
 }
 
@@ -259,6 +261,29 @@ _SV: dict[str, str] = {
     "owners.none_public": "Ingen av de {count:num} ägarna är offentlig.",
     "owners.public_share_above": "Offentliga ägare har {share:pct} ({of}); högst {maximum:pct} är tillåtet.",
     "owners.public_share_within": "Offentliga ägare har {share:pct} ({of}); högst {maximum:pct} är tillåtet.",
+    "owner.declared": "{owner}: {kind} enligt försäkran.",
+    "owner.declared_contradicted": "{owner}: uppgiven som {declared}, men namnet är {matched} (poäng {score:num}); räknas som offentlig ägare.",
+    "owner.matched": "{owner}: namnet stämmer med {matched} (poäng {score:num}).",
+    "owner.look_alike": "{owner}: inte offentlig: {why_sv}.",
+    "owner.company_named": "{owner}: bolag med samma namn som {matched} (poäng {score:num}); räknas som offentligt ägt bolag.",
+    "owner.municipal_company": "{owner}: namnet är ett kommunalt bostads- eller fastighetsbolags ({matched}).",
+    "owner.maybe_municipal_company": "{owner}: kan vara ett kommunalt bolag ({matched}); ange bolagets ägare och organisationsnummer.",
+    "owner.company": "{owner}: bolag utan offentligt namn.",
+    "owner.near": "{owner}: namnet liknar {matched} (poäng {score:num}) men inte nog för att avgöra; ange ägarens organisationsnummer.",
+    "owner.bare_municipality": "{owner}: bara ett kommunnamn ({matched}); ange om ägaren är kommunen.",
+    "owner.no_match": "{owner}: inget offentligt organ har ett liknande namn.",
+    "owner.group_2": "{owner}: organisationsnumret hör till grupp 2 (staten, regioner, kommuner, men också församlingar); ange vilken sorts ägare det är.",
+    "control.board": "Offentlig part ({owner}) utser majoriteten av styrelsen: rättsligt bestämmande inflytande.",
+    "control.other": "Offentlig part ({owner}) har annat rättsligt bestämmande inflytande.",
+    "control.majority": "Offentliga ägare ({owners}) har {share:pct} av rösterna, mer än hälften.",
+    "control.none": "Offentliga ägare ({owners}) har {share:pct} av rösterna, inte mer än hälften, och utser inte styrelsens majoritet: inget bestämmande inflytande.",
+    "control.board_unknown": "Det framgår inte om {owners} utser styrelsens majoritet.",
+    "control.board_assumed": "Det framgår inte om {owners} utser styrelsen; antas följa rösterna (aktiebolagslagens huvudregel).",
+    "register.not_supplied": "Registret {register} har inte lämnats till bedömningen.",
+    "register.number": "Finns i registret {register} med organisationsnummer {number} ({name}, rad {row:num}).",
+    "register.name": "Finns i registret {register} under samma namn ({name}, rad {row:num}); inget organisationsnummer att jämföra.",
+    "register.near": "Namnet liknar {name} i registret {register} (poäng {score:num}, rad {row:num}) men organisationsnumret bekräftar det inte.",
+    "register.absent": "Finns inte i registret {register} ({size:num} poster).",
     "money.no_years": "Uppgifter om räkenskapsår saknas.",
     "money.too_few_years": "Uppgifter finns för {have:num} avslutade räkenskapsår; {need:num} behövs.",
     "money.missing": "Uppgift saknas: {missing}.",
@@ -335,6 +360,29 @@ _EN: dict[str, str] = {
     "owners.none_public": "None of the {count:num} owners is public.",
     "owners.public_share_above": "Public owners hold {share:pct} ({of}); at most {maximum:pct} is allowed.",
     "owners.public_share_within": "Public owners hold {share:pct} ({of}); at most {maximum:pct} is allowed.",
+    "owner.declared": "{owner}: {kind}, as declared.",
+    "owner.declared_contradicted": "{owner}: declared as {declared}, but the name is {matched} (score {score:num}); counted as a public owner.",
+    "owner.matched": "{owner}: the name matches {matched} (score {score:num}).",
+    "owner.look_alike": "{owner}: not public: {why_en}.",
+    "owner.company_named": "{owner}: a company named as {matched} (score {score:num}); counted as a publicly owned company.",
+    "owner.municipal_company": "{owner}: the name of a municipal housing or property company ({matched}).",
+    "owner.maybe_municipal_company": "{owner}: may be a municipal company ({matched}); state the company's owner and organisation number.",
+    "owner.company": "{owner}: a company without a public name.",
+    "owner.near": "{owner}: the name resembles {matched} (score {score:num}) but not enough to decide; give the owner's organisation number.",
+    "owner.bare_municipality": "{owner}: only a municipality's name ({matched}); say whether the owner is the municipality.",
+    "owner.no_match": "{owner}: no public body has a similar name.",
+    "owner.group_2": "{owner}: the organisation number is in group 2 (the state, regions, municipalities, but also parishes); say what kind of owner this is.",
+    "control.board": "A public party ({owner}) appoints the majority of the board: legal controlling influence.",
+    "control.other": "A public party ({owner}) has other legal controlling influence.",
+    "control.majority": "Public owners ({owners}) hold {share:pct} of the votes, more than half.",
+    "control.none": "Public owners ({owners}) hold {share:pct} of the votes, not more than half, and do not appoint a board majority: no controlling influence.",
+    "control.board_unknown": "It is not stated whether {owners} appoint the board majority.",
+    "control.board_assumed": "It is not stated whether {owners} appoint the board; assumed to follow the votes (the companies act's main rule).",
+    "register.not_supplied": "The register {register} was not handed to the evaluation.",
+    "register.number": "In the register {register} under organisation number {number} ({name}, row {row:num}).",
+    "register.name": "In the register {register} under the same name ({name}, row {row:num}); no organisation number to compare.",
+    "register.near": "The name resembles {name} in the register {register} (score {score:num}, row {row:num}) but the organisation number does not confirm it.",
+    "register.absent": "Not in the register {register} ({size:num} entries).",
     "money.no_years": "No financial years are stated.",
     "money.too_few_years": "Figures are given for {have:num} closed financial years; {need:num} are needed.",
     "money.missing": "Not stated: {missing}.",
@@ -357,15 +405,30 @@ _EN: dict[str, str] = {
     "ruleset.not_in_force": "The rule set is in force {valid_from:date} to {valid_to:date}, but the evaluation date is {as_of:date}.",
 }
 
+_KIND_SV = {
+    "person": "privatperson", "company": "bolag", "ideburen": "idéburen organisation",
+    "other": "annan ägare", "municipality": "kommun", "region": "region", "state": "staten",
+    "public_company": "offentligt ägt bolag", "public_association": "offentlig sammanslutning",
+}
+_KIND_EN = {
+    "person": "private person", "company": "company", "ideburen": "idéburen organisation",
+    "other": "other owner", "municipality": "municipality", "region": "region", "state": "the state",
+    "public_company": "publicly owned company", "public_association": "public association",
+}
+
 # Arguments whose values are codes get a word in each language.
 WORDS = {
     "sv": {
         "basis": {"headcount": "personer", "fte": "heltidsekvivalenter"},
         "of": {"votes": "röster", "capital": "kapital"},
+        "kind": _KIND_SV,
+        "declared": _KIND_SV,
     },
     "en": {
         "basis": {"headcount": "headcount", "fte": "full-time equivalents"},
         "of": {"votes": "votes", "capital": "capital"},
+        "kind": _KIND_EN,
+        "declared": _KIND_EN,
     },
 }
 

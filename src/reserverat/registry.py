@@ -1,0 +1,400 @@
+"""Who is public: a register of public bodies and fuzzy matching of owner names (rapidfuzz).
+
+Declarations name their owners by name, often without saying what kind of owner each
+is, and a buyer must not be fooled by look-alikes: Kommunal is a trade union, Svenska
+kyrkan's parishes have not been public since 2000, Stockholms Stadsmission is not the
+city. :class:`PublicBodyRegister` classifies a name in this order:
+
+1. look-alikes known *not* to be public (package data ``not_public.csv``);
+2. company names: the name without its company suffix is matched against the register
+   (a company named after a municipality is presumed the municipality's), then patterns
+   of municipal housing and property companies (``…byggen``, ``…bostäder``); weaker
+   patterns (``… Energi AB``) are only a reason to ask;
+3. the name against every name form of the 290 municipalities, the 21 regions and the
+   state's bodies (package data ``public_bodies.csv``): a score at or above ``accept``
+   decides, one at or above ``grey`` asks for the owner's organisationsnummer.
+
+An organisationsnummer's group digit is used as a hint only (group 2 holds the state,
+regions and municipalities, but also parishes and other faith communities).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+__all__ = [
+    "OwnerClass",
+    "PublicBodyRegister",
+    "RegisterEntry",
+    "RegisterMatch",
+    "SupplierRegister",
+    "builtin_register",
+    "load_register",
+    "normalise_name",
+]
+
+PUBLIC_KINDS = frozenset(
+    {"municipality", "region", "state", "public_company", "public_association"}
+)
+
+_COMPANY_SUFFIX = re.compile(r"\s+(?:ab|aktiebolag|ab publ|publ ab|aktiebolaget|hb|kb)$")
+_NON_WORD = re.compile(r"[^\w\s-]+")
+_SPACES = re.compile(r"\s+")
+
+# Company-name endings that in practice mean a municipal company (allmännyttan, property).
+_STRONG_MUNICIPAL = ("byggen", "bostäder", "kommunfastigheter", "stadshus", "hem")
+# Endings common to municipal *and* private companies: a reason to ask, not to decide.
+_WEAK_MUNICIPAL = (
+    "energi",
+    "vatten",
+    "hamn",
+    "fastigheter",
+    "parkering",
+    "renhållning",
+    "stadsnät",
+    "kraft",
+    "avfall",
+    "el",
+)
+
+
+def normalise_name(name: str) -> str:
+    """Lower case, punctuation dropped, spaces folded: the form names are compared in.
+
+    >>> normalise_name("  Botkyrka  Kommun, AB ")
+    'botkyrka kommun ab'
+    """
+    text = _NON_WORD.sub(" ", name.casefold().replace("(publ)", " publ "))
+    return _SPACES.sub(" ", text).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerClass:
+    """What an owner's name says about it: its kind, whether it is public, and why.
+
+    ``public`` is None in the grey zone: the name is close to a public body but not
+    close enough to decide; ask for the owner's organisationsnummer. ``reason`` is a
+    stable code (``matched``, ``look_alike``, ``company_named``, ``municipal_company``,
+    ``maybe_municipal_company``, ``company``, ``near``, ``bare_municipality``,
+    ``no_match``, ``group_2``, ``declared``, ``declared_contradicted``); ``why`` holds
+    a look-alike's explanation in Swedish and English.
+    """
+
+    kind: str | None
+    public: bool | None
+    reason: str
+    matched: str | None = None
+    score: float | None = None
+    why: tuple[str, str] | None = None
+
+    def describe(self) -> str:
+        """A compact English account, e.g. ``matched 'Botkyrka kommun' (score 95)``."""
+        text = self.reason.replace("_", " ")
+        if self.why is not None:
+            text += f": {self.why[1]}"
+        if self.matched is not None:
+            text += f" '{self.matched}'"
+        if self.score is not None:
+            text += f" (score {self.score:.0f})"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class _LookAlike:
+    pattern: str
+    match: Literal["exact", "prefix", "suffix", "contains"]
+    kind: str
+    reason_en: str
+    reason_sv: str
+
+    def matches(self, name: str) -> bool:
+        p = self.pattern
+        if self.match == "exact":
+            return name == p
+        if self.match == "prefix":
+            return name == p or name.startswith(p + " ")
+        if self.match == "suffix":
+            return name.endswith(p)
+        return p in name
+
+
+class PublicBodyRegister:
+    """Name forms of public bodies and the look-alikes that are not public."""
+
+    def __init__(
+        self,
+        bodies: Iterable[tuple[str, str, str, str]],
+        look_alikes: Iterable[_LookAlike] = (),
+    ) -> None:
+        self._kind: dict[str, tuple[str, str]] = {}
+        for name, kind, _code, canonical in bodies:
+            self._kind[normalise_name(name)] = (kind, canonical)
+        self._choices = list(self._kind)
+        self._look_alikes = tuple(look_alikes)
+        self._municipal_stems = sorted(
+            {
+                normalise_name(c).removesuffix(" kommun").removesuffix("s")
+                for k, c in self._kind.values()
+                if k == "municipality"
+            }
+            | {n for n, (k, _) in self._kind.items() if k == "municipality" and " " not in n},
+            key=len,
+            reverse=True,
+        )
+        self._cache: dict[tuple[str, str | None, float, float], OwnerClass] = {}
+
+    def __len__(self) -> int:
+        return len(self._kind)
+
+    def classify(
+        self,
+        name: str,
+        organisationsnummer: str | None = None,
+        *,
+        accept: float = 90,
+        grey: float = 80,
+    ) -> OwnerClass:
+        """Classify an owner by name (and organisationsnummer as a hint).
+
+        Args:
+            accept: the rapidfuzz score (0-100, inclusive) at which a match decides.
+            grey: the score (inclusive) from which a near match asks for more.
+        """
+        key = (name, organisationsnummer, accept, grey)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._classify(normalise_name(name), organisationsnummer, accept, grey)
+            if len(self._cache) > 200_000:
+                self._cache.clear()
+            self._cache[key] = hit
+        return hit
+
+    def _classify(self, name: str, orgnr: str | None, accept: float, grey: float) -> OwnerClass:
+        for rule in self._look_alikes:
+            if rule.matches(name):
+                return OwnerClass(
+                    rule.kind, False, "look_alike", why=(rule.reason_sv, rule.reason_en)
+                )
+        company = _COMPANY_SUFFIX.search(name) is not None
+        core = _COMPANY_SUFFIX.sub("", name) if company else name
+        kind, canonical, score = self._best(core, grey)
+        if company:
+            if kind is not None and score >= accept:
+                return OwnerClass("public_company", True, "company_named", canonical, score)
+            stem = self._municipal_stem(core)
+            if stem is not None:
+                rest = core[len(stem) :].strip().removeprefix("s ").strip()
+                if rest.endswith(_STRONG_MUNICIPAL) or rest in _STRONG_MUNICIPAL:
+                    return OwnerClass("public_company", True, "municipal_company", self._muni(stem))
+                if rest.endswith(_WEAK_MUNICIPAL):
+                    return OwnerClass(None, None, "maybe_municipal_company", self._muni(stem))
+            return self._hint(orgnr, OwnerClass("company", False, "company"))
+        if kind is not None and score >= accept:
+            return OwnerClass(kind, True, "matched", canonical, score)
+        if kind is not None:
+            return OwnerClass(None, None, "near", canonical, score)
+        if name in self._municipal_stems:
+            return OwnerClass(None, None, "bare_municipality", self._muni(name))
+        return self._hint(orgnr, OwnerClass(None, False, "no_match"))
+
+    def _muni(self, stem: str) -> str | None:
+        """The municipality's official name for a stem such as ``botkyrka``."""
+        for form in (f"{stem} kommun", f"{stem}s kommun"):
+            hit = self._kind.get(form)
+            if hit is not None:
+                return hit[1]
+        return None
+
+    def _best(self, core: str, grey: float) -> tuple[str | None, str | None, float]:
+        exact = self._kind.get(core)
+        if exact is not None:
+            return exact[0], exact[1], 100.0
+        found = process.extractOne(core, self._choices, scorer=fuzz.ratio, score_cutoff=grey)
+        if found is None:
+            return None, None, 0.0
+        kind, canonical = self._kind[found[0]]
+        return kind, canonical, float(found[1])
+
+    def _municipal_stem(self, core: str) -> str | None:
+        first = core.split(" ", 1)[0]
+        for stem in self._municipal_stems:
+            if core.startswith(stem) and (len(stem) >= 4 or first == stem):
+                return stem
+        return None
+
+    @staticmethod
+    def _hint(orgnr: str | None, found: OwnerClass) -> OwnerClass:
+        # Group 2 holds the state, regions and municipalities, but also parishes: ask.
+        if orgnr and orgnr.replace("-", "").startswith("2") and found.kind != "company":
+            return OwnerClass(None, None, "group_2")
+        return found
+
+
+_MatchMode = Literal["exact", "prefix", "suffix", "contains"]
+
+
+def _match_mode(value: str) -> _MatchMode:
+    if value not in ("exact", "prefix", "suffix", "contains"):
+        raise ValueError(f"not_public.csv: unknown match mode {value!r}")
+    return value  # type: ignore[return-value]
+
+
+@cache
+def builtin_register() -> PublicBodyRegister:
+    """The register shipped with the package: 290 municipalities, 21 regions, state bodies."""
+    data = resources.files("reserverat") / "data"
+    with (data / "public_bodies.csv").open(encoding="utf-8") as f:
+        bodies = [(r["name"], r["kind"], r["code"], r["canonical"]) for r in csv.DictReader(f)]
+    with (data / "not_public.csv").open(encoding="utf-8") as f:
+        look_alikes = [
+            _LookAlike(
+                normalise_name(r["pattern"]),
+                _match_mode(r["match"]),
+                r["kind"],
+                r["reason_en"],
+                r["reason_sv"],
+            )
+            for r in csv.DictReader(f)
+        ]
+    return PublicBodyRegister(bodies, look_alikes)
+
+
+# ---- supplier registers the user supplies ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterEntry:
+    """One registered organisation: number, name, and the row it came from."""
+
+    organisationsnummer: str | None
+    name: str
+    row: int
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterMatch:
+    """How a supplier was found in a register: by number, by exact name, by a near name, or not."""
+
+    how: Literal["organisationsnummer", "name", "near_name", "none"]
+    entry: RegisterEntry | None
+    score: float | None = None
+
+
+class SupplierRegister:
+    """A register of organisations (for example Kammarkollegiet's idéburna organisations)."""
+
+    def __init__(
+        self, register_id: str, entries: Iterable[RegisterEntry], source: str = "<python>"
+    ) -> None:
+        self.id = register_id
+        self.source = source
+        self.entries = tuple(entries)
+        self._by_number = {e.organisationsnummer: e for e in self.entries if e.organisationsnummer}
+        self._by_name: dict[str, RegisterEntry] = {}
+        for e in self.entries:
+            self._by_name.setdefault(normalise_name(e.name), e)
+        self._names = list(self._by_name)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def find(
+        self, organisationsnummer: str | None, name: str, *, accept: float = 90
+    ) -> RegisterMatch:
+        """Look a supplier up: number first, then the name (exact, then at least ``accept``)."""
+        if organisationsnummer and organisationsnummer in self._by_number:
+            return RegisterMatch("organisationsnummer", self._by_number[organisationsnummer], 100.0)
+        key = normalise_name(name)
+        exact = self._by_name.get(key)
+        if exact is not None:
+            return RegisterMatch("name", exact, 100.0)
+        found = process.extractOne(key, self._names, scorer=fuzz.ratio, score_cutoff=accept)
+        if found is not None:
+            return RegisterMatch("near_name", self._by_name[found[0]], float(found[1]))
+        return RegisterMatch("none", None)
+
+
+_REGISTER_COLUMNS = {
+    "organisationsnummer": "organisationsnummer",
+    "orgnr": "organisationsnummer",
+    "organisation_number": "organisationsnummer",
+    "name": "name",
+    "namn": "name",
+    "note": "note",
+    "anteckning": "note",
+}
+
+
+def load_register(path: str | Path, register_id: str | None = None) -> SupplierRegister:
+    """Read a register from CSV: columns ``organisationsnummer`` and ``name`` (``note`` optional).
+
+    Comma or semicolon separated, UTF-8 with or without BOM; Swedish column names
+    (``orgnr``, ``namn``) are accepted. The id defaults to the file name without suffix.
+
+    Raises:
+        RegisterError: every problem, each with its row and column.
+    """
+    from reserverat.errors import Problem, RegisterError
+    from reserverat.identifiers import parse_identifier
+
+    path = Path(path)
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RegisterError([Problem(source, "", "unreadable", str(exc))]) from None
+    if not text.strip():
+        raise RegisterError([Problem(source, "", "empty", "the register file is empty")])
+    first = text.splitlines()[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(text.splitlines(), delimiter=delimiter)
+    header = [h.strip().casefold() for h in next(reader)]
+    columns = {_REGISTER_COLUMNS[h]: i for i, h in enumerate(header) if h in _REGISTER_COLUMNS}
+    problems = [
+        Problem(
+            source, "row 1", "missing_column", f"no column {col!r} (header: {', '.join(header)})"
+        )
+        for col in ("organisationsnummer", "name")
+        if col not in columns
+    ]
+    if problems:
+        raise RegisterError(problems)
+    entries = []
+    for row_no, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = {col: (row[i].strip() if i < len(row) else "") for col, i in columns.items()}
+        number = cells["organisationsnummer"] or None
+        if number is not None:
+            try:
+                number = parse_identifier(number).number
+            except ValueError as exc:
+                problems.append(
+                    Problem(
+                        source,
+                        f"row {row_no} column organisationsnummer",
+                        "invalid",
+                        str(exc),
+                        number,
+                    )
+                )
+                continue
+        if not cells["name"]:
+            problems.append(
+                Problem(source, f"row {row_no} column name", "missing", "the name is empty")
+            )
+            continue
+        entries.append(RegisterEntry(number, cells["name"], row_no, cells.get("note") or None))
+    if problems:
+        raise RegisterError(problems)
+    return SupplierRegister(register_id or path.stem, entries, source)
