@@ -217,3 +217,77 @@ def test_installed_command_runs_as_a_process() -> None:
     )
     assert proc.returncode == 0
     assert proc.stdout.splitlines()[0].startswith("asf-skoopi ")
+
+
+def test_group_command(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(
+        capsys,
+        "group",
+        str(EXAMPLES / "groups" / "tva-sociala-foretag.json"),
+        "--rules",
+        "lou-4-18",
+        "--procurement",
+        PROC,
+        "--lang",
+        "en",
+    )
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[:3] == [
+        "Group tender: Kooperativet och Återbruket (gemensamt anbud)",
+        "Outcome: QUALIFIED",
+        "Group policy: each_member (every member the group relies on must meet the criterion)",
+    ]
+    assert (
+        "[met] target-group-share: every member the group relies on must meet the criterion"
+        in lines
+    )
+    assert "subcontractor: does not count: never carries the status for the tenderer" in lines
+
+
+def test_group_command_bad_member(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    group = tmp_path / "g.json"
+    group.write_text(
+        json.dumps({"name": "G", "members": [{"declaration": "missing.json"}]}), encoding="utf-8"
+    )
+    code, out, err = _run(
+        capsys, "group", str(group), "--rules", "lou-4-18", "--as-of", "2017-12-11"
+    )
+    assert (code, out) == (2, "")
+    assert f"{tmp_path / 'missing.json'}" in err and "[unreadable]" in err
+
+
+def test_register_option_and_duplicate_warning(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rules = tmp_path / "reg.toml"
+    rules.write_text(
+        'id = "reg"\nversion = "1"\ntitle = { sv = "R", en = "R" }\nlegal_basis = [{ instrument = "X" }]\n'
+        '[[criteria]]\nid = "in-register"\ntitle = { sv = "r", en = "r" }\ncitation = { instrument = "X" }\n'
+        'check = { kind = "registered_in", register_id = "ideburna" }\n',
+        encoding="utf-8",
+    )
+    twice = [str(DECL / "02-forening-second-hand.json"), str(DECL / "02-forening-second-hand.json")]
+    register = f"ideburna={Path(__file__).parent / 'data' / 'ideburna-register.csv'}"
+    code, out, err = _run(
+        capsys,
+        "check",
+        *twice,
+        "--rules",
+        str(rules),
+        "--as-of",
+        "2024-01-01",
+        "--register",
+        register,
+        "--lang",
+        "en",
+    )
+    assert code == 0
+    assert "In the register ideburna under organisation number 802456-7896" in out
+    assert err == (
+        "warning: possible duplicate supplier: examples/declarations/02-forening-second-hand.json and "
+        "examples/declarations/02-forening-second-hand.json: same organisationsnummer\n"
+    )
+    code, _, err = _run(capsys, "check", *twice[:1], "--rules", str(rules), "--register", "nope")
+    assert code == 2
+    assert err == "error: --register at nope: [bad_option] expected ID=PATH.csv\n"

@@ -2,7 +2,6 @@
 
 import ast
 import inspect
-import re
 from pathlib import Path
 
 import reserverat as rr
@@ -13,8 +12,17 @@ from reserverat.render.messages import CATALOGUES, EVIDENCE
 
 SRC = Path(rr.__file__).parent
 OWNER_REASONS = (
-    "matched", "look_alike", "company_named", "municipal_company", "maybe_municipal_company",
-    "company", "near", "bare_municipality", "no_match", "group_2", "declared",
+    "matched",
+    "look_alike",
+    "company_named",
+    "municipal_company",
+    "maybe_municipal_company",
+    "company",
+    "near",
+    "bare_municipality",
+    "no_match",
+    "group_2",
+    "declared",
     "declared_contradicted",
 )
 CASES = [

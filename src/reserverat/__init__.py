@@ -54,6 +54,14 @@ from reserverat.errors import (
     RuleSetError,
 )
 from reserverat.evaluate import EvaluationContext, evaluate, evaluate_many
+from reserverat.groups import (
+    Duplicate,
+    GroupMember,
+    GroupResult,
+    GroupTender,
+    evaluate_group,
+    find_duplicates,
+)
 from reserverat.loading import list_rulesets, load_ruleset, parse_ruleset
 from reserverat.logic import Verdict
 from reserverat.registry import (
@@ -82,11 +90,15 @@ __all__ = [
     "Criterion",
     "Declaration",
     "DeclarationError",
+    "Duplicate",
     "EvaluationContext",
     "EvaluationError",
     "Explanation",
     "Fact",
     "Finding",
+    "GroupMember",
+    "GroupResult",
+    "GroupTender",
     "LegalForm",
     "Message",
     "Outcome",
@@ -112,8 +124,10 @@ __all__ = [
     "criterion",
     "date",
     "evaluate",
+    "evaluate_group",
     "evaluate_many",
     "fact_is_true",
+    "find_duplicates",
     "list_rulesets",
     "load_declarations",
     "load_procurement",

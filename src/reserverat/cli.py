@@ -16,12 +16,22 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from reserverat._version import __version__
 from reserverat.declaration import Declaration, Procurement, load_declarations, load_procurement
-from reserverat.errors import Problem, ReserveratError
-from reserverat.evaluate import evaluate
+from reserverat.errors import (
+    DeclarationError,
+    Problem,
+    RegisterError,
+    ReserveratError,
+    problems_from_validation,
+)
+from reserverat.evaluate import EvaluationContext, evaluate
+from reserverat.groups import GroupTender, evaluate_group, find_duplicates
 from reserverat.loading import list_rulesets, load_ruleset
-from reserverat.render import FORMATS, Entry, render
+from reserverat.registry import load_register
+from reserverat.render import FORMATS, Entry, render, render_group
 from reserverat.result import Outcome, Result, result_json_schema
 from reserverat.ruleset import RuleSet
 
@@ -74,6 +84,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--lang", choices=("sv", "en"), default="sv")
     c.add_argument("--format", choices=FORMATS, default="text")
+    c.add_argument(
+        "--register",
+        action="append",
+        default=[],
+        metavar="ID=CSV",
+        help="a supplier register for registered_in checks (repeatable)",
+    )
+
+    g = sub.add_parser("group", help="evaluate a group tender (members, subcontractors)")
+    g.add_argument(
+        "file",
+        type=Path,
+        metavar="GROUP.json",
+        help="JSON: name, and members, each with a declaration (path or object), "
+        "a role (member, subcontractor, capacity_provider) and relied_on",
+    )
+    g.add_argument("--rules", required=True, metavar="ID|PATH")
+    g.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR")
+    g.add_argument("--procurement", type=Path, metavar="FILE")
+    g.add_argument("--as-of", type=_date, metavar="DATE")
+    g.add_argument("--lang", choices=("sv", "en"), default="sv")
+    g.add_argument("--register", action="append", default=[], metavar="ID=CSV")
 
     r = sub.add_parser("rules", help="list, show or validate rule sets")
     rsub = r.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
@@ -98,12 +130,23 @@ def _print_problems(problems: Sequence[Problem]) -> None:
         print(f"error: {problem}", file=sys.stderr)
 
 
+def _context(specs: Sequence[str]) -> EvaluationContext:
+    registers = {}
+    for spec in specs:
+        rid, sep, path = spec.partition("=")
+        if not sep or not rid or not path:
+            raise RegisterError([Problem("--register", spec, "bad_option", "expected ID=PATH.csv")])
+        registers[rid] = load_register(path, rid)
+    return EvaluationContext(registers=registers)
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     try:
         rules = load_ruleset(args.rules, search=args.rules_dir)
         procurement: Procurement | None = (
             load_procurement(args.procurement) if args.procurement else None
         )
+        context = _context(args.register)
     except ReserveratError as exc:
         _print_problems(exc.problems)
         return EXIT_BAD_INPUT
@@ -117,8 +160,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
             continue
         for i, item in enumerate(loaded):
             source = str(path) if len(loaded) == 1 else f"{path}[{i}]"
-            entries.append(Entry(source, _evaluate_one(item, rules, procurement, as_of)))
+            decl = item if isinstance(item, Declaration) else None
+            outcome = _evaluate_one(item, rules, procurement, as_of, context)
+            entries.append(Entry(source, outcome, decl))
     sys.stdout.write(render(entries, args.format, args.lang))
+    _warn_duplicates(entries, loaded_declarations(entries))
     bad = [e for e in entries if isinstance(e.outcome, ReserveratError)]
     for e in bad:
         _print_problems(e.outcome.problems)  # type: ignore[union-attr]
@@ -130,15 +176,32 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return EXIT_NOT_ALL_QUALIFIED
 
 
+def loaded_declarations(entries: Sequence[Entry]) -> list[tuple[str, Declaration]]:
+    """The declarations behind a batch's results, for cross-checks such as duplicates."""
+    return [(e.source, e.declaration) for e in entries if e.declaration is not None]
+
+
+def _warn_duplicates(entries: Sequence[Entry], decls: list[tuple[str, Declaration]]) -> None:
+    for dup in find_duplicates([d for _, d in decls]):
+        first, second = decls[dup.first][0], decls[dup.second][0]
+        how = (
+            "same organisationsnummer"
+            if dup.reason == "organisationsnummer"
+            else (f"similar names (score {dup.score:.0f})")
+        )
+        print(f"warning: possible duplicate supplier: {first} and {second}: {how}", file=sys.stderr)
+
+
 def _evaluate_one(
     item: Declaration | ReserveratError,
     rules: RuleSet,
     procurement: Procurement | None,
     as_of: date,
+    context: EvaluationContext,
 ) -> Result | ReserveratError:
     if isinstance(item, ReserveratError):
         return item
-    return evaluate(item, rules, procurement=procurement, as_of=as_of)
+    return evaluate(item, rules, procurement=procurement, as_of=as_of, context=context)
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
@@ -172,6 +235,7 @@ def _show(rules: RuleSet, lang: str) -> str:
         out.append(f"extends: {rules.extends}")
     if rules.aliases:
         out.append(f"aliases: {', '.join(rules.aliases)}")
+    out.append(f"group policy: {rules.group_policy}")
     out.append("legal basis:")
     out.extend(f"  {c.short(lang)}" + (f" ({c.note})" if c.note else "") for c in rules.legal_basis)
     out.append("parameters:")
@@ -203,10 +267,66 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _load_group(path: Path) -> GroupTender:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise DeclarationError([Problem(str(path), "", "bad_json", str(exc))]) from None
+    if not isinstance(data, dict) or not isinstance(data.get("members"), list):
+        raise DeclarationError(
+            [Problem(str(path), "members", "missing", "expected an object with members")]
+        )
+    problems: list[Problem] = []
+    members = []
+    for i, given in enumerate(data["members"]):
+        member = dict(given) if isinstance(given, dict) else {}
+        ref = member.get("declaration")
+        if isinstance(ref, str):
+            try:
+                (loaded,) = load_declarations(path.parent / ref)
+            except (ReserveratError, ValueError) as exc:
+                problems.extend(
+                    getattr(exc, "problems", ())
+                    or [Problem(str(path), f"members[{i}].declaration", "invalid", str(exc))]
+                )
+                continue
+            if isinstance(loaded, ReserveratError):
+                problems.extend(loaded.problems)
+                continue
+            member["declaration"] = loaded
+        members.append(member)
+    if problems:
+        raise DeclarationError(problems)
+    try:
+        return GroupTender.model_validate({**data, "members": members})
+    except ValidationError as exc:
+        raise DeclarationError(problems_from_validation(exc, source=str(path))) from None
+
+
+def _cmd_group(args: argparse.Namespace) -> int:
+    try:
+        rules = load_ruleset(args.rules, search=args.rules_dir)
+        procurement = load_procurement(args.procurement) if args.procurement else None
+        context = _context(args.register)
+        group = _load_group(args.file)
+    except ReserveratError as exc:
+        _print_problems(exc.problems)
+        return EXIT_BAD_INPUT
+    as_of = args.as_of or (procurement.submission_date if procurement else None) or date.today()
+    result = evaluate_group(group, rules, procurement=procurement, as_of=as_of, context=context)
+    sys.stdout.write(render_group(result, args.lang))
+    return EXIT_OK if result.outcome is Outcome.QUALIFIED else EXIT_NOT_ALL_QUALIFIED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
-    commands = {"check": _cmd_check, "rules": _cmd_rules, "schema": _cmd_schema}
+    commands = {
+        "check": _cmd_check,
+        "group": _cmd_group,
+        "rules": _cmd_rules,
+        "schema": _cmd_schema,
+    }
     try:
         return commands[args.command](args)
     except ReserveratError as exc:

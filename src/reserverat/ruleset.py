@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -180,6 +180,11 @@ class RuleSet(_Model):
     extends: str | None = None
     description: Text | None = None
     reservation_codes: tuple[str, ...] = ()
+    group_policy: Literal["each_member", "combined_workforce"] = Field(
+        default="each_member",
+        description="How a group tender qualifies: every member relied on, or on the "
+        "members' combined workforce for share criteria.",
+    )
     parameters: dict[str, Parameter] = Field(default_factory=dict)
     criteria: tuple[Criterion, ...] = Field(min_length=1)
 

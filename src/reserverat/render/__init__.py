@@ -12,11 +12,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reserverat.declaration import Declaration
 from reserverat.errors import ReserveratError
+from reserverat.groups import GroupResult
 from reserverat.identifiers import mask_personal_numbers
 from reserverat.logic import Verdict
 from reserverat.render.messages import (
     EVIDENCE,
+    GROUP_WORDS,
     OUTCOME_LABELS,
     VERDICT_LABELS,
     fmt_value,
@@ -24,7 +27,15 @@ from reserverat.render.messages import (
 )
 from reserverat.result import Explanation, Finding, Result
 
-__all__ = ["Entry", "render", "render_json", "render_markdown", "render_text", "summary_line"]
+__all__ = [
+    "Entry",
+    "render",
+    "render_group",
+    "render_json",
+    "render_markdown",
+    "render_text",
+    "summary_line",
+]
 
 FORMATS = ("text", "json", "markdown")
 
@@ -76,10 +87,11 @@ _LABELS = {
 
 @dataclass(frozen=True)
 class Entry:
-    """One input of a batch: its source and its Result or error."""
+    """One input of a batch: its source, its Result or error, and the declaration if read."""
 
     source: str
     outcome: Result | ReserveratError
+    declaration: Declaration | None = None
 
 
 def _facts_text(node: Explanation, lang: str) -> str:
@@ -263,3 +275,34 @@ def summary_line(entries: Sequence[Entry], lang: str = "sv") -> str:
         key = e.outcome.outcome.value if isinstance(e.outcome, Result) else "errors"
         counts[key] += 1
     return _SUMMARY[lang].format(label=_LABELS[lang]["summary"], n=len(entries), **counts)
+
+
+def render_group(result: GroupResult, lang: str = "sv") -> str:
+    """A group tender's outcome, the policy used, its per-criterion verdicts and each party."""
+    words = GROUP_WORDS[lang]
+    out = [
+        f"{words['group']}: {result.name}",
+        f"{_LABELS[lang]['outcome']}: {OUTCOME_LABELS[lang][result.outcome.value]}",
+        f"{words['policy']}: {result.policy} ({words[result.policy]})",
+        "",
+    ]
+    for f in result.findings:
+        source = words["combined"] if f.source == "combined" else words["each_member"]
+        out.append(f"[{VERDICT_LABELS[lang][f.verdict.value]}] {f.criterion}: {source}")
+    for m in result.members:
+        out += [
+            "",
+            "-" * 72,
+            f"{words[m.role]}: {words['counts'] if m.counts else words['not_counts']}",
+            "",
+        ]
+        out.append(render_text(m.result, lang).rstrip("\n"))
+    if result.combined is not None:
+        out += [
+            "",
+            "-" * 72,
+            f"{words['combined']}:",
+            "",
+            render_text(result.combined, lang).rstrip("\n"),
+        ]
+    return mask_personal_numbers("\n".join(out)) + "\n"

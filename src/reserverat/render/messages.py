@@ -406,14 +406,26 @@ _EN: dict[str, str] = {
 }
 
 _KIND_SV = {
-    "person": "privatperson", "company": "bolag", "ideburen": "idéburen organisation",
-    "other": "annan ägare", "municipality": "kommun", "region": "region", "state": "staten",
-    "public_company": "offentligt ägt bolag", "public_association": "offentlig sammanslutning",
+    "person": "privatperson",
+    "company": "bolag",
+    "ideburen": "idéburen organisation",
+    "other": "annan ägare",
+    "municipality": "kommun",
+    "region": "region",
+    "state": "staten",
+    "public_company": "offentligt ägt bolag",
+    "public_association": "offentlig sammanslutning",
 }
 _KIND_EN = {
-    "person": "private person", "company": "company", "ideburen": "idéburen organisation",
-    "other": "other owner", "municipality": "municipality", "region": "region", "state": "the state",
-    "public_company": "publicly owned company", "public_association": "public association",
+    "person": "private person",
+    "company": "company",
+    "ideburen": "idéburen organisation",
+    "other": "other owner",
+    "municipality": "municipality",
+    "region": "region",
+    "state": "the state",
+    "public_company": "publicly owned company",
+    "public_association": "public association",
 }
 
 # Arguments whose values are codes get a word in each language.
@@ -433,3 +445,30 @@ WORDS = {
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"sv": _SV, "en": _EN}
+
+GROUP_WORDS = {
+    "sv": {
+        "group": "Anbud från grupp",
+        "policy": "Grupppolicy",
+        "each_member": "varje medlem som gruppen åberopar ska uppfylla kriteriet",
+        "combined": "gruppens sammanlagda sysselsatta",
+        "combined_workforce": "andelskriterier bedöms på gruppens sammanlagda sysselsatta, övriga för varje åberopad medlem",
+        "member": "medlem",
+        "subcontractor": "underleverantör",
+        "capacity_provider": "kapacitetsgivare",
+        "counts": "räknas för gruppen",
+        "not_counts": "räknas inte: bär aldrig statusen åt anbudsgivaren",
+    },
+    "en": {
+        "group": "Group tender",
+        "policy": "Group policy",
+        "each_member": "every member the group relies on must meet the criterion",
+        "combined": "the group's combined workforce",
+        "combined_workforce": "share criteria on the group's combined workforce, the others for each member relied on",
+        "member": "member",
+        "subcontractor": "subcontractor",
+        "capacity_provider": "capacity provider",
+        "counts": "counts for the group",
+        "not_counts": "does not count: never carries the status for the tenderer",
+    },
+}
