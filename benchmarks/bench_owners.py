@@ -68,7 +68,7 @@ def _forms() -> list[str]:
     )
 
 
-def run(label: str, batch: list[str], bulk: bool) -> None:
+def run(label: str, batch: list[str], workers: int) -> None:
     """Classify ``batch`` on a fresh register and print the figures."""
     base = builtin_register()
     fresh = PublicBodyRegister.__new__(PublicBodyRegister)
@@ -76,7 +76,10 @@ def run(label: str, batch: list[str], bulk: bool) -> None:
     fresh._cache = {}
     t0 = time.perf_counter()
     fresh._best_cache = {}
-    classes = fresh.classify_many(batch) if bulk else [fresh.classify(name) for name in batch]
+    if workers:
+        classes = fresh.classify_many(batch, workers=workers)
+    else:
+        classes = [fresh.classify(name) for name in batch]
     dt = time.perf_counter() - t0
     counts = Counter(
         "public" if c.public else "ask" if c.public is None else "not public" for c in classes
@@ -90,10 +93,13 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--n", type=int, default=100_000)
     args = p.parse_args()
-    for bulk in (False, True):
-        how = "classify_many" if bulk else "classify, one by one"
-        run(f"{how}: all distinct", names(args.n, distinct=True), bulk)
-        run(f"{how}: names repeat", names(args.n, distinct=False), bulk)
+    for workers, how in (
+        (0, "classify, one by one"),
+        (1, "classify_many, 1 core"),
+        (-1, "classify_many, all cores"),
+    ):
+        run(f"{how}: all distinct", names(args.n, distinct=True), workers)
+        run(f"{how}: names repeat", names(args.n, distinct=False), workers)
 
 
 if __name__ == "__main__":

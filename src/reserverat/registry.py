@@ -175,12 +175,13 @@ class PublicBodyRegister:
         *,
         accept: float = 90,
         grey: float = 80,
+        workers: int = 1,
     ) -> list[OwnerClass]:
         """Classify many names at once; same answers as :meth:`classify`, one at a time.
 
         The fuzzy search runs as one rapidfuzz ``cdist`` over every distinct name not yet
         seen (in chunks, to bound memory), which is several times faster than a search
-        per name.
+        per name. ``workers`` is rapidfuzz's thread count (-1: every core).
         """
         names = list(names)
         numbers = (
@@ -190,25 +191,24 @@ class PublicBodyRegister:
         todo = sorted(c for c in cores if c not in self._kind and (c, grey) not in self._best_cache)
         for start in range(0, len(todo), 5000):
             chunk = todo[start : start + 5000]
+            # float32, not uint8: whole-number scores could tie and pick another winner
+            # than classify() would.
             scores = process.cdist(
                 chunk,
                 self._choices,
                 scorer=fuzz.ratio,
                 score_cutoff=grey,
-                dtype=np.uint8,
-                workers=1,
+                dtype=np.float32,
+                workers=workers,
             )
             best = scores.argmax(axis=1)
             for core, j, row in zip(chunk, best, scores, strict=True):
-                score = float(row[j])
-                if score == 0:
+                if row[j] == 0:
                     self._best_cache[(core, grey)] = (None, None, 0.0)
-                else:
-                    # cdist rounds scores to whole numbers: re-score the winner exactly.
-                    choice = self._choices[int(j)]
-                    kind, canonical = self._kind[choice]
-                    exact = float(fuzz.ratio(core, choice))
-                    self._best_cache[(core, grey)] = (kind, canonical, exact)
+                    continue
+                choice = self._choices[int(j)]
+                kind, canonical = self._kind[choice]
+                self._best_cache[(core, grey)] = (kind, canonical, float(fuzz.ratio(core, choice)))
         return [
             self.classify(n, o, accept=accept, grey=grey)
             for n, o in zip(names, numbers, strict=True)
