@@ -48,9 +48,11 @@ def test_api_example_runs() -> None:
     assert result.outcome is rr.Outcome.NOT_QUALIFIED
 
 
-def test_declaration_example_is_valid() -> None:
+def test_json_examples_are_valid() -> None:
     import json
 
-    (block,) = _blocks("json")
-    decl = rr.Declaration.model_validate(json.loads(block))
+    declaration, group = _blocks("json")
+    decl = rr.Declaration.model_validate(json.loads(declaration))
     assert decl.workforce is not None and decl.workforce.employed is not None
+    members = json.loads(group)["members"]
+    assert [m.get("role", "member") for m in members] == ["member", "member", "subcontractor"]
