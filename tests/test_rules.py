@@ -9,7 +9,7 @@ import reserverat as rr
 from reserverat.checks import NODE_TYPES, AllOf
 from reserverat.loading import list_rulesets
 
-BUILTIN = ["lou-4-18", "lou-4-18-program", "asf-tillvaxtverket", "asf-skoopi"]
+BUILTIN = ["lou-4-18", "lou-4-18-program", "asf-tillvaxtverket", "asf-skoopi", "botkyrka-2017"]
 
 
 def test_python_tree_equals_the_toml_file() -> None:

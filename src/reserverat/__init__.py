@@ -16,10 +16,13 @@ from datetime import date
 
 from reserverat._version import __version__
 from reserverat.checks import (
+    Centre,
     all_of,
     any_of,
     at_least,
     fact_is_true,
+    in_municipality,
+    in_zone,
     no_controlling_influence,
     no_public_owner,
     not_,
@@ -34,6 +37,7 @@ from reserverat.checks import (
     transfers_only_to,
     value_in,
     whole_legal_person,
+    within_km,
 )
 from reserverat.declaration import (
     Declaration,
@@ -54,6 +58,15 @@ from reserverat.errors import (
     RuleSetError,
 )
 from reserverat.evaluate import EvaluationContext, evaluate, evaluate_many
+from reserverat.geo import (
+    Gazetteer,
+    Geocoder,
+    NominatimGeocoder,
+    Position,
+    builtin_gazetteer,
+    locate,
+    screen_within,
+)
 from reserverat.groups import (
     Duplicate,
     GroupMember,
@@ -86,6 +99,7 @@ from reserverat.result import (
 from reserverat.ruleset import Citation, Criterion, RuleSet, Text, criterion
 
 __all__ = [
+    "Centre",
     "Citation",
     "Criterion",
     "Declaration",
@@ -96,14 +110,18 @@ __all__ = [
     "Explanation",
     "Fact",
     "Finding",
+    "Gazetteer",
+    "Geocoder",
     "GroupMember",
     "GroupResult",
     "GroupTender",
     "LegalForm",
     "Message",
+    "NominatimGeocoder",
     "Outcome",
     "OwnerClass",
     "OwnerKind",
+    "Position",
     "Problem",
     "Procurement",
     "Provenance",
@@ -120,6 +138,7 @@ __all__ = [
     "all_of",
     "any_of",
     "at_least",
+    "builtin_gazetteer",
     "builtin_register",
     "criterion",
     "date",
@@ -128,11 +147,14 @@ __all__ = [
     "evaluate_many",
     "fact_is_true",
     "find_duplicates",
+    "in_municipality",
+    "in_zone",
     "list_rulesets",
     "load_declarations",
     "load_procurement",
     "load_register",
     "load_ruleset",
+    "locate",
     "no_controlling_influence",
     "no_public_owner",
     "not_",
@@ -150,8 +172,10 @@ __all__ = [
     "result_from_json",
     "result_json_schema",
     "salary_ratio_at_most",
+    "screen_within",
     "share_at_least",
     "transfers_only_to",
     "value_in",
     "whole_legal_person",
+    "within_km",
 ]

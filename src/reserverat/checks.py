@@ -15,11 +15,20 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from reserverat.declaration import OCCUPATION_FORMS, Declaration
 
@@ -28,6 +37,7 @@ __all__ = [
     "AllOf",
     "AnyOf",
     "AtLeast",
+    "Centre",
     "Check",
     "Node",
     "Not",
@@ -37,6 +47,8 @@ __all__ = [
     "at_least",
     "canonical_decimal",
     "fact_is_true",
+    "in_municipality",
+    "in_zone",
     "no_controlling_influence",
     "no_public_owner",
     "not_",
@@ -51,6 +63,7 @@ __all__ = [
     "transfers_only_to",
     "value_in",
     "whole_legal_person",
+    "within_km",
 ]
 
 
@@ -355,6 +368,126 @@ class WholeLegalPerson(_Node):
     unit_data: Literal["undecided", "not_met"] | Param = "undecided"
 
 
+class Centre(_Base):
+    """A centre for a radius: a municipality's seat (from the gazetteer) or stated coordinates.
+
+    A buyer's own points are better than the gazetteer's, which can be about 1 km off.
+    """
+
+    name: str | None = None
+    municipality: str | None = None
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+    uncertainty_m: Annotated[float, Field(ge=0)] = 0.0
+
+    def _factory_name(self) -> str:
+        return "Centre"
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Centre:
+        stated = self.lat is not None and self.lon is not None
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both lat and lon, or a municipality")
+        if stated == (self.municipality is not None):
+            raise ValueError("give either a municipality or lat and lon")
+        if self.municipality is not None:
+            from reserverat.geo import builtin_gazetteer
+
+            gaz = builtin_gazetteer()
+            if gaz.municipality(self.municipality) is None:
+                from reserverat.errors import did_you_mean
+
+                hint = did_you_mean(self.municipality, gaz.municipality_names())
+                raise ValueError(
+                    f"unknown municipality {self.municipality!r}"
+                    + (f"; did you mean {hint!r}?" if hint else "")
+                )
+        return self
+
+
+Sites = Literal["any", "all"]
+
+
+class WithinKm(_Node):
+    """A site where the contract is performed lies within ``radius_km`` (inclusive) of a centre.
+
+    ``sites``: ``any`` (default) or ``all`` of the sites that perform the contract.
+    """
+
+    kind: Literal["within_km"] = "within_km"
+    radius_km: Annotated[Decimal, Field(gt=0), AfterValidator(canonical_decimal)] | Param
+    of: tuple[Centre, ...] = Field(min_length=1)
+    sites: Sites | Param = "any"
+    _positional = ("radius_km",)
+
+
+def _canonical_geometry(value: Any) -> str:
+    """GeoJSON geometry as canonical JSON text, checked: polygons only, valid, lon/lat order."""
+    import json
+
+    from shapely.geometry import shape
+    from shapely.validation import explain_validity
+
+    if isinstance(value, str):
+        value = json.loads(value)
+    if not isinstance(value, dict):
+        raise ValueError("a zone is a GeoJSON geometry object")
+    if value.get("type") == "Feature":
+        value = value.get("geometry") or {}
+    if value.get("type") == "FeatureCollection":
+        features = value.get("features") or []
+        if len(features) != 1:
+            raise ValueError("a zone FeatureCollection must hold exactly one feature")
+        value = features[0].get("geometry") or {}
+    if value.get("type") not in ("Polygon", "MultiPolygon"):
+        raise ValueError(f"a zone must be a Polygon or MultiPolygon, not {value.get('type')!r}")
+    try:
+        geometry = shape(value)
+    except (ValueError, TypeError, AttributeError, IndexError) as exc:
+        raise ValueError(f"not a valid polygon: {exc}") from None
+    xs, ys = zip(*_all_points(value["coordinates"]), strict=True)
+    if all(55 <= x <= 70 for x in xs) and all(10 <= y <= 25 for y in ys):
+        raise ValueError(
+            "the coordinates look like latitude, longitude: GeoJSON writes longitude first"
+        )
+    if not (all(10 <= x <= 25 for x in xs) and all(55 <= y <= 70 for y in ys)):
+        raise ValueError("the zone lies outside Sweden (longitude 10-25, latitude 55-70)")
+    if not geometry.is_valid:
+        raise ValueError(f"invalid ring: {explain_validity(geometry)}")
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def _all_points(coords: Any) -> list[tuple[float, float]]:
+    if coords and isinstance(coords[0], int | float):
+        return [(float(coords[0]), float(coords[1]))]
+    out: list[tuple[float, float]] = []
+    for c in coords:
+        out.extend(_all_points(c))
+    return out
+
+
+class InZone(_Node):
+    """A site where the contract is performed lies inside the zone (a closed polygon)."""
+
+    kind: Literal["in_zone"] = "in_zone"
+    name: str = Field(min_length=1)
+    geometry: Annotated[str, BeforeValidator(_canonical_geometry)]
+    sites: Sites | Param = "any"
+    _positional = ("name",)
+
+    def __repr__(self) -> str:
+        return f"in_zone({self.name!r}, ...)"
+
+
+class InMunicipality(_Node):
+    """A site where the contract is performed lies in one of these municipalities (SCB codes)."""
+
+    kind: Literal["in_municipality"] = "in_municipality"
+    codes: tuple[Annotated[str, Field(pattern=r"^\d{4}$")], ...] = Field(min_length=1)
+    sites: Sites | Param = "any"
+    _positional = ("codes",)
+
+
 # ---- combinators -------------------------------------------------------------------
 
 
@@ -413,6 +546,9 @@ Check = (
     | WholeLegalPerson
     | NoControllingInfluence
     | RegisteredIn
+    | WithinKm
+    | InZone
+    | InMunicipality
 )
 Node = Annotated[Check | AllOf | AnyOf | Not | AtLeast, Field(discriminator="kind")]
 
@@ -468,6 +604,26 @@ def public_share_at_most(
 def no_controlling_influence(**options: Any) -> NoControllingInfluence:
     """No legal controlling influence by the state, a region or a municipality."""
     return NoControllingInfluence(**options)
+
+
+def within_km(
+    radius_km: Decimal | int | str | Param,
+    of: Sequence[Centre | dict[str, Any] | str],
+    **options: Any,
+) -> WithinKm:
+    """A site lies within ``radius_km`` (inclusive) of a centre; a str names a municipality."""
+    centres = [Centre(municipality=c) if isinstance(c, str) else c for c in of]
+    return WithinKm(radius_km=radius_km, of=centres, **options)
+
+
+def in_zone(name: str, geometry: dict[str, Any] | str, **options: Any) -> InZone:
+    """A site lies inside the GeoJSON polygon ``geometry`` (longitude, latitude)."""
+    return InZone(name=name, geometry=geometry, **options)
+
+
+def in_municipality(codes: Sequence[str], **options: Any) -> InMunicipality:
+    """A site lies in one of the municipalities with these SCB codes."""
+    return InMunicipality(codes=tuple(codes), **options)
 
 
 def registered_in(register: str, **options: Any) -> RegisteredIn:

@@ -22,12 +22,14 @@ from reserverat._version import __version__
 from reserverat.declaration import Declaration, Procurement, load_declarations, load_procurement
 from reserverat.errors import (
     DeclarationError,
+    EvaluationError,
     Problem,
     RegisterError,
     ReserveratError,
     problems_from_validation,
 )
 from reserverat.evaluate import EvaluationContext, evaluate
+from reserverat.geo import NominatimGeocoder
 from reserverat.groups import GroupTender, evaluate_group, find_duplicates
 from reserverat.loading import list_rulesets, load_ruleset
 from reserverat.registry import load_register
@@ -84,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--lang", choices=("sv", "en"), default="sv")
     c.add_argument("--format", choices=FORMATS, default="text")
+    _geocoder_options(c)
     c.add_argument(
         "--register",
         action="append",
@@ -130,14 +133,51 @@ def _print_problems(problems: Sequence[Problem]) -> None:
         print(f"error: {problem}", file=sys.stderr)
 
 
-def _context(specs: Sequence[str]) -> EvaluationContext:
+def _geocoder_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--geocoder",
+        choices=("nominatim",),
+        help="opt in to online geocoding of sites that cannot be placed offline",
+    )
+    p.add_argument(
+        "--user-agent",
+        metavar="TEXT",
+        help="who you are, as Nominatim's usage policy requires (with --geocoder)",
+    )
+    p.add_argument(
+        "--geocode-cache",
+        type=Path,
+        default=Path(".reserverat-geocode-cache.json"),
+        metavar="FILE",
+        help="where geocoding answers are kept between runs",
+    )
+
+
+def _geocoder(args: argparse.Namespace) -> NominatimGeocoder | None:
+    if getattr(args, "geocoder", None) is None:
+        return None
+    if not args.user_agent:
+        raise EvaluationError(
+            [
+                Problem(
+                    "--geocoder",
+                    "--user-agent",
+                    "missing",
+                    "online geocoding needs --user-agent (Nominatim's policy)",
+                )
+            ]
+        )
+    return NominatimGeocoder(args.user_agent, args.geocode_cache)
+
+
+def _context(specs: Sequence[str], geocoder: NominatimGeocoder | None = None) -> EvaluationContext:
     registers = {}
     for spec in specs:
         rid, sep, path = spec.partition("=")
         if not sep or not rid or not path:
             raise RegisterError([Problem("--register", spec, "bad_option", "expected ID=PATH.csv")])
         registers[rid] = load_register(path, rid)
-    return EvaluationContext(registers=registers)
+    return EvaluationContext(registers=registers, geocoder=geocoder)
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -146,7 +186,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         procurement: Procurement | None = (
             load_procurement(args.procurement) if args.procurement else None
         )
-        context = _context(args.register)
+        context = _context(args.register, _geocoder(args))
     except ReserveratError as exc:
         _print_problems(exc.problems)
         return EXIT_BAD_INPUT

@@ -327,6 +327,9 @@ class Site(_Model):
     municipality: str | None = None
     lat: Annotated[float, Field(ge=-90, le=90)] | None = None
     lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+    uncertainty_m: Annotated[float, Field(ge=0)] | None = Field(
+        default=None, description="How far off the declared coordinates may be, in metres."
+    )
     performs_contract: bool | None = None
 
     @model_validator(mode="after")

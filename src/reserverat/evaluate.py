@@ -13,11 +13,14 @@ Counting is exact: headcounts are ints, FTE and money Decimals, shares Fractions
 from __future__ import annotations
 
 import calendar
+import json
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from reserverat._version import __version__
@@ -39,10 +42,21 @@ from reserverat.declaration import (
     OccupationGroup,
     Owner,
     Procurement,
+    Site,
     Workforce,
     parse_declaration,
 )
 from reserverat.errors import DeclarationError, EvaluationError, Problem
+from reserverat.geo import (
+    Gazetteer,
+    Geocoder,
+    Position,
+    Unplaced,
+    builtin_gazetteer,
+    decide_distance,
+    geodesic_m,
+    locate,
+)
 from reserverat.identifiers import mask_personal_numbers, parse_identifier
 from reserverat.logic import Verdict, all_verdicts, any_verdicts, at_least_verdicts, not_verdict
 from reserverat.registry import (
@@ -86,15 +100,23 @@ class EvaluationContext:
 
     ``public_bodies`` classifies owners by name (default: the register shipped with the
     package); ``registers`` are the supplier registers that ``registered_in`` checks
-    name, loaded at the edge with :func:`reserverat.load_register`.
+    name, loaded at the edge with :func:`reserverat.load_register`; ``gazetteer``
+    places sites offline (default: the shipped one); ``geocoder`` is consulted only when
+    given (for example :class:`reserverat.NominatimGeocoder`): nothing goes online unasked.
     """
 
     public_bodies: PublicBodyRegister | None = None
     registers: Mapping[str, SupplierRegister] = field(default_factory=dict)
+    gazetteer: Gazetteer | None = None
+    geocoder: Geocoder | None = None
 
     def bodies(self) -> PublicBodyRegister:
         """The public-body register in use."""
         return self.public_bodies if self.public_bodies is not None else builtin_register()
+
+    def places(self) -> Gazetteer:
+        """The gazetteer in use."""
+        return self.gazetteer if self.gazetteer is not None else builtin_gazetteer()
 
 
 _MEMO_LIMIT = 100_000
@@ -288,6 +310,7 @@ EVIDENCE_CODES = frozenset(
         "supplementary_declaration",
         "truth_declaration",
         "register_extract",
+        "site_location",
     }
 )
 """Every evidence code an explanation may ask for; the renderers have words for each."""
@@ -1043,6 +1066,277 @@ def _masked_number(decl: Declaration) -> str | None:
 
 def _safe_name(decl: Declaration) -> str:
     return mask_personal_numbers(decl.supplier)
+
+
+# ---- where the sites are -------------------------------------------------------------------
+
+
+def _candidate_sites(decl: Declaration) -> list[tuple[int, Site]]:
+    """The sites where the contract is performed: those marked so, else all not marked not."""
+    sites = list(enumerate(decl.sites or ()))
+    marked = [(i, s) for i, s in sites if s.performs_contract is True]
+    return marked or [(i, s) for i, s in sites if s.performs_contract is not False]
+
+
+def _site_label(i: int, site: Site) -> str:
+    return mask_personal_numbers(site.name or site.address or site.locality or f"sites[{i}]")
+
+
+def _position_fact(i: int, pos: Position | Unplaced) -> Fact:
+    if isinstance(pos, Unplaced):
+        return Fact(f"sites[{i}]", f"not placed: {pos.detail}")
+    return Fact(
+        f"sites[{i}]",
+        f"{pos.lat:.5f}, {pos.lon:.5f} ({pos.source}: {pos.detail}, ±{pos.uncertainty_m:.0f} m)",
+    )
+
+
+def _combine_sites(mode: str, verdicts: list[Verdict]) -> Verdict:
+    return any_verdicts(verdicts) if mode == "any" else all_verdicts(verdicts)
+
+
+def _decisive(mode: str, verdict: Verdict, per_site: list[tuple[Verdict, Message]]) -> int:
+    """Which site's message explains the combined verdict."""
+    for k, (v, _) in enumerate(per_site):
+        if v is verdict:
+            return k
+    return 0
+
+
+def _no_sites(kind: str, decl: Declaration, params: tuple[Fact, ...]) -> Explanation:
+    return _explain(
+        kind, UNDECIDED, "geo.no_sites", None, (Fact("sites", None),), params, ("site_location",)
+    )
+
+
+def _sites_result(
+    kind: str,
+    mode: str,
+    per_site: list[tuple[Verdict, Message]],
+    facts: tuple[Fact, ...],
+    params: tuple[Fact, ...],
+    gap: Message | None,
+) -> Explanation:
+    verdict = _combine_sites(mode, [v for v, _ in per_site])
+    k = _decisive(mode, verdict, per_site)
+    reason = per_site[k][1]
+    notes = tuple(m for j, (_, m) in enumerate(per_site) if j != k)
+    evidence = ("site_location",) if verdict is UNDECIDED else ()
+    return Explanation(
+        kind, verdict, reason, facts, params, evidence, gap if verdict is NOT_MET else None, notes
+    )
+
+
+def _km(metres: float) -> Decimal:
+    return Decimal(round(metres)) / 1000
+
+
+@_register("within_km")
+def _within_km(node: Any, decl: Declaration, env: _Env) -> Explanation:
+    node, params = env.resolve(node)
+    kind = "within_km"
+    candidates = _candidate_sites(decl)
+    if not candidates:
+        return _no_sites(kind, decl, params)
+    gaz = env.context.places()
+    centres = [_centre_position(c, gaz) for c in node.of]
+    radius_m = float(node.radius_km) * 1000
+    per_site: list[tuple[Verdict, Message]] = []
+    facts = [
+        Fact(
+            f"centre[{j}]",
+            f"{p.detail}: {p.lat:.5f}, {p.lon:.5f} ({p.source}, ±{p.uncertainty_m:.0f} m)",
+        )
+        for j, p in enumerate(centres)
+    ]
+    shortfall: float | None = None
+    for i, site in candidates:
+        label = _site_label(i, site)
+        pos = locate(site, gaz, env.context.geocoder)
+        facts.append(_position_fact(i, pos))
+        if isinstance(pos, Unplaced):
+            per_site.append(
+                (UNDECIDED, Message("geo.unplaced", {"site": label, "why": pos.detail}))
+            )
+            continue
+        best: tuple[int, float, float, Position] | None = None
+        for centre in centres:
+            d = geodesic_m(pos.lat, pos.lon, centre.lat, centre.lon)
+            u = pos.uncertainty_m + centre.uncertainty_m
+            decision = decide_distance(d, u, radius_m)
+            if best is None or (decision, -d) > (best[0], -best[1]):
+                best = (decision, d, u, centre)
+        assert best is not None
+        decision, d, u, centre = best
+        code = {1: "geo.within", -1: "geo.outside", 0: "geo.uncertain"}[decision]
+        verdict = {1: MET, -1: NOT_MET, 0: UNDECIDED}[decision]
+        per_site.append(
+            (
+                verdict,
+                Message(
+                    code,
+                    {
+                        "site": label,
+                        "distance": _km(d),
+                        "radius": Decimal(node.radius_km),
+                        "centre": centre.detail,
+                        "centre_source": centre.source,
+                        "uncertainty": round(u),
+                        "source": pos.source,
+                        "method": "geodesic WGS84 (geopy)",
+                    },
+                ),
+            )
+        )
+        if decision == -1:
+            over = d - u - radius_m
+            shortfall = over if shortfall is None else min(shortfall, over)
+    gap = None if shortfall is None else Message("gap.km", {"distance": _km(shortfall)})
+    return _sites_result(kind, node.sites, per_site, tuple(facts), params, gap)
+
+
+def _centre_position(centre: Any, gaz: Gazetteer) -> Position:
+    if centre.municipality is not None:
+        muni = gaz.municipality(centre.municipality)
+        assert muni is not None  # checked when the rule set was built
+        pos = muni.seat_position()
+        return (
+            pos
+            if centre.name is None
+            else Position(pos.lat, pos.lon, pos.uncertainty_m, pos.source, centre.name)
+        )
+    return Position(
+        centre.lat,
+        centre.lon,
+        centre.uncertainty_m,
+        "stated_by_buyer",
+        centre.name or f"{centre.lat}, {centre.lon}",
+    )
+
+
+@lru_cache(maxsize=64)
+def _zone_shape(geometry: str) -> Any:
+    from shapely.geometry import shape
+
+    return shape(json.loads(geometry))
+
+
+def _boundary_distance_m(zone: Any, lat: float, lon: float) -> tuple[bool, float]:
+    """Whether the point is inside the (closed) zone, and its distance to the boundary.
+
+    Measured in a local plane around the point (an equirectangular projection), which is
+    accurate to well under a metre per kilometre at Swedish latitudes and zone sizes.
+    """
+    from shapely.affinity import affine_transform
+    from shapely.geometry import Point
+
+    kx = 111_320.0 * math.cos(math.radians(lat))
+    ky = 110_574.0
+    local = affine_transform(zone, [kx, 0, 0, ky, -kx * lon, -ky * lat])
+    origin = Point(0, 0)
+    return bool(local.covers(origin)), float(local.boundary.distance(origin))
+
+
+@_register("in_zone")
+def _in_zone(node: Any, decl: Declaration, env: _Env) -> Explanation:
+    node, params = env.resolve(node)
+    kind = "in_zone"
+    candidates = _candidate_sites(decl)
+    if not candidates:
+        return _no_sites(kind, decl, params)
+    zone = _zone_shape(node.geometry)
+    gaz = env.context.places()
+    per_site: list[tuple[Verdict, Message]] = []
+    facts = []
+    shortfall: float | None = None
+    for i, site in candidates:
+        label = _site_label(i, site)
+        pos = locate(site, gaz, env.context.geocoder)
+        facts.append(_position_fact(i, pos))
+        if isinstance(pos, Unplaced):
+            per_site.append(
+                (UNDECIDED, Message("geo.unplaced", {"site": label, "why": pos.detail}))
+            )
+            continue
+        inside, d = _boundary_distance_m(zone, pos.lat, pos.lon)
+        u = pos.uncertainty_m
+        if inside and round(d * 1000) >= round(u * 1000):
+            verdict, code = MET, "zone.inside"
+        elif not inside and round(d * 1000) > round(u * 1000):
+            verdict, code = NOT_MET, "zone.outside"
+            shortfall = d - u if shortfall is None else min(shortfall, d - u)
+        else:
+            verdict, code = UNDECIDED, "zone.uncertain"
+        per_site.append(
+            (
+                verdict,
+                Message(
+                    code,
+                    {
+                        "site": label,
+                        "zone": node.name,
+                        "boundary": _km(d),
+                        "uncertainty": round(u),
+                        "source": pos.source,
+                    },
+                ),
+            )
+        )
+    gap = None if shortfall is None else Message("gap.km", {"distance": _km(shortfall)})
+    return _sites_result(kind, node.sites, per_site, tuple(facts), params, gap)
+
+
+def _site_municipality(site: Site, gaz: Gazetteer) -> tuple[str | None, str]:
+    if site.municipality:
+        muni = gaz.municipality(site.municipality)
+        if muni is not None:
+            return muni.code, "declared"
+    if site.postal_code:
+        code = gaz.postal_municipality(site.postal_code)
+        if code is not None:
+            return code, "postal_code"
+    if site.locality:
+        matches = gaz.localities(site.locality)
+        codes = {m for _, m in matches}
+        if len(codes) == 1:
+            return codes.pop(), "locality"
+    return None, "unknown"
+
+
+def _municipality_label(gaz: Gazetteer, code: str) -> str:
+    muni = gaz.municipality(code)
+    return f"{muni.name} ({code})" if muni is not None else code
+
+
+@_register("in_municipality")
+def _in_municipality(node: Any, decl: Declaration, env: _Env) -> Explanation:
+    node, params = env.resolve(node)
+    kind = "in_municipality"
+    candidates = _candidate_sites(decl)
+    if not candidates:
+        return _no_sites(kind, decl, params)
+    gaz = env.context.places()
+    wanted = ", ".join(_municipality_label(gaz, c) for c in node.codes)
+    per_site: list[tuple[Verdict, Message]] = []
+    facts = []
+    for i, site in candidates:
+        label = _site_label(i, site)
+        code, how = _site_municipality(site, gaz)
+        facts.append(Fact(f"sites[{i}].municipality", code))
+        if code is None:
+            per_site.append((UNDECIDED, Message("municipality.unknown", {"site": label})))
+            continue
+        args = {
+            "site": label,
+            "municipality": _municipality_label(gaz, code),
+            "source": how,
+            "wanted": wanted,
+        }
+        verdict = MET if code in node.codes else NOT_MET
+        per_site.append(
+            (verdict, Message(f"municipality.{'in' if verdict is MET else 'not_in'}", args))
+        )
+    return _sites_result(kind, node.sites, per_site, tuple(facts), params, None)
 
 
 # ---- money ---------------------------------------------------------------------------

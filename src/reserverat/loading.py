@@ -8,6 +8,7 @@ folders given, or by path.
 from __future__ import annotations
 
 import copy
+import json
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -323,6 +324,11 @@ def parse_ruleset(
     own_id = data.get("id")
     merged, origins, problems = _resolve(data, source, dirs, (str(own_id),) if own_id else ())
     merged = {k: v for k, v in merged.items() if k != "remove_criteria"}
+    if not problems and isinstance(merged.get("criteria"), list):
+        merged["criteria"] = [
+            _inline_files(c, origin, f"criteria[{origin.index}]", problems)
+            for c, origin in zip(merged.get("criteria", []), origins, strict=False)
+        ]
     if not problems:
         try:
             return RuleSet.model_validate(merged)
@@ -333,6 +339,51 @@ def parse_ruleset(
         except RuleSetError as exc:  # raised directly when validation is bypassed
             problems = [_relocate(p, origins, source) for p in exc.problems]
     raise RuleSetError(problems)
+
+
+def _inline_files(node: Any, origin: _Origin, loc: str, problems: list[Problem]) -> Any:
+    """Replace ``file = "zone.geojson"`` in an in_zone check by the file's geometry.
+
+    The path is relative to the rule file that names it; the geometry becomes part of
+    the rule set (and of its hash), so a result names exactly the zone it used.
+    """
+    if isinstance(node, list):
+        return [_inline_files(x, origin, f"{loc}[{i}]", problems) for i, x in enumerate(node)]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _inline_files(v, origin, f"{loc}.{k}", problems) for k, v in node.items()}
+    if out.get("kind") == "in_zone" and "file" in out:
+        ref = out.pop("file")
+        path = Path(origin.source).parent / str(ref)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+        except OSError as exc:
+            problems.append(
+                Problem(
+                    origin.source,
+                    f"{loc}.file",
+                    "not_found",
+                    f"cannot read zone file {str(path)!r}: {exc.strerror}",
+                    ref,
+                    rule=origin.rule,
+                )
+            )
+            return out
+        except json.JSONDecodeError as exc:
+            problems.append(
+                Problem(
+                    origin.source,
+                    f"{loc}.file",
+                    "bad_json",
+                    f"zone file {str(path)!r}: {exc.msg} at line {exc.lineno}",
+                    ref,
+                    rule=origin.rule,
+                )
+            )
+            return out
+        out["geometry"] = data
+        out.setdefault("name", path.stem)
+    return out
 
 
 _CRIT_LOC = re.compile(r"^criteria\[(\d+)\]")

@@ -130,6 +130,10 @@ class _Formatter(string.Formatter):
             return fmt_points(value, self.lang)
         if format_spec == "sek":
             return fmt_sek(value, self.lang)
+        if format_spec == "km":
+            return fmt_number(value, self.lang, 3) + (f"{NBSP}km" if self.lang == "sv" else " km")
+        if format_spec == "m":
+            return fmt_number(value, self.lang) + (f"{NBSP}m" if self.lang == "sv" else " m")
         if format_spec in ("num", "date", ""):
             return fmt_value(value, self.lang)
         return str(super().format_field(value, format_spec))
@@ -190,6 +194,7 @@ EVIDENCE = {
         "supplementary_declaration": "en kompletterande försäkran",
         "basis_decision": "beslut om beräkningsgrund (personer eller heltidsekvivalenter) för upphandlingen",
         "register_extract": "utdrag ur registret eller leverantörens organisationsnummer",
+        "site_location": "koordinater eller postnummer för de platser där uppdraget utförs",
     },
     "en": {
         "staff_list": "an anonymised list of the persons occupied, by form of occupation and target-group category, on the reference date",
@@ -204,6 +209,7 @@ EVIDENCE = {
         "supplementary_declaration": "a supplementary declaration",
         "basis_decision": "a decision on the basis (headcount or full-time equivalents) for this procurement",
         "register_extract": "an extract from the register, or the supplier's organisation number",
+        "site_location": "coordinates or postal codes of the sites where the contract is performed",
     },
 }
 
@@ -284,6 +290,18 @@ _SV: dict[str, str] = {
     "register.name": "Finns i registret {register} under samma namn ({name}, rad {row:num}); inget organisationsnummer att jämföra.",
     "register.near": "Namnet liknar {name} i registret {register} (poäng {score:num}, rad {row:num}) men organisationsnumret bekräftar det inte.",
     "register.absent": "Finns inte i registret {register} ({size:num} poster).",
+    "geo.within": "{site} ligger {distance:km} från {centre} ({centre_source}); inom {radius:km} även med osäkerheten ±{uncertainty:m} (position: {source}; {method}).",
+    "geo.outside": "{site} ligger {distance:km} från närmaste centrum, {centre} ({centre_source}); utanför {radius:km} även med osäkerheten ±{uncertainty:m} (position: {source}; {method}).",
+    "geo.uncertain": "{site} ligger {distance:km} från {centre} ({centre_source}), men osäkerheten ±{uncertainty:m} gör att gränsen {radius:km} inte kan avgöras (position: {source}). Ange platsens koordinater.",
+    "geo.unplaced": "{site} kan inte placeras: {why}. Ange koordinater eller postnummer.",
+    "geo.no_sites": "Inga platser där uppdraget utförs är angivna.",
+    "zone.inside": "{site} ligger inom {zone}, {boundary:km} från gränsen; osäkerheten är ±{uncertainty:m} (position: {source}).",
+    "zone.outside": "{site} ligger utanför {zone}, {boundary:km} från gränsen; osäkerheten är ±{uncertainty:m} (position: {source}).",
+    "zone.uncertain": "{site} ligger {boundary:km} från gränsen för {zone}, inom osäkerheten ±{uncertainty:m} (position: {source}). Ange platsens koordinater.",
+    "municipality.in": "{site} ligger i {municipality} (enligt {source}); godtagna kommuner: {wanted}.",
+    "municipality.not_in": "{site} ligger i {municipality} (enligt {source}); godtagna kommuner: {wanted}.",
+    "municipality.unknown": "Det framgår inte i vilken kommun {site} ligger. Ange kommun eller postnummer.",
+    "gap.km": "{distance:km} för långt bort.",
     "money.no_years": "Uppgifter om räkenskapsår saknas.",
     "money.too_few_years": "Uppgifter finns för {have:num} avslutade räkenskapsår; {need:num} behövs.",
     "money.missing": "Uppgift saknas: {missing}.",
@@ -383,6 +401,18 @@ _EN: dict[str, str] = {
     "register.name": "In the register {register} under the same name ({name}, row {row:num}); no organisation number to compare.",
     "register.near": "The name resembles {name} in the register {register} (score {score:num}, row {row:num}) but the organisation number does not confirm it.",
     "register.absent": "Not in the register {register} ({size:num} entries).",
+    "geo.within": "{site} is {distance:km} from {centre} ({centre_source}); within {radius:km} even allowing for ±{uncertainty:m} (position: {source}; {method}).",
+    "geo.outside": "{site} is {distance:km} from the nearest centre, {centre} ({centre_source}); outside {radius:km} even allowing for ±{uncertainty:m} (position: {source}; {method}).",
+    "geo.uncertain": "{site} is {distance:km} from {centre} ({centre_source}), but the uncertainty of ±{uncertainty:m} straddles the {radius:km} limit (position: {source}). Give the site's coordinates.",
+    "geo.unplaced": "{site} cannot be placed: {why}. Give coordinates or a postal code.",
+    "geo.no_sites": "No sites where the contract is performed are stated.",
+    "zone.inside": "{site} is inside {zone}, {boundary:km} from its boundary; the uncertainty is ±{uncertainty:m} (position: {source}).",
+    "zone.outside": "{site} is outside {zone}, {boundary:km} from its boundary; the uncertainty is ±{uncertainty:m} (position: {source}).",
+    "zone.uncertain": "{site} is {boundary:km} from the boundary of {zone}, within the uncertainty of ±{uncertainty:m} (position: {source}). Give the site's coordinates.",
+    "municipality.in": "{site} is in {municipality} (by {source}); accepted municipalities: {wanted}.",
+    "municipality.not_in": "{site} is in {municipality} (by {source}); accepted municipalities: {wanted}.",
+    "municipality.unknown": "It is not stated in which municipality {site} lies. Give the municipality or a postal code.",
+    "gap.km": "{distance:km} too far away.",
     "money.no_years": "No financial years are stated.",
     "money.too_few_years": "Figures are given for {have:num} closed financial years; {need:num} are needed.",
     "money.missing": "Not stated: {missing}.",
@@ -428,6 +458,23 @@ _KIND_EN = {
     "public_association": "public association",
 }
 
+_SOURCE_SV = {
+    "declared": "angivna koordinater",
+    "postal_code": "postnumrets postort, ±5 km",
+    "locality": "ortens mittpunkt",
+    "geocoder": "geokodad adress",
+    "gazetteer_seat": "centralort enligt ortsregistret (GeoNames), kan avvika ~1 km",
+    "stated_by_buyer": "myndighetens angivna punkt",
+}
+_SOURCE_EN = {
+    "declared": "declared coordinates",
+    "postal_code": "the postal code's postal town, ±5 km",
+    "locality": "the locality's centre",
+    "geocoder": "geocoded address",
+    "gazetteer_seat": "municipal seat from the gazetteer (GeoNames), may be ~1 km off",
+    "stated_by_buyer": "the buyer's stated point",
+}
+
 # Arguments whose values are codes get a word in each language.
 WORDS = {
     "sv": {
@@ -435,12 +482,17 @@ WORDS = {
         "of": {"votes": "röster", "capital": "kapital"},
         "kind": _KIND_SV,
         "declared": _KIND_SV,
+        "source": _SOURCE_SV,
+        "centre_source": _SOURCE_SV,
+        "method": {"geodesic WGS84 (geopy)": "geodetiskt avstånd, WGS84"},
     },
     "en": {
         "basis": {"headcount": "headcount", "fte": "full-time equivalents"},
         "of": {"votes": "votes", "capital": "capital"},
         "kind": _KIND_EN,
         "declared": _KIND_EN,
+        "source": _SOURCE_EN,
+        "centre_source": _SOURCE_EN,
     },
 }
 
