@@ -291,3 +291,11 @@ def test_register_option_and_duplicate_warning(
     code, _, err = _run(capsys, "check", *twice[:1], "--rules", str(rules), "--register", "nope")
     assert code == 2
     assert err == "error: --register at nope: [bad_option] expected ID=PATH.csv\n"
+
+
+def test_check_botkyrka_exact(capsys: pytest.CaptureFixture[str]) -> None:
+    bk = EXAMPLES / "botkyrka"
+    code, out, err = _run(capsys, "check", str(bk / "22-norsborg-bara-postnummer.json"), "--rules",
+                          "botkyrka-2017", "--procurement", str(bk / "procurement.json"))
+    assert (code, err) == (1, "")
+    _golden("check-22-botkyrka-2017.sv.txt", out)

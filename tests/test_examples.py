@@ -11,6 +11,7 @@ import reserverat as rr
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 DECLS = sorted((EXAMPLES / "declarations").glob("*.json"))
+BOTKYRKA = sorted((EXAMPLES / "botkyrka").glob("2*.json"))
 AS_OF = rr.date(2017, 12, 11)
 
 
@@ -23,10 +24,11 @@ def test_example_script_runs(script: Path, capsys: pytest.CaptureFixture[str]) -
 
 def test_example_declarations_match_the_published_schema() -> None:
     schema = rr.Declaration.model_json_schema()
-    for path in DECLS:
+    for path in DECLS + BOTKYRKA:
         jsonschema.validate(json.loads(path.read_text(encoding="utf-8")), schema)
-    proc = json.loads((EXAMPLES / "procurement.json").read_text(encoding="utf-8"))
-    jsonschema.validate(proc, rr.Procurement.model_json_schema())
+    for proc_path in (EXAMPLES / "procurement.json", EXAMPLES / "botkyrka" / "procurement.json"):
+        proc = json.loads(proc_path.read_text(encoding="utf-8"))
+        jsonschema.validate(proc, rr.Procurement.model_json_schema())
 
 
 def test_results_match_the_published_schema() -> None:
@@ -48,4 +50,18 @@ def test_examples_exercise_every_outcome(rules_id: str) -> None:
         (decl,) = rr.load_declarations(path)
         assert isinstance(decl, rr.Declaration)
         outcomes.add(rr.evaluate(decl, rules, as_of=AS_OF).outcome)
+    assert outcomes == set(rr.Outcome)
+
+
+def test_botkyrka_examples_exercise_every_outcome_of_the_radius() -> None:
+    rules = rr.load_ruleset("botkyrka-2017")
+    verdicts, outcomes = set(), set()
+    for path in BOTKYRKA:
+        (decl,) = rr.load_declarations(path)
+        assert isinstance(decl, rr.Declaration)
+        result = rr.evaluate(decl, rules, as_of=AS_OF)
+        verdicts.add(result.finding("within-9-km").verdict)
+        outcomes.add(result.outcome)
+        assert all(f.authority_specific for f in result.findings[-3:])
+    assert verdicts == {rr.Verdict.MET, rr.Verdict.NOT_MET, rr.Verdict.UNDECIDED}
     assert outcomes == set(rr.Outcome)

@@ -335,8 +335,9 @@ def screen_within(
     """Decide many sites at once: 1 within some centre, -1 outside all, 0 undecided.
 
     Gives exactly the decisions of :func:`decide_distance` on geodesic distances: a
-    vectorised haversine settles every pair that is clear by a safe margin, and only
-    pairs near the boundary are measured geodesically.
+    vectorised haversine brackets each geodesic distance by a safe margin, which settles
+    every pair whose ``d + u`` and ``d - u`` both lie clear of the radius; only the others
+    are measured geodesically.
     """
     lat_deg = np.asarray(lats, dtype=float)
     lon_deg = np.asarray(lons, dtype=float)
@@ -352,10 +353,16 @@ def screen_within(
         hav = 2 * _EARTH_M * np.arcsin(np.sqrt(a))
         margin = hav * _RELATIVE_MARGIN + _ABSOLUTE_MARGIN_M
         u = unc + cunc
+        low, high = hav - margin, hav + margin  # the geodesic distance lies in [low, high]
+        r = radius_m
+        inside = high + u <= r - 0.001
+        outside = low - u > r + 0.001
+        # d + u surely over the radius and d - u surely under it: undecided, no matter where.
+        straddles = (low + u > r + 0.001) & (high - u <= r - 0.001)
         decision = np.zeros(lat.shape, dtype=np.int8)
-        decision[hav + margin + u <= radius_m - 0.001] = 1
-        decision[hav - margin - u > radius_m + 0.001] = -1
-        for i in np.flatnonzero(decision == 0):
+        decision[inside] = 1
+        decision[outside] = -1
+        for i in np.flatnonzero(~(inside | outside | straddles)):
             d = geodesic_m(float(lat_deg[i]), float(lon_deg[i]), clat_deg, clon_deg)
             decision[i] = decide_distance(d, float(u[i]), radius_m)
         best = np.maximum(best, decision)
