@@ -66,3 +66,17 @@ def personnummer(draw: st.DrawFn) -> str:
     serial = draw(st.integers(0, 999))
     base = f"{born:%y%m%d}{serial:03d}"
     return f"{base[:6]}-{base[6:]}{luhn.calc_check_digit(base)}"
+
+
+def one_criterion(check: Any, criterion_id: str = "c") -> rr.RuleSet:
+    """A rule set with a single criterion around ``check``, for testing one check."""
+    crit = rr.criterion(
+        criterion_id, check, title={"sv": "c", "en": "c"}, citation={"instrument": "X"}
+    )
+    return rr.RuleSet(
+        id="t",
+        version="1",
+        title={"sv": "t", "en": "t"},
+        legal_basis=[{"instrument": "X"}],
+        criteria=[crit],
+    )

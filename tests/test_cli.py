@@ -295,7 +295,14 @@ def test_register_option_and_duplicate_warning(
 
 def test_check_botkyrka_exact(capsys: pytest.CaptureFixture[str]) -> None:
     bk = EXAMPLES / "botkyrka"
-    code, out, err = _run(capsys, "check", str(bk / "22-norsborg-bara-postnummer.json"), "--rules",
-                          "botkyrka-2017", "--procurement", str(bk / "procurement.json"))
+    code, out, err = _run(
+        capsys,
+        "check",
+        str(bk / "22-norsborg-bara-postnummer.json"),
+        "--rules",
+        "botkyrka-2017",
+        "--procurement",
+        str(bk / "procurement.json"),
+    )
     assert (code, err) == (1, "")
     _golden("check-22-botkyrka-2017.sv.txt", out)

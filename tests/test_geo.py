@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import reserverat as rr
 from reserverat.geo import decide_distance, geodesic_m
+from strategies import one_criterion
 
 CENTRE = (59.19858, 17.83317)  # Tumba
 STATED = rr.Centre(name="Tumba", lat=CENTRE[0], lon=CENTRE[1])
@@ -20,14 +21,7 @@ WHEN = date(2024, 1, 1)
 
 
 def _rules(check: Any) -> rr.RuleSet:
-    crit = rr.criterion("geo", check, title={"sv": "g", "en": "g"}, citation={"instrument": "X"})
-    return rr.RuleSet(
-        id="t",
-        version="1",
-        title={"sv": "t", "en": "t"},
-        legal_basis=[{"instrument": "X"}],
-        criteria=[crit],
-    )
+    return one_criterion(check, "geo")
 
 
 def _finding(check: Any, sites: list[dict[str, Any]] | None, **context: Any) -> rr.Finding:

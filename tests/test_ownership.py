@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import reserverat as rr
 from reserverat.identifiers import parse_identifier
-from strategies import personnummer
+from strategies import one_criterion, personnummer
 
 DATA = Path(__file__).parent / "data"
 REG = rr.builtin_register()
@@ -96,14 +96,7 @@ def _decl(owners: list[dict[str, Any]] | None, **extra: Any) -> rr.Declaration:
 
 
 def _check(check: Any, decl: rr.Declaration, **context: Any) -> rr.Finding:
-    crit = rr.criterion("c", check, title={"sv": "c", "en": "c"}, citation={"instrument": "X"})
-    rules = rr.RuleSet(
-        id="t",
-        version="1",
-        title={"sv": "t", "en": "t"},
-        legal_basis=[{"instrument": "X"}],
-        criteria=[crit],
-    )
+    rules = one_criterion(check)
     ctx = rr.EvaluationContext(**context)
     return rr.evaluate(decl, rules, as_of=date(2024, 1, 1), context=ctx).findings[0]
 
@@ -127,14 +120,7 @@ def test_no_public_owner_classifies_undeclared_owners() -> None:
 
 
 def _rules(check: Any) -> rr.RuleSet:
-    crit = rr.criterion("c", check, title={"sv": "c", "en": "c"}, citation={"instrument": "X"})
-    return rr.RuleSet(
-        id="t",
-        version="1",
-        title={"sv": "t", "en": "t"},
-        legal_basis=[{"instrument": "X"}],
-        criteria=[crit],
-    )
+    return one_criterion(check)
 
 
 def test_declared_kind_is_used_unless_the_name_contradicts_it() -> None:

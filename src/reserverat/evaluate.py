@@ -1091,6 +1091,26 @@ def _position_fact(i: int, pos: Position | Unplaced) -> Fact:
     )
 
 
+def _placed_sites(
+    candidates: list[tuple[int, Site]],
+    env: _Env,
+    facts: list[Fact],
+    per_site: list[tuple[Verdict, Message]],
+) -> Iterator[tuple[str, Position]]:
+    """Each candidate site's label and position; an unplaced site is reported undecided."""
+    gaz = env.context.places()
+    for i, site in candidates:
+        label = _site_label(i, site)
+        pos = locate(site, gaz, env.context.geocoder)
+        facts.append(_position_fact(i, pos))
+        if isinstance(pos, Unplaced):
+            per_site.append(
+                (UNDECIDED, Message("geo.unplaced", {"site": label, "why": pos.detail}))
+            )
+            continue
+        yield label, pos
+
+
 def _combine_sites(mode: str, verdicts: list[Verdict]) -> Verdict:
     return any_verdicts(verdicts) if mode == "any" else all_verdicts(verdicts)
 
@@ -1150,15 +1170,7 @@ def _within_km(node: Any, decl: Declaration, env: _Env) -> Explanation:
         for j, p in enumerate(centres)
     ]
     shortfall: float | None = None
-    for i, site in candidates:
-        label = _site_label(i, site)
-        pos = locate(site, gaz, env.context.geocoder)
-        facts.append(_position_fact(i, pos))
-        if isinstance(pos, Unplaced):
-            per_site.append(
-                (UNDECIDED, Message("geo.unplaced", {"site": label, "why": pos.detail}))
-            )
-            continue
+    for label, pos in _placed_sites(candidates, env, facts, per_site):
         best: tuple[int, float, float, Position] | None = None
         for centre in centres:
             d = geodesic_m(pos.lat, pos.lon, centre.lat, centre.lon)
@@ -1245,19 +1257,10 @@ def _in_zone(node: Any, decl: Declaration, env: _Env) -> Explanation:
     if not candidates:
         return _no_sites(kind, decl, params)
     zone = _zone_shape(node.geometry)
-    gaz = env.context.places()
     per_site: list[tuple[Verdict, Message]] = []
-    facts = []
+    facts: list[Fact] = []
     shortfall: float | None = None
-    for i, site in candidates:
-        label = _site_label(i, site)
-        pos = locate(site, gaz, env.context.geocoder)
-        facts.append(_position_fact(i, pos))
-        if isinstance(pos, Unplaced):
-            per_site.append(
-                (UNDECIDED, Message("geo.unplaced", {"site": label, "why": pos.detail}))
-            )
-            continue
+    for label, pos in _placed_sites(candidates, env, facts, per_site):
         inside, d = _boundary_distance_m(zone, pos.lat, pos.lon)
         u = pos.uncertainty_m
         if inside and round(d * 1000) >= round(u * 1000):
