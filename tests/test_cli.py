@@ -306,3 +306,22 @@ def test_check_botkyrka_exact(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert (code, err) == (1, "")
     _golden("check-22-botkyrka-2017.sv.txt", out)
+
+
+def test_geocoder_needs_a_user_agent(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(
+        capsys,
+        "check",
+        str(EXAMPLES / "botkyrka" / "20-fittja.json"),
+        "--rules",
+        "botkyrka-2017",
+        "--as-of",
+        "2017-12-11",
+        "--geocoder",
+        "nominatim",
+    )
+    assert (code, out) == (2, "")
+    assert (
+        err
+        == "error: --geocoder at --user-agent: [missing] online geocoding needs --user-agent (Nominatim's policy)\n"
+    )

@@ -108,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--procurement", type=Path, metavar="FILE")
     g.add_argument("--as-of", type=_date, metavar="DATE")
     g.add_argument("--lang", choices=("sv", "en"), default="sv")
+    _geocoder_options(g)
     g.add_argument("--register", action="append", default=[], metavar="ID=CSV")
 
     r = sub.add_parser("rules", help="list, show or validate rule sets")
@@ -347,7 +348,7 @@ def _cmd_group(args: argparse.Namespace) -> int:
     try:
         rules = load_ruleset(args.rules, search=args.rules_dir)
         procurement = load_procurement(args.procurement) if args.procurement else None
-        context = _context(args.register)
+        context = _context(args.register, _geocoder(args))
         group = _load_group(args.file)
     except ReserveratError as exc:
         _print_problems(exc.problems)
