@@ -30,7 +30,7 @@ from pydantic import (
     model_validator,
 )
 
-from reserverat.declaration import OCCUPATION_FORMS, Declaration
+from reserverat.declaration import OCCUPATION_FORMS, Declaration, Procurement
 
 __all__ = [
     "FACT_PATHS",
@@ -46,14 +46,17 @@ __all__ = [
     "any_of",
     "at_least",
     "canonical_decimal",
+    "cpv_in",
     "fact_is_true",
     "in_municipality",
     "in_zone",
     "no_controlling_influence",
+    "no_prior_award_within",
     "no_public_owner",
     "not_",
     "not_older_than",
     "number_at_least",
+    "number_at_most",
     "param",
     "profits_mainly_reinvested",
     "public_share_at_most",
@@ -100,8 +103,12 @@ def _is_union(ann: Any) -> bool:
     return get_origin(ann) in (Union, types.UnionType)
 
 
-FACT_PATHS: dict[str, Any] = _leaf_paths(Declaration)
-"""Every declaration field a check can name, by dotted path, with its Python type."""
+FACT_PATHS: dict[str, Any] = _leaf_paths(Declaration) | _leaf_paths(Procurement, "procurement.")
+"""Every fact a check can name, by dotted path, with its Python type.
+
+Paths into the declaration start at its fields (``purpose.public_benefit``); facts about
+the tender start with ``procurement.`` (``procurement.duration_months``).
+"""
 
 _BOOL_PATHS = sorted(p for p, t in FACT_PATHS.items() if t is bool)
 _DATE_PATHS = sorted(p for p, t in FACT_PATHS.items() if t is date)
@@ -260,6 +267,67 @@ class NumberAtLeast(_Node):
 
 
 Score = Annotated[int, Field(ge=0, le=100)]
+
+
+class NumberAtMost(_Node):
+    """The number at ``path`` is stated and is at most ``maximum`` (inclusive)."""
+
+    kind: Literal["number_at_most"] = "number_at_most"
+    path: str
+    maximum: Dec | Param
+    _positional = ("path", "maximum")
+
+    @field_validator("path")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        return _check_path(v, _NUMBER_PATHS, "numeric")
+
+
+def _cpv8(value: str) -> str:
+    digits = value.split("-", 1)[0]
+    if len(digits) != 8 or not digits.isdigit():
+        raise ValueError(f"{value!r} is not a CPV code (8 digits, optionally -check digit)")
+    return digits
+
+
+def _cpv_range(value: Any) -> Any:
+    if isinstance(value, str) and "-" in value and len(value) > 10:
+        low, _, high = value.partition("-")
+        value = (low.strip(), high.strip())
+    if isinstance(value, list | tuple) and len(value) == 2:
+        low, high = _cpv8(str(value[0])), _cpv8(str(value[1]))
+        if low > high:
+            raise ValueError(f"CPV range {low}-{high} runs backwards")
+        return (low, high)
+    raise ValueError(f"{value!r} is not a CPV range ('85000000-85323000')")
+
+
+CpvCode = Annotated[str, AfterValidator(_cpv8)]
+CpvRange = Annotated[tuple[str, str], BeforeValidator(_cpv_range)]
+
+
+class CpvIn(_Node):
+    """The tender's main CPV code is one of ``codes`` or lies in one of ``ranges`` (inclusive).
+
+    Codes are compared on their 8 digits; the check digit is ignored.
+    """
+
+    kind: Literal["cpv_in"] = "cpv_in"
+    codes: tuple[CpvCode, ...] = ()
+    ranges: tuple[CpvRange, ...] = ()
+
+
+class NoPriorAwardWithin(_Node):
+    """No contract under this basis from the same authority for the same services within
+    ``years`` calendar years before the evaluation date (both ends inclusive).
+
+    "The same services": the first ``same_service_digits`` digits of the CPV codes agree.
+    """
+
+    kind: Literal["no_prior_award_within"] = "no_prior_award_within"
+    years: PositiveInt | Param = 3
+    basis: Literal["lou-19-25", "other"] = "lou-19-25"
+    same_service_digits: Annotated[int, Field(ge=2, le=8)] | Param = 8
 
 
 class NoPublicOwner(_Node):
@@ -549,6 +617,9 @@ Check = (
     | WithinKm
     | InZone
     | InMunicipality
+    | NumberAtMost
+    | CpvIn
+    | NoPriorAwardWithin
 )
 Node = Annotated[Check | AllOf | AnyOf | Not | AtLeast, Field(discriminator="kind")]
 
@@ -585,6 +656,21 @@ def value_in(path: str, values: tuple[str, ...] | list[str]) -> ValueIn:
 def number_at_least(path: str, minimum: Decimal | int | str | Param) -> NumberAtLeast:
     """The number at ``path`` is stated and is at least ``minimum`` (inclusive)."""
     return NumberAtLeast(path=path, minimum=minimum)
+
+
+def number_at_most(path: str, maximum: Decimal | int | str | Param) -> NumberAtMost:
+    """The number at ``path`` is stated and is at most ``maximum`` (inclusive)."""
+    return NumberAtMost(path=path, maximum=maximum)
+
+
+def cpv_in(codes: Sequence[str] = (), ranges: Sequence[Any] = ()) -> CpvIn:
+    """The tender's main CPV code is in ``codes`` or ``ranges`` (``"85000000-85323000"``)."""
+    return CpvIn(codes=tuple(codes), ranges=tuple(ranges))
+
+
+def no_prior_award_within(**options: Any) -> NoPriorAwardWithin:
+    """No award from the same authority for the same services within ``years`` (inclusive)."""
+    return NoPriorAwardWithin(**options)
 
 
 def no_public_owner(**options: Any) -> NoPublicOwner:

@@ -32,6 +32,7 @@ from reserverat.errors import DeclarationError, Problem, did_you_mean, problems_
 from reserverat.identifiers import parse_identifier
 
 __all__ = [
+    "IOP",
     "Business",
     "Control",
     "Declaration",
@@ -42,12 +43,15 @@ __all__ = [
     "Owner",
     "OwnerKind",
     "Participation",
+    "PriorAward",
     "Procurement",
     "Purpose",
     "Salaries",
     "Signatory",
     "Site",
+    "Statutes",
     "TargetGroup",
+    "Welfare",
     "Workforce",
     "load_declarations",
     "parse_declaration",
@@ -240,8 +244,72 @@ class Purpose(_Model):
 
     integration_main_aim: bool | None = None
     sheltered_workshop: bool | None = None
+    public_service_mission: bool | None = Field(
+        default=None,
+        description="Its objective is a public-service mission linked to the service (LOU 19:25).",
+    )
+    public_benefit: bool | None = Field(
+        default=None, description="It has a public-benefit purpose."
+    )
+    contributes_to_service: bool | None = Field(
+        default=None,
+        description="That purpose contributes to the purpose of the service (LOU 19:25 a).",
+    )
+    link_category: str | None = Field(
+        default=None, description="How the purpose links to the service."
+    )
     stated_in: str | None = None
     description: str | None = None
+
+
+class Statutes(_Model):
+    """What the statutes say (lag 2022:900 om registrering av idéburna organisationer)."""
+
+    exclusively_public_benefit: bool | None = Field(
+        default=None, description="The statutes state an exclusively public-benefit purpose."
+    )
+    mixed_commercial_purpose: bool | None = None
+    dissolution_clause: bool | None = Field(
+        default=None,
+        description="On dissolution, remaining assets go only where value may be transferred.",
+    )
+    purpose_clause: str | None = None
+
+
+class PriorAward(_Model):
+    """A contract the supplier was awarded earlier under a reservation."""
+
+    authority: str = Field(min_length=1)
+    cpv: Annotated[str, Field(pattern=r"^\d{8}(-\d)?$")] | None = None
+    awarded_on: date
+    basis: Literal["lou-19-25", "other"] = "lou-19-25"
+
+
+class Welfare(_Model):
+    """Publicly funded welfare the organisation runs (lag 2022:900)."""
+
+    publicly_funded: Literal["runs", "intends", "no"] | None = None
+    description: str | None = None
+
+
+class IOP(_Model):
+    """Facts about a proposed idéburet offentligt partnerskap (IOP)."""
+
+    initiative_from_organisation: bool | None = None
+    organisation_share: Share | None = Field(
+        default=None,
+        description="The organisation's share of all contributions (money, premises, work).",
+    )
+    contributions: str | None = None
+    market_exists: bool | None = Field(
+        default=None, description="A market or competitive situation exists for this activity."
+    )
+    market_analysis_documented: bool | None = None
+    public_detailed_control: bool | None = None
+    term_years: NonNegAmount | None = None
+    joint_follow_up: bool | None = None
+    joint_goal: bool | None = None
+    profit_on_activity: bool | None = None
 
 
 class FinancialYear(_Model):
@@ -283,6 +351,12 @@ class Participation(_Model):
     """How workers take part in decisions (ASF: ownership, agreement or documented other way)."""
 
     mechanism: Literal["ownership", "agreement", "other_documented", "none"] | None = None
+    users_or_stakeholders: bool | None = Field(
+        default=None, description="Users or stakeholders take active part in governance."
+    )
+    participatory_distribution: bool | None = Field(
+        default=None, description="Any distribution of profit rests on participatory grounds."
+    )
     description: str | None = None
 
 
@@ -382,6 +456,10 @@ class Declaration(_Model):
     financial_years: tuple[FinancialYear, ...] | None = None
     owners: tuple[Owner, ...] | None = None
     control: Control | None = None
+    statutes: Statutes | None = None
+    welfare: Welfare | None = None
+    prior_awards: tuple[PriorAward, ...] | None = None
+    iop: IOP | None = None
     participation: Participation | None = None
     business: Business | None = None
     salaries: Salaries | None = None
@@ -431,6 +509,9 @@ class Procurement(_Model):
     main_cpv: Annotated[str, Field(pattern=r"^\d{8}(-\d)?$")] | None = None
     duration_months: Annotated[int, Field(gt=0)] | None = None
     reservation: Literal["res-ws", "res-pub-ser", "res-prog", "lou-19-25a", "none"] | None = None
+    primary_care_choice_system: bool | None = Field(
+        default=None, description="A region's choice system for primary care (LOV)."
+    )
 
 
 _TAGS = frozenset({"function-after", "function-before"})

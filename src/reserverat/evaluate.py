@@ -65,6 +65,7 @@ from reserverat.registry import (
     PublicBodyRegister,
     SupplierRegister,
     builtin_register,
+    normalise_name,
 )
 from reserverat.result import (
     Explanation,
@@ -74,6 +75,7 @@ from reserverat.result import (
     Outcome,
     Provenance,
     Result,
+    Risk,
     Supplier,
 )
 from reserverat.ruleset import Criterion, RuleSet
@@ -311,6 +313,8 @@ EVIDENCE_CODES = frozenset(
         "truth_declaration",
         "register_extract",
         "site_location",
+        "procurement_facts",
+        "prior_awards_statement",
     }
 )
 """Every evidence code an explanation may ask for; the renderers have words for each."""
@@ -324,16 +328,22 @@ def evidence_for(path: str) -> str:
     return "supplementary_declaration"
 
 
-_GETTERS: dict[str, Callable[[Declaration], Any]] = {}
+_GETTERS: dict[str, Callable[[Declaration, _Env], Any]] = {}
 
 
-def _getter(path: str) -> Callable[[Declaration], Any]:
+def _getter(path: str) -> Callable[[Declaration, _Env], Any]:
+    """A reader for a fact path: into the declaration, or into the tender (``procurement.``)."""
     getter = _GETTERS.get(path)
     if getter is None:
         parts = path.split(".")
+        from_tender = parts[0] == "procurement"
+        if from_tender:
+            parts = parts[1:]
 
-        def getter(decl: Declaration) -> Any:
-            obj: Any = decl
+        def getter(decl: Declaration, env: _Env) -> Any:
+            obj: Any = env.procurement if from_tender else decl
+            if obj is None:
+                return None
             for part in parts:
                 obj = getattr(obj, part)
                 if obj is None:
@@ -344,12 +354,16 @@ def _getter(path: str) -> Callable[[Declaration], Any]:
     return getter
 
 
+def _missing_evidence(path: str) -> tuple[str, ...]:
+    return ("procurement_facts",) if path.startswith("procurement.") else (evidence_for(path),)
+
+
 def _memoised(kind: str) -> Callable[[Evaluator], Evaluator]:
     """Register an evaluator whose answer depends only on the node and one fact value."""
 
     def deco(fn: Evaluator) -> Evaluator:
         def run(node: Any, decl: Declaration, env: _Env) -> Explanation:
-            key = (id(node), _MEMO_KEYS[kind](node, decl))
+            key = (id(node), _MEMO_KEYS[kind](node, decl, env))
             hit = env.memo.get(key)
             if hit is None:
                 hit = env.share(key, fn(node, decl, env))
@@ -361,24 +375,25 @@ def _memoised(kind: str) -> Callable[[Evaluator], Evaluator]:
     return deco
 
 
-_MEMO_KEYS: dict[str, Callable[[Any, Declaration], Any]] = {
-    "fact_is_true": lambda node, decl: _getter(node.path)(decl),
-    "value_in": lambda node, decl: _getter(node.path)(decl),
-    "number_at_least": lambda node, decl: _getter(node.path)(decl),
-    "not_older_than": lambda node, decl: _getter(node.path)(decl),
-    "whole_legal_person": lambda node, decl: (decl.scope, decl.unit_name),
+_MEMO_KEYS: dict[str, Callable[[Any, Declaration, _Env], Any]] = {
+    "fact_is_true": lambda node, decl, env: _getter(node.path)(decl, env),
+    "value_in": lambda node, decl, env: _getter(node.path)(decl, env),
+    "number_at_least": lambda node, decl, env: _getter(node.path)(decl, env),
+    "number_at_most": lambda node, decl, env: _getter(node.path)(decl, env),
+    "not_older_than": lambda node, decl, env: _getter(node.path)(decl, env),
+    "whole_legal_person": lambda node, decl, env: (decl.scope, decl.unit_name),
 }
 
 
 @_memoised("fact_is_true")
 def _fact_is_true(node: FactIsTrue, decl: Declaration, env: _Env) -> Explanation:
     path = node.path
-    value = _getter(path)(decl)
+    value = _getter(path)(decl, env)
     facts = (Fact(path, value),)
     args = {"path": path}
     if value is None:
         return _explain(
-            "fact_is_true", UNDECIDED, "fact.unknown", args, facts, evidence=(evidence_for(path),)
+            "fact_is_true", UNDECIDED, "fact.unknown", args, facts, evidence=_missing_evidence(path)
         )
     if value:
         return _explain("fact_is_true", MET, "fact.true", args, facts)
@@ -387,13 +402,18 @@ def _fact_is_true(node: FactIsTrue, decl: Declaration, env: _Env) -> Explanation
 
 @_memoised("value_in")
 def _value_in(node: ValueIn, decl: Declaration, env: _Env) -> Explanation:
-    value = _getter(node.path)(decl)
+    value = _getter(node.path)(decl, env)
     raw = None if value is None else str(value)
     facts = (Fact(node.path, raw),)
     args = {"path": node.path, "values": ", ".join(node.values), "value": raw}
     if raw is None:
         return _explain(
-            "value_in", UNDECIDED, "value.unknown", args, facts, evidence=(evidence_for(node.path),)
+            "value_in",
+            UNDECIDED,
+            "value.unknown",
+            args,
+            facts,
+            evidence=_missing_evidence(node.path),
         )
     if raw in node.values:
         return _explain("value_in", MET, "value.in", args, facts)
@@ -404,7 +424,7 @@ def _value_in(node: ValueIn, decl: Declaration, env: _Env) -> Explanation:
 def _number_at_least(node: Any, decl: Declaration, env: _Env) -> Explanation:
     node, params = env.resolve(node)
     minimum = Decimal(node.minimum)
-    value = _getter(node.path)(decl)
+    value = _getter(node.path)(decl, env)
     facts = (Fact(node.path, _scalar(value)),)
     args = {"path": node.path, "minimum": minimum, "value": _scalar(value)}
     if value is None:
@@ -415,12 +435,126 @@ def _number_at_least(node: Any, decl: Declaration, env: _Env) -> Explanation:
             args,
             facts,
             params,
-            evidence=(evidence_for(node.path),),
+            evidence=_missing_evidence(node.path),
         )
     if Decimal(value) >= minimum:
         return _explain("number_at_least", MET, "number.at_least", args, facts, params)
     gap = Message("gap.number", {"missing": minimum - Decimal(value), "path": node.path})
     return _explain("number_at_least", NOT_MET, "number.below", args, facts, params, gap=gap)
+
+
+@_memoised("number_at_most")
+def _number_at_most(node: Any, decl: Declaration, env: _Env) -> Explanation:
+    node, params = env.resolve(node)
+    maximum = Decimal(node.maximum)
+    value = _getter(node.path)(decl, env)
+    facts = (Fact(node.path, _scalar(value)),)
+    args = {"path": node.path, "maximum": maximum, "value": _scalar(value)}
+    kind = "number_at_most"
+    if value is None:
+        return _explain(
+            kind,
+            UNDECIDED,
+            "number.unknown",
+            args,
+            facts,
+            params,
+            evidence=_missing_evidence(node.path),
+        )
+    if Decimal(value) <= maximum:
+        return _explain(kind, MET, "number.at_most", args, facts, params)
+    gap = Message("gap.number_over", {"over": Decimal(value) - maximum, "path": node.path})
+    return _explain(kind, NOT_MET, "number.above", args, facts, params, gap=gap)
+
+
+@_register("cpv_in")
+def _cpv_in(node: Any, decl: Declaration, env: _Env) -> Explanation:
+    raw = env.procurement.main_cpv if env.procurement else None
+    facts = (Fact("procurement.main_cpv", raw),)
+    listed = ", ".join([*node.codes, *(f"{a}–{b}" for a, b in node.ranges)])
+    if raw is None:
+        return _explain(
+            "cpv_in",
+            UNDECIDED,
+            "cpv.unknown",
+            {"listed": listed},
+            facts,
+            evidence=("procurement_facts",),
+        )
+    code = raw.split("-", 1)[0]
+    args = {"cpv": code, "listed": listed}
+    if code in node.codes or any(low <= code <= high for low, high in node.ranges):
+        return _explain("cpv_in", MET, "cpv.in", args, facts)
+    return _explain("cpv_in", NOT_MET, "cpv.not_in", args, facts)
+
+
+def _years_before(when: date, years: int) -> date:
+    """The same calendar date ``years`` years earlier; 29 February becomes 28 February."""
+    try:
+        return when.replace(year=when.year - years)
+    except ValueError:
+        return when.replace(year=when.year - years, day=28)
+
+
+@_register("no_prior_award_within")
+def _no_prior_award_within(node: Any, decl: Declaration, env: _Env) -> Explanation:
+    node, params = env.resolve(node)
+    kind = "no_prior_award_within"
+    proc = env.procurement
+    facts: tuple[Fact, ...] = (
+        Fact("procurement.authority", proc.authority if proc else None),
+        Fact("procurement.main_cpv", proc.main_cpv if proc else None),
+    )
+    if decl.prior_awards is None:
+        return _explain(
+            kind,
+            UNDECIDED,
+            "awards.unknown",
+            None,
+            (*facts, Fact("prior_awards", None)),
+            params,
+            ("prior_awards_statement",),
+        )
+    if proc is None or proc.authority is None or proc.main_cpv is None:
+        return _explain(
+            kind, UNDECIDED, "awards.no_procurement", None, facts, params, ("procurement_facts",)
+        )
+    since = _years_before(env.as_of, node.years)
+    digits = node.same_service_digits
+    authority = normalise_name(proc.authority)
+    service = proc.main_cpv[:digits]
+    clashes, unsure = [], []
+    for i, award in enumerate(decl.prior_awards):
+        facts += (
+            Fact(
+                f"prior_awards[{i}]",
+                f"{award.authority}, {award.cpv or '?'}, "
+                f"{award.awarded_on.isoformat()}, {award.basis}",
+            ),
+        )
+        if award.basis != node.basis or not since <= award.awarded_on <= env.as_of:
+            continue
+        if normalise_name(award.authority) != authority:
+            continue
+        if award.cpv is None:
+            unsure.append(award.awarded_on)
+        elif award.cpv[:digits] == service:
+            clashes.append(award.awarded_on)
+    args: dict[str, Any] = {
+        "authority": proc.authority,
+        "years": node.years,
+        "since": since,
+        "as_of": env.as_of,
+    }
+    if clashes:
+        args["awarded_on"] = max(clashes)
+        return _explain(kind, NOT_MET, "awards.clash", args, facts, params)
+    if unsure:
+        args["awarded_on"] = max(unsure)
+        return _explain(
+            kind, UNDECIDED, "awards.cpv_unknown", args, facts, params, ("prior_awards_statement",)
+        )
+    return _explain(kind, MET, "awards.none", args, facts, params)
 
 
 @_memoised("whole_legal_person")
@@ -451,7 +585,7 @@ def _months_before(when: date, months: int) -> date:
 def _not_older_than(node: Any, decl: Declaration, env: _Env) -> Explanation:
     node, params = env.resolve(node)
     path = node.path
-    value = _getter(path)(decl)
+    value = _getter(path)(decl, env)
     facts = (Fact(path, value),)
     kind = "not_older_than"
     if value is None:
@@ -462,7 +596,7 @@ def _not_older_than(node: Any, decl: Declaration, env: _Env) -> Explanation:
             {"path": path},
             facts,
             params,
-            evidence=(evidence_for(path),),
+            evidence=_missing_evidence(path),
         )
     cutoff = env.cutoff(node.months)
     args = {
@@ -475,7 +609,7 @@ def _not_older_than(node: Any, decl: Declaration, env: _Env) -> Explanation:
     if value < cutoff:
         # A stale statement says nothing about today: ask again, do not fail the supplier.
         return _explain(
-            kind, UNDECIDED, "age.stale", args, facts, params, evidence=(evidence_for(path),)
+            kind, UNDECIDED, "age.stale", args, facts, params, evidence=_missing_evidence(path)
         )
     notes = (Message("age.after_as_of", args),) if value > env.as_of else ()
     return _explain(kind, MET, "age.fresh", args, facts, params, notes=notes)
@@ -1619,8 +1753,15 @@ def evaluate(
         input_hash=declaration.content_hash,
         procurement=procurement.reference if procurement else None,
     )
+    risk = None
+    if ruleset.risk is not None:
+        against = tuple(f.criterion for f in findings if f.verdict is NOT_MET)
+        unknown = tuple(f.criterion for f in findings if f.verdict is UNDECIDED)
+        risk = Risk(
+            ruleset.risk.level(against), ruleset.risk.level(against + unknown), against, unknown
+        )
     return Result(
-        Outcome.of(verdict), verdict, supplier, ruleset.title, findings, provenance, warnings
+        Outcome.of(verdict), verdict, supplier, ruleset.title, findings, provenance, warnings, risk
     )
 
 

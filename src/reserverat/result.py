@@ -32,6 +32,7 @@ __all__ = [
     "Outcome",
     "Provenance",
     "Result",
+    "Risk",
     "Supplier",
     "result_from_json",
     "result_json_schema",
@@ -216,6 +217,19 @@ class Provenance:
 
 
 @dataclass(frozen=True, slots=True)
+class Risk:
+    """A risk assessment's level, and what speaks against or is still unknown.
+
+    ``upper`` is the level the undecided indicators could still raise it to.
+    """
+
+    level: str
+    upper: str
+    against: tuple[str, ...]
+    unknown: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Result:
     """The explained outcome for one declaration under one rule set."""
 
@@ -226,6 +240,7 @@ class Result:
     findings: tuple[Finding, ...]
     provenance: Provenance
     warnings: tuple[Message, ...] = ()
+    risk: Risk | None = None
 
     def finding(self, criterion_id: str) -> Finding:
         """The finding for ``criterion_id``.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -34,6 +34,7 @@ __all__ = [
     "Criterion",
     "DatedValue",
     "Parameter",
+    "RiskScale",
     "RuleSet",
     "Text",
     "criterion",
@@ -164,6 +165,31 @@ def _parameter_input(value: Any) -> Any:
     return {"values": [{"value": value}]}
 
 
+class RiskScale(_Model):
+    """How a risk assessment (such as an IOP's) turns indicators into a risk level.
+
+    The level is ``high`` when at least ``high_from`` indicators are not met, or when any
+    of ``high_if_not_met`` is not met; ``elevated`` from ``elevated_from``; else ``low``.
+    """
+
+    elevated_from: Annotated[int, Field(ge=1)]
+    high_from: Annotated[int, Field(ge=1)]
+    high_if_not_met: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RiskScale:
+        if self.high_from < self.elevated_from:
+            raise ValueError("high_from must be at least elevated_from")
+        return self
+
+    def level(self, not_met: Iterable[str]) -> str:
+        """The risk level when the criteria ``not_met`` are not met."""
+        ids = set(not_met)
+        if len(ids) >= self.high_from or ids & set(self.high_if_not_met):
+            return "high"
+        return "elevated" if len(ids) >= self.elevated_from else "low"
+
+
 class RuleSet(_Model):
     """A validated set of criteria under one legal instrument or procurement.
 
@@ -184,6 +210,10 @@ class RuleSet(_Model):
         default="each_member",
         description="How a group tender qualifies: every member relied on, or on the "
         "members' combined workforce for share criteria.",
+    )
+    risk: RiskScale | None = Field(
+        default=None,
+        description="Makes the rule set a risk assessment: the result gives a risk level.",
     )
     parameters: dict[str, Parameter] = Field(default_factory=dict)
     criteria: tuple[Criterion, ...] = Field(min_length=1)
@@ -229,6 +259,19 @@ class RuleSet(_Model):
                     )
                 )
             seen.setdefault(crit.id, i)
+        ids = {c.id for c in self.criteria}
+        for name in self.risk.high_if_not_met if self.risk else ():
+            if name not in ids:
+                hint = did_you_mean(name, ids)
+                problems.append(
+                    Problem(
+                        "<python>",
+                        "risk.high_if_not_met",
+                        "unknown_criterion",
+                        f"no criterion {name!r}" + (f"; did you mean {hint!r}?" if hint else ""),
+                        name,
+                    )
+                )
         if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
             problems.append(
                 Problem("<python>", "valid_to", "out_of_range", "valid_to is before valid_from")

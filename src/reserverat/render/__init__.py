@@ -21,6 +21,7 @@ from reserverat.render.messages import (
     EVIDENCE,
     GROUP_WORDS,
     OUTCOME_LABELS,
+    RISK_WORDS,
     VERDICT_LABELS,
     fmt_value,
     render_message,
@@ -139,6 +140,32 @@ def _finding_title(f: Finding, lang: str) -> str:
     return title
 
 
+def _outcome_lines(result: Result, lang: str) -> list[str]:
+    """The outcome, or for a risk assessment its level, what speaks against, and the caveat."""
+    labels = _LABELS[lang]
+    if result.risk is None:
+        return [f"{labels['outcome']}: {OUTCOME_LABELS[lang][result.outcome.value]}"]
+    words = RISK_WORDS[lang]
+    r = result.risk
+    total = len(result.findings)
+    lines = [f"{words['label']}: {words[r.level]}"]
+    if r.against:
+        lines.append(
+            "  " + words["against"].format(n=len(r.against), total=total, ids=", ".join(r.against))
+        )
+    else:
+        lines.append("  " + words["none_against"].format(total=total))
+    if r.upper != r.level:
+        lines.append(
+            "  "
+            + words["upper"].format(
+                upper=words[r.upper], n=len(r.unknown), ids=", ".join(r.unknown)
+            )
+        )
+    lines.append(words["disclaimer"])
+    return lines
+
+
 def render_text(result: Result, lang: str = "sv") -> str:
     """The result as plain text for a terminal or a case file."""
     labels = _LABELS[lang]
@@ -150,7 +177,7 @@ def render_text(result: Result, lang: str = "sv") -> str:
         f"{labels['ruleset']}: {p.ruleset_id} {p.ruleset_version}: {result.ruleset_title.get(lang)}"
     )
     out.append(f"{labels['as_of']}: {p.as_of.isoformat()}")
-    out.append(f"{labels['outcome']}: {OUTCOME_LABELS[lang][result.outcome.value]}")
+    out.extend(_outcome_lines(result, lang))
     for w in result.warnings:
         out.append(f"{labels['warning']}: {render_message(w, lang)}")
     for f in result.findings:
@@ -187,7 +214,10 @@ def render_markdown(result: Result, lang: str = "sv") -> str:
     title = result.ruleset_title.get(lang)
     out.append(f"- **{labels['ruleset']}:** {p.ruleset_id} {p.ruleset_version}: {title}")
     out.append(f"- **{labels['as_of']}:** {p.as_of.isoformat()}")
-    out.append(f"- **{labels['outcome']}:** {OUTCOME_LABELS[lang][result.outcome.value]}")
+    first, *rest = _outcome_lines(result, lang)
+    label, _, value = first.partition(": ")
+    out.append(f"- **{label}:** {value}")
+    out.extend(f"- {line.strip()}" for line in rest)
     for w in result.warnings:
         out.append(f"- **{labels['warning']}:** {render_message(w, lang)}")
     out += [
