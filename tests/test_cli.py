@@ -325,3 +325,36 @@ def test_geocoder_needs_a_user_agent(capsys: pytest.CaptureFixture[str]) -> None
         err
         == "error: --geocoder at --user-agent: [missing] online geocoding needs --user-agent (Nominatim's policy)\n"
     )
+
+
+WELFARE_CASES = [
+    ("lou-19-25", "31-ab-tidigare-tilldelning", "procurement-19-25"),
+    ("lou-19-25a", "30-kvinnojour-stiftelse", "procurement-19-25a"),
+    ("lov-1-2a", "30-kvinnojour-stiftelse", "procurement-19-25a"),
+    ("ideburen-register", "30-kvinnojour-stiftelse", "procurement-19-25a"),
+    ("iop", "34-iop-aldreboende", "procurement-19-25a"),
+]
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize(
+    ("rules", "decl", "proc"), WELFARE_CASES, ids=[c[0] for c in WELFARE_CASES]
+)
+def test_welfare_texts_exact(
+    capsys: pytest.CaptureFixture[str], rules: str, decl: str, proc: str, lang: str
+) -> None:
+    w = EXAMPLES / "welfare"
+    code, out, err = _run(
+        capsys,
+        "check",
+        str(w / f"{decl}.json"),
+        "--rules",
+        rules,
+        "--procurement",
+        str(w / f"{proc}.json"),
+        "--lang",
+        lang,
+    )
+    assert err == ""
+    assert code in (0, 1)
+    _golden(f"check-{decl[:2]}-{rules}.{lang}.txt", out)

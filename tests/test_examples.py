@@ -12,6 +12,7 @@ import reserverat as rr
 EXAMPLES = Path(__file__).parent.parent / "examples"
 DECLS = sorted((EXAMPLES / "declarations").glob("*.json"))
 BOTKYRKA = sorted((EXAMPLES / "botkyrka").glob("2*.json"))
+WELFARE = sorted((EXAMPLES / "welfare").glob("3*.json"))
 AS_OF = rr.date(2017, 12, 11)
 
 
@@ -24,9 +25,10 @@ def test_example_script_runs(script: Path, capsys: pytest.CaptureFixture[str]) -
 
 def test_example_declarations_match_the_published_schema() -> None:
     schema = rr.Declaration.model_json_schema()
-    for path in DECLS + BOTKYRKA:
+    for path in DECLS + BOTKYRKA + WELFARE:
         jsonschema.validate(json.loads(path.read_text(encoding="utf-8")), schema)
-    for proc_path in (EXAMPLES / "procurement.json", EXAMPLES / "botkyrka" / "procurement.json"):
+    procurements = [EXAMPLES / "procurement.json", EXAMPLES / "botkyrka" / "procurement.json"]
+    for proc_path in procurements + sorted((EXAMPLES / "welfare").glob("procurement*.json")):
         proc = json.loads(proc_path.read_text(encoding="utf-8"))
         jsonschema.validate(proc, rr.Procurement.model_json_schema())
 

@@ -9,7 +9,18 @@ import reserverat as rr
 from reserverat.checks import NODE_TYPES, AllOf
 from reserverat.loading import list_rulesets
 
-BUILTIN = ["lou-4-18", "lou-4-18-program", "asf-tillvaxtverket", "asf-skoopi", "botkyrka-2017"]
+BUILTIN = [
+    "lou-4-18",
+    "lou-4-18-program",
+    "asf-tillvaxtverket",
+    "asf-skoopi",
+    "botkyrka-2017",
+    "lou-19-25",
+    "lou-19-25a",
+    "lov-1-2a",
+    "ideburen-register",
+    "iop",
+]
 
 
 def test_python_tree_equals_the_toml_file() -> None:

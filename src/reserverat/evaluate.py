@@ -1137,6 +1137,8 @@ def _no_controlling_influence(node: Any, decl: Declaration, env: _Env) -> Explan
             ("ownership_register",),
             notes=notes,
         )
+    if not public_rows and not unsure:
+        return _explain(kind, MET, "control.no_public_owners", None, facts, params, notes=notes)
     board_unknown = [label for (_, o, label) in public_rows if o.appoints_board_majority is None]
     if board_unknown and node.board == "undecided":
         return _explain(
@@ -1481,6 +1483,11 @@ def _in_municipality(node: Any, decl: Declaration, env: _Env) -> Explanation:
 _RECIPIENT_FIELD = {"owners": "to_owners", "ideburna": "to_ideburna", "research": "to_research"}
 
 
+# The latest closed financial year must end at most this long before the evaluation date:
+# annual reports are filed some months after the year ends, so 18 months leaves room.
+_LATEST_YEAR_MONTHS = 18
+
+
 def _window(decl: Declaration, years: int, as_of: date) -> list[FinancialYear] | None:
     """The last ``years`` closed years; None when too few and the supplier is not younger."""
     closed = sorted(
@@ -1518,9 +1525,23 @@ def _money_precheck(
             params,
             ("annual_report",),
         )
+    closed_years = [fy for fy in decl.financial_years if fy.end <= env.as_of]
+    latest = max((fy.end for fy in closed_years), default=None)
+    due = _months_before(env.as_of, _LATEST_YEAR_MONTHS)
+    if latest is not None and latest < due:
+        # Old accounts say nothing about the supplier now: ask for the recent ones.
+        return _explain(
+            kind,
+            UNDECIDED,
+            "money.stale_years",
+            {"latest": latest, "due": due},
+            _fy_facts(closed_years, ("result",)),
+            params,
+            ("annual_report",),
+        )
     window = _window(decl, years, env.as_of)
     if window is None:
-        closed = [fy for fy in decl.financial_years if fy.end <= env.as_of]
+        closed = closed_years
         return _explain(
             kind,
             UNDECIDED,

@@ -61,6 +61,7 @@ _LABELS = {
         "warning": "Varning",
         "summary": "Sammanfattning",
         "guard": "Villkoret gäller när",
+        "not_applicable": "Villkoret gäller inte denna leverantör, eftersom:",
     },
     "en": {
         "ruleset": "Rule set",
@@ -82,6 +83,7 @@ _LABELS = {
         "warning": "Warning",
         "summary": "Summary",
         "guard": "Applies when",
+        "not_applicable": "The condition does not apply to this supplier, because:",
     },
 }
 
@@ -183,7 +185,9 @@ def render_text(result: Result, lang: str = "sv") -> str:
     for f in result.findings:
         out.append("")
         out.append(f"[{VERDICT_LABELS[lang][f.verdict.value]}] {_finding_title(f, lang)}")
-        if f.guard is not None:
+        if f.verdict is Verdict.NOT_APPLICABLE:
+            out.append(f"    {labels['not_applicable']}")
+        elif f.guard is not None:
             out.append(f"    {labels['guard']}: {render_message(f.guard.reason, lang)}")
         lines = _node_lines(f.explanation, lang, 0)
         for line in lines:
