@@ -1697,7 +1697,14 @@ def _finding(
         if hit is not None:
             return hit  # type: ignore[no-any-return]
     made = Finding(
-        crit.id, crit.title, crit.citation, crit.authority_specific, verdict, explanation, guard
+        crit.id,
+        crit.title,
+        crit.citation,
+        crit.authority_specific,
+        verdict,
+        explanation,
+        guard,
+        crit.description,
     )
     return made if key is None else env.share(key, made)
 

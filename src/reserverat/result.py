@@ -172,6 +172,7 @@ class Finding:
     verdict: Verdict
     explanation: Explanation
     guard: Explanation | None = None
+    description: Text | None = None
 
     @property
     def facts(self) -> tuple[Fact, ...]:

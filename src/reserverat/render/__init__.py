@@ -62,6 +62,7 @@ _LABELS = {
         "summary": "Sammanfattning",
         "guard": "Villkoret gäller när",
         "not_applicable": "Villkoret gäller inte denna leverantör, eftersom:",
+        "why": "Varför det spelar roll",
     },
     "en": {
         "ruleset": "Rule set",
@@ -84,6 +85,7 @@ _LABELS = {
         "summary": "Summary",
         "guard": "Applies when",
         "not_applicable": "The condition does not apply to this supplier, because:",
+        "why": "Why it matters",
     },
 }
 
@@ -185,6 +187,8 @@ def render_text(result: Result, lang: str = "sv") -> str:
     for f in result.findings:
         out.append("")
         out.append(f"[{VERDICT_LABELS[lang][f.verdict.value]}] {_finding_title(f, lang)}")
+        if f.description is not None:
+            out.append(f"    {labels['why']}: {f.description.get(lang)}")
         if f.verdict is Verdict.NOT_APPLICABLE:
             out.append(f"    {labels['not_applicable']}")
         elif f.guard is not None:
@@ -239,6 +243,8 @@ def render_markdown(result: Result, lang: str = "sv") -> str:
         out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
     for f in result.findings:
         out += ["", f"### {_finding_title(f, lang)}", ""]
+        if f.description is not None:
+            out += [f"*{labels['why']}:* {f.description.get(lang)}", ""]
         for line in _node_lines(f.explanation, lang, 0):
             pad = "  " * line.depth
             out.append(f"{pad}- **{VERDICT_LABELS[lang][line.verdict]}:** {line.text}")
