@@ -1,0 +1,252 @@
+"""Batches: evaluate a file of declarations and write one output row per input row.
+
+Rows stream from the reader through ``evaluate`` to the writer, so memory stays flat for
+JSONL and CSV however long the input; only each row's organisationsnummer and name are
+kept, to flag duplicates at the end. Every input row is written, as a result or as the
+errors that locate what is wrong with it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TextIO
+
+from reserverat.declaration import Declaration, Procurement
+from reserverat.errors import DeclarationError, Problem
+from reserverat.evaluate import EvaluationContext, evaluate
+from reserverat.groups import Duplicate, find_duplicates
+from reserverat.identifiers import mask_personal_numbers
+from reserverat.io import Row
+from reserverat.render.messages import EVIDENCE, OUTCOME_LABELS, VERDICT_LABELS, render_message
+from reserverat.result import Result
+from reserverat.ruleset import RuleSet
+
+__all__ = ["BatchSummary", "ResultWriter", "run_batch"]
+
+
+@dataclass
+class BatchSummary:
+    """What a batch did: rows read, outcomes, errors, possible duplicates."""
+
+    rows: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    errors: int = 0
+    duplicates: list[tuple[str, str, Duplicate]] = field(default_factory=list)
+
+    @property
+    def results(self) -> int:
+        """Rows that gave a result (rows = results + errors)."""
+        return sum(self.outcomes.values())
+
+
+def _why(result: Result, lang: str) -> str:
+    parts = []
+    for f in result.findings:
+        if f.verdict.value in ("not_met", "undecided"):
+            parts.append(f"{f.criterion}: {render_message(f.explanation.reason, lang)}")
+    return " | ".join(parts)
+
+
+class ResultWriter:
+    """Writes results and errors as JSONL, CSV or XLSX, by the output file's suffix."""
+
+    def __init__(self, path: Path, rules: RuleSet, lang: str = "sv") -> None:
+        self.path = path
+        self.kind = path.suffix.lower().lstrip(".")
+        if self.kind not in ("jsonl", "csv", "xlsx"):
+            raise DeclarationError(
+                [Problem(str(path), "", "unknown_format", "write .jsonl, .csv or .xlsx")]
+            )
+        self.lang = lang
+        self.criteria = [c.id for c in rules.criteria]
+        self.header = [
+            "source",
+            "supplier",
+            "organisationsnummer",
+            "outcome",
+            "risk",
+            *self.criteria,
+            "reasons",
+            "evidence",
+            "errors",
+        ]
+        self._file: TextIO | None = None
+        self._csv: Any = None
+        self._book: Any = None
+        self._sheet: Any = None
+
+    def __enter__(self) -> ResultWriter:
+        if self.kind == "xlsx":
+            from openpyxl import Workbook
+
+            self._book = Workbook(write_only=True)
+            self._sheet = self._book.create_sheet("Resultat")
+            self._sheet.append(self.header)
+        else:
+            self._file = self.path.open("w", encoding="utf-8", newline="")
+            if self.kind == "csv":
+                self._csv = csv.writer(self._file)
+                self._csv.writerow(self.header)
+        return self
+
+    def write(self, source: str, outcome: Result | DeclarationError) -> None:
+        """Write one input's result or errors."""
+        if self.kind == "jsonl":
+            assert self._file is not None
+            item: dict[str, Any] = {"source": source}
+            if isinstance(outcome, Result):
+                item["result"] = outcome.to_dict()
+            else:
+                item["errors"] = [p.to_dict() for p in outcome.problems]
+            text = json.dumps(item, sort_keys=True, ensure_ascii=False)
+            self._file.write(mask_personal_numbers(text) + "\n")
+            return
+        row = self._flat(source, outcome)
+        if self._csv is not None:
+            self._csv.writerow(row)
+        else:
+            self._sheet.append(row)
+
+    def _flat(self, source: str, outcome: Result | DeclarationError) -> list[Any]:
+        if isinstance(outcome, DeclarationError):
+            errors = " | ".join(str(p) for p in outcome.problems)
+            return [
+                source,
+                "",
+                "",
+                "error",
+                "",
+                *([""] * len(self.criteria)),
+                "",
+                "",
+                mask_personal_numbers(errors),
+            ]
+        verdicts = {
+            f.criterion: VERDICT_LABELS[self.lang][f.verdict.value] for f in outcome.findings
+        }
+        evidence = sorted({e for f in outcome.findings for e in f.evidence})
+        return [
+            source,
+            outcome.supplier.name,
+            outcome.supplier.identifier or "",
+            OUTCOME_LABELS[self.lang][outcome.outcome.value],
+            outcome.risk.level if outcome.risk else "",
+            *(verdicts.get(c, "") for c in self.criteria),
+            mask_personal_numbers(_why(outcome, self.lang)),
+            "; ".join(EVIDENCE[self.lang][e] for e in evidence),
+            "",
+        ]
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._book is not None:
+            self._book.save(self.path)
+        if self._file is not None:
+            self._file.close()
+
+
+def run_batch(
+    rows: Iterable[Row],
+    rules: RuleSet,
+    writer: ResultWriter,
+    *,
+    as_of: date,
+    procurement: Procurement | None = None,
+    context: EvaluationContext | None = None,
+    progress: Any = None,
+) -> BatchSummary:
+    """Evaluate every row and write it; returns what was done.
+
+    A row whose declaration is invalid is written as its errors. ``progress`` is called
+    with the number of rows done (for a progress bar).
+    """
+    summary = BatchSummary()
+    seen = _Duplicates()
+    for row in rows:
+        summary.rows += 1
+        outcome: Result | DeclarationError
+        if isinstance(row.outcome, Declaration):
+            outcome = evaluate(
+                row.outcome, rules, procurement=procurement, as_of=as_of, context=context
+            )
+            summary.outcomes[outcome.outcome.value] += 1
+            seen.add(row.source, row.outcome)
+        else:
+            outcome = row.outcome
+            summary.errors += 1
+        writer.write(row.source, outcome)
+        if progress is not None:
+            progress(summary.rows)
+    summary.duplicates = seen.pairs()
+    return summary
+
+
+FUZZY_LIMIT = 20_000
+
+
+class _Duplicates:
+    """Possible duplicates in a stream: exact keys always, similar names in smaller batches.
+
+    The same organisationsnummer or the same normalised name is found however long the
+    batch, from hashes; similar names (rapidfuzz, 92 or more) are compared while the
+    batch has at most ``FUZZY_LIMIT`` rows, since that comparison grows with its square.
+    """
+
+    def __init__(self) -> None:
+        self.first: dict[tuple[str, int], str] = {}
+        self.exact: list[tuple[str, str, Duplicate]] = []
+        self.small: list[tuple[str, Declaration]] | None = []
+
+    def add(self, source: str, decl: Declaration) -> None:
+        from reserverat.registry import normalise_name
+
+        keys = [("name", hash(normalise_name(decl.supplier)))]
+        if decl.organisationsnummer:
+            keys.insert(0, ("organisationsnummer", hash(decl.organisationsnummer)))
+        for key in keys:
+            earlier = self.first.setdefault(key, source)
+            if earlier != source:
+                self.exact.append((earlier, source, Duplicate(0, 0, key[0], 100.0)))  # type: ignore[arg-type]
+                break
+        if self.small is not None:
+            self.small.append(
+                (
+                    source,
+                    Declaration(
+                        supplier=decl.supplier, organisationsnummer=decl.organisationsnummer
+                    ),
+                )
+            )
+            if len(self.small) > FUZZY_LIMIT:
+                self.small = None
+
+    def pairs(self) -> list[tuple[str, str, Duplicate]]:
+        if self.small is None:
+            return self.exact
+        found = [
+            (self.small[d.first][0], self.small[d.second][0], d)
+            for d in find_duplicates(d for _, d in self.small)
+        ]
+        return found
+
+
+def rows_from(paths: Iterable[Path], **options: Any) -> Iterator[Row]:
+    """Rows from several files in turn; a file that cannot be read becomes one error row."""
+    from reserverat.io import read_rows
+
+    for path in paths:
+        try:
+            yield from read_rows(path, **options)
+        except DeclarationError as exc:
+            yield Row(str(path), exc)

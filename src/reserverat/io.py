@@ -1,0 +1,353 @@
+"""Reading declarations from JSON, JSONL, CSV and Excel, one row at a time.
+
+Spreadsheets use a flat column mapping: a column's header is the declaration field's
+path, so ``workforce.employed.target_group.headcount`` fills that field, and list items
+are numbered, ``owners[0].name``, ``financial_years[1].result``. An empty cell means
+*not stated*. Yes/no cells take ``ja``/``nej``, ``yes``/``no``, ``true``/``false``,
+``1``/``0``. A CSV separated by semicolons (as Swedish Excel writes it) may use decimal
+commas.
+
+Every row becomes a :class:`Row`: its source (file and row), and a Declaration or the
+DeclarationError that locates what is wrong (row, column, code, message). Nothing is
+dropped: rows in equals results plus errors.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel
+
+from reserverat.checks import FACT_PATHS
+from reserverat.declaration import Declaration, parse_declaration
+from reserverat.errors import DeclarationError, Problem
+
+__all__ = ["COLUMNS", "Row", "read_rows", "row_to_data"]
+
+_INDEX = re.compile(r"^(\w+)\[(\d+)\]$")
+_TRUE = {"ja", "j", "yes", "y", "true", "sant", "1", "x"}
+_FALSE = {"nej", "n", "no", "false", "falskt", "0"}
+
+# How many items of each list the template offers (a file may use more).
+_LIST_SIZES = {"financial_years": 3, "owners": 3, "sites": 2, "prior_awards": 2, "evidence": 2}
+
+
+def _list_paths() -> dict[str, dict[str, Any]]:
+    from reserverat.checks import _leaf_paths
+    from reserverat.declaration import Evidence, FinancialYear, Owner, PriorAward, Site
+
+    models: dict[str, type[BaseModel]] = {
+        "financial_years": FinancialYear,
+        "owners": Owner,
+        "sites": Site,
+        "prior_awards": PriorAward,
+        "evidence": Evidence,
+    }
+    return {name: _leaf_paths(model) for name, model in models.items()}
+
+
+_LIST_FIELDS = _list_paths()
+
+
+def _declaration_columns() -> list[str]:
+    cols = [p for p in FACT_PATHS if not p.startswith("procurement.")]
+    for name, fields in _LIST_FIELDS.items():
+        for i in range(_LIST_SIZES[name]):
+            cols.extend(f"{name}[{i}].{f}" for f in fields)
+    return cols
+
+
+COLUMNS: list[str] = _declaration_columns()
+"""The template's columns: every declaration field, and numbered list items."""
+
+
+def _base_type(t: Any) -> Any:
+    return get_args(t)[0] if get_origin(t) is not None and get_args(t) else t
+
+
+def _column_type(path: str) -> Any:
+    m = re.match(r"^(\w+)\[\d+\]\.(.+)$", path)
+    if m and m.group(1) in _LIST_FIELDS:
+        return _base_type(_LIST_FIELDS[m.group(1)].get(m.group(2)))
+    if ".by_category." in path:
+        return int
+    return _base_type(FACT_PATHS.get(path))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One input row: where it came from, and its Declaration or located error."""
+
+    source: str
+    outcome: Declaration | DeclarationError
+
+
+def _cell(value: Any, path: str, decimal_comma: bool) -> Any:
+    """A cell's value as the model wants it; ``None`` for an empty cell."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        value = value.strip()
+        if value == "":
+            return None
+        kind = _column_type(path)
+        if kind is bool and value.casefold() in _TRUE | _FALSE:
+            return value.casefold() in _TRUE
+        if kind in (int, Decimal, float) and decimal_comma:
+            value = value.replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    return value
+
+
+def row_to_data(row: dict[Any, Any], *, decimal_comma: bool = False) -> dict[str, Any]:
+    """Nest a flat row (header path to cell) into the dict a Declaration is built from."""
+    out: dict[str, Any] = {}
+    for header, raw in row.items():
+        if header is None or not str(header).strip():
+            continue
+        path = str(header).strip()
+        value = _cell(raw, path, decimal_comma)
+        if value is None:
+            continue
+        node: Any = out
+        parts = path.split(".")
+        for k, part in enumerate(parts):
+            last = k == len(parts) - 1
+            m = _INDEX.match(part)
+            if m:
+                items = node.setdefault(m.group(1), [])
+                i = int(m.group(2))
+                while len(items) <= i:
+                    items.append({})
+                if last:
+                    items[i] = value
+                else:
+                    node = items[i]
+            elif last:
+                node[part] = value
+            else:
+                node = node.setdefault(part, {})
+    for name in _LIST_FIELDS:
+        # Numbered items left empty in between are not items at all.
+        if isinstance(out.get(name), list):
+            out[name] = [item for item in out[name] if item != {}]
+    return out
+
+
+def _problem(source: str, loc: str, code: str, msg: str) -> DeclarationError:
+    return DeclarationError([Problem(source, loc, code, msg)])
+
+
+def _parse(data: dict[str, Any], source: str) -> Declaration | DeclarationError:
+    try:
+        return parse_declaration(data, source=source)
+    except DeclarationError as exc:
+        return exc
+
+
+def _known_columns(header: Iterable[Any], source: str) -> list[Problem]:
+    known = set(COLUMNS) | {"supplier"}
+    problems = []
+    for i, h in enumerate(header):
+        if h is None or not str(h).strip():
+            continue
+        name = re.sub(r"\[\d+\]", "[0]", str(h).strip())
+        name = re.sub(
+            r"^(workforce|programme_workforce)\.(\w+)\.target_group\.by_category\.\w+$",
+            r"\1.\2.target_group.by_category",
+            name,
+        )
+        if name in known or name.endswith(".target_group.by_category"):
+            continue
+        if name.startswith("programme_workforce."):
+            continue
+        from reserverat.errors import did_you_mean
+
+        hint = did_you_mean(name, known)
+        problems.append(
+            Problem(
+                source,
+                f"column {i + 1} ({h})",
+                "unknown_column",
+                f"unknown column {str(h)!r}" + (f"; did you mean {hint!r}?" if hint else ""),
+            )
+        )
+    return problems
+
+
+def read_rows(
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    delimiter: str | None = None,
+    decimal_comma: bool | None = None,
+) -> Iterator[Row]:
+    """Read a file of declarations lazily: JSON, JSONL, CSV or XLSX, by its suffix.
+
+    Raises:
+        DeclarationError: the file as a whole cannot be read (missing, empty, not a
+            spreadsheet, unknown sheet, missing ``supplier`` column, unknown columns).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise _problem(str(path), "", "not_found", "no such file")
+    if path.stat().st_size == 0:
+        raise _problem(str(path), "", "empty", "the file is empty (0 bytes)")
+    if suffix == ".jsonl":
+        yield from _read_jsonl(path)
+    elif suffix == ".json":
+        from reserverat.declaration import load_declarations
+
+        items = load_declarations(path)
+        for i, item in enumerate(items):
+            yield Row(f"{path}[{i}]" if len(items) > 1 else str(path), item)
+    elif suffix in (".csv", ".tsv", ".txt"):
+        yield from _read_csv(path, delimiter, decimal_comma)
+    elif suffix in (".xlsx", ".xlsm"):
+        yield from _read_xlsx(path, sheet)
+    else:
+        raise _problem(
+            str(path),
+            "",
+            "unknown_format",
+            f"unknown file type {suffix!r}: use .json, .jsonl, .csv or .xlsx",
+        )
+
+
+def _read_jsonl(path: Path) -> Iterator[Row]:
+    with path.open(encoding="utf-8-sig") as f:
+        for n, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            source = f"{path} line {n}"
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield Row(source, _problem(source, f"column {exc.colno}", "bad_json", exc.msg))
+                continue
+            if not isinstance(data, dict):
+                yield Row(source, _problem(source, "", "wrong_type", "expected a JSON object"))
+                continue
+            yield Row(source, _parse(data, source))
+
+
+def _read_csv(path: Path, delimiter: str | None, decimal_comma: bool | None) -> Iterator[Row]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise _problem(str(path), "", "encoding", "not UTF-8 text; save the CSV as UTF-8") from None
+    lines = text.splitlines()
+    if not any(line.strip() for line in lines):
+        raise _problem(str(path), "", "empty", "the file has no rows")
+    first = lines[0]
+    sep = delimiter or max((";", ",", "\t"), key=first.count)
+    comma = decimal_comma if decimal_comma is not None else sep == ";"
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    header = [h.strip() for h in next(reader)]
+    problems = _header_problems(header, str(path))
+    if problems:
+        raise DeclarationError(problems)
+    for n, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        source = f"{path} row {n}"
+        if len(cells) > len(header):
+            yield Row(
+                source,
+                _problem(
+                    source,
+                    f"column {len(header) + 1}",
+                    "extra_cells",
+                    f"{len(cells)} cells but {len(header)} columns",
+                ),
+            )
+            continue
+        yield Row(
+            source,
+            _parse(
+                row_to_data(dict(zip(header, cells, strict=False)), decimal_comma=comma), source
+            ),
+        )
+
+
+def _header_problems(header: list[Any], source: str) -> list[Problem]:
+    problems = _known_columns(header, source)
+    if "supplier" not in [str(h).strip() for h in header if h is not None]:
+        problems.insert(0, Problem(source, "row 1", "missing_column", "no 'supplier' column"))
+    return problems
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> Iterator[Row]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, read_only=False, data_only=False)
+    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        raise _problem(str(path), "", "not_xlsx", f"not an Excel workbook: {exc}") from None
+    names = book.sheetnames
+    name = sheet or ("Deklarationer" if "Deklarationer" in names else names[0])
+    if name not in names:
+        raise _problem(
+            str(path),
+            "",
+            "unknown_sheet",
+            f"no sheet {name!r}; the workbook has {', '.join(names)}",
+        )
+    ws = book[name]
+    merged = list(ws.merged_cells.ranges)
+    rows = ws.iter_rows(values_only=False)
+    try:
+        header_cells = next(rows)
+    except StopIteration:
+        raise _problem(str(path), f"sheet {name}", "empty", "the sheet is empty") from None
+    header = [c.value for c in header_cells]
+    problems = _header_problems(header, f"{path} sheet {name}")
+    if problems:
+        raise DeclarationError(problems)
+    for cells in rows:
+        n = cells[0].row
+        source = f"{path} sheet {name} row {n}"
+        values = [c.value for c in cells]
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        issues = []
+        for c in cells:
+            if isinstance(c.value, str) and c.value.startswith("="):
+                issues.append(
+                    Problem(
+                        source,
+                        f"{c.coordinate} ({header[c.column - 1]})",
+                        "formula",
+                        "a formula, not a value: paste the values (Klistra in värden)",
+                    )
+                )
+            for rng in merged:
+                if c.coordinate in rng:
+                    issues.append(
+                        Problem(
+                            source,
+                            f"{c.coordinate}",
+                            "merged_cell",
+                            f"merged cells ({rng.coord}): unmerge them, one value per cell",
+                        )
+                    )
+                    break
+        if issues:
+            yield Row(source, DeclarationError(issues))
+            continue
+        data = row_to_data(
+            {str(h): v for h, v in zip(header, values, strict=False) if h is not None}
+        )
+        yield Row(source, _parse(data, source))
