@@ -42,6 +42,7 @@ from reserverat.checks import (
     whole_legal_person,
     within_km,
 )
+from reserverat.compare import compare, sweep
 from reserverat.declaration import (
     Declaration,
     LegalForm,
@@ -78,6 +79,7 @@ from reserverat.groups import (
     evaluate_group,
     find_duplicates,
 )
+from reserverat.io import read_rows, write_template
 from reserverat.loading import list_rulesets, load_ruleset, parse_ruleset
 from reserverat.logic import Verdict
 from reserverat.registry import (
@@ -143,6 +145,7 @@ __all__ = [
     "at_least",
     "builtin_gazetteer",
     "builtin_register",
+    "compare",
     "cpv_in",
     "criterion",
     "date",
@@ -172,6 +175,7 @@ __all__ = [
     "parse_ruleset",
     "profits_mainly_reinvested",
     "public_share_at_most",
+    "read_rows",
     "registered_in",
     "render_markdown",
     "render_text",
@@ -180,8 +184,10 @@ __all__ = [
     "salary_ratio_at_most",
     "screen_within",
     "share_at_least",
+    "sweep",
     "transfers_only_to",
     "value_in",
     "whole_legal_person",
     "within_km",
+    "write_template",
 ]

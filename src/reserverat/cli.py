@@ -19,6 +19,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from reserverat._version import __version__
+from reserverat.batch import BatchSummary, ResultWriter, rows_from, run_batch
+from reserverat.cases import run_file
+from reserverat.compare import Comparison, compare, parse_overrides, parse_sweep, sweep
 from reserverat.declaration import Declaration, Procurement, load_declarations, load_procurement
 from reserverat.errors import (
     DeclarationError,
@@ -31,9 +34,11 @@ from reserverat.errors import (
 from reserverat.evaluate import EvaluationContext, evaluate
 from reserverat.geo import NominatimGeocoder
 from reserverat.groups import GroupTender, evaluate_group, find_duplicates
+from reserverat.io import write_template
 from reserverat.loading import list_rulesets, load_ruleset
 from reserverat.registry import load_register
 from reserverat.render import FORMATS, Entry, render, render_group
+from reserverat.render.messages import OUTCOME_LABELS
 from reserverat.result import Outcome, Result, result_json_schema
 from reserverat.ruleset import RuleSet
 
@@ -111,6 +116,59 @@ def _parser() -> argparse.ArgumentParser:
     _geocoder_options(g)
     g.add_argument("--register", action="append", default=[], metavar="ID=CSV")
 
+    b = sub.add_parser(
+        "batch", help="evaluate files of declarations (JSON, JSONL, CSV, XLSX) to a file"
+    )
+    b.add_argument("files", nargs="+", type=Path, metavar="INPUT")
+    b.add_argument("--rules", required=True, metavar="ID|PATH")
+    b.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR")
+    b.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="results.jsonl, results.csv or results.xlsx",
+    )
+    b.add_argument("--procurement", type=Path, metavar="FILE")
+    b.add_argument("--as-of", type=_date, metavar="DATE")
+    b.add_argument("--lang", choices=("sv", "en"), default="sv")
+    b.add_argument("--register", action="append", default=[], metavar="ID=CSV")
+    _input_options(b)
+    b.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar on standard error (default: when it is a terminal)",
+    )
+
+    t = sub.add_parser("template", help="write an empty sheet with every column (XLSX or CSV)")
+    t.add_argument("file", type=Path, metavar="FILE.xlsx|FILE.csv")
+
+    cmp_ = sub.add_parser(
+        "compare", help="rule set A against B (or A with --set) over declarations"
+    )
+    cmp_.add_argument("files", nargs="+", type=Path, metavar="INPUT")
+    cmp_.add_argument("--rules", required=True, metavar="ID|PATH", help="rule set A")
+    cmp_.add_argument("--against", metavar="ID|PATH", help="rule set B (default: A with --set)")
+    cmp_.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a parameter of B (or criterion.parameter=value), repeatable",
+    )
+    cmp_.add_argument(
+        "--sweep", metavar="NAME=FROM:TO:STEP", help="outcome counts per parameter value"
+    )
+    cmp_.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR")
+    cmp_.add_argument("--procurement", type=Path, metavar="FILE")
+    cmp_.add_argument("--as-of", type=_date, metavar="DATE")
+    cmp_.add_argument("--format", choices=FORMATS, default="text")
+    _input_options(cmp_)
+
+    tc = sub.add_parser("test", help="run rule test cases (TOML case files) like a test runner")
+    tc.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="case files or folders")
+
     r = sub.add_parser("rules", help="list, show or validate rule sets")
     rsub = r.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
     rl = rsub.add_parser("list", help="list the known rule sets")
@@ -132,6 +190,23 @@ def _parser() -> argparse.ArgumentParser:
 def _print_problems(problems: Sequence[Problem]) -> None:
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
+
+
+def _input_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--sheet", metavar="NAME", help="the Excel sheet (default: Deklarationer, else the first)"
+    )
+    p.add_argument("--delimiter", metavar="CHAR", help="the CSV delimiter (default: detected)")
+    p.add_argument(
+        "--decimal-comma",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="numbers use a decimal comma (default: when the CSV uses semicolons)",
+    )
+
+
+def _input_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    return {"sheet": args.sheet, "delimiter": args.delimiter, "decimal_comma": args.decimal_comma}
 
 
 def _geocoder_options(p: argparse.ArgumentParser) -> None:
@@ -193,17 +268,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     as_of = args.as_of or (procurement.submission_date if procurement else None) or date.today()
     entries: list[Entry] = []
-    for path in args.files:
-        try:
-            loaded = load_declarations(path)
-        except ReserveratError as exc:
-            entries.append(Entry(str(path), exc))
-            continue
-        for i, item in enumerate(loaded):
-            source = str(path) if len(loaded) == 1 else f"{path}[{i}]"
-            decl = item if isinstance(item, Declaration) else None
-            outcome = _evaluate_one(item, rules, procurement, as_of, context)
-            entries.append(Entry(source, outcome, decl))
+    for row in rows_from(args.files):
+        decl = row.outcome if isinstance(row.outcome, Declaration) else None
+        outcome = _evaluate_one(row.outcome, rules, procurement, as_of, context)
+        entries.append(Entry(row.source, outcome, decl))
     sys.stdout.write(render(entries, args.format, args.lang))
     _warn_duplicates(entries, loaded_declarations(entries))
     bad = [e for e in entries if isinstance(e.outcome, ReserveratError)]
@@ -359,14 +427,206 @@ def _cmd_group(args: argparse.Namespace) -> int:
     return EXIT_OK if result.outcome is Outcome.QUALIFIED else EXIT_NOT_ALL_QUALIFIED
 
 
+def _cmd_batch(args: argparse.Namespace) -> int:
+    try:
+        rules = load_ruleset(args.rules, search=args.rules_dir)
+        procurement = load_procurement(args.procurement) if args.procurement else None
+        context = _context(args.register)
+        writer = ResultWriter(args.out, rules, args.lang)
+    except ReserveratError as exc:
+        _print_problems(exc.problems)
+        return EXIT_BAD_INPUT
+    as_of = args.as_of or (procurement.submission_date if procurement else None) or date.today()
+    show = sys.stderr.isatty() if args.progress is None else args.progress
+    rows = rows_from(args.files, **_input_kwargs(args))
+    with writer:
+        if show:
+            from rich.progress import Progress, SpinnerColumn, TextColumn
+
+            with Progress(
+                SpinnerColumn(), TextColumn("{task.completed:,} rows"), transient=True
+            ) as bar:
+                task = bar.add_task("rows", total=None)
+                summary = run_batch(
+                    rows,
+                    rules,
+                    writer,
+                    as_of=as_of,
+                    procurement=procurement,
+                    context=context,
+                    progress=lambda n: bar.update(task, completed=n),
+                )
+        else:
+            summary = run_batch(
+                rows, rules, writer, as_of=as_of, procurement=procurement, context=context
+            )
+    sys.stdout.write(_batch_summary(summary, args.out, args.lang))
+    if summary.errors:
+        return EXIT_BAD_INPUT
+    return (
+        EXIT_OK if summary.outcomes.get("qualified", 0) == summary.rows else EXIT_NOT_ALL_QUALIFIED
+    )
+
+
+def _batch_summary(summary: BatchSummary, out: Path, lang: str) -> str:
+    words = OUTCOME_LABELS[lang]
+    sv = lang == "sv"
+    lines = [
+        f"{'Rader' if sv else 'Rows'}: {summary.rows}  ->  {out}",
+        *(
+            f"  {words[k]:<20} {summary.outcomes.get(k, 0):>8}"
+            for k in ("qualified", "not_qualified", "undecided")
+        ),
+        f"  {'FEL' if sv else 'ERRORS':<20} {summary.errors:>8}",
+    ]
+    for first, second, dup in summary.duplicates:
+        how = (
+            "organisationsnummer"
+            if dup.reason == "organisationsnummer"
+            else f"{'namn' if sv else 'name'} {dup.score:.0f}"
+        )
+        lines.append(
+            f"  {'möjlig dubblett' if sv else 'possible duplicate'}: {first} ~ {second} ({how})"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    if args.file.suffix.lower() not in (".xlsx", ".csv"):
+        _print_problems([Problem(str(args.file), "", "unknown_format", "write .xlsx or .csv")])
+        return EXIT_BAD_INPUT
+    cols = write_template(args.file)
+    print(f"{args.file}: {len(cols)} columns")
+    return EXIT_OK
+
+
+def _declarations(files: Sequence[Path], args: argparse.Namespace) -> list[tuple[str, Declaration]]:
+    decls: list[tuple[str, Declaration]] = []
+    problems: list[Problem] = []
+    for row in rows_from(files, **_input_kwargs(args)):
+        if isinstance(row.outcome, Declaration):
+            decls.append((row.source, row.outcome))
+        else:
+            problems.extend(row.outcome.problems)
+    if problems:
+        raise DeclarationError(problems)
+    return decls
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    try:
+        a = load_ruleset(args.rules, search=args.rules_dir)
+        procurement = load_procurement(args.procurement) if args.procurement else None
+        decls = _declarations(args.files, args)
+        as_of = args.as_of or (procurement.submission_date if procurement else None) or date.today()
+        if args.sweep:
+            name, values = parse_sweep(args.sweep)
+            parse_overrides(a, [f"{name}=0"])  # the name must exist
+            rows = sweep(
+                [d for _, d in decls], a, name, values, as_of=as_of, procurement=procurement
+            )
+            sys.stdout.write(_render_sweep(name, rows, args.format))
+            return EXIT_OK
+        b = load_ruleset(args.against, search=args.rules_dir) if args.against else a
+        overrides = parse_overrides(b, args.set)
+        if overrides:
+            b = b.with_params(**overrides)
+        label_b = f"{b.id} {b.version}" + (f" ({', '.join(args.set)})" if args.set else "")
+        result = compare(decls, a, b, as_of=as_of, procurement=procurement, label_b=label_b)
+    except ReserveratError as exc:
+        _print_problems(exc.problems)
+        return EXIT_BAD_INPUT
+    sys.stdout.write(_render_comparison(result, args.format))
+    return EXIT_OK
+
+
+def _render_sweep(name: str, rows: list[tuple[Any, Any]], fmt: str) -> str:
+    if fmt == "json":
+        return (
+            json.dumps([{"value": str(v), **dict(c)} for v, c in rows], indent=2, sort_keys=True)
+            + "\n"
+        )
+    keys = ("qualified", "not_qualified", "undecided")
+    if fmt == "markdown":
+        lines = [f"| {name} | " + " | ".join(keys) + " |", "|---|---|---|---|"]
+        lines += [f"| {v} | " + " | ".join(str(c.get(k, 0)) for k in keys) + " |" for v, c in rows]
+    else:
+        lines = [f"{name:<16}" + "".join(f"{k:>15}" for k in keys)]
+        lines += [f"{v!s:<16}" + "".join(f"{c.get(k, 0):>15}" for k in keys) for v, c in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _render_comparison(c: Comparison, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(c.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    keys = ("qualified", "not_qualified", "undecided")
+    md = fmt == "markdown"
+    lines = [f"{'## ' if md else ''}A: {c.a}", f"{'## ' if md else ''}B: {c.b}", ""]
+    if md:
+        lines += ["| outcome | A | B |", "|---|---|---|"]
+        lines += [f"| {k} | {c.counts_a.get(k, 0)} | {c.counts_b.get(k, 0)} |" for k in keys]
+    else:
+        lines += [f"{'outcome':<16}{'A':>8}{'B':>8}"]
+        lines += [f"{k:<16}{c.counts_a.get(k, 0):>8}{c.counts_b.get(k, 0):>8}" for k in keys]
+    lines += ["", f"gain: {len(c.gains)}, lose: {len(c.losses)} (of {c.compared})"]
+    for title, flips in (("gains", c.gains), ("losses", c.losses)):
+        if flips:
+            lines += ["", f"{'### ' if md else ''}{title}:"]
+            for f in flips:
+                why = "; ".join(f"{cid} {b} -> {a} ({r})" for cid, b, a, r in f.criteria)
+                lines.append(
+                    f"{'- ' if md else '  '}{f.supplier} [{f.source}]: {f.before} -> {f.after}: {why}"
+                )
+    if c.criterion_flips:
+        lines += ["", f"{'### ' if md else ''}criterion flips:"]
+        for crit, counter in sorted(c.criterion_flips.items()):
+            changes = ", ".join(f"{b} -> {a}: {n}" for (b, a), n in sorted(counter.items()))
+            reasons = ", ".join(
+                f"{r} {n}" for r, n in sorted(c.criterion_reasons.get(crit, {}).items())
+            )
+            lines.append(
+                f"{'- ' if md else '  '}{crit}: {changes}"
+                + (f" (now: {reasons})" if reasons else "")
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _cmd_test(args: argparse.Namespace) -> int:
+    files: list[Path] = []
+    for p in args.paths:
+        files.extend(sorted(p.glob("*.toml")) if p.is_dir() else [p])
+    passed = failed = 0
+    for path in files:
+        for outcome in run_file(path):
+            if isinstance(outcome, ReserveratError):
+                failed += 1
+                print(f"ERROR {path}")
+                for problem in outcome.problems:
+                    print(f"    {problem}")
+            elif outcome.passed:
+                passed += 1
+                print(f"ok    {outcome.case.name}")
+            else:
+                failed += 1
+                print(f"FAIL  {outcome.case.name} ({path})")
+                for failure in outcome.failures:
+                    print(f"    {failure}")
+    print(f"{passed} passed, {failed} failed")
+    return EXIT_OK if failed == 0 else EXIT_NOT_ALL_QUALIFIED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
     commands = {
+        "batch": _cmd_batch,
         "check": _cmd_check,
+        "compare": _cmd_compare,
         "group": _cmd_group,
         "rules": _cmd_rules,
         "schema": _cmd_schema,
+        "template": _cmd_template,
+        "test": _cmd_test,
     }
     try:
         return commands[args.command](args)

@@ -31,7 +31,7 @@ from reserverat.checks import FACT_PATHS
 from reserverat.declaration import Declaration, parse_declaration
 from reserverat.errors import DeclarationError, Problem
 
-__all__ = ["COLUMNS", "Row", "read_rows", "row_to_data"]
+__all__ = ["COLUMNS", "Row", "read_rows", "row_to_data", "write_template"]
 
 _INDEX = re.compile(r"^(\w+)\[(\d+)\]$")
 _TRUE = {"ja", "j", "yes", "y", "true", "sant", "1", "x"}
@@ -351,3 +351,140 @@ def _read_xlsx(path: Path, sheet: str | None) -> Iterator[Row]:
             {str(h): v for h, v in zip(header, values, strict=False) if h is not None}
         )
         yield Row(source, _parse(data, source))
+
+
+_WORDS = {
+    "supplier": (
+        "leverantörens namn (den juridiska personen)",
+        "the supplier's name (the legal person)",
+    ),
+    "id": ("er egen referens", "your own reference"),
+    "organisationsnummer": ("organisationsnummer", "organisation number"),
+    "legal_form": ("juridisk form", "legal form"),
+    "scope": (
+        "uppgifterna avser hela den juridiska personen eller en enhet",
+        "the figures describe the whole legal person or a unit",
+    ),
+    "unit_name": ("enhetens namn", "the unit's name"),
+    "founded": ("bildad (datum)", "founded (date)"),
+    "declared_on": ("försäkrans datum", "date of the declaration"),
+    "purpose": ("syfte", "purpose"),
+    "integration_main_aim": (
+        "främsta syfte: social och yrkesmässig integrering (ja/nej)",
+        "main aim: social and professional integration (yes/no)",
+    ),
+    "sheltered_workshop": ("skyddad verkstad (ja/nej)", "sheltered workshop (yes/no)"),
+    "workforce": ("sysselsatta", "persons occupied"),
+    "programme_workforce": (
+        "sysselsatta i program för skyddad anställning",
+        "persons occupied in a sheltered-employment programme",
+    ),
+    "reference_date": ("referensdag", "reference date"),
+    "employed": ("anställda", "employees"),
+    "trainees": ("praktikanter", "trainees (praktik)"),
+    "work_training": ("arbetsträning", "work training"),
+    "other": ("övriga", "others"),
+    "headcount": ("antal personer", "headcount"),
+    "fte": ("heltidsekvivalenter", "full-time equivalents"),
+    "target_group": ("i målgrupperna", "in the target groups"),
+    "documented_need": ("med dokumenterat stödbehov", "with a documented need of support"),
+    "declared_share": (
+        "uppgiven andel i målgrupperna (0-1)",
+        "declared share in the target groups (0-1)",
+    ),
+    "financial_years": ("räkenskapsår", "financial year"),
+    "end": ("slutdatum", "end date"),
+    "result": ("resultat (kr)", "result (SEK)"),
+    "to_owners": ("överfört till ägare/medlemmar (kr)", "transferred to owners/members (SEK)"),
+    "to_ideburna": (
+        "överfört till idéburna organisationer (kr)",
+        "transferred to idéburna organisations (SEK)",
+    ),
+    "to_research": ("överfört till forskning (kr)", "transferred to research (SEK)"),
+    "owners": ("ägare", "owner"),
+    "name": ("namn", "name"),
+    "kind": ("slag", "kind"),
+    "vote_share": ("andel av rösterna (0-1)", "share of the votes (0-1)"),
+    "capital_share": ("andel av kapitalet (0-1)", "share of the capital (0-1)"),
+    "sites": ("plats", "site"),
+    "postal_code": ("postnummer", "postal code"),
+    "locality": ("ort", "locality"),
+    "municipality": ("kommun", "municipality"),
+    "lat": ("latitud (WGS84)", "latitude (WGS84)"),
+    "lon": ("longitud (WGS84)", "longitude (WGS84)"),
+}
+
+
+def _describe(path: str, lang: str) -> str:
+    k = 0 if lang == "sv" else 1
+    parts = []
+    for part in path.split("."):
+        m = _INDEX.match(part)
+        base, index = (m.group(1), int(m.group(2)) + 1) if m else (part, None)
+        word = _WORDS.get(base, (base.replace("_", " "),) * 2)[k]
+        parts.append(f"{word} {index}" if index else word)
+    return " › ".join(parts)
+
+
+_CHOICES: dict[str, list[str]] = {
+    "legal_form": [
+        "aktiebolag",
+        "svb_aktiebolag",
+        "ekonomisk_forening",
+        "ideell_forening",
+        "stiftelse",
+        "enskild_firma",
+        "handelsbolag",
+        "registrerat_trossamfund",
+        "foreign",
+        "other",
+    ],
+    "scope": ["legal_person", "unit"],
+    "participation.mechanism": ["ownership", "agreement", "other_documented", "none"],
+    "welfare.publicly_funded": ["runs", "intends", "no"],
+}
+
+
+def write_template(path: str | Path, lang: str = "sv") -> list[str]:
+    """Write an empty sheet (XLSX or CSV) with every column; returns the columns.
+
+    XLSX: a sheet "Deklarationer" with the header row and drop-down lists for closed
+    vocabularies and yes/no, and a sheet "Kolumner" describing each column in Swedish
+    and English. CSV: the header row, and the descriptions in ``<name>.kolumner.csv``.
+    """
+    path = Path(path)
+    cols = ["supplier", *(c for c in COLUMNS if c != "supplier")]
+    descriptions = [(c, _describe(c, "sv"), _describe(c, "en")) for c in cols]
+    if path.suffix.lower() == ".csv":
+        path.write_text(",".join(cols) + "\n", encoding="utf-8")
+        with path.with_suffix(".kolumner.csv").open("w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["column", "sv", "en"])
+            w.writerows(descriptions)
+        return cols
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Deklarationer"
+    sheet.append(cols)
+    for i, col in enumerate(cols, start=1):
+        letter = get_column_letter(i)
+        choices = _CHOICES.get(col)
+        if choices is None and _column_type(col) is bool:
+            choices = ["ja", "nej"]
+        if choices:
+            dv = DataValidation(
+                type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True
+            )
+            sheet.add_data_validation(dv)
+            dv.add(f"{letter}2:{letter}1000")
+    info = book.create_sheet("Kolumner")
+    info.append(["column", "svenska", "English"])
+    for row in descriptions:
+        info.append(list(row))
+    book.save(path)
+    return cols

@@ -1,0 +1,247 @@
+"""Policy tools: rule set A against rule set B over a corpus, and sweeps of one parameter.
+
+A policy writer asks "what if the threshold were 40 %, or the radius 15 km?": who gains,
+who loses, and which criterion flipped for them, with the reason it gives now.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from reserverat.declaration import Declaration, Procurement
+from reserverat.errors import Problem, RuleSetError, did_you_mean
+from reserverat.evaluate import EvaluationContext, evaluate
+from reserverat.identifiers import mask_personal_numbers
+from reserverat.ruleset import RuleSet
+
+__all__ = ["Comparison", "Flip", "compare", "parse_overrides", "parse_sweep", "sweep"]
+
+_RANK = {"not_qualified": 0, "undecided": 1, "qualified": 2}
+
+
+@dataclass(frozen=True)
+class Flip:
+    """One supplier whose outcome changed, and the criteria that changed with it."""
+
+    source: str
+    supplier: str
+    before: str
+    after: str
+    criteria: tuple[tuple[str, str, str, str], ...]  # id, verdict before, after, reason code after
+
+
+@dataclass
+class Comparison:
+    """Rule set A against B over one corpus."""
+
+    a: str
+    b: str
+    counts_a: Counter[str] = field(default_factory=Counter)
+    counts_b: Counter[str] = field(default_factory=Counter)
+    gains: list[Flip] = field(default_factory=list)
+    losses: list[Flip] = field(default_factory=list)
+    criterion_flips: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
+    criterion_reasons: dict[str, Counter[str]] = field(default_factory=dict)
+    compared: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view."""
+
+        def flips(items: list[Flip]) -> list[dict[str, Any]]:
+            return [
+                {
+                    "source": f.source,
+                    "supplier": f.supplier,
+                    "before": f.before,
+                    "after": f.after,
+                    "criteria": [
+                        {"criterion": c, "before": b, "after": a, "reason": r}
+                        for c, b, a, r in f.criteria
+                    ],
+                }
+                for f in items
+            ]
+
+        return {
+            "a": self.a,
+            "b": self.b,
+            "compared": self.compared,
+            "counts": {"a": dict(self.counts_a), "b": dict(self.counts_b)},
+            "gains": flips(self.gains),
+            "losses": flips(self.losses),
+            "criterion_flips": {
+                c: [{"before": b, "after": a, "count": n} for (b, a), n in sorted(counter.items())]
+                for c, counter in sorted(self.criterion_flips.items())
+            },
+            "criterion_reasons": {
+                c: dict(sorted(r.items())) for c, r in sorted(self.criterion_reasons.items())
+            },
+        }
+
+
+def compare(
+    declarations: Iterable[tuple[str, Declaration]],
+    a: RuleSet,
+    b: RuleSet,
+    *,
+    as_of: date,
+    procurement: Procurement | None = None,
+    context: EvaluationContext | None = None,
+    label_a: str | None = None,
+    label_b: str | None = None,
+) -> Comparison:
+    """Evaluate each (source, declaration) under A and B and count what changed."""
+    out = Comparison(label_a or f"{a.id} {a.version}", label_b or f"{b.id} {b.version}")
+    for source, decl in declarations:
+        ra = evaluate(decl, a, procurement=procurement, as_of=as_of, context=context)
+        rb = evaluate(decl, b, procurement=procurement, as_of=as_of, context=context)
+        out.compared += 1
+        out.counts_a[ra.outcome.value] += 1
+        out.counts_b[rb.outcome.value] += 1
+        before = {f.criterion: f for f in ra.findings}
+        changed = []
+        for fb in rb.findings:
+            fa = before.get(fb.criterion)
+            va = fa.verdict.value if fa is not None else "absent"
+            if va != fb.verdict.value:
+                changed.append((fb.criterion, va, fb.verdict.value, fb.explanation.reason.code))
+                out.criterion_flips.setdefault(fb.criterion, Counter())[(va, fb.verdict.value)] += 1
+                out.criterion_reasons.setdefault(fb.criterion, Counter())[
+                    fb.explanation.reason.code
+                ] += 1
+        for crit_id in before.keys() - {f.criterion for f in rb.findings}:
+            changed.append((crit_id, before[crit_id].verdict.value, "absent", "-"))
+            out.criterion_flips.setdefault(crit_id, Counter())[
+                (before[crit_id].verdict.value, "absent")
+            ] += 1
+        rank_a, rank_b = _RANK[ra.outcome.value], _RANK[rb.outcome.value]
+        if rank_a != rank_b:
+            flip = Flip(
+                source,
+                mask_personal_numbers(decl.supplier),
+                ra.outcome.value,
+                rb.outcome.value,
+                tuple(changed),
+            )
+            (out.gains if rank_b > rank_a else out.losses).append(flip)
+    return out
+
+
+def _value(text: str) -> Any:
+    """A command-line value: JSON where it parses (numbers, true, lists), else the text."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def parse_overrides(rules: RuleSet, specs: Sequence[str]) -> dict[str, Any]:
+    """``name=value`` or ``criterion.name=value`` pairs, checked against the rule set.
+
+    Raises:
+        RuleSetError: a malformed pair, an unknown criterion or parameter.
+    """
+    out: dict[str, Any] = {}
+    problems = []
+    ids = [c.id for c in rules.criteria]
+    for spec in specs:
+        key, sep, raw = spec.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            problems.append(Problem("--set", spec, "bad_option", "expected name=value"))
+            continue
+        crit, dot, name = key.rpartition(".")
+        if dot and crit not in ids:
+            hint = did_you_mean(crit, ids)
+            problems.append(
+                Problem(
+                    "--set",
+                    spec,
+                    "unknown_criterion",
+                    f"no criterion {crit!r}" + (f"; did you mean {hint!r}?" if hint else ""),
+                )
+            )
+            continue
+        if name not in rules.parameters:
+            hint = did_you_mean(name, rules.parameters)
+            problems.append(
+                Problem(
+                    "--set",
+                    spec,
+                    "unknown_parameter",
+                    f"{rules.id} has no parameter {name!r}"
+                    + (f"; did you mean {hint!r}?" if hint else ""),
+                )
+            )
+            continue
+        out[name] = _value(raw.strip())
+    if problems:
+        raise RuleSetError(problems)
+    return out
+
+
+def parse_sweep(spec: str) -> tuple[str, list[Decimal]]:
+    """``name=FROM:TO:STEP`` to a parameter name and its values (both ends included).
+
+    Raises:
+        RuleSetError: a malformed range.
+    """
+    name, sep, rng = spec.partition("=")
+    parts = rng.split(":")
+    try:
+        start, stop, step = (Decimal(p.strip().replace(",", ".")) for p in parts)
+    except (ValueError, InvalidOperation):
+        raise RuleSetError(
+            [Problem("--sweep", spec, "bad_option", "expected name=FROM:TO:STEP")]
+        ) from None
+    if not sep or len(parts) != 3 or step <= 0 or stop < start or (stop - start) / step > 1000:
+        raise RuleSetError(
+            [
+                Problem(
+                    "--sweep",
+                    spec,
+                    "bad_option",
+                    "expected name=FROM:TO:STEP with FROM <= TO, STEP > 0, at most 1,000 steps",
+                )
+            ]
+        )
+    values, v = [], start
+    while v <= stop:
+        values.append(v)
+        v += step
+    return name.strip().rpartition(".")[2], values
+
+
+def sweep(
+    declarations: Sequence[Declaration],
+    rules: RuleSet,
+    name: str,
+    values: Sequence[Any],
+    *,
+    as_of: date,
+    procurement: Procurement | None = None,
+    context: EvaluationContext | None = None,
+) -> list[tuple[Any, Counter[str]]]:
+    """Outcome counts for each value of one parameter.
+
+    Raises:
+        RuleSetError: the parameter does not exist or a value does not fit it.
+    """
+    out = []
+    for value in values:
+        variant = rules.with_params(**{name: value})
+        counts: Counter[str] = Counter()
+        for decl in declarations:
+            counts[
+                evaluate(
+                    decl, variant, procurement=procurement, as_of=as_of, context=context
+                ).outcome.value
+            ] += 1
+        out.append((value, counts))
+    return out

@@ -1,0 +1,326 @@
+"""Batch work: readers, the flat column mapping, batch output, compare, sweep, rule tests."""
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
+
+import reserverat as rr
+from reserverat.batch import ResultWriter, run_batch
+from reserverat.cli import main
+from reserverat.io import COLUMNS, read_rows, row_to_data, write_template
+
+ROOT = Path(__file__).parent.parent
+DECL = ROOT / "examples" / "declarations"
+HEADER = (
+    "supplier;legal_form;purpose.integration_main_aim;declared_on;workforce.reference_date;"
+    "workforce.employed.headcount;workforce.employed.fte;workforce.employed.target_group.headcount;"
+    "workforce.trainees.headcount;workforce.work_training.headcount;workforce.other.headcount;"
+    "owners[0].name;owners[0].vote_share;scope"
+)
+
+
+def test_row_to_data_nests_paths_and_lists() -> None:
+    data = row_to_data(
+        {
+            "supplier": "A",
+            "workforce.employed.headcount": "3",
+            "owners[1].name": "B",
+            "owners[0].name": "",
+            "purpose.integration_main_aim": "Ja",
+            "sites[0].lat": None,
+        }
+    )
+    assert data == {
+        "supplier": "A",
+        "workforce": {"employed": {"headcount": "3"}},
+        "owners": [{"name": "B"}],
+        "purpose": {"integration_main_aim": True},
+    }
+
+
+def test_swedish_csv_with_bom_semicolons_and_decimal_commas(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_bytes(
+        "\ufeff".encode()
+        + (
+            HEADER + "\n"
+            "Kooperativet;ekonomisk förening;ja;2017-12-01;2017-12-01;10;7,5;3;0;0;0;Exempelby kommun;0,01;legal_person\n"
+        ).encode()
+    )
+    (row,) = read_rows(path)
+    assert row.source == f"{path} row 2"
+    decl = row.outcome
+    assert isinstance(decl, rr.Declaration)
+    assert decl.workforce is not None and decl.workforce.employed is not None
+    assert str(decl.workforce.employed.fte) == "7.5"
+    assert decl.owners is not None and str(decl.owners[0].vote_share) == "0.01"
+    assert decl.legal_form == "ekonomisk_forening"
+
+
+def test_rows_in_equal_results_plus_errors(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_text(
+        HEADER
+        + "\n"
+        + "\n".join(
+            [
+                "A;aktiebolag;ja;2017-12-01;2017-12-01;10;;3;0;0;0;;;legal_person",
+                "B;bolag;ja;2017-12-01;2017-12-01;10;;3;0;0;0;;;legal_person",
+                ";;;;;;;;;;;;;",
+                "C;aktiebolag;kanske;2017-12-01;2017-12-01;-1;;;0;0;0;;;",
+                "D;aktiebolag;nej;2017-12-01;2017-12-01;4;;5;0;0;0;;;unit",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    rows = list(read_rows(path))
+    assert [r.source.rsplit(" ", 1)[1] for r in rows] == ["2", "3", "5", "6"]
+    kinds = [type(r.outcome).__name__ for r in rows]
+    assert kinds == ["Declaration", "DeclarationError", "DeclarationError", "DeclarationError"]
+    err = rows[2].outcome
+    assert isinstance(err, rr.DeclarationError)
+    assert [(p.loc, p.code) for p in err.problems] == [
+        ("purpose.integration_main_aim", "wrong_type"),
+        ("workforce.employed.headcount", "out_of_range"),
+    ]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(
+                ["", "x", "1", "-3", "ja", "2017-12-01", "0,5", "aktiebolag", '"', ";"]
+            ),
+            min_size=3,
+            max_size=3,
+        ),
+        max_size=15,
+    )
+)
+def test_fuzzed_csv_never_loses_a_row(
+    tmp_path_factory: pytest.TempPathFactory, cells: list[list[str]]
+) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "f.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, delimiter=";")
+        w.writerow(["supplier", "workforce.employed.headcount", "legal_form"])
+        w.writerows(cells)
+    nonblank = (
+        sum(
+            1
+            for row in csv.reader(path.open(encoding="utf-8"), delimiter=";")
+            if any(c.strip() for c in row)
+        )
+        - 1
+    )
+    rows = list(read_rows(path))
+    assert len(rows) == nonblank
+    results = sum(isinstance(r.outcome, rr.Declaration) for r in rows)
+    errors = sum(isinstance(r.outcome, rr.DeclarationError) for r in rows)
+    assert results + errors == len(rows)
+
+
+def test_jsonl_bad_lines_are_located(tmp_path: Path) -> None:
+    path = tmp_path / "d.jsonl"
+    path.write_text(
+        '{"supplier": "A"}\n\n{"supplier": \n[1]\n{"supplier": "B", "legal_form": "x"}\n',
+        encoding="utf-8",
+    )
+    rows = list(read_rows(path))
+    assert [r.source.rsplit(" ", 1)[1] for r in rows] == ["1", "3", "4", "5"]
+    assert [type(r.outcome).__name__ for r in rows] == [
+        "Declaration",
+        "DeclarationError",
+        "DeclarationError",
+        "DeclarationError",
+    ]
+    assert rows[1].outcome.problems[0].code == "bad_json"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [(b"", "empty"), (b"\n\n", "empty"), (b"name,other\nA,1\n", "missing_column")],
+)
+def test_unreadable_files(tmp_path: Path, content: bytes, code: str) -> None:
+    path = tmp_path / "d.csv"
+    path.write_bytes(content)
+    with pytest.raises(rr.DeclarationError) as info:
+        list(read_rows(path))
+    assert info.value.problems[0].code == code
+
+
+def test_unknown_column_suggests(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text("supplier,workforce.employed.headcont\nA,1\n", encoding="utf-8")
+    with pytest.raises(rr.DeclarationError) as info:
+        list(read_rows(path))
+    (problem,) = info.value.problems
+    assert (problem.code, problem.loc) == (
+        "unknown_column",
+        "column 2 (workforce.employed.headcont)",
+    )
+    assert "did you mean 'workforce.employed.headcount'" in problem.msg
+
+
+def _book(tmp_path: Path) -> Path:
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = "Deklarationer"
+    ws.append(
+        ["supplier", "workforce.employed.headcount", "workforce.employed.target_group.headcount"]
+    )
+    ws.append(["A", 10, 3])
+    ws.append(["B", "=2*5", 3])
+    ws.append(["C", 10, 3])
+    ws.append(["D", 4, 1])
+    ws.merge_cells("A4:A5")
+    path = tmp_path / "d.xlsx"
+    book.save(path)
+    return path
+
+
+def test_excel_formulas_and_merged_cells_are_located(tmp_path: Path) -> None:
+    rows = list(read_rows(_book(tmp_path)))
+    assert len(rows) == 4
+    assert isinstance(rows[0].outcome, rr.Declaration)
+    formula = rows[1].outcome
+    assert isinstance(formula, rr.DeclarationError)
+    assert [(p.loc, p.code) for p in formula.problems] == [
+        ("B3 (workforce.employed.headcount)", "formula")
+    ]
+    merged = rows[2].outcome
+    assert isinstance(merged, rr.DeclarationError) and merged.problems[0].code == "merged_cell"
+
+
+def test_excel_wrong_sheet(tmp_path: Path) -> None:
+    with pytest.raises(rr.DeclarationError) as info:
+        list(read_rows(_book(tmp_path), sheet="Blad2"))
+    assert info.value.problems[0].code == "unknown_sheet"
+    assert "Deklarationer" in info.value.problems[0].msg
+
+
+def test_template_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "mall.xlsx"
+    cols = write_template(path)
+    assert cols[0] == "supplier" and set(COLUMNS) <= set(cols)
+    book = load_workbook(path)
+    sheet = book["Deklarationer"]
+    assert [c.value for c in sheet[1]][:3] == ["supplier", "id", "organisationsnummer"]
+    assert book["Kolumner"]["B2"].value == "leverantörens namn (den juridiska personen)"
+    formulas = {dv.formula1 for dv in sheet.data_validations.dataValidation}
+    assert '"ja,nej"' in formulas and any("ekonomisk_forening" in f for f in formulas)
+    sheet.append(["Mallföretaget AB"])
+    book.save(path)
+    (row,) = read_rows(path)
+    assert isinstance(row.outcome, rr.Declaration) and row.outcome.supplier == "Mallföretaget AB"
+    csv_path = tmp_path / "mall.csv"
+    write_template(csv_path)
+    assert csv_path.read_text(encoding="utf-8").startswith("supplier,id,organisationsnummer,")
+    assert (tmp_path / "mall.kolumner.csv").exists()
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "csv", "xlsx"])
+def test_batch_writes_every_row(tmp_path: Path, suffix: str) -> None:
+    rules = rr.load_ruleset("lou-4-18")
+    rows = list(read_rows(DECL / "11-for-lag-andel.json")) + list(read_rows(_book(tmp_path)))
+    out = tmp_path / f"out.{suffix}"
+    with ResultWriter(out, rules, "en") as writer:
+        summary = run_batch(rows, rules, writer, as_of=rr.date(2017, 12, 11))
+    assert (summary.rows, summary.results, summary.errors) == (5, 2, 3)  # A4:A5 merged: two rows
+    if suffix == "jsonl":
+        lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        assert [("result" in x, "errors" in x) for x in lines] == [(True, False)] * 2 + [
+            (False, True)
+        ] * 3
+    elif suffix == "csv":
+        table = list(csv.DictReader(out.open(encoding="utf-8")))
+        assert [r["outcome"] for r in table] == [
+            "NOT QUALIFIED",
+            "UNDECIDED",
+            "error",
+            "error",
+            "error",
+        ]
+        assert table[0]["target-group-share"] == "not met"
+        assert "8 of 33 persons occupied" in table[0]["reasons"]
+    else:
+        sheet = load_workbook(out)["Resultat"]
+        assert sheet.max_row == 6
+
+
+def test_compare_and_sweep_api() -> None:
+    lou = rr.load_ruleset("lou-4-18")
+    decls = [
+        (p.name, d)
+        for p in sorted(DECL.glob("*.json"))
+        for d in rr.load_declarations(p)
+        if isinstance(d, rr.Declaration)
+    ]
+    result = rr.compare(decls, lou, lou.with_params(threshold="0.25"), as_of=rr.date(2017, 12, 11))
+    assert [f.source for f in result.gains] == []
+    assert result.compared == len(decls)
+    looser = rr.compare(decls, lou.with_params(threshold="0.25"), lou, as_of=rr.date(2017, 12, 11))
+    assert looser.counts_a["qualified"] >= looser.counts_b["qualified"]
+    rows = rr.sweep(
+        [d for _, d in decls], lou, "threshold", ["0.2", "0.3", "0.5"], as_of=rr.date(2017, 12, 11)
+    )
+    qualified = [c["qualified"] for _, c in rows]
+    assert qualified == sorted(qualified, reverse=True)
+
+
+def test_compare_command(capsys: pytest.CaptureFixture[str]) -> None:
+    files = [str(p) for p in sorted(DECL.glob("*.json"))]
+    assert (
+        main(
+            [
+                "compare",
+                *files,
+                "--rules",
+                "lou-4-18",
+                "--set",
+                "threshold=0.40",
+                "--as-of",
+                "2017-12-11",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert data["counts"] == {
+        "a": {"qualified": 6, "not_qualified": 1, "undecided": 4},
+        "b": {"qualified": 6, "not_qualified": 2, "undecided": 3},
+    }
+    assert [(x["before"], x["after"]) for x in data["losses"]] == [("undecided", "not_qualified")]
+    assert data["criterion_flips"]["target-group-share"] == [
+        {"after": "not_met", "before": "met", "count": 1}
+    ]
+    assert main(["compare", *files, "--rules", "lou-4-18", "--set", "treshold=0.4"]) == 2
+    assert "did you mean 'threshold'" in capsys.readouterr().err
+
+
+def test_test_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["test", str(ROOT / "tests" / "golden")]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].endswith(" passed, 0 failed")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        'ruleset = "lou-4-18"\nas_of = 2017-12-11\ndeclaration = { supplier = "X" }\n'
+        '[expected]\noutcome = "qualified"\n',
+        encoding="utf-8",
+    )
+    assert main(["test", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "FAIL  bad" in out
+        and "outcome: expected qualified, got undecided" in out
+        and out.endswith("0 passed, 1 failed\n")
+    )
