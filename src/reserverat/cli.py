@@ -521,7 +521,6 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         as_of = args.as_of or (procurement.submission_date if procurement else None) or date.today()
         if args.sweep:
             name, values = parse_sweep(args.sweep)
-            parse_overrides(a, [f"{name}=0"])  # the name must exist
             rows = sweep(
                 [d for _, d in decls], a, name, values, as_of=as_of, procurement=procurement
             )

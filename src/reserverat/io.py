@@ -169,8 +169,6 @@ def _known_columns(header: Iterable[Any], source: str) -> list[Problem]:
         )
         if name in known or name.endswith(".target_group.by_category"):
             continue
-        if name.startswith("programme_workforce."):
-            continue
         from reserverat.errors import did_you_mean
 
         hint = did_you_mean(name, known)

@@ -1,0 +1,70 @@
+"""Benchmark: a streamed batch (JSONL in, JSONL out) and compare (not a test; prints figures).
+
+Run: python benchmarks/bench_batch.py [--rows 100000] [--compare 10000]
+
+Writes generated declarations to a temporary JSONL file, runs the batch through the
+library exactly as `reserverat batch` does, and reports rows per second and the process's
+peak resident memory (ru_maxrss), which must stay flat as rows grow. Then times
+`compare` of lou-4-18 against a 40 % variant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_evaluate import generate
+
+import reserverat as rr
+from reserverat.batch import ResultWriter, rows_from, run_batch
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    """Run the batch and the comparison and print the figures."""
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--rows", type=int, default=100_000)
+    p.add_argument("--compare", type=int, default=10_000)
+    args = p.parse_args()
+    rules = rr.load_ruleset("lou-4-18")
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in.jsonl"
+        with src.open("w", encoding="utf-8") as f:
+            for start in range(0, args.rows, 10_000):
+                for d in generate(min(10_000, args.rows - start), seed=start):
+                    f.write(json.dumps(d, default=str, ensure_ascii=False) + "\n")
+        before = _peak_mb()
+        t0 = time.perf_counter()
+        with ResultWriter(Path(tmp) / "out.jsonl", rules) as writer:
+            summary = run_batch(rows_from([src]), rules, writer, as_of=date(2017, 12, 11))
+        dt = time.perf_counter() - t0
+        print(
+            f"batch: {summary.rows:,} rows (results {summary.results:,}, "
+            f"errors {summary.errors:,}) in "
+            f"{dt:.1f} s = {summary.rows / dt:,.0f} rows/s; peak RSS {_peak_mb():.0f} MB "
+            f"(before the batch {before:.0f} MB)"
+        )
+    decls = [
+        (str(i), rr.Declaration.model_validate(d)) for i, d in enumerate(generate(args.compare))
+    ]
+    t0 = time.perf_counter()
+    result = rr.compare(decls, rules, rules.with_params(threshold="0.40"), as_of=date(2017, 12, 11))
+    dt = time.perf_counter() - t0
+    print(
+        f"compare lou-4-18 vs threshold 0.40: {result.compared:,} declarations in {dt:.2f} s "
+        f"= {result.compared / dt:,.0f}/s (gains {len(result.gains)}, losses {len(result.losses)})"
+    )
+
+
+if __name__ == "__main__":
+    main()
