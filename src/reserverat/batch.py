@@ -192,7 +192,7 @@ def run_batch(
     return summary
 
 
-FUZZY_LIMIT = 20_000
+FUZZY_LIMIT = 5_000
 
 
 class _Duplicates:

@@ -21,6 +21,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from rapidfuzz import fuzz, process
 
@@ -210,12 +211,14 @@ class Duplicate:
 
 
 def find_duplicates(
-    declarations: Iterable[Declaration], *, threshold: float = 92
+    declarations: Iterable[Declaration], *, threshold: float = 92, max_pairs: int = 1000
 ) -> list[Duplicate]:
     """Pairs of declarations with the same organisationsnummer or names this similar.
 
     ``threshold`` is the rapidfuzz ratio (0-100, inclusive) from which two normalised
-    names count as the same supplier. Each pair is listed once, the lower index first.
+    names count as the same supplier. Each pair is listed once, the lower index first,
+    and at most ``max_pairs`` pairs are returned (similar generated names would
+    otherwise give millions).
     """
     decls = list(declarations)
     found: dict[tuple[int, int], Duplicate] = {}
@@ -226,10 +229,21 @@ def find_duplicates(
             if j != i:
                 found[(j, i)] = Duplicate(j, i, "organisationsnummer", 100.0)
     names = [normalise_name(d.supplier) for d in decls]
-    for i, name in enumerate(names):
-        for _, score, j in process.extract(
-            name, names, scorer=fuzz.ratio, score_cutoff=threshold, limit=None
-        ):
-            if j > i and (i, j) not in found:
-                found[(i, j)] = Duplicate(i, j, "name", float(score))
-    return [found[k] for k in sorted(found)]
+    for start in range(0, len(names), 1000):
+        # One C++ pass per chunk of rows; float scores keep the reported score exact.
+        scores = process.cdist(
+            names[start : start + 1000],
+            names,
+            scorer=fuzz.ratio,
+            score_cutoff=threshold,
+            dtype=np.float32,
+        )
+        for r, j in zip(*np.nonzero(scores), strict=True):
+            i = start + int(r)
+            if int(j) > i and (i, int(j)) not in found:
+                found[(i, int(j))] = Duplicate(i, int(j), "name", float(scores[r, j]))
+            if len(found) >= max_pairs:
+                break
+        if len(found) >= max_pairs:
+            break
+    return [found[k] for k in sorted(found)][:max_pairs]
