@@ -42,6 +42,7 @@ from reserverat.checks import (
     whole_legal_person,
     within_km,
 )
+from reserverat.columnar import Corpus, evaluate_columns, outcome_codes
 from reserverat.compare import compare, sweep
 from reserverat.declaration import (
     Declaration,
@@ -106,6 +107,7 @@ from reserverat.ruleset import Citation, Criterion, RuleSet, Text, criterion
 __all__ = [
     "Centre",
     "Citation",
+    "Corpus",
     "Criterion",
     "Declaration",
     "DeclarationError",
@@ -150,6 +152,7 @@ __all__ = [
     "criterion",
     "date",
     "evaluate",
+    "evaluate_columns",
     "evaluate_group",
     "evaluate_many",
     "fact_is_true",
@@ -169,6 +172,7 @@ __all__ = [
     "not_older_than",
     "number_at_least",
     "number_at_most",
+    "outcome_codes",
     "param",
     "parse_declaration",
     "parse_procurement",

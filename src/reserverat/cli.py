@@ -567,7 +567,9 @@ def _render_comparison(c: Comparison, fmt: str) -> str:
     else:
         lines += [f"{'outcome':<16}{'A':>8}{'B':>8}"]
         lines += [f"{k:<16}{c.counts_a.get(k, 0):>8}{c.counts_b.get(k, 0):>8}" for k in keys]
-    lines += ["", f"gain: {len(c.gains)}, lose: {len(c.losses)} (of {c.compared})"]
+    lines += ["", f"gain: {c.gain_count}, lose: {c.loss_count} (of {c.compared})"]
+    if c.detailed < c.gain_count + c.loss_count:
+        lines.append(f"(suppliers listed with reasons: the first {c.detailed} that changed)")
     for title, flips in (("gains", c.gains), ("losses", c.losses)):
         if flips:
             lines += ["", f"{'### ' if md else ''}{title}:"]

@@ -14,6 +14,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import numpy as np
+
 from reserverat.declaration import Declaration, Procurement
 from reserverat.errors import Problem, RuleSetError, did_you_mean
 from reserverat.evaluate import EvaluationContext, evaluate
@@ -49,6 +51,10 @@ class Comparison:
     criterion_flips: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
     criterion_reasons: dict[str, Counter[str]] = field(default_factory=dict)
     compared: int = 0
+    gain_count: int = 0
+    loss_count: int = 0
+    detailed: int = 0
+    """How many changed suppliers are listed with reasons (at most ``detail_limit``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view."""
@@ -72,6 +78,9 @@ class Comparison:
             "a": self.a,
             "b": self.b,
             "compared": self.compared,
+            "gain_count": self.gain_count,
+            "loss_count": self.loss_count,
+            "detailed": self.detailed,
             "counts": {"a": dict(self.counts_a), "b": dict(self.counts_b)},
             "gains": flips(self.gains),
             "losses": flips(self.losses),
@@ -95,31 +104,84 @@ def compare(
     context: EvaluationContext | None = None,
     label_a: str | None = None,
     label_b: str | None = None,
+    detail_limit: int = 1000,
 ) -> Comparison:
-    """Evaluate each (source, declaration) under A and B and count what changed."""
+    """Evaluate each (source, declaration) under A and B and count what changed.
+
+    Counts and per-criterion flips cover everyone (columnar path); the first
+    ``detail_limit`` changed suppliers are listed with the reasons for each flip.
+    """
+    from reserverat.columnar import Corpus, evaluate_columns, outcome_codes
+
+    items = list(declarations)
     out = Comparison(label_a or f"{a.id} {a.version}", label_b or f"{b.id} {b.version}")
-    for source, decl in declarations:
+    out.compared = len(items)
+    if not items:
+        return out
+    # Verdicts for everyone from the columnar path; explanations only for those who changed.
+    corpus = Corpus.from_declarations([d for _, d in items])
+    va = evaluate_columns(corpus, a, as_of=as_of, procurement=procurement, context=context)
+    vb = evaluate_columns(corpus, b, as_of=as_of, procurement=procurement, context=context)
+    oa, ob = outcome_codes(va), outcome_codes(vb)
+    names = ("not_qualified", "undecided", "qualified")
+    for code, name in enumerate(names):
+        out.counts_a[name] = int((oa == code).sum())
+        out.counts_b[name] = int((ob == code).sum())
+    out.counts_a, out.counts_b = +out.counts_a, +out.counts_b  # drop zero counts
+    ids_a = [c.id for c in a.criteria]
+    ids_b = [c.id for c in b.criteria]
+    shared = [i for i in ids_b if i in ids_a]
+    cols_a = (
+        va[:, [ids_a.index(i) for i in shared]] if shared else np.zeros((len(items), 0), np.int8)
+    )
+    cols_b = (
+        vb[:, [ids_b.index(i) for i in shared]] if shared else np.zeros((len(items), 0), np.int8)
+    )
+    differs = (
+        (oa != ob)
+        | (cols_a != cols_b).any(axis=1)
+        | (len(ids_a) != len(shared))
+        | (len(ids_b) != len(shared))
+    )
+    out.gain_count = int((ob > oa).sum())
+    out.loss_count = int((ob < oa).sum())
+    names_v = ("not_met", "undecided", "met", "not_applicable")
+    for k, crit_id in enumerate(shared):
+        moved = cols_a[:, k] != cols_b[:, k]
+        if moved.any():
+            pairs = Counter(zip(cols_a[moved, k].tolist(), cols_b[moved, k].tolist(), strict=True))
+            out.criterion_flips[crit_id] = Counter(
+                {(names_v[x], names_v[y]): n for (x, y), n in pairs.items()}
+            )
+    for crit_id in ids_b:
+        if crit_id not in ids_a:
+            out.criterion_flips[crit_id] = Counter(
+                ("absent", names_v[v]) for v in vb[:, ids_b.index(crit_id)].tolist()
+            )
+    for crit_id in ids_a:
+        if crit_id not in ids_b:
+            out.criterion_flips[crit_id] = Counter(
+                (names_v[v], "absent") for v in va[:, ids_a.index(crit_id)].tolist()
+            )
+    for row in np.flatnonzero(differs)[:detail_limit]:
+        out.detailed += 1
+        source, decl = items[int(row)]
         ra = evaluate(decl, a, procurement=procurement, as_of=as_of, context=context)
         rb = evaluate(decl, b, procurement=procurement, as_of=as_of, context=context)
-        out.compared += 1
-        out.counts_a[ra.outcome.value] += 1
-        out.counts_b[rb.outcome.value] += 1
         before = {f.criterion: f for f in ra.findings}
         changed = []
         for fb in rb.findings:
             fa = before.get(fb.criterion)
-            va = fa.verdict.value if fa is not None else "absent"
-            if va != fb.verdict.value:
-                changed.append((fb.criterion, va, fb.verdict.value, fb.explanation.reason.code))
-                out.criterion_flips.setdefault(fb.criterion, Counter())[(va, fb.verdict.value)] += 1
+            verdict_a = fa.verdict.value if fa is not None else "absent"
+            if verdict_a != fb.verdict.value:
+                changed.append(
+                    (fb.criterion, verdict_a, fb.verdict.value, fb.explanation.reason.code)
+                )
                 out.criterion_reasons.setdefault(fb.criterion, Counter())[
                     fb.explanation.reason.code
                 ] += 1
         for crit_id in before.keys() - {f.criterion for f in rb.findings}:
             changed.append((crit_id, before[crit_id].verdict.value, "absent", "-"))
-            out.criterion_flips.setdefault(crit_id, Counter())[
-                (before[crit_id].verdict.value, "absent")
-            ] += 1
         rank_a, rank_b = _RANK[ra.outcome.value], _RANK[rb.outcome.value]
         if rank_a != rank_b:
             flip = Flip(
@@ -233,15 +295,16 @@ def sweep(
     Raises:
         RuleSetError: the parameter does not exist or a value does not fit it.
     """
+    from reserverat.columnar import Corpus, evaluate_columns, outcome_codes
+
+    corpus = Corpus.from_declarations(list(declarations))
     out = []
+    names = ("not_qualified", "undecided", "qualified")
     for value in values:
         variant = rules.with_params(**{name: value})
-        counts: Counter[str] = Counter()
-        for decl in declarations:
-            counts[
-                evaluate(
-                    decl, variant, procurement=procurement, as_of=as_of, context=context
-                ).outcome.value
-            ] += 1
-        out.append((value, counts))
+        codes = outcome_codes(
+            evaluate_columns(corpus, variant, as_of=as_of, procurement=procurement, context=context)
+        )
+        counts: Counter[str] = Counter({n: int((codes == c).sum()) for c, n in enumerate(names)})
+        out.append((value, +counts))
     return out

@@ -1,0 +1,373 @@
+"""The columnar evaluator: verdicts for a whole corpus at once, with NumPy.
+
+For policy questions over large corpora (``compare``, ``sweep``) only the verdicts are
+needed, not their explanations. A :class:`Corpus` holds each fact as a column (values
+and a known-mask, because absent is not zero); :func:`evaluate_columns` walks the rule
+tree once per corpus with three-valued arrays.
+
+Verdicts are int8 codes: 0 not met, 1 undecided, 2 met, 3 not applicable. The common
+checks are vectorised; any other check kind, or an unusual configuration of a common
+one, falls back row by row to the very evaluator the explained path uses. The verdicts
+are therefore exactly the explained path's; a property test holds the vectorised checks
+to that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from reserverat.declaration import OCCUPATION_FORMS, Declaration, Procurement
+from reserverat.evaluate import (
+    _DEFAULT_CONTEXT,
+    EVALUATORS,
+    EvaluationContext,
+    _candidate_sites,
+    _centre_position,
+    _Env,
+    _getter,
+    _months_before,
+)
+from reserverat.geo import Unplaced, locate, screen_within
+from reserverat.logic import Verdict
+from reserverat.ruleset import RuleSet
+
+__all__ = ["CODES", "Corpus", "evaluate_columns", "outcome_codes"]
+
+NOT_MET, UNDECIDED, MET, NA = 0, 1, 2, 3
+CODES = {
+    Verdict.NOT_MET: NOT_MET,
+    Verdict.UNDECIDED: UNDECIDED,
+    Verdict.MET: MET,
+    Verdict.NOT_APPLICABLE: NA,
+}
+"""Verdict to int8 code."""
+
+Array = np.ndarray[Any, Any]
+
+
+@dataclass
+class Corpus:
+    """Declarations as columns. Built from declarations, or directly from arrays.
+
+    ``columns[path]`` is (values, known). A corpus built from arrays alone has no
+    declarations, so every check it meets must be vectorised.
+    """
+
+    n: int
+    declarations: Sequence[Declaration] | None = None
+    columns: dict[str, tuple[Array, Array]] = field(default_factory=dict)
+
+    @classmethod
+    def from_declarations(cls, declarations: Sequence[Declaration]) -> Corpus:
+        """A corpus whose columns are read from the declarations when first needed."""
+        return cls(len(declarations), list(declarations))
+
+    def column(self, path: str) -> tuple[Array, Array]:
+        """The values and known-mask of one fact path (object dtype where values vary)."""
+        hit = self.columns.get(path)
+        if hit is None:
+            if self.declarations is None:
+                raise KeyError(f"the corpus has no column {path!r}")
+            get = _getter(path)
+            values = np.empty(self.n, dtype=object)
+            values[:] = [get(d, None) for d in self.declarations]  # type: ignore[arg-type]
+            known = np.fromiter((v is not None for v in values), dtype=bool, count=self.n)
+            hit = self.columns[path] = (values, known)
+        return hit
+
+
+# ---- Kleene logic over arrays -----------------------------------------------------------
+
+
+def _all(children: list[Array]) -> Array:
+    # With not met 0 < undecided 1 < met 2 < not applicable 3, Kleene's conjunction with a
+    # neutral "not applicable" is exactly the elementwise minimum.
+    out = children[0]
+    for child in children[1:]:
+        out = np.minimum(out, child)
+    return out
+
+
+def _any(children: list[Array]) -> Array:
+    # The dual: the maximum, with "not applicable" counted below "not met".
+    lowered = [np.where(c == NA, np.int8(-1), c) for c in children]
+    out = lowered[0]
+    for child in lowered[1:]:
+        out = np.maximum(out, child)
+    return np.where(out == -1, np.int8(NA), out).astype(np.int8)
+
+
+_NEGATE = np.array([MET, UNDECIDED, NOT_MET, NA], dtype=np.int8)
+
+
+def _not(child: Array) -> Array:
+    return _NEGATE[child]
+
+
+def _at_least(n: int, children: list[Array]) -> Array:
+    stack = np.stack(children)
+    met = (stack == MET).sum(axis=0)
+    undecided = (stack == UNDECIDED).sum(axis=0)
+    applicable = (stack != NA).sum(axis=0)
+    out = np.full(stack.shape[1], UNDECIDED, dtype=np.int8)
+    out[met + undecided < n] = NOT_MET
+    out[met >= n] = MET
+    out[applicable == 0] = NA
+    return out
+
+
+# ---- leaves ----------------------------------------------------------------------------
+
+
+class _Ctx:
+    def __init__(self, corpus: Corpus, env: _Env) -> None:
+        self.corpus = corpus
+        self.env = env
+
+    def fallback(self, node: Any, rows: Array | None = None) -> Array:
+        """The explained path's verdicts for ``node``, row by row (all rows by default)."""
+        decls = self.corpus.declarations
+        if decls is None:
+            raise ValueError(
+                f"check {node.kind!r} needs declarations (the corpus has only columns)"
+            )
+        run = EVALUATORS[node.kind]
+        out = np.full(self.corpus.n, NA, dtype=np.int8)
+        idx = range(self.corpus.n) if rows is None else np.flatnonzero(rows)
+        for i in idx:
+            out[i] = CODES[run(node, decls[int(i)], self.env).verdict]
+        return out
+
+
+def _tri(known: Array, ok: Array) -> Array:
+    # MET = 2 * ok where known, else UNDECIDED: one pass, no temporary int64 arrays.
+    out = ok.astype(np.int8) * np.int8(2)
+    out[~known] = UNDECIDED
+    return out
+
+
+def _fact_is_true(node: Any, ctx: _Ctx) -> Array:
+    values, known = ctx.corpus.column(node.path)
+    if values.dtype != object:
+        return _tri(known, values.astype(bool))
+    return _tri(known, np.array([bool(v) for v in values], dtype=bool))
+
+
+def _value_in(node: Any, ctx: _Ctx) -> Array:
+    values, known = ctx.corpus.column(node.path)
+    allowed = set(node.values)
+    return _tri(known, np.array([v is not None and str(v) in allowed for v in values], dtype=bool))
+
+
+def _number(
+    cmp: Callable[[Decimal, Decimal], bool], field_name: str
+) -> Callable[[Any, _Ctx], Array]:
+    def run(node: Any, ctx: _Ctx) -> Array:
+        node, _ = ctx.env.resolve(node)
+        limit = Decimal(getattr(node, field_name))
+        values, known = ctx.corpus.column(node.path)
+        return _tri(
+            known, np.array([v is not None and cmp(Decimal(v), limit) for v in values], dtype=bool)
+        )
+
+    return run
+
+
+def _not_older_than(node: Any, ctx: _Ctx) -> Array:
+    node, _ = ctx.env.resolve(node)
+    cutoff = _months_before(ctx.env.as_of, node.months)
+    values, known = ctx.corpus.column(node.path)
+    if values.dtype.kind == "M":
+        fresh = known & (values >= np.datetime64(cutoff, "D"))
+    else:
+        fresh = np.array([v is not None and v >= cutoff for v in values], dtype=bool)
+    # A stale date is undecided, never not met (as in the explained path).
+    return np.where(fresh, MET, UNDECIDED).astype(np.int8)
+
+
+def _whole_legal_person(node: Any, ctx: _Ctx) -> Array:
+    node, _ = ctx.env.resolve(node)
+    values, known = ctx.corpus.column("scope")
+    unit = NOT_MET if node.unit_data == "not_met" else UNDECIDED
+    if values.dtype != object:
+        return np.select(
+            [known & (values == "legal_person"), known & (values == "unit")], [MET, unit], UNDECIDED
+        ).astype(np.int8)
+    return np.array(
+        [MET if v == "legal_person" else unit if v == "unit" else UNDECIDED for v in values],
+        dtype=np.int8,
+    )
+
+
+def _ints(values: Array, known: Array) -> Array:
+    """Counts as int64, unknown ones as 0, copying only when the column needs it."""
+    if values.dtype == np.int64 and known.all():
+        return values
+    if values.dtype != object:
+        return np.where(known, values, 0).astype(np.int64, copy=False)
+    return np.array([v if k else 0 for v, k in zip(values, known, strict=True)], dtype=np.int64)
+
+
+def _share_at_least(node: Any, ctx: _Ctx) -> Array:
+    node, _ = ctx.env.resolve(node)
+    simple = (
+        node.basis == "headcount"
+        and tuple(node.forms) == OCCUPATION_FORMS
+        and node.categories is None
+        and not node.documented_need_only
+    )
+    if not simple:
+        return ctx.fallback(node)
+    prefix = "workforce" if node.workforce == "supplier" else "programme_workforce"
+    c = ctx.corpus
+    n = c.n
+    occupied = np.zeros(n, dtype=np.int64)
+    low = np.zeros(n, dtype=np.int64)
+    high = np.zeros(n, dtype=np.int64)
+    missing = np.zeros(n, dtype=bool)
+    no_groups = np.ones(n, dtype=bool)
+    for form in OCCUPATION_FORMS:
+        _, group_known = c.column(f"{prefix}.{form}")
+        heads, heads_known = c.column(f"{prefix}.{form}.headcount")
+        targets, targets_known = c.column(f"{prefix}.{form}.target_group.headcount")
+        if not group_known.all():
+            no_groups &= ~group_known
+            missing |= ~group_known
+        else:
+            no_groups[:] = False
+        if not heads_known.all():
+            missing |= ~heads_known
+        h = _ints(heads, heads_known)
+        t = _ints(targets, targets_known)
+        occupied += h
+        if targets_known.all():
+            low += t
+            high += t
+        else:
+            low += t  # unknown counts are 0 here
+            high += np.where(targets_known, t, h)
+    threshold = Fraction(node.threshold)
+    p, q = threshold.numerator, threshold.denominator
+    need = occupied * p
+    met = low * q >= need
+    not_met = high * q < need
+    # met and not_met exclude each other (low <= high): 2, 0, or 1 for undecided.
+    out = (1 + met.view(np.int8) - not_met.view(np.int8)).astype(np.int8)
+    invalid = missing | (occupied == 0)
+    if invalid.any():
+        out[invalid] = UNDECIDED
+    # Rows that give only a declared share, or no workforce at all: the explained path.
+    _, wf_known = c.column(prefix)
+    _declared, declared_known = c.column(f"{prefix}.declared_share")
+    special = ~wf_known | (no_groups & declared_known)
+    if special.any():
+        out[special] = ctx.fallback(node, special)[special]
+    return out
+
+
+def _within_km(node: Any, ctx: _Ctx) -> Array:
+    node, _ = ctx.env.resolve(node)
+    decls = ctx.corpus.declarations
+    if decls is None:
+        raise ValueError("within_km needs declarations")
+    gaz = ctx.env.context.places()
+    centres = [_centre_position(c, gaz) for c in node.of]
+    lats, lons, uncs, rows = [], [], [], []
+    special = np.zeros(ctx.corpus.n, dtype=bool)
+    for i, d in enumerate(decls):
+        sites = _candidate_sites(d)
+        if len(sites) != 1:
+            special[i] = True
+            continue
+        pos = locate(sites[0][1], gaz, ctx.env.context.geocoder)
+        if isinstance(pos, Unplaced):
+            special[i] = True
+            continue
+        lats.append(pos.lat)
+        lons.append(pos.lon)
+        uncs.append(pos.uncertainty_m)
+        rows.append(i)
+    out = np.full(ctx.corpus.n, UNDECIDED, dtype=np.int8)
+    if rows:
+        decided = screen_within(
+            lats,
+            lons,
+            uncs,
+            [(c.lat, c.lon, c.uncertainty_m) for c in centres],
+            float(node.radius_km) * 1000,
+        )
+        out[np.array(rows)] = np.select([decided == 1, decided == -1], [MET, NOT_MET], UNDECIDED)
+    if special.any():
+        out[special] = ctx.fallback(node, special)[special]
+    return out
+
+
+_VECTORISED: dict[str, Callable[[Any, _Ctx], Array]] = {
+    "fact_is_true": _fact_is_true,
+    "value_in": _value_in,
+    "number_at_least": _number(lambda v, limit: v >= limit, "minimum"),
+    "number_at_most": _number(lambda v, limit: v <= limit, "maximum"),
+    "not_older_than": _not_older_than,
+    "whole_legal_person": _whole_legal_person,
+    "share_at_least": _share_at_least,
+    "within_km": _within_km,
+}
+
+
+def _run(node: Any, ctx: _Ctx) -> Array:
+    kind = node.kind
+    if kind == "all_of":
+        return _all([_run(c, ctx) for c in node.of])
+    if kind == "any_of":
+        return _any([_run(c, ctx) for c in node.of])
+    if kind == "not":
+        return _not(_run(node.of, ctx))
+    if kind == "at_least":
+        return _at_least(node.n, [_run(c, ctx) for c in node.of])
+    if kind.endswith(("fact_is_true", "value_in", "number_at_least", "number_at_most")) and str(
+        getattr(node, "path", "")
+    ).startswith("procurement."):
+        return ctx.fallback(node)
+    vectorised = _VECTORISED.get(kind)
+    return vectorised(node, ctx) if vectorised is not None else ctx.fallback(node)
+
+
+def evaluate_columns(
+    corpus: Corpus,
+    ruleset: RuleSet,
+    *,
+    as_of: date,
+    procurement: Procurement | None = None,
+    context: EvaluationContext | None = None,
+) -> Array:
+    """Verdict codes, one row per declaration and one column per criterion (int8)."""
+    env = _Env(as_of, ruleset, context or _DEFAULT_CONTEXT, procurement)
+    ctx = _Ctx(corpus, env)
+    columns = []
+    for crit in ruleset.criteria:
+        verdict = _run(crit.check, ctx)
+        if crit.when is not None:
+            guard = _run(crit.when, ctx)
+            # "when G then C" is (not G) or C; where G fails the criterion does not apply.
+            verdict = np.where(
+                guard == NOT_MET,
+                NA,
+                np.where(guard == UNDECIDED, _any([_not(guard), verdict]), verdict),
+            )
+        columns.append(verdict.astype(np.int8))
+    return np.stack(columns, axis=1) if columns else np.zeros((corpus.n, 0), dtype=np.int8)
+
+
+def outcome_codes(verdicts: Array) -> Array:
+    """Each row's outcome: 0 not qualified, 1 undecided, 2 qualified (all not applicable: 2)."""
+    if verdicts.shape[1] == 0:
+        return np.full(verdicts.shape[0], MET, dtype=np.int8)
+    combined = _all([verdicts[:, j] for j in range(verdicts.shape[1])])
+    return np.where(combined == NA, MET, combined).astype(np.int8)
