@@ -92,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--lang", choices=("sv", "en"), default="sv")
     c.add_argument("--format", choices=FORMATS, default="text")
     _geocoder_options(c)
+    _input_options(c)
     c.add_argument(
         "--register",
         action="append",
@@ -268,12 +269,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     as_of = args.as_of or (procurement.submission_date if procurement else None) or date.today()
     entries: list[Entry] = []
-    for row in rows_from(args.files):
+    for row in rows_from(args.files, **_input_kwargs(args)):
         decl = row.outcome if isinstance(row.outcome, Declaration) else None
         outcome = _evaluate_one(row.outcome, rules, procurement, as_of, context)
         entries.append(Entry(row.source, outcome, decl))
     sys.stdout.write(render(entries, args.format, args.lang))
-    _warn_duplicates(entries, loaded_declarations(entries))
+    _warn_duplicates([(e.source, e.declaration) for e in entries if e.declaration is not None])
     bad = [e for e in entries if isinstance(e.outcome, ReserveratError)]
     for e in bad:
         _print_problems(e.outcome.problems)  # type: ignore[union-attr]
@@ -285,12 +286,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return EXIT_NOT_ALL_QUALIFIED
 
 
-def loaded_declarations(entries: Sequence[Entry]) -> list[tuple[str, Declaration]]:
-    """The declarations behind a batch's results, for cross-checks such as duplicates."""
-    return [(e.source, e.declaration) for e in entries if e.declaration is not None]
-
-
-def _warn_duplicates(entries: Sequence[Entry], decls: list[tuple[str, Declaration]]) -> None:
+def _warn_duplicates(decls: list[tuple[str, Declaration]]) -> None:
     for dup in find_duplicates([d for _, d in decls]):
         first, second = decls[dup.first][0], decls[dup.second][0]
         how = (
