@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
 
 from reserverat.declaration import Declaration, Procurement
 from reserverat.errors import DeclarationError, Problem
@@ -217,7 +217,11 @@ class _Duplicates:
         for key in keys:
             earlier = self.first.setdefault(key, source)
             if earlier != source:
-                self.exact.append((earlier, source, Duplicate(0, 0, key[0], 100.0)))  # type: ignore[arg-type]
+                reason: Literal["organisationsnummer", "name"] = (
+                    "organisationsnummer" if key[0] == "organisationsnummer" else "name"
+                )
+                # Indices are not used in a streamed batch: the sources say which rows.
+                self.exact.append((earlier, source, Duplicate(0, 0, reason, 100.0)))
                 break
         if self.small is not None:
             self.small.append(

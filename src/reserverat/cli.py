@@ -275,9 +275,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
         entries.append(Entry(row.source, outcome, decl))
     sys.stdout.write(render(entries, args.format, args.lang))
     _warn_duplicates([(e.source, e.declaration) for e in entries if e.declaration is not None])
-    bad = [e for e in entries if isinstance(e.outcome, ReserveratError)]
-    for e in bad:
-        _print_problems(e.outcome.problems)  # type: ignore[union-attr]
+    bad = [e.outcome for e in entries if isinstance(e.outcome, ReserveratError)]
+    for error in bad:
+        _print_problems(error.problems)
     if bad:
         return EXIT_BAD_INPUT
     results = [e.outcome for e in entries if isinstance(e.outcome, Result)]
