@@ -36,30 +36,79 @@ def varied(draw: st.DrawFn) -> rr.Declaration:
         wf = {"declared_share": draw(st.sampled_from(["0.1", "0.3", "0.5"]))}
     elif shape > 1:
         wf = {"reference_date": draw(st.sampled_from([date(2023, 12, 1), date(2021, 1, 1), None]))}
-        wf |= {f: g for f in ("employed", "trainees", "work_training", "other") if (g := draw(groups())) is not None}
-    site = draw(st.sampled_from([
-        None, [], [{"lat": 59.2436, "lon": 17.8256}], [{"postal_code": "145 63"}], [{"locality": "Alby"}],
-        [{"lat": 59.09, "lon": 17.57}], [{"lat": 59.2436, "lon": 17.8256}, {"lat": 59.76, "lon": 18.7}],
-    ]))
-    owners = draw(st.sampled_from([None, [], [{"name": "Botkyrka kommun", "vote_share": "0.01"}],
-                                   [{"name": "Anna Svensson", "kind": "person", "vote_share": "1"}]]))
-    years = draw(st.sampled_from([None, [{"end": date(2023, 12, 31), "result": "100", "to_owners": "10",
-                                          "to_ideburna": "0", "to_research": "0"}]]))
+        wf |= {
+            f: g
+            for f in ("employed", "trainees", "work_training", "other")
+            if (g := draw(groups())) is not None
+        }
+    site = draw(
+        st.sampled_from(
+            [
+                None,
+                [],
+                [{"lat": 59.2436, "lon": 17.8256}],
+                [{"postal_code": "145 63"}],
+                [{"locality": "Alby"}],
+                [{"lat": 59.09, "lon": 17.57}],
+                [{"lat": 59.2436, "lon": 17.8256}, {"lat": 59.76, "lon": 18.7}],
+            ]
+        )
+    )
+    owners = draw(
+        st.sampled_from(
+            [
+                None,
+                [],
+                [{"name": "Botkyrka kommun", "vote_share": "0.01"}],
+                [{"name": "Anna Svensson", "kind": "person", "vote_share": "1"}],
+            ]
+        )
+    )
+    years = draw(
+        st.sampled_from(
+            [
+                None,
+                [
+                    {
+                        "end": date(2023, 12, 31),
+                        "result": "100",
+                        "to_owners": "10",
+                        "to_ideburna": "0",
+                        "to_research": "0",
+                    }
+                ],
+            ]
+        )
+    )
     return rr.Declaration(
         supplier="X",
-        legal_form=draw(st.sampled_from([None, "aktiebolag", "stiftelse", "enskild_firma", "ideell_forening"])),
+        legal_form=draw(
+            st.sampled_from([None, "aktiebolag", "stiftelse", "enskild_firma", "ideell_forening"])
+        ),
         scope=draw(st.sampled_from(["legal_person", "unit", None])),
-        purpose={"integration_main_aim": draw(TRI), "sheltered_workshop": draw(TRI), "public_benefit": draw(TRI),
-                 "contributes_to_service": draw(TRI), "public_service_mission": draw(TRI)},
+        purpose={
+            "integration_main_aim": draw(TRI),
+            "sheltered_workshop": draw(TRI),
+            "public_benefit": draw(TRI),
+            "contributes_to_service": draw(TRI),
+            "public_service_mission": draw(TRI),
+        },
         declared_on=draw(st.sampled_from([date(2024, 1, 1), date(2022, 1, 1), None])),
-        workforce=wf, sites=site, owners=owners, financial_years=years,
+        workforce=wf,
+        sites=site,
+        owners=owners,
+        financial_years=years,
         participation={"mechanism": draw(st.sampled_from(["ownership", "none", None]))},
         business={"sells_goods_or_services": draw(TRI)},
         salaries=draw(st.sampled_from([None, {"lowest": 20000, "highest": 60000}])),
         statutes={"exclusively_public_benefit": draw(TRI), "dissolution_clause": draw(TRI)},
         welfare={"publicly_funded": draw(st.sampled_from(["runs", "no", None]))},
-        iop={"initiative_from_organisation": draw(TRI), "organisation_share": draw(st.sampled_from([None, "0.05", "0.3"])),
-             "market_exists": draw(TRI), "term_years": draw(st.sampled_from([None, 1, 3]))},
+        iop={
+            "initiative_from_organisation": draw(TRI),
+            "organisation_share": draw(st.sampled_from([None, "0.05", "0.3"])),
+            "market_exists": draw(TRI),
+            "term_years": draw(st.sampled_from([None, 1, 3])),
+        },
         prior_awards=draw(st.sampled_from([None, []])),
     )
 
@@ -70,11 +119,23 @@ def test_columnar_equals_explained_for_every_builtin_ruleset(decls: list[rr.Decl
     proc = rr.Procurement(authority="Exempelby kommun", main_cpv="85311000", duration_months=24)
     for rules in RULESETS:
         got = evaluate_columns(Corpus.from_declarations(decls), rules, as_of=WHEN, procurement=proc)
-        want = np.array([[CODES[f.verdict] for f in rr.evaluate(d, rules, as_of=WHEN, procurement=proc).findings]
-                         for d in decls], dtype=np.int8)
+        want = np.array(
+            [
+                [
+                    CODES[f.verdict]
+                    for f in rr.evaluate(d, rules, as_of=WHEN, procurement=proc).findings
+                ]
+                for d in decls
+            ],
+            dtype=np.int8,
+        )
         assert np.array_equal(got, want), rules.id
-        outcomes = [rr.evaluate(d, rules, as_of=WHEN, procurement=proc).outcome.value for d in decls]
-        assert [("not_qualified", "undecided", "qualified")[c] for c in outcome_codes(got)] == outcomes
+        outcomes = [
+            rr.evaluate(d, rules, as_of=WHEN, procurement=proc).outcome.value for d in decls
+        ]
+        assert [
+            ("not_qualified", "undecided", "qualified")[c] for c in outcome_codes(got)
+        ] == outcomes
 
 
 def test_corpus_from_columns_needs_no_declarations() -> None:
@@ -88,11 +149,32 @@ def test_corpus_from_columns_needs_no_declarations() -> None:
         cols[f"workforce.{form}"] = (np.ones(n, dtype=object), known)
         cols[f"workforce.{form}.headcount"] = (heads if form == "employed" else zero, known)
         tg = targets if form == "employed" else zero
-        cols[f"workforce.{form}.target_group.headcount"] = (tg, np.array([t is not None for t in tg]))
+        cols[f"workforce.{form}.target_group.headcount"] = (
+            tg,
+            np.array([t is not None for t in tg]),
+        )
     cols["workforce.declared_share"] = (np.full(n, None, dtype=object), np.zeros(n, dtype=bool))
     corpus = Corpus(n, None, cols)
-    rules = rr.RuleSet(id="t", version="1", title={"sv": "t", "en": "t"}, legal_basis=[{"instrument": "X"}],
-                       criteria=[rr.criterion("share", rr.share_at_least("0.3"), title={"sv": "s", "en": "s"},
-                                              citation={"instrument": "X"})])
+    rules = rr.RuleSet(
+        id="t",
+        version="1",
+        title={"sv": "t", "en": "t"},
+        legal_basis=[{"instrument": "X"}],
+        criteria=[
+            rr.criterion(
+                "share",
+                rr.share_at_least("0.3"),
+                title={"sv": "s", "en": "s"},
+                citation={"instrument": "X"},
+            )
+        ],
+    )
     got = evaluate_columns(corpus, rules, as_of=WHEN)[:, 0]
-    assert got.tolist() == [2, 0, 1, 1, 2, 0]  # met, not met, undecided (unknown), undecided (nobody), met, not met
+    assert got.tolist() == [
+        2,
+        0,
+        1,
+        1,
+        2,
+        0,
+    ]  # met, not met, undecided (unknown), undecided (nobody), met, not met

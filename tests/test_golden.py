@@ -24,3 +24,35 @@ def test_there_are_golden_cases_for_every_builtin_ruleset() -> None:
         "asf-tillvaxtverket",
         "asf-skoopi",
     }
+
+
+def test_shipped_cases_match_the_golden_files_and_pass(tmp_path: Path) -> None:
+    """src/reserverat/rules/cases/ is tools/ship_cases.py's output: regenerate after edits."""
+    import subprocess
+    import sys
+
+    from reserverat.cases import builtin_cases_dir, run_file
+
+    shipped = {p.name: p.read_text(encoding="utf-8") for p in builtin_cases_dir().glob("*.toml")}
+    assert set(shipped) == {p.name for p in GOLDEN.glob("*.toml")}
+    root = Path(__file__).parent.parent
+    copy = tmp_path / "repo"
+    (copy / "tests").mkdir(parents=True)
+    (copy / "tools").mkdir()
+    (copy / "src" / "reserverat" / "rules" / "cases").mkdir(parents=True)
+    import shutil
+
+    shutil.copytree(GOLDEN, copy / "tests" / "golden")
+    shutil.copytree(root / "examples", copy / "examples")
+    shutil.copy(root / "tools" / "ship_cases.py", copy / "tools" / "ship_cases.py")
+    subprocess.run(
+        [sys.executable, str(copy / "tools" / "ship_cases.py")], check=True, capture_output=True
+    )
+    regenerated = {
+        p.name: p.read_text(encoding="utf-8")
+        for p in (copy / "src" / "reserverat" / "rules" / "cases").glob("*.toml")
+    }
+    assert regenerated == shipped
+    outcomes = [o for p in builtin_cases_dir().glob("*.toml") for o in run_file(p)]
+    assert len(outcomes) == len(CASES)
+    assert all(isinstance(o, CaseOutcome) and o.passed for o in outcomes)

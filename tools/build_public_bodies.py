@@ -15,7 +15,10 @@ OUT = Path(__file__).parent.parent / "src" / "reserverat" / "data" / "public_bod
 
 # The 21 regions by county code, with the older landsting names people still write.
 REGIONS = {
-    "01": ("Region Stockholm", ["Stockholms läns landsting", "Landstinget i Stockholms län", "SLL"]),
+    "01": (
+        "Region Stockholm",
+        ["Stockholms läns landsting", "Landstinget i Stockholms län", "SLL"],
+    ),
     "03": ("Region Uppsala", ["Landstinget i Uppsala län"]),
     "04": ("Region Sörmland", ["Landstinget Sörmland"]),
     "05": ("Region Östergötland", ["Landstinget i Östergötland"]),
@@ -41,7 +44,11 @@ REGIONS = {
 # The state, a curated list of state agencies, and companies the state owns (wholly or
 # mostly). Kind "state" for the state and its agencies, "public_company" for companies.
 STATE = [
-    ("Staten", "state", ["Svenska staten", "Konungariket Sverige", "Regeringen", "Regeringskansliet"]),
+    (
+        "Staten",
+        "state",
+        ["Svenska staten", "Konungariket Sverige", "Regeringen", "Regeringskansliet"],
+    ),
     ("Arbetsförmedlingen", "state", ["Af", "Statens arbetsförmedling"]),
     ("Försäkringskassan", "state", []),
     ("Skatteverket", "state", []),
@@ -77,15 +84,33 @@ STATE = [
     ("Almi Företagspartner AB", "public_company", ["Almi"]),
     ("Statens bostadsomvandling AB", "public_company", ["Sbo"]),
     # An association of every municipality and region; we treat it as public (see README).
-    ("Sveriges Kommuner och Regioner", "public_association", ["SKR", "Sveriges Kommuner och Landsting", "SKL"]),
+    (
+        "Sveriges Kommuner och Regioner",
+        "public_association",
+        ["SKR", "Sveriges Kommuner och Landsting", "SKL"],
+    ),
     ("Adda Inköpscentral AB", "public_company", ["Adda", "SKL Kommentus Inköpscentral AB"]),
 ]
 
 # Municipalities that call themselves "stad" in their own name.
 STAD = {
-    "Stockholm", "Göteborg", "Malmö", "Helsingborg", "Västerås", "Solna", "Sundbyberg",
-    "Lidingö", "Vaxholm", "Borås", "Trollhättan", "Landskrona", "Mölndal", "Haparanda",
-    "Uppsala", "Norrköping", "Linköping",
+    "Stockholm",
+    "Göteborg",
+    "Malmö",
+    "Helsingborg",
+    "Västerås",
+    "Solna",
+    "Sundbyberg",
+    "Lidingö",
+    "Vaxholm",
+    "Borås",
+    "Trollhättan",
+    "Landskrona",
+    "Mölndal",
+    "Haparanda",
+    "Uppsala",
+    "Norrköping",
+    "Linköping",
 }
 
 
@@ -101,7 +126,12 @@ def main() -> None:
     with (shared / "se_municipalities.csv").open(encoding="utf-8") as f:
         for r in csv.DictReader(f):
             canonical = r["official_name"]
-            forms = {canonical, f"{r['name']} kommun", f"{genitive(r['name'])} kommun", f"Kommunen {r['name']}"}
+            forms = {
+                canonical,
+                f"{r['name']} kommun",
+                f"{genitive(r['name'])} kommun",
+                f"Kommunen {r['name']}",
+            }
             if r["name"] in STAD:
                 forms |= {f"{genitive(r['name'])} stad", f"{r['name']} stad"}
             for form in sorted(forms):
@@ -111,7 +141,11 @@ def main() -> None:
     for code, (name, older) in REGIONS.items():
         assert code in counties, code
         county = counties[code]["county_name"]
-        forms = {name, f"{county}s landsting" if not county.endswith("s") else f"{county} landsting", *older}
+        forms = {
+            name,
+            f"{county}s landsting" if not county.endswith("s") else f"{county} landsting",
+            *older,
+        }
         for form in sorted(forms):
             rows.append((form, "region", code, name))
     for name, kind, aliases in STATE:

@@ -19,7 +19,9 @@ parameter overrides, and what is expected::
     verdict = "met"
     reasons = ["share.met"]   # reason codes that must appear in the explanation
 
-Each case file may instead hold ``[[case]]`` tables with the same keys.
+Each case file may instead hold ``[[case]]`` tables with the same keys, and a case may
+give its declaration as JSON text (``declaration_json = '''{...}'''``), as the case files
+shipped with the built-in rule sets do (``builtin_cases_dir()``).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from reserverat.evaluate import evaluate
 from reserverat.loading import load_ruleset
 from reserverat.result import Result
 
-__all__ = ["Case", "CaseOutcome", "load_cases", "run_case"]
+__all__ = ["Case", "CaseOutcome", "builtin_cases_dir", "load_cases", "run_case", "run_file"]
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,15 @@ class CaseOutcome:
         return not self.failures
 
 
-def _declaration(raw: Any, base: Path, source: str) -> Declaration:
+def _declaration(raw: Any, base: Path, source: str, embedded: str | None = None) -> Declaration:
+    if embedded is not None:
+        try:
+            data = json.loads(embedded)
+        except json.JSONDecodeError as exc:
+            raise DeclarationError(
+                [Problem(source, "declaration_json", "bad_json", exc.msg)]
+            ) from None
+        return parse_declaration(data, source=f"{source} [declaration_json]")
     if isinstance(raw, str):
         path = (base / raw).resolve()
         try:
@@ -98,7 +108,9 @@ def load_cases(path: str | Path) -> Iterator[Case]:
     raw_cases: list[Any] = data.get("case", [data])
     for i, raw in enumerate(raw_cases):
         name = f"{path.stem}[{i}]" if "case" in data else path.stem
-        missing = [k for k in ("ruleset", "as_of", "declaration", "expected") if k not in raw]
+        missing = [k for k in ("ruleset", "as_of", "expected") if k not in raw]
+        if "declaration" not in raw and "declaration_json" not in raw:
+            missing.append("declaration")
         if missing:
             raise RuleSetError(
                 [Problem(str(path), name, "missing", f"case lacks {', '.join(missing)}")]
@@ -108,7 +120,9 @@ def load_cases(path: str | Path) -> Iterator[Case]:
             source=str(path),
             ruleset=raw["ruleset"],
             as_of=raw["as_of"],
-            declaration=_declaration(raw["declaration"], path.parent, str(path)),
+            declaration=_declaration(
+                raw.get("declaration"), path.parent, str(path), raw.get("declaration_json")
+            ),
             parameters=dict(raw.get("parameters", {})),
             expected=raw["expected"],
         )
@@ -154,6 +168,13 @@ def run_case(case: Case) -> CaseOutcome:
             if str(got) != str(value):
                 failures.append(f"{crit_id}: argument {key} expected {value}, got {got}")
     return CaseOutcome(case, result, tuple(failures))
+
+
+def builtin_cases_dir() -> Path:
+    """The folder of case files shipped with the built-in rule sets."""
+    from reserverat.loading import builtin_rules_dir
+
+    return builtin_rules_dir() / "cases"
 
 
 def run_file(path: str | Path) -> list[CaseOutcome | ReserveratError]:

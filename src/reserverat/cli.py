@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from reserverat._version import __version__
 from reserverat.batch import BatchSummary, ResultWriter, rows_from, run_batch
-from reserverat.cases import run_file
+from reserverat.cases import builtin_cases_dir, run_file
 from reserverat.compare import Comparison, compare, parse_overrides, parse_sweep, sweep
 from reserverat.declaration import Declaration, Procurement, load_declarations, load_procurement
 from reserverat.errors import (
@@ -168,7 +168,13 @@ def _parser() -> argparse.ArgumentParser:
     _input_options(cmp_)
 
     tc = sub.add_parser("test", help="run rule test cases (TOML case files) like a test runner")
-    tc.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="case files or folders")
+    tc.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="case files or folders (default: the cases shipped with the built-in rule sets)",
+    )
 
     r = sub.add_parser("rules", help="list, show or validate rule sets")
     rsub = r.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
@@ -590,7 +596,7 @@ def _render_comparison(c: Comparison, fmt: str) -> str:
 
 def _cmd_test(args: argparse.Namespace) -> int:
     files: list[Path] = []
-    for p in args.paths:
+    for p in args.paths or [builtin_cases_dir()]:
         files.extend(sorted(p.glob("*.toml")) if p.is_dir() else [p])
     passed = failed = 0
     for path in files:
