@@ -1251,15 +1251,15 @@ def _combine_sites(mode: str, verdicts: list[Verdict]) -> Verdict:
     return any_verdicts(verdicts) if mode == "any" else all_verdicts(verdicts)
 
 
-def _decisive(mode: str, verdict: Verdict, per_site: list[tuple[Verdict, Message]]) -> int:
-    """Which site's message explains the combined verdict."""
+def _decisive(verdict: Verdict, per_site: list[tuple[Verdict, Message]]) -> int:
+    """Which site's message explains the combined verdict: the first site with that verdict."""
     for k, (v, _) in enumerate(per_site):
         if v is verdict:
             return k
     return 0
 
 
-def _no_sites(kind: str, decl: Declaration, params: tuple[Fact, ...]) -> Explanation:
+def _no_sites(kind: str, params: tuple[Fact, ...]) -> Explanation:
     return _explain(
         kind, UNDECIDED, "geo.no_sites", None, (Fact("sites", None),), params, ("site_location",)
     )
@@ -1274,7 +1274,7 @@ def _sites_result(
     gap: Message | None,
 ) -> Explanation:
     verdict = _combine_sites(mode, [v for v, _ in per_site])
-    k = _decisive(mode, verdict, per_site)
+    k = _decisive(verdict, per_site)
     reason = per_site[k][1]
     notes = tuple(m for j, (_, m) in enumerate(per_site) if j != k)
     evidence = ("site_location",) if verdict is UNDECIDED else ()
@@ -1293,7 +1293,7 @@ def _within_km(node: Any, decl: Declaration, env: _Env) -> Explanation:
     kind = "within_km"
     candidates = _candidate_sites(decl)
     if not candidates:
-        return _no_sites(kind, decl, params)
+        return _no_sites(kind, params)
     gaz = env.context.places()
     centres = [_centre_position(c, gaz) for c in node.of]
     radius_m = float(node.radius_km) * 1000
@@ -1391,7 +1391,7 @@ def _in_zone(node: Any, decl: Declaration, env: _Env) -> Explanation:
     kind = "in_zone"
     candidates = _candidate_sites(decl)
     if not candidates:
-        return _no_sites(kind, decl, params)
+        return _no_sites(kind, params)
     zone = _zone_shape(node.geometry)
     per_site: list[tuple[Verdict, Message]] = []
     facts: list[Fact] = []
@@ -1453,7 +1453,7 @@ def _in_municipality(node: Any, decl: Declaration, env: _Env) -> Explanation:
     kind = "in_municipality"
     candidates = _candidate_sites(decl)
     if not candidates:
-        return _no_sites(kind, decl, params)
+        return _no_sites(kind, params)
     gaz = env.context.places()
     wanted = ", ".join(_municipality_label(gaz, c) for c in node.codes)
     per_site: list[tuple[Verdict, Message]] = []
