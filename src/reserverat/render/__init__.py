@@ -260,7 +260,7 @@ def render_markdown(result: Result, lang: str = "sv") -> str:
     return mask_personal_numbers("\n".join(out)) + "\n"
 
 
-def _error_lines(entry_source: str, error: ReserveratError, lang: str) -> list[str]:
+def _error_lines(error: ReserveratError, lang: str) -> list[str]:
     labels = _LABELS[lang]
     return [f"{labels['error']}: {problem}" for problem in error.problems]
 
@@ -289,7 +289,7 @@ def render(entries: Iterable[Entry], fmt: str = "text", lang: str = "sv") -> str
                 render_text(e.outcome, lang) if fmt == "text" else render_markdown(e.outcome, lang)
             )
         else:
-            lines = _error_lines(e.source, e.outcome, lang)
+            lines = _error_lines(e.outcome, lang)
             if fmt == "markdown":
                 lines = [f"## {e.source}", "", *(f"- {line}" for line in lines)]
             parts.append(mask_personal_numbers("\n".join(lines)) + "\n")
