@@ -18,6 +18,7 @@ import typing
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
 
 from pydantic import (
@@ -26,7 +27,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    field_validator,
     model_validator,
 )
 
@@ -134,6 +134,17 @@ def _check_path(value: str, allowed: list[str], what: str) -> str:
     )
 
 
+# Path fields name one declaration (or tender) fact of the right type, checked once on load.
+BoolPath = Annotated[str, AfterValidator(partial(_check_path, allowed=_BOOL_PATHS, what="yes/no"))]
+DatePath = Annotated[str, AfterValidator(partial(_check_path, allowed=_DATE_PATHS, what="date"))]
+NumberPath = Annotated[
+    str, AfterValidator(partial(_check_path, allowed=_NUMBER_PATHS, what="numeric"))
+]
+AnyPath = Annotated[
+    str, AfterValidator(partial(_check_path, allowed=sorted(FACT_PATHS), what="known"))
+]
+
+
 class _Base(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -229,41 +240,26 @@ class FactIsTrue(_Node):
     """The yes/no fact at ``path`` is stated and is yes."""
 
     kind: Literal["fact_is_true"] = "fact_is_true"
-    path: str
+    path: BoolPath
     _positional = ("path",)
-
-    @field_validator("path")
-    @classmethod
-    def _known(cls, v: str) -> str:
-        return _check_path(v, _BOOL_PATHS, "yes/no")
 
 
 class ValueIn(_Node):
     """The value at ``path`` is stated and is one of ``values``."""
 
     kind: Literal["value_in"] = "value_in"
-    path: str
+    path: AnyPath
     values: tuple[str, ...]
     _positional = ("path", "values")
-
-    @field_validator("path")
-    @classmethod
-    def _known(cls, v: str) -> str:
-        return _check_path(v, sorted(FACT_PATHS), "known")
 
 
 class NumberAtLeast(_Node):
     """The number at ``path`` is stated and is at least ``minimum`` (inclusive)."""
 
     kind: Literal["number_at_least"] = "number_at_least"
-    path: str
+    path: NumberPath
     minimum: Dec | Param
     _positional = ("path", "minimum")
-
-    @field_validator("path")
-    @classmethod
-    def _known(cls, v: str) -> str:
-        return _check_path(v, _NUMBER_PATHS, "numeric")
 
 
 Score = Annotated[int, Field(ge=0, le=100)]
@@ -273,14 +269,9 @@ class NumberAtMost(_Node):
     """The number at ``path`` is stated and is at most ``maximum`` (inclusive)."""
 
     kind: Literal["number_at_most"] = "number_at_most"
-    path: str
+    path: NumberPath
     maximum: Dec | Param
     _positional = ("path", "maximum")
-
-    @field_validator("path")
-    @classmethod
-    def _known(cls, v: str) -> str:
-        return _check_path(v, _NUMBER_PATHS, "numeric")
 
 
 def _cpv8(value: str) -> str:
@@ -419,14 +410,9 @@ class NotOlderThan(_Node):
     """The date at ``path`` is at most ``months`` calendar months before the evaluation date."""
 
     kind: Literal["not_older_than"] = "not_older_than"
-    path: str = "declared_on"
+    path: DatePath = "declared_on"
     months: PositiveInt | Param = 12
     _positional = ("path",)
-
-    @field_validator("path")
-    @classmethod
-    def _known(cls, v: str) -> str:
-        return _check_path(v, _DATE_PATHS, "date")
 
 
 class WholeLegalPerson(_Node):
