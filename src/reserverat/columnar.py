@@ -131,6 +131,15 @@ class _Ctx:
         self.corpus = corpus
         self.env = env
 
+    def column(self, path: str) -> tuple[Array, Array]:
+        """A fact's column; a fact about the tender is the same for every row."""
+        if not path.startswith("procurement."):
+            return self.corpus.column(path)
+        value = _getter(path)(None, self.env)  # type: ignore[arg-type]
+        values = np.empty(self.corpus.n, dtype=object)
+        values[:] = [value] * self.corpus.n
+        return values, np.full(self.corpus.n, value is not None)
+
     def fallback(self, node: Any, rows: Array | None = None) -> Array:
         """The explained path's verdicts for ``node``, row by row (all rows by default)."""
         decls = self.corpus.declarations
@@ -154,14 +163,14 @@ def _tri(known: Array, ok: Array) -> Array:
 
 
 def _fact_is_true(node: Any, ctx: _Ctx) -> Array:
-    values, known = ctx.corpus.column(node.path)
+    values, known = ctx.column(node.path)
     if values.dtype != object:
         return _tri(known, values.astype(bool))
     return _tri(known, np.array([bool(v) for v in values], dtype=bool))
 
 
 def _value_in(node: Any, ctx: _Ctx) -> Array:
-    values, known = ctx.corpus.column(node.path)
+    values, known = ctx.column(node.path)
     allowed = set(node.values)
     return _tri(known, np.array([v is not None and str(v) in allowed for v in values], dtype=bool))
 
@@ -172,7 +181,7 @@ def _number(
     def run(node: Any, ctx: _Ctx) -> Array:
         node, _ = ctx.env.resolve(node)
         limit = Decimal(getattr(node, field_name))
-        values, known = ctx.corpus.column(node.path)
+        values, known = ctx.column(node.path)
         return _tri(
             known, np.array([v is not None and cmp(Decimal(v), limit) for v in values], dtype=bool)
         )
@@ -183,7 +192,7 @@ def _number(
 def _not_older_than(node: Any, ctx: _Ctx) -> Array:
     node, _ = ctx.env.resolve(node)
     cutoff = _months_before(ctx.env.as_of, node.months)
-    values, known = ctx.corpus.column(node.path)
+    values, known = ctx.column(node.path)
     if values.dtype.kind == "M":
         fresh = known & (values >= np.datetime64(cutoff, "D"))
     else:
@@ -194,7 +203,7 @@ def _not_older_than(node: Any, ctx: _Ctx) -> Array:
 
 def _whole_legal_person(node: Any, ctx: _Ctx) -> Array:
     node, _ = ctx.env.resolve(node)
-    values, known = ctx.corpus.column("scope")
+    values, known = ctx.column("scope")
     unit = NOT_MET if node.unit_data == "not_met" else UNDECIDED
     if values.dtype != object:
         return np.select(
@@ -331,10 +340,6 @@ def _run(node: Any, ctx: _Ctx) -> Array:
         return _not(_run(node.of, ctx))
     if kind == "at_least":
         return _at_least(node.n, [_run(c, ctx) for c in node.of])
-    if kind.endswith(("fact_is_true", "value_in", "number_at_least", "number_at_most")) and str(
-        getattr(node, "path", "")
-    ).startswith("procurement."):
-        return ctx.fallback(node)
     vectorised = _VECTORISED.get(kind)
     return vectorised(node, ctx) if vectorised is not None else ctx.fallback(node)
 
