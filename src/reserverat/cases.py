@@ -39,6 +39,7 @@ from reserverat.errors import DeclarationError, Problem, ReserveratError, RuleSe
 from reserverat.evaluate import evaluate
 from reserverat.loading import load_ruleset
 from reserverat.result import Result
+from reserverat.ruleset import RuleSet
 
 __all__ = ["Case", "CaseOutcome", "builtin_cases_dir", "load_cases", "run_case", "run_file"]
 
@@ -128,13 +129,19 @@ def load_cases(path: str | Path) -> Iterator[Case]:
         )
 
 
-def run_case(case: Case) -> CaseOutcome:
+def run_case(case: Case, loaded: dict[str, RuleSet] | None = None) -> CaseOutcome:
     """Evaluate a case and compare the result with what it expects.
+
+    ``loaded`` keeps rule sets already read, so the cases of one file share them.
 
     Raises:
         ReserveratError: the rule set cannot be loaded or an override is invalid.
     """
-    rules = load_ruleset(case.ruleset)
+    if loaded is None:
+        loaded = {}
+    if case.ruleset not in loaded:
+        loaded[case.ruleset] = load_ruleset(case.ruleset)
+    rules = loaded[case.ruleset]
     if case.parameters:
         rules = rules.with_params(**case.parameters)
     result = evaluate(case.declaration, rules, as_of=case.as_of)
@@ -180,10 +187,11 @@ def builtin_cases_dir() -> Path:
 def run_file(path: str | Path) -> list[CaseOutcome | ReserveratError]:
     """Run every case in a file; a case that cannot run is returned as its error."""
     out: list[CaseOutcome | ReserveratError] = []
+    loaded: dict[str, RuleSet] = {}
     try:
         for case in load_cases(path):
             try:
-                out.append(run_case(case))
+                out.append(run_case(case, loaded))
             except ReserveratError as exc:
                 out.append(exc)
     except ReserveratError as exc:
