@@ -29,7 +29,7 @@ from pydantic import BaseModel
 
 from reserverat.checks import FACT_PATHS
 from reserverat.declaration import Declaration, parse_declaration
-from reserverat.errors import DeclarationError, Problem
+from reserverat.errors import DeclarationError, Problem, did_you_mean
 
 __all__ = ["COLUMNS", "Row", "read_rows", "row_to_data", "write_template"]
 
@@ -169,8 +169,6 @@ def _known_columns(header: Iterable[Any], source: str) -> list[Problem]:
         )
         if name in known or name.endswith(".target_group.by_category"):
             continue
-        from reserverat.errors import did_you_mean
-
         hint = did_you_mean(name, known)
         problems.append(
             Problem(
