@@ -44,8 +44,10 @@ from reserverat.checks import (
 )
 from reserverat.columnar import Corpus, evaluate_columns, outcome_codes
 from reserverat.compare import compare, sweep
+from reserverat.espd import EspdImport, read_espd
 from reserverat.declaration import (
     Declaration,
+    EspdAnswer,
     LegalForm,
     OwnerKind,
     Procurement,
@@ -56,6 +58,7 @@ from reserverat.declaration import (
 )
 from reserverat.errors import (
     DeclarationError,
+    DocumentError,
     EvaluationError,
     Problem,
     RegisterError,
@@ -111,7 +114,10 @@ __all__ = [
     "Criterion",
     "Declaration",
     "DeclarationError",
+    "DocumentError",
     "Duplicate",
+    "EspdAnswer",
+    "EspdImport",
     "EvaluationContext",
     "EvaluationError",
     "Explanation",
@@ -179,6 +185,7 @@ __all__ = [
     "parse_ruleset",
     "profits_mainly_reinvested",
     "public_share_at_most",
+    "read_espd",
     "read_rows",
     "registered_in",
     "render_markdown",

@@ -31,6 +31,7 @@ from reserverat.errors import (
     ReserveratError,
     problems_from_validation,
 )
+from reserverat.espd import read_espd
 from reserverat.evaluate import EvaluationContext, evaluate
 from reserverat.geo import NominatimGeocoder
 from reserverat.groups import GroupTender, evaluate_group, find_duplicates
@@ -188,6 +189,21 @@ def _parser() -> argparse.ArgumentParser:
     rv = rsub.add_parser("validate", help="validate rule files; print every problem")
     rv.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     rv.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR")
+
+    e = sub.add_parser(
+        "import-espd", help="read the sheltered-workshop answer of an ESPD Response (XML)"
+    )
+    e.add_argument("file", type=Path, metavar="FILE.xml")
+    e.add_argument(
+        "--out", type=Path, metavar="FILE.json", help="write the declaration here (default: stdout)"
+    )
+    e.add_argument(
+        "--percent-scale",
+        choices=("auto", "fraction", "points"),
+        default="auto",
+        help="how the tool wrote the percentage (default: from the ESPD version; v1 "
+        "values in (0, 1] are ambiguous)",
+    )
 
     s = sub.add_parser("schema", help="print the JSON Schema of an input or output")
     s.add_argument("what", choices=("declaration", "procurement", "result"))
@@ -365,6 +381,25 @@ def _show(rules: RuleSet, lang: str) -> str:
             out.append(f"    when {c.when!r}")
         out.append(f"    {c.citation.short(lang)}")
     return "\n".join(out) + "\n"
+
+
+def _cmd_import_espd(args: argparse.Namespace) -> int:
+    imported = read_espd(args.file, percent_scale=args.percent_scale)
+    declaration = imported.declaration()
+    text = declaration.model_dump_json(indent=2, exclude_none=True) + "\n"
+    answer = imported.answer
+    share = f"{(imported.share * 100).normalize():f} %" if imported.share is not None else "none"
+    print(
+        f"{args.file}: ESPD {answer.version}, answer {answer.answer}, declared share {share}",
+        file=sys.stderr,
+    )
+    for warning in imported.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -626,6 +661,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check": _cmd_check,
         "compare": _cmd_compare,
         "group": _cmd_group,
+        "import-espd": _cmd_import_espd,
         "rules": _cmd_rules,
         "schema": _cmd_schema,
         "template": _cmd_template,

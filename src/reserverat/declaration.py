@@ -36,6 +36,7 @@ __all__ = [
     "Business",
     "Control",
     "Declaration",
+    "EspdAnswer",
     "Evidence",
     "FinancialYear",
     "LegalForm",
@@ -420,6 +421,34 @@ class Signatory(_Model):
     role: str | None = None
 
 
+class EspdAnswer(_Model):
+    """The supplier's ESPD answer to "Economic operator is a sheltered workshop"."""
+
+    version: str = Field(
+        description="The ESPD-EDM version the document follows (1, 2.1.1, 4.1.0 ...)."
+    )
+    answer: Literal["yes", "no", "not_answered", "absent"] = Field(
+        description="yes or no; not_answered when the question is left open; absent when "
+        "the response does not contain the criterion."
+    )
+    percent_raw: Decimal | None = Field(
+        default=None, description="The percentage exactly as written in the document."
+    )
+    percent_scale: Literal["fraction", "points", "ambiguous"] | None = Field(
+        default=None,
+        description="How the percentage was read: a fraction (0.3), percent points (30), or "
+        "ambiguous (a v1 value in (0, 1], not used).",
+    )
+    category: str | None = Field(
+        default=None, description="The category of disabled or disadvantaged workers, as written."
+    )
+    evidence_ids: tuple[str, ...] = Field(
+        default=(), description="References to evidence available electronically."
+    )
+    issued: date | None = Field(default=None, description="The ESPD's issue date.")
+    lots: tuple[str, ...] = Field(default=(), description="The lots the answer refers to.")
+
+
 class Evidence(_Model):
     """A document that backs the declaration."""
 
@@ -467,6 +496,9 @@ class Declaration(_Model):
     declared_on: date | None = None
     signatory: Signatory | None = None
     evidence: tuple[Evidence, ...] = ()
+    espd: EspdAnswer | None = Field(
+        default=None, description="The ESPD answer this declaration was imported from."
+    )
 
     _hash: str | None = PrivateAttr(default=None)
 

@@ -6,7 +6,8 @@ The tree::
      ├── RuleSetError(ValueError)       a rule file or rule tree is invalid
      ├── DeclarationError(ValueError)   a declaration or procurement is invalid
      ├── RegisterError(ValueError)      a supplier register file is invalid
-     └── EvaluationError(ValueError)    evaluate() was called without what it needs
+     ├── EvaluationError(ValueError)    evaluate() was called without what it needs
+ └── DocumentError(ValueError)      an XML document (ESPD, eForms) is unsafe or unreadable
 
 Every error carries one or more :class:`Problem` values, each located by source
 (a file name or ``<python>``), a location path (``criteria[2].check.threshold``),
@@ -28,6 +29,7 @@ from reserverat.identifiers import mask_personal_numbers
 
 __all__ = [
     "DeclarationError",
+    "DocumentError",
     "EvaluationError",
     "Problem",
     "RegisterError",
@@ -133,6 +135,10 @@ class RegisterError(ReserveratError, ValueError):
 
 class EvaluationError(ReserveratError, ValueError):
     """evaluate() lacks what it needs, such as an evaluation date."""
+
+
+class DocumentError(ReserveratError, ValueError):
+    """An XML document (ESPD, eForms notice) is unsafe, malformed or of the wrong kind."""
 
 
 def problems_from_validation(

@@ -782,13 +782,22 @@ def _dec(value: Fraction) -> Decimal:
 
 
 def _declared_share(
-    node: ShareAtLeast, wf: Workforce, prefix: str, threshold: Fraction, params: tuple[Fact, ...]
+    node: ShareAtLeast,
+    decl: Declaration,
+    wf: Workforce,
+    prefix: str,
+    threshold: Fraction,
+    params: tuple[Fact, ...],
 ) -> Explanation:
     assert wf.declared_share is not None
     declared = Fraction(wf.declared_share)
     facts = (Fact(f"{prefix}.declared_share", wf.declared_share),)
     args = {"share": declared, "threshold": threshold}
     kind = "share_at_least"
+    notes: tuple[Message, ...] = ()
+    if decl.espd is not None and decl.espd.answer == "yes" and declared < threshold:
+        # A "yes" claims reserved status; a share below the threshold contradicts it.
+        notes = (Message("share.espd_claim_below", {"share": declared}),)
     if node.declared_share == "undecided":
         return _explain(
             kind,
@@ -798,11 +807,14 @@ def _declared_share(
             facts,
             params,
             evidence=("staff_list",),
+            notes=notes,
         )
     if declared >= threshold:
         return _explain(kind, MET, "share.declared_met", args, facts, params)
     gap = Message("gap.share_points", {"points": threshold - declared})
-    return _explain(kind, NOT_MET, "share.declared_below", args, facts, params, gap=gap)
+    return _explain(
+        kind, NOT_MET, "share.declared_below", args, facts, params, gap=gap, notes=notes
+    )
 
 
 @_register("share_at_least")
@@ -815,6 +827,16 @@ def _share_at_least(node: Any, decl: Declaration, env: _Env) -> Explanation:
     prefix = "workforce" if supplier else "programme_workforce"
     wf = decl.workforce if supplier else decl.programme_workforce
     if wf is None:
+        espd = decl.espd
+        espd_notes: tuple[Message, ...] = ()
+        if supplier and espd is not None and espd.percent_scale == "ambiguous":
+            raw = Fraction(espd.percent_raw or 0)
+            espd_notes = (
+                Message(
+                    "share.espd_ambiguous",
+                    {"raw": espd.percent_raw, "as_fraction": raw, "as_points": raw / 100},
+                ),
+            )
         return _explain(
             kind,
             UNDECIDED,
@@ -823,9 +845,10 @@ def _share_at_least(node: Any, decl: Declaration, env: _Env) -> Explanation:
             (Fact(prefix, None),),
             params,
             ("staff_list",),
+            notes=espd_notes,
         )
     if wf.declared_share is not None and all(getattr(wf, f) is None for f in forms):
-        return _declared_share(node, wf, prefix, threshold, params)
+        return _declared_share(node, decl, wf, prefix, threshold, params)
 
     primary = "fte" if node.basis == "fte" else "headcount"
     tally = _tally(wf, prefix, primary, forms, node.categories, node.documented_need_only)

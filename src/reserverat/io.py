@@ -29,7 +29,7 @@ from pydantic import BaseModel
 
 from reserverat.checks import FACT_PATHS
 from reserverat.declaration import Declaration, parse_declaration
-from reserverat.errors import DeclarationError, Problem, did_you_mean
+from reserverat.errors import DeclarationError, DocumentError, Problem, did_you_mean
 
 __all__ = ["COLUMNS", "Row", "read_rows", "row_to_data", "write_template"]
 
@@ -188,7 +188,7 @@ def read_rows(
     delimiter: str | None = None,
     decimal_comma: bool | None = None,
 ) -> Iterator[Row]:
-    """Read a file of declarations lazily: JSON, JSONL, CSV or XLSX, by its suffix.
+    """Read a file of declarations lazily: JSON, JSONL, CSV, XLSX or ESPD XML, by suffix.
 
     Raises:
         DeclarationError: the file as a whole cannot be read (missing, empty, not a
@@ -212,12 +212,20 @@ def read_rows(
         yield from _read_csv(path, delimiter, decimal_comma)
     elif suffix in (".xlsx", ".xlsm"):
         yield from _read_xlsx(path, sheet)
+    elif suffix == ".xml":
+        from reserverat.espd import read_espd
+
+        try:
+            imported = read_espd(path)
+        except DocumentError as exc:
+            raise DeclarationError(exc.problems) from None
+        yield Row(str(path), imported.declaration())
     else:
         raise _problem(
             str(path),
             "",
             "unknown_format",
-            f"unknown file type {suffix!r}: use .json, .jsonl, .csv or .xlsx",
+            f"unknown file type {suffix!r}: use .json, .jsonl, .csv, .xlsx or an ESPD .xml",
         )
 
 
