@@ -44,7 +44,6 @@ from reserverat.checks import (
 )
 from reserverat.columnar import Corpus, evaluate_columns, outcome_codes
 from reserverat.compare import compare, sweep
-from reserverat.espd import EspdImport, read_espd
 from reserverat.declaration import (
     Declaration,
     EspdAnswer,
@@ -65,6 +64,7 @@ from reserverat.errors import (
     ReserveratError,
     RuleSetError,
 )
+from reserverat.espd import EspdImport, read_espd
 from reserverat.evaluate import EvaluationContext, evaluate, evaluate_many
 from reserverat.geo import (
     Gazetteer,

@@ -307,6 +307,11 @@ class CpvIn(_Node):
     codes: tuple[CpvCode, ...] = ()
     ranges: tuple[CpvRange, ...] = ()
 
+    def contains(self, cpv: str) -> bool:
+        """Whether a CPV code (check digit optional) is listed."""
+        code = cpv.split("-", 1)[0]
+        return code in self.codes or any(low <= code <= high for low, high in self.ranges)
+
 
 class NoPriorAwardWithin(_Node):
     """No contract under this basis from the same authority for the same services within

@@ -23,6 +23,7 @@ from reserverat.batch import BatchSummary, ResultWriter, rows_from, run_batch
 from reserverat.cases import builtin_cases_dir, run_file
 from reserverat.compare import Comparison, compare, parse_overrides, parse_sweep, sweep
 from reserverat.declaration import Declaration, Procurement, load_declarations, load_procurement
+from reserverat.eforms import describe_codes, lot_matches, read_notice
 from reserverat.errors import (
     DeclarationError,
     EvaluationError,
@@ -83,7 +84,15 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="extra folder to find rule sets in (repeatable)",
     )
-    c.add_argument("--procurement", type=Path, metavar="FILE", help="procurement JSON file")
+    where = c.add_mutually_exclusive_group()
+    where.add_argument("--procurement", type=Path, metavar="FILE", help="procurement JSON file")
+    where.add_argument(
+        "--notice",
+        type=Path,
+        metavar="NOTICE.xml",
+        help="take the procurement from an eForms notice",
+    )
+    c.add_argument("--lot", metavar="ID", help="the notice's lot (when it has several)")
     c.add_argument(
         "--as-of",
         type=_date,
@@ -205,6 +214,23 @@ def _parser() -> argparse.ArgumentParser:
         "values in (0, 1] are ambiguous)",
     )
 
+    nc = sub.add_parser(
+        "notice-codes", help="the eForms codes (BT-71, BT-736) a rule set stands for"
+    )
+    nc.add_argument("rules", metavar="ID|PATH")
+    nc.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR")
+    nc.add_argument("--lang", choices=("sv", "en"), default="sv")
+
+    rn = sub.add_parser(
+        "read-notice", help="read lots, BT-71, BT-736, CPV and buyer from an eForms notice"
+    )
+    rn.add_argument("file", type=Path, metavar="NOTICE.xml")
+    rn.add_argument(
+        "--rules", metavar="ID|PATH", help="also say whether each lot fits this rule set"
+    )
+    rn.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR")
+    rn.add_argument("--format", choices=("text", "json"), default="text")
+
     s = sub.add_parser("schema", help="print the JSON Schema of an input or output")
     s.add_argument("what", choices=("declaration", "procurement", "result"))
     return p
@@ -285,6 +311,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
         procurement: Procurement | None = (
             load_procurement(args.procurement) if args.procurement else None
         )
+        if args.notice:
+            procurement = read_notice(args.notice).lot(args.lot)
+            fits = lot_matches(rules, procurement)
+            if fits is False:
+                codes = ", ".join(rules.reservation_codes or ()) or "no code"
+                print(
+                    f"warning: {args.notice} {procurement.lot}: the notice's reservation codes "
+                    f"do not match rule set {rules.id} ({codes})",
+                    file=sys.stderr,
+                )
         context = _context(args.register, _geocoder(args))
     except ReserveratError as exc:
         _print_problems(exc.problems)
@@ -399,6 +435,52 @@ def _cmd_import_espd(args: argparse.Namespace) -> int:
         args.out.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _cmd_notice_codes(args: argparse.Namespace) -> int:
+    rules = load_ruleset(args.rules, search=args.rules_dir)
+    print(f"{rules.id} {rules.version}: {rules.title.get(args.lang)}")
+    for line in describe_codes(rules, args.lang):
+        print(f"  {line}")
+    return EXIT_OK
+
+
+def _cmd_read_notice(args: argparse.Namespace) -> int:
+    notice = read_notice(args.file)
+    rules = load_ruleset(args.rules, search=args.rules_dir) if args.rules else None
+    fits = {p.lot: lot_matches(rules, p) for p in notice.lots} if rules else {}
+    if args.format == "json":
+        data: dict[str, Any] = {
+            "source": notice.source,
+            "kind": notice.kind,
+            "subtype": notice.subtype,
+            "regulatory_domain": notice.regulatory_domain,
+            "buyer": notice.buyer,
+            "lots": [p.model_dump(mode="json", exclude_none=True) for p in notice.lots],
+            "problems": [p.to_dict() for p in notice.problems],
+        }
+        if rules:
+            data["fits"] = {"rules": rules.id, "lots": fits}
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print(
+            f"{notice.source}: {notice.kind}, subtype {notice.subtype or '?'}, "
+            f"{notice.regulatory_domain or '?'}, buyer {notice.buyer or '?'}"
+        )
+        for p in notice.lots:
+            bt71 = ", ".join(p.reserved_participation or ()) or "-"
+            line = (
+                f"  {p.lot}: BT-71 {bt71}; BT-736 {p.reserved_execution or '-'}; "
+                f"CPV {p.main_cpv or '-'}; reservation {p.reservation or 'unclear'}"
+            )
+            if rules:
+                fit = fits[p.lot]
+                verdict = {True: "fits", False: "does not fit", None: "not published"}[fit]
+                line += f"; {rules.id}: {verdict}"
+            print(line)
+    for problem in notice.problems:
+        print(f"warning: {problem}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -662,6 +744,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "compare": _cmd_compare,
         "group": _cmd_group,
         "import-espd": _cmd_import_espd,
+        "notice-codes": _cmd_notice_codes,
+        "read-notice": _cmd_read_notice,
         "rules": _cmd_rules,
         "schema": _cmd_schema,
         "template": _cmd_template,

@@ -540,7 +540,20 @@ class Procurement(_Model):
     submission_date: date | None = None
     main_cpv: Annotated[str, Field(pattern=r"^\d{8}(-\d)?$")] | None = None
     duration_months: Annotated[int, Field(gt=0)] | None = None
-    reservation: Literal["res-ws", "res-pub-ser", "res-prog", "lou-19-25a", "none"] | None = None
+    reservation: Literal["res-ws", "res-pub-ser", "res-prog", "lou-19-25a", "none"] | None = Field(
+        default=None,
+        description="The basis the contract is reserved under: eForms BT-71 res-ws or "
+        "res-pub-ser, res-prog for BT-736 (sheltered employment programmes), lou-19-25a "
+        "(no eForms code), or none.",
+    )
+    lot: str | None = Field(default=None, description="The lot, as the notice names it (LOT-0001).")
+    reserved_participation: tuple[Literal["res-ws", "res-pub-ser", "none"], ...] | None = Field(
+        default=None, description="eForms BT-71 codes on the lot, as published."
+    )
+    reserved_execution: Literal["yes", "no", "not-known"] | None = Field(
+        default=None,
+        description="eForms BT-736: performed within sheltered employment programmes.",
+    )
     primary_care_choice_system: bool | None = Field(
         default=None, description="A region's choice system for primary care (LOV)."
     )

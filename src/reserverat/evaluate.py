@@ -481,9 +481,8 @@ def _cpv_in(node: Any, decl: Declaration, env: _Env) -> Explanation:
             facts,
             evidence=("procurement_facts",),
         )
-    code = raw.split("-", 1)[0]
-    args = {"cpv": code, "listed": listed}
-    if code in node.codes or any(low <= code <= high for low, high in node.ranges):
+    args = {"cpv": raw.split("-", 1)[0], "listed": listed}
+    if node.contains(raw):
         return _explain("cpv_in", MET, "cpv.in", args, facts)
     return _explain("cpv_in", NOT_MET, "cpv.not_in", args, facts)
 

@@ -205,7 +205,12 @@ class RuleSet(_Model):
     aliases: tuple[Slug, ...] = ()
     extends: str | None = None
     description: Text | None = None
-    reservation_codes: tuple[str, ...] = ()
+    reservation_codes: tuple[Literal["res-ws", "res-pub-ser", "bt-736:yes"], ...] | None = Field(
+        default=None,
+        description="The eForms codes a notice reserving under this rule set carries: BT-71 "
+        "res-ws or res-pub-ser, or bt-736:yes; empty when no code exists; absent when the "
+        "rule set is not a basis for reserving (a definition or an assessment).",
+    )
     group_policy: Literal["each_member", "combined_workforce"] = Field(
         default="each_member",
         description="How a group tender qualifies: every member relied on, or on the "
