@@ -41,8 +41,9 @@ from reserverat.loading import list_rulesets, load_ruleset
 from reserverat.registry import load_register
 from reserverat.render import FORMATS, Entry, render, render_group
 from reserverat.render.messages import OUTCOME_LABELS
-from reserverat.result import Outcome, Result, result_json_schema
+from reserverat.result import Outcome, Result
 from reserverat.ruleset import RuleSet
+from reserverat.schemas import KINDS, json_schema
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_NOT_ALL_QUALIFIED", "EXIT_OK", "main"]
 
@@ -232,7 +233,8 @@ def _parser() -> argparse.ArgumentParser:
     rn.add_argument("--format", choices=("text", "json"), default="text")
 
     s = sub.add_parser("schema", help="print the JSON Schema of an input or output")
-    s.add_argument("what", choices=("declaration", "procurement", "result"))
+    s.add_argument("what", choices=KINDS)
+    s.add_argument("--out", type=Path, metavar="FILE", help="write it here (default: stdout)")
     return p
 
 
@@ -485,13 +487,11 @@ def _cmd_read_notice(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    if args.what == "declaration":
-        schema = Declaration.model_json_schema()
-    elif args.what == "procurement":
-        schema = Procurement.model_json_schema()
+    text = json.dumps(json_schema(args.what), indent=2, ensure_ascii=False, sort_keys=True)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
     else:
-        schema = result_json_schema()
-    print(json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True))
+        print(text)
     return EXIT_OK
 
 

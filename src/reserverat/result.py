@@ -25,6 +25,8 @@ from reserverat.logic import Verdict
 from reserverat.ruleset import Citation, Text
 
 __all__ = [
+    "RESULT_SCHEMA_ID",
+    "SCHEMA_VERSION",
     "Explanation",
     "Fact",
     "Finding",
@@ -230,6 +232,13 @@ class Risk:
     unknown: tuple[str, ...]
 
 
+SCHEMA_VERSION = 1
+"""The major version of the published JSON Schemas (see :mod:`reserverat.schemas`)."""
+
+RESULT_SCHEMA_ID = f"urn:reserverat:schema:result:{SCHEMA_VERSION}"
+"""The schema a Result's JSON follows; stored results carry it in ``schema``."""
+
+
 @dataclass(frozen=True, slots=True)
 class Result:
     """The explained outcome for one declaration under one rule set."""
@@ -242,6 +251,7 @@ class Result:
     provenance: Provenance
     warnings: tuple[Message, ...] = ()
     risk: Risk | None = None
+    schema: str = RESULT_SCHEMA_ID
 
     def finding(self, criterion_id: str) -> Finding:
         """The finding for ``criterion_id``.
