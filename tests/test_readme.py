@@ -5,6 +5,8 @@ import tomllib
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 import reserverat as rr
 
 ROOT = Path(__file__).parent.parent
@@ -56,3 +58,29 @@ def test_json_examples_are_valid() -> None:
     assert decl.workforce is not None and decl.workforce.employed is not None
     members = json.loads(group)["members"]
     assert [m.get("role", "member") for m in members] == ["member", "member", "subcontractor"]
+
+
+def test_readme_check_commands_run_on_the_examples(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every `.venv/bin/reserverat check …` line in the README reads its files (exit 0 or 1)."""
+    import glob
+    import shlex
+
+    from reserverat.cli import main
+
+    monkeypatch.chdir(ROOT)
+    lines = [
+        line
+        for block in _blocks("sh")
+        for line in block.splitlines()
+        if line.startswith(".venv/bin/reserverat check") or " && .venv/bin/reserverat check" in line
+    ]
+    assert len(lines) >= 3
+    for line in lines:
+        command = line[line.index(".venv/bin/reserverat check") :].split(" > ")[0]
+        words = shlex.split(command)[1:]
+        args = [match for word in words for match in (sorted(glob.glob(word)) or [word])]
+        code = main(args)
+        assert code in (0, 1), (line, capsys.readouterr().err)
+        capsys.readouterr()

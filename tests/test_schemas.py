@@ -77,9 +77,8 @@ def test_example_procurements_are_valid(path: Path) -> None:
 
 def test_imported_espd_and_notices_are_valid() -> None:
     declaration = _validator("declaration")
-    for path in sorted((CORPUS / "espd").glob("*Response*.xml")) + [
-        CORPUS / "espd" / "procurement_reserved_import.xml"
-    ]:
+    responses = sorted((CORPUS / "espd").glob("*Response*.xml"))
+    for path in [*responses, CORPUS / "espd" / "procurement_reserved_import.xml"]:
         decl = rr.read_espd(path).declaration()
         declaration.validate(json.loads(decl.model_dump_json(exclude_none=True)))
     procurement = _validator("procurement")

@@ -1,6 +1,7 @@
 """The ``reserverat`` command: parse arguments, call the library, render.
 
-Exit codes: 0 every declaration qualified (or a rules/schema command succeeded);
+Exit codes: 0 every declaration qualified (or a command that only reads or describes
+files succeeded: rules, schema, import-espd, read-notice, notice-codes);
 1 at least one declaration is not qualified or undecided; 2 bad input (unreadable
 or invalid files, unknown rule set, bad options). Bad input prints located errors
 on standard error; results for the other inputs are still printed.
@@ -33,7 +34,7 @@ from reserverat.errors import (
     problems_from_validation,
 )
 from reserverat.espd import read_espd
-from reserverat.evaluate import EvaluationContext, evaluate
+from reserverat.evaluate import EvaluationContext, MapLayer, evaluate, geography
 from reserverat.geo import NominatimGeocoder
 from reserverat.groups import GroupTender, evaluate_group, find_duplicates
 from reserverat.io import write_template
@@ -332,7 +333,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
     for row in rows_from(args.files, **_input_kwargs(args)):
         decl = row.outcome if isinstance(row.outcome, Declaration) else None
         outcome = _evaluate_one(row.outcome, rules, procurement, as_of, context)
-        entries.append(Entry(row.source, outcome, decl))
+        layers: tuple[MapLayer, ...] = ()
+        if args.format == "html" and decl is not None:
+            layers = geography(decl, rules, as_of=as_of, context=context, procurement=procurement)
+        entries.append(Entry(row.source, outcome, decl, layers))
     sys.stdout.write(render(entries, args.format, args.lang))
     _warn_duplicates([(e.source, e.declaration) for e in entries if e.declaration is not None])
     bad = [e.outcome for e in entries if isinstance(e.outcome, ReserveratError)]

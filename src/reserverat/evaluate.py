@@ -28,6 +28,7 @@ from reserverat.checks import (
     AllOf,
     AnyOf,
     AtLeast,
+    Centre,
     FactIsTrue,
     Not,
     Param,
@@ -84,9 +85,12 @@ __all__ = [
     "EVALUATORS",
     "EVIDENCE_CODES",
     "EvaluationContext",
+    "MapLayer",
+    "MapPoint",
     "evaluate",
     "evaluate_many",
     "evidence_for",
+    "geography",
 ]
 
 MET = Verdict.MET
@@ -1841,3 +1845,102 @@ def evaluate_many(
                 yield exc
                 continue
         yield evaluate(decl, ruleset, procurement=procurement, as_of=as_of, context=context)
+
+
+# ---- the shapes behind the geographic criteria (for maps) -------------------------------
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """A labelled point (WGS84 degrees) and how far off it may be, in metres."""
+
+    label: str
+    lat: float
+    lon: float
+    uncertainty_m: float
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    """One geographic check of a criterion: its centres and radius, or its zone, and the sites.
+
+    ``zone`` is a shapely geometry in lon/lat order; ``unplaced`` names the sites that
+    could not be placed.
+    """
+
+    criterion: str
+    kind: str
+    sites: tuple[MapPoint, ...]
+    unplaced: tuple[str, ...] = ()
+    centres: tuple[MapPoint, ...] = ()
+    radius_km: float | None = None
+    zone_name: str | None = None
+    zone: Any = None
+
+
+def _geo_nodes(node: Any) -> Iterator[Any]:
+    if node.kind in ("within_km", "in_zone"):
+        yield node
+    of = getattr(node, "of", None)
+    if isinstance(of, tuple) and of and not isinstance(of[0], Centre):
+        for child in of:
+            yield from _geo_nodes(child)
+    elif of is not None and not isinstance(of, tuple):
+        yield from _geo_nodes(of)
+
+
+def geography(
+    declaration: Declaration,
+    ruleset: RuleSet,
+    *,
+    as_of: date,
+    context: EvaluationContext | None = None,
+    procurement: Procurement | None = None,
+) -> tuple[MapLayer, ...]:
+    """The centres, radii, zones and sites that the rule set's geographic checks use.
+
+    Positions are found exactly as :func:`evaluate` finds them, so a map drawn from
+    these layers shows what the verdict was based on.
+    """
+    env = _Env(as_of, ruleset, context or _DEFAULT_CONTEXT, procurement)
+    gaz = env.context.places()
+    layers: list[MapLayer] = []
+    for crit in ruleset.criteria:
+        for raw in _geo_nodes(crit.check):
+            node, _ = env.resolve(raw)
+            sites: list[MapPoint] = []
+            unplaced: list[str] = []
+            for i, site in _candidate_sites(declaration):
+                label = _site_label(i, site)
+                pos = locate(site, gaz, env.context.geocoder)
+                if isinstance(pos, Unplaced):
+                    unplaced.append(label)
+                else:
+                    sites.append(MapPoint(label, pos.lat, pos.lon, pos.uncertainty_m))
+            if node.kind == "within_km":
+                centres = tuple(
+                    MapPoint(p.detail, p.lat, p.lon, p.uncertainty_m)
+                    for p in (_centre_position(c, gaz) for c in node.of)
+                )
+                layers.append(
+                    MapLayer(
+                        crit.id,
+                        node.kind,
+                        tuple(sites),
+                        tuple(unplaced),
+                        centres=centres,
+                        radius_km=float(node.radius_km),
+                    )
+                )
+            else:
+                layers.append(
+                    MapLayer(
+                        crit.id,
+                        node.kind,
+                        tuple(sites),
+                        tuple(unplaced),
+                        zone_name=node.name,
+                        zone=_zone_shape(node.geometry),
+                    )
+                )
+    return tuple(layers)

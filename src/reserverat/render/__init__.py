@@ -14,19 +14,23 @@ from typing import Any
 
 from reserverat.declaration import Declaration
 from reserverat.errors import ReserveratError
+from reserverat.evaluate import MapLayer
 from reserverat.groups import GroupResult
 from reserverat.identifiers import mask_personal_numbers
 from reserverat.logic import Verdict
+from reserverat.render._view import (
+    _LABELS,
+    _finding_title,
+    _node_lines,
+    _outcome_lines,
+)
 from reserverat.render.messages import (
-    EVIDENCE,
     GROUP_WORDS,
     OUTCOME_LABELS,
-    RISK_WORDS,
     VERDICT_LABELS,
-    fmt_value,
     render_message,
 )
-from reserverat.result import Explanation, Finding, Result
+from reserverat.result import Result
 
 __all__ = [
     "Entry",
@@ -38,136 +42,18 @@ __all__ = [
     "summary_line",
 ]
 
-FORMATS = ("text", "json", "markdown")
-
-_LABELS = {
-    "sv": {
-        "ruleset": "Regelverk",
-        "as_of": "Bedömningsdag",
-        "outcome": "Utfall",
-        "source": "Källa",
-        "gap": "Avstånd till kravet",
-        "evidence": "Begär in",
-        "facts": "Uppgifter",
-        "params": "Parametrar",
-        "note": "Obs",
-        "authority": "myndighetens eget villkor, utöver lagen",
-        "provenance": "Spårbarhet",
-        "input": "indata",
-        "criterion": "Kriterium",
-        "verdict": "Bedömning",
-        "reason": "Motivering",
-        "error": "FEL",
-        "warning": "Varning",
-        "summary": "Sammanfattning",
-        "guard": "Villkoret gäller när",
-        "not_applicable": "Villkoret gäller inte denna leverantör, eftersom:",
-        "why": "Varför det spelar roll",
-    },
-    "en": {
-        "ruleset": "Rule set",
-        "as_of": "Evaluation date",
-        "outcome": "Outcome",
-        "source": "Source",
-        "gap": "Distance to passing",
-        "evidence": "Ask for",
-        "facts": "Facts",
-        "params": "Parameters",
-        "note": "Note",
-        "authority": "authority-specific condition, beyond the statute",
-        "provenance": "Provenance",
-        "input": "input",
-        "criterion": "Criterion",
-        "verdict": "Verdict",
-        "reason": "Reason",
-        "error": "ERROR",
-        "warning": "Warning",
-        "summary": "Summary",
-        "guard": "Applies when",
-        "not_applicable": "The condition does not apply to this supplier, because:",
-        "why": "Why it matters",
-    },
-}
+FORMATS = ("text", "json", "markdown", "html")
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One input of a batch: its source, its Result or error, and the declaration if read."""
+    """One input of a batch: its source, its Result or error, the declaration if read, and
+    the geographic layers to draw (HTML only)."""
 
     source: str
     outcome: Result | ReserveratError
     declaration: Declaration | None = None
-
-
-def _facts_text(node: Explanation, lang: str) -> str:
-    return "; ".join(f"{f.path} = {fmt_value(f.value, lang)}" for f in node.facts)
-
-
-def _params_text(node: Explanation, lang: str) -> str:
-    return "; ".join(f"{f.path} = {fmt_value(f.value, lang)}" for f in node.parameters)
-
-
-@dataclass(frozen=True)
-class _Line:
-    depth: int
-    verdict: str
-    text: str
-    details: tuple[tuple[str, str], ...]
-
-
-def _node_lines(node: Explanation, lang: str, depth: int, relevant: bool = True) -> list[_Line]:
-    """Lines for a node and its children; evidence only where it could change the verdict."""
-    labels = _LABELS[lang]
-    details: list[tuple[str, str]] = []
-    if node.gap is not None:
-        details.append((labels["gap"], render_message(node.gap, lang)))
-    for note in node.notes:
-        details.append((labels["note"], render_message(note, lang)))
-    if relevant and node.evidence and node.verdict is Verdict.UNDECIDED:
-        details.append((labels["evidence"], "; ".join(EVIDENCE[lang][e] for e in node.evidence)))
-    if node.facts:
-        details.append((labels["facts"], _facts_text(node, lang)))
-    if node.parameters:
-        details.append((labels["params"], _params_text(node, lang)))
-    lines = [_Line(depth, node.verdict.value, render_message(node.reason, lang), tuple(details))]
-    # Once a combinator is decided, no missing fact below it can change it.
-    below = relevant and node.verdict is Verdict.UNDECIDED
-    for child in node.children:
-        lines.extend(_node_lines(child, lang, depth + 1, below))
-    return lines
-
-
-def _finding_title(f: Finding, lang: str) -> str:
-    title = f"{f.criterion}: {f.title.get(lang)}"
-    if f.authority_specific:
-        title += f" ({_LABELS[lang]['authority']})"
-    return title
-
-
-def _outcome_lines(result: Result, lang: str) -> list[str]:
-    """The outcome, or for a risk assessment its level, what speaks against, and the caveat."""
-    labels = _LABELS[lang]
-    if result.risk is None:
-        return [f"{labels['outcome']}: {OUTCOME_LABELS[lang][result.outcome.value]}"]
-    words = RISK_WORDS[lang]
-    r = result.risk
-    total = len(result.findings)
-    lines = [f"{words['label']}: {words[r.level]}"]
-    if r.against:
-        lines.append(
-            "  " + words["against"].format(n=len(r.against), total=total, ids=", ".join(r.against))
-        )
-    else:
-        lines.append("  " + words["none_against"].format(total=total))
-    if r.upper != r.level:
-        lines.append(
-            "  "
-            + words["upper"].format(
-                upper=words[r.upper], n=len(r.unknown), ids=", ".join(r.unknown)
-            )
-        )
-    lines.append(words["disclaimer"])
-    return lines
+    layers: tuple[MapLayer, ...] = ()
 
 
 def render_text(result: Result, lang: str = "sv") -> str:
@@ -278,10 +164,14 @@ def render_json(entries: Sequence[Entry]) -> str:
 
 
 def render(entries: Iterable[Entry], fmt: str = "text", lang: str = "sv") -> str:
-    """Render a batch in ``fmt`` (text, json, markdown) and ``lang`` (sv, en)."""
+    """Render a batch in ``fmt`` (text, json, markdown, html) and ``lang`` (sv, en)."""
     entries = list(entries)
     if fmt == "json":
         return render_json(entries)
+    if fmt == "html":
+        from reserverat.render.html import render_html
+
+        return render_html(entries, lang)
     parts: list[str] = []
     for e in entries:
         if isinstance(e.outcome, Result):

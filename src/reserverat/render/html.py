@@ -1,0 +1,514 @@
+"""The HTML report: one self-contained page per supplier, printable on A4.
+
+No external assets and no scripts: styles are inline in the head, maps are inline SVG
+drawn from the same positions the evaluation used (:func:`reserverat.evaluate.geography`).
+The report is meant for the procurement file, so it states the outcome, every
+criterion with its reason, facts, source and the evidence to ask for, and the
+provenance needed to reproduce the decision.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from reserverat.errors import ReserveratError
+from reserverat.evaluate import MapLayer, MapPoint
+from reserverat.identifiers import mask_personal_numbers
+from reserverat.logic import Verdict
+from reserverat.render._view import _LABELS, _finding_title, _node_lines, _outcome_lines
+from reserverat.render.messages import EVIDENCE, OUTCOME_LABELS, VERDICT_LABELS, render_message
+from reserverat.result import Result
+
+__all__ = ["render_html", "svg_map"]
+
+_WORDS = {
+    "sv": {
+        "title": "Bedömning av reserverat kontrakt",
+        "criteria": "Kriterier",
+        "map": "Karta",
+        "ask": "Att begära in",
+        "nothing_to_ask": "Inget: alla kriterier är avgjorda.",
+        "supplier": "Leverantör",
+        "errors": "Fel i underlaget",
+        "centre": "centrum",
+        "radius": "radie",
+        "site": "plats",
+        "zone": "zon",
+        "scale": "skala",
+        "unplaced": "Kunde inte placeras",
+        "map_note": "Punkterna är de positioner bedömningen använde; ingen bakgrundskarta. "
+        "Kommunhuvudorter från GeoNames (CC BY 4.0).",
+        "ruleset_hash": "Regelverkets hash",
+        "library": "Programversion",
+        "input_hash": "Indatans hash",
+        "procurement": "Upphandling",
+    },
+    "en": {
+        "title": "Reserved-contract assessment",
+        "criteria": "Criteria",
+        "map": "Map",
+        "ask": "Evidence to ask for",
+        "nothing_to_ask": "None: every criterion is decided.",
+        "supplier": "Supplier",
+        "errors": "Errors in the input",
+        "centre": "centre",
+        "radius": "radius",
+        "site": "site",
+        "zone": "zone",
+        "scale": "scale",
+        "unplaced": "Could not be placed",
+        "map_note": "The points are the positions the assessment used; no background map. "
+        "Municipal seats from GeoNames (CC BY 4.0).",
+        "ruleset_hash": "Rule set hash",
+        "library": "Library version",
+        "input_hash": "Input hash",
+        "procurement": "Procurement",
+    },
+}
+
+_CSS = """
+@page { size: A4; margin: 14mm 12mm 16mm 12mm; }
+* { box-sizing: border-box; }
+html { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10pt;
+  color: #111; line-height: 1.35; }
+body { margin: 0 auto; max-width: 186mm; padding: 6mm 0; }
+h1 { font-size: 16pt; margin: 0 0 2mm; }
+h2 { font-size: 12pt; margin: 6mm 0 2mm; border-bottom: 0.3mm solid #999; }
+section.page + section.page { break-before: page; page-break-before: always; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 0.5mm 4mm; margin: 0; }
+dl.meta dt { font-weight: bold; }
+dl.meta dd { margin: 0; overflow-wrap: anywhere; }
+p.outcome { font-size: 13pt; font-weight: bold; padding: 2mm 3mm; margin: 3mm 0;
+  border: 0.5mm solid; }
+.qualified { color: #1b7a33; } .not_qualified { color: #b3261e; } .undecided { color: #8a5a00; }
+@media screen { section.page + section.page { margin-top: 14mm; padding-top: 6mm;
+  border-top: 0.6mm dashed #999; } }
+table { width: 100%; border-collapse: collapse; table-layout: fixed; }
+th, td { border: 0.2mm solid #bbb; padding: 1.2mm 1.6mm; vertical-align: top; text-align: left;
+  overflow-wrap: anywhere; }
+th { background: #eee; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+col.c-crit { width: 23%; } col.c-verdict { width: 15%; } col.c-reason { width: 44%; }
+col.c-source { width: 18%; }
+.verdict { font-weight: bold; white-space: nowrap; }
+.v-met { color: #1b7a33; } .v-not_met { color: #b3261e; } .v-undecided { color: #8a5a00; }
+.v-not_applicable { color: #555; }
+ul.tree { margin: 1mm 0 0; padding-left: 4mm; }
+ul.tree li { margin: 0.6mm 0; }
+.detail { color: #333; font-size: 9pt; }
+.detail b { font-weight: 600; }
+figure { margin: 2mm 0; break-inside: avoid; page-break-inside: avoid; }
+figure svg { display: block; width: 100%; height: auto; border: 0.2mm solid #bbb; }
+figcaption { font-size: 8.5pt; color: #333; }
+footer.provenance { margin-top: 5mm; font-size: 8.5pt; color: #333; }
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def render_html(entries: Iterable[Any], lang: str = "sv") -> str:
+    """A whole HTML document: a summary page when there are several entries, then a page each.
+
+    ``entries`` are :class:`reserverat.render.Entry` values; their ``layers`` (from
+    :func:`reserverat.evaluate.geography`) become maps.
+    """
+    items = list(entries)
+    words = _WORDS[lang]
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{_e(lang)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(words['title'])}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+    ]
+    if len(items) > 1:
+        parts.append(_summary_page(items, lang))
+    for entry in items:
+        if isinstance(entry.outcome, Result):
+            parts.append(_result_page(entry.outcome, getattr(entry, "layers", ()), lang))
+        else:
+            parts.append(_error_page(entry.source, entry.outcome, lang))
+    parts += ["</body>", "</html>", ""]
+    return mask_personal_numbers("\n".join(parts))
+
+
+def _summary_page(entries: Sequence[Any], lang: str) -> str:
+    from reserverat.render import summary_line
+
+    labels, words = _LABELS[lang], _WORDS[lang]
+    rows = []
+    for e in entries:
+        if isinstance(e.outcome, Result):
+            sup = e.outcome.supplier
+            name = sup.name + (f" ({sup.identifier})" if sup.identifier else "")
+            value = e.outcome.outcome.value
+            cell = f'<td class="{value}">{_e(OUTCOME_LABELS[lang][value])}</td>'
+        else:
+            name = e.source
+            cell = f"<td>{_e(labels['error'])}</td>"
+        rows.append(f"<tr><td>{_e(name)}</td>{cell}</tr>")
+    return "\n".join(
+        [
+            '<section class="page summary">',
+            f"<h1>{_e(labels['summary'])}</h1>",
+            f"<p>{_e(summary_line(entries, lang).split(': ', 1)[1])}</p>",
+            "<table>",
+            f"<thead><tr><th>{_e(words['supplier'])}</th><th>{_e(labels['outcome'])}</th>"
+            "</tr></thead>",
+            "<tbody>",
+            *rows,
+            "</tbody>",
+            "</table>",
+            "</section>",
+        ]
+    )
+
+
+def _error_page(source: str, error: ReserveratError, lang: str) -> str:
+    items = "".join(f"<li>{_e(p)}</li>" for p in error.problems)
+    return (
+        f'<section class="page error"><h1>{_e(source)}</h1>'
+        f"<h2>{_e(_WORDS[lang]['errors'])}</h2><ul>{items}</ul></section>"
+    )
+
+
+def _tree(result_node: Any, lang: str) -> str:
+    lines = _node_lines(result_node, lang, 0)
+    out = []
+    depth = 0
+    out.append(f"<p>{_e(lines[0].text)}</p>")
+    out.extend(_details(lines[0].details))
+    for line in lines[1:]:
+        while depth < line.depth:
+            out.append('<ul class="tree">')
+            depth += 1
+        while depth > line.depth:
+            out.append("</ul>")
+            depth -= 1
+        verdict = VERDICT_LABELS[lang][line.verdict]
+        out.append(
+            f'<li><span class="verdict v-{line.verdict}">[{_e(verdict)}]</span> {_e(line.text)}'
+            + "".join(_details(line.details))
+            + "</li>"
+        )
+    out.extend("</ul>" for _ in range(depth))
+    return "".join(out)
+
+
+def _details(details: Sequence[tuple[str, str]]) -> list[str]:
+    return [f'<div class="detail"><b>{_e(k)}:</b> {_e(v)}</div>' for k, v in details]
+
+
+def _result_page(result: Result, layers: Sequence[MapLayer], lang: str) -> str:
+    labels, words = _LABELS[lang], _WORDS[lang]
+    p = result.provenance
+    sup = result.supplier
+    name = sup.name + (f" ({sup.identifier})" if sup.identifier else "")
+    first, *rest = _outcome_lines(result, lang)
+    out = [
+        '<section class="page result">',
+        f"<h1>{_e(name)}</h1>",
+        '<dl class="meta">',
+        f"<dt>{_e(labels['ruleset'])}</dt><dd>{_e(p.ruleset_id)} {_e(p.ruleset_version)}: "
+        f"{_e(result.ruleset_title.get(lang))}</dd>",
+        f"<dt>{_e(labels['as_of'])}</dt><dd>{_e(p.as_of.isoformat())}</dd>",
+    ]
+    if p.procurement:
+        out.append(f"<dt>{_e(words['procurement'])}</dt><dd>{_e(p.procurement)}</dd>")
+    out.append("</dl>")
+    out.append(f'<p class="outcome {result.outcome.value}">{_e(first)}</p>')
+    out.extend(f"<p>{_e(line.strip())}</p>" for line in rest)
+    for w in result.warnings:
+        out.append(f"<p><b>{_e(labels['warning'])}:</b> {_e(render_message(w, lang))}</p>")
+    out += [
+        f"<h2>{_e(words['criteria'])}</h2>",
+        "<table class='criteria'>",
+        '<colgroup><col class="c-crit"><col class="c-verdict"><col class="c-reason">'
+        '<col class="c-source"></colgroup>',
+        "<thead><tr>"
+        + "".join(f"<th>{_e(labels[k])}</th>" for k in ("criterion", "verdict", "reason", "source"))
+        + "</tr></thead>",
+        "<tbody>",
+    ]
+    for f in result.findings:
+        verdict = f.verdict.value
+        why = (
+            f'<div class="detail"><b>{_e(labels["why"])}:</b> {_e(f.description.get(lang))}</div>'
+            if f.description is not None
+            else ""
+        )
+        source = _e(f.citation.short(lang))
+        if f.citation.url:
+            source += f'<div class="detail">{_e(f.citation.url)}</div>'
+        out.append(
+            f'<tr id="criterion-{_e(f.criterion)}"><td>{_e(_finding_title(f, lang))}{why}</td>'
+            f'<td class="verdict v-{verdict}">{_e(VERDICT_LABELS[lang][verdict])}</td>'
+            f"<td>{_tree(f.explanation, lang)}</td><td>{source}</td></tr>"
+        )
+    out += ["</tbody>", "</table>"]
+    if layers:
+        out.append(f"<h2>{_e(words['map'])}</h2>")
+        for layer in layers:
+            out.append(_figure(layer, result, lang))
+    out.append(f"<h2>{_e(words['ask'])}</h2>")
+    asks = _evidence_requests(result, lang)
+    if asks:
+        out.append("<ul>" + "".join(f"<li>{_e(a)}</li>" for a in asks) + "</ul>")
+    else:
+        out.append(f"<p>{_e(words['nothing_to_ask'])}</p>")
+    out += [
+        '<footer class="provenance">',
+        f"<h2>{_e(labels['provenance'])}</h2>",
+        '<dl class="meta">',
+        f"<dt>{_e(labels['ruleset'])}</dt><dd>{_e(p.ruleset_id)} {_e(p.ruleset_version)}</dd>",
+        f"<dt>{_e(words['ruleset_hash'])}</dt><dd><code>{_e(p.ruleset_hash)}</code></dd>",
+        f"<dt>{_e(words['library'])}</dt><dd>reserverat {_e(p.library_version)}</dd>",
+        f"<dt>{_e(words['input_hash'])}</dt><dd><code>{_e(p.input_hash)}</code></dd>",
+        f"<dt>{_e(labels['as_of'])}</dt><dd>{_e(p.as_of.isoformat())}</dd>",
+        "</dl>",
+        "</footer>",
+        "</section>",
+    ]
+    return "\n".join(out)
+
+
+def _evidence_requests(result: Result, lang: str) -> list[str]:
+    """Evidence that could change an undecided verdict, each once, in criterion order."""
+    seen: dict[str, list[str]] = {}
+    for f in result.findings:
+        if f.verdict is not Verdict.UNDECIDED:
+            continue
+        for code in f.explanation.requests():
+            seen.setdefault(code, []).append(f.criterion)
+    return [f"{EVIDENCE[lang][code]} ({', '.join(ids)})" for code, ids in seen.items()]
+
+
+def _figure(layer: MapLayer, result: Result, lang: str) -> str:
+    words = _WORDS[lang]
+    title = layer.criterion
+    for f in result.findings:
+        if f.criterion == layer.criterion:
+            title = _finding_title(f, lang)
+    caption = [_e(title)]
+    if layer.unplaced:
+        caption.append(f"{_e(words['unplaced'])}: {_e(', '.join(layer.unplaced))}.")
+    caption.append(_e(words["map_note"]))
+    return f"<figure>{svg_map(layer, lang)}<figcaption>{' '.join(caption)}</figcaption></figure>"
+
+
+# ---- the map -------------------------------------------------------------------------------
+
+_W = 640.0
+
+
+class _Projection:
+    """A local plane in metres around the points (equirectangular), then SVG units."""
+
+    def __init__(self, layer: MapLayer) -> None:
+        points = [*layer.centres, *layer.sites]
+        lats = [p.lat for p in points]
+        lons = [p.lon for p in points]
+        if layer.zone is not None:
+            minx, miny, maxx, maxy = layer.zone.bounds
+            lons += [minx, maxx]
+            lats += [miny, maxy]
+        self.lat0 = (min(lats) + max(lats)) / 2 if lats else 59.0
+        self.lon0 = (min(lons) + max(lons)) / 2 if lons else 18.0
+        self.kx = 111_320.0 * math.cos(math.radians(self.lat0))
+        self.ky = 110_574.0
+        xs: list[float] = []
+        ys: list[float] = []
+        radius_m = (layer.radius_km or 0) * 1000
+        for p in layer.centres:
+            x, y = self.metres(p.lat, p.lon)
+            xs += [x - radius_m, x + radius_m]
+            ys += [y - radius_m, y + radius_m]
+        for p in layer.sites:
+            x, y = self.metres(p.lat, p.lon)
+            xs += [x - p.uncertainty_m, x + p.uncertainty_m]
+            ys += [y - p.uncertainty_m, y + p.uncertainty_m]
+        if layer.zone is not None:
+            for lon, lat in ((lons[-2], lats[-2]), (lons[-1], lats[-1])):
+                x, y = self.metres(lat, lon)
+                xs.append(x)
+                ys.append(y)
+        if not xs:
+            xs, ys = [-1000.0, 1000.0], [-1000.0, 1000.0]
+        span_x = max(max(xs) - min(xs), 1000.0)
+        span_y = max(max(ys) - min(ys), 1000.0)
+        # Keep the plot between 2.2:1 and 10:7 (landscape) by widening the short side, so
+        # that it fills the A4 text width without being shrunk to fit the page height.
+        span_y = max(span_y, span_x / 2.2)
+        span_x = max(span_x, span_y / 0.7)
+        cx = (max(xs) + min(xs)) / 2
+        cy = (max(ys) + min(ys)) / 2
+        pad = 1.12
+        self.scale = _W / (span_x * pad)
+        self.height = span_y * pad * self.scale
+        self.x0 = cx - span_x * pad / 2
+        self.y1 = cy + span_y * pad / 2
+
+    def metres(self, lat: float, lon: float) -> tuple[float, float]:
+        return (lon - self.lon0) * self.kx, (lat - self.lat0) * self.ky
+
+    def svg(self, lat: float, lon: float) -> tuple[float, float]:
+        x, y = self.metres(lat, lon)
+        return (x - self.x0) * self.scale, (self.y1 - y) * self.scale
+
+
+def _polygon_path(geometry: Any, proj: _Projection) -> str:
+    polygons = getattr(geometry, "geoms", [geometry])
+    parts = []
+    for poly in polygons:
+        for ring in (poly.exterior, *poly.interiors):
+            coords = [proj.svg(lat, lon) for lon, lat, *_ in ring.coords]
+            parts.append("M " + " L ".join(f"{x:.1f} {y:.1f}" for x, y in coords) + " Z")
+    return " ".join(parts)
+
+
+_BAND = 30.0  # the strip under the plot that holds the scale bar and the legend
+
+
+def _scale_bar(proj: _Projection, lang: str) -> str:
+    target = _W / 5 / proj.scale
+    nice = 10 ** math.floor(math.log10(target))
+    for step in (1, 2, 5, 10):
+        if nice * step >= target:
+            nice *= step
+            break
+    length = nice * proj.scale
+    label = f"{nice / 1000:g} km" if nice >= 1000 else f"{nice:g} m"
+    y = proj.height + _BAND - 9
+    return (
+        f'<g class="scale"><line x1="12" y1="{y:.1f}" x2="{12 + length:.1f}" y2="{y:.1f}" '
+        'stroke="#111" stroke-width="2"/>'
+        f'<text x="12" y="{y - 4:.1f}" font-size="11">{_e(label)}</text></g>'
+    )
+
+
+class _Labels:
+    """Places point labels greedily where they overlap no label placed before."""
+
+    _TRIES: tuple[tuple[int, int, str], ...] = (
+        (7, -5, "start"),
+        (-7, -5, "end"),
+        (7, 15, "start"),
+        (-7, 15, "end"),
+    )
+
+    def __init__(self) -> None:
+        self.boxes: list[tuple[float, float, float, float]] = []
+
+    def place(self, x: float, y: float, text: str, colour: str, below: bool = False) -> str:
+        width = 6.8 * len(text)
+        near = self._TRIES[2:] + self._TRIES[:2] if below else self._TRIES
+        # Then further out, in steps of a line, before giving up and overlapping.
+        tries = near + tuple(
+            (dx, dy + (-14 if dy < 0 else 14) * k, a) for k in (1, 2) for dx, dy, a in near
+        )
+        chosen = tries[0]
+        for dx, dy, anchor in tries:
+            box = self._box(x + dx, y + dy, width, anchor)
+            if box[0] >= 0 and box[2] <= _W and not any(_overlap(box, b) for b in self.boxes):
+                chosen = (dx, dy, anchor)
+                break
+        dx, dy, anchor = chosen
+        self.boxes.append(self._box(x + dx, y + dy, width, anchor))
+        return (
+            f'<text x="{x + dx:.1f}" y="{y + dy:.1f}" font-size="12" fill="{colour}" '
+            f'text-anchor="{anchor}">{_e(text)}</text>'
+        )
+
+    @staticmethod
+    def _box(x: float, y: float, width: float, anchor: str) -> tuple[float, float, float, float]:
+        left = x - width if anchor == "end" else x
+        return left, y - 11, left + width, y + 3
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def svg_map(layer: MapLayer, lang: str = "sv") -> str:
+    """An inline SVG of one geographic check: radius circles or the zone, centres and sites."""
+    words = _WORDS[lang]
+    proj = _Projection(layer)
+    h = proj.height
+    body: list[str] = []
+    labels = _Labels()
+    if layer.zone is not None:
+        body.append(
+            f'<path d="{_polygon_path(layer.zone, proj)}" fill="#2f6fb3" fill-opacity="0.12" '
+            'stroke="#2f6fb3" stroke-width="1.5" fill-rule="evenodd"/>'
+        )
+        minx, _, _, maxy = layer.zone.bounds
+        zx, zy = proj.svg(maxy, minx)
+        body.append(labels.place(zx, zy, f"{words['zone']}: {layer.zone_name}", "#2f6fb3", True))
+    for c in layer.centres:
+        x, y = proj.svg(c.lat, c.lon)
+        if layer.radius_km:
+            r = layer.radius_km * 1000 * proj.scale
+            body.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="#2f6fb3" '
+                'fill-opacity="0.08" stroke="#2f6fb3" stroke-width="1.2" '
+                'stroke-dasharray="6 4"/>'
+            )
+        body.append(_uncertainty(x, y, c, proj))
+        body.append(
+            f'<path d="M {x - 5:.1f} {y:.1f} H {x + 5:.1f} M {x:.1f} {y - 5:.1f} V {y + 5:.1f}" '
+            'stroke="#111" stroke-width="2"/>'
+        )
+        body.append(labels.place(x, y, c.label, "#111"))
+    for s in layer.sites:
+        x, y = proj.svg(s.lat, s.lon)
+        body.append(_uncertainty(x, y, s, proj))
+        body.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="#c2410c" stroke="#fff" '
+            'stroke-width="1.2"/>'
+        )
+        body.append(labels.place(x, y, s.label, "#9a3412", below=True))
+    radius = (
+        f"{words['radius']} {layer.radius_km:g} km"
+        if layer.radius_km
+        else f"{words['zone']} {layer.zone_name}"
+    )
+    top = h + 8
+    legend = (
+        f'<g class="legend" font-size="12">'
+        f'<path d="M {_W - 300} {top + 8} H {_W - 290} M {_W - 295} {top + 3} V {top + 13}" '
+        'stroke="#111" stroke-width="2"/>'
+        f'<text x="{_W - 282}" y="{top + 12}">{_e(words["centre"])} ({_e(radius)})</text>'
+        f'<circle cx="{_W - 95}" cy="{top + 8}" r="4.5" fill="#c2410c"/>'
+        f'<text x="{_W - 85}" y="{top + 12}">{_e(words["site"])}</text></g>'
+    )
+    title = f"{words['map']}: {layer.criterion}"
+    total = h + _BAND
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_W:.0f} {total:.0f}" role="img" '
+        f'aria-label="{_e(title)}"><title>{_e(title)}</title>'
+        f'<rect width="{_W:.0f}" height="{h:.0f}" fill="#fafafa"/>'
+        f'<line x1="0" y1="{h:.1f}" x2="{_W:.0f}" y2="{h:.1f}" stroke="#bbb"/>'
+        + "".join(body)
+        + legend
+        + _scale_bar(proj, lang)
+        + "</svg>"
+    )
+
+
+def _uncertainty(x: float, y: float, point: MapPoint, proj: _Projection) -> str:
+    r = point.uncertainty_m * proj.scale
+    if r < 2:
+        return ""
+    return (
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="none" stroke="#777" '
+        'stroke-width="0.8" stroke-dasharray="2 2"/>'
+    )

@@ -1,0 +1,329 @@
+"""The HTML report: self-contained, escaped, masked, with maps; and checked in a real browser."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import struct
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import reserverat as rr
+from reserverat.cli import main
+from reserverat.evaluate import geography
+from reserverat.render import Entry, render
+from reserverat.render.html import svg_map
+
+ROOT = Path(__file__).parent.parent
+BOTKYRKA = ROOT / "examples" / "botkyrka"
+DECL = ROOT / "examples" / "declarations"
+WHEN = rr.date(2017, 12, 11)
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [
+        [[17.80, 59.18], [17.90, 59.18], [17.90, 59.24], [17.80, 59.24], [17.80, 59.18]]
+    ],
+}
+
+
+class _Outline(HTMLParser):
+    """Headings, tags and attributes of a page, to check its structure."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headings: list[tuple[str, str]] = []
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str]] = []
+        self._open: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attrs.extend((k, v or "") for k, v in attrs)
+        if tag in ("h1", "h2"):
+            self._open = tag
+            self.headings.append((tag, ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._open:
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            tag, text = self.headings[-1]
+            self.headings[-1] = (tag, text + data)
+
+
+def _outline(page: str) -> _Outline:
+    parser = _Outline()
+    parser.feed(page)
+    return parser
+
+
+def _check_html(capsys: pytest.CaptureFixture[str], *files: Path, lang: str = "en") -> str:
+    main(
+        [
+            "check",
+            *map(str, files),
+            "--rules",
+            "botkyrka-2017",
+            "--procurement",
+            str(BOTKYRKA / "procurement.json"),
+            "--format",
+            "html",
+            "--lang",
+            lang,
+        ]
+    )
+    return capsys.readouterr().out
+
+
+def test_one_supplier_page(capsys: pytest.CaptureFixture[str]) -> None:
+    page = _check_html(capsys, BOTKYRKA / "26-tva-platser.json")
+    outline = _outline(page)
+    assert outline.headings == [
+        ("h1", "Två Orter Service ekonomisk förening (769600-0160)"),
+        ("h2", "Criteria"),
+        ("h2", "Map"),
+        ("h2", "Evidence to ask for"),
+        ("h2", "Provenance"),
+    ]
+    assert '<p class="outcome qualified">Outcome: QUALIFIED</p>' in page
+    # One row per criterion, with its verdict, and the citation.
+    assert outline.tags.count("tr") == 1 + 7
+    assert '<td class="verdict v-met">met</td>' in page
+    assert "LOU (2016:1145) ch. 4 s. 18 p. 1" in page
+    # The map: three dashed 9 km circles, three centres, two sites with their labels.
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert svg.count('stroke-dasharray="6 4"') == 3
+    assert svg.count('fill="#c2410c" stroke="#fff"') == 2
+    for label in (
+        "Huddinge centrum",
+        "Tumba (Botkyrka)",
+        "Rönninge (Salem)",
+        "Huvudkontoret i Norrtälje",
+    ):
+        assert f">{label}</text>" in svg
+    assert "centre (radius 9 km)" in svg
+    assert "None: every criterion is decided." in page
+
+
+def test_self_contained_and_script_free(capsys: pytest.CaptureFixture[str]) -> None:
+    page = _check_html(
+        capsys, BOTKYRKA / "26-tva-platser.json", BOTKYRKA / "22-norsborg-bara-postnummer.json"
+    )
+    outline = _outline(page)
+    assert "script" not in outline.tags
+    assert "link" not in outline.tags and "img" not in outline.tags and "iframe" not in outline.tags
+    assert not [k for k, _ in outline.attrs if k in ("src", "href") or k.startswith("on")]
+    assert "url(" not in page and "@import" not in page
+
+
+def test_batch_has_a_summary_then_a_page_each(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"supplier": ""}', encoding="utf-8")
+    page = _check_html(
+        capsys,
+        BOTKYRKA / "21-hallunda.json",
+        BOTKYRKA / "25-sodertalje-jarna.json",
+        broken,
+        lang="sv",
+    )
+    outline = _outline(page)
+    h1 = [text for tag, text in outline.headings if tag == "h1"]
+    assert h1 == [
+        "Sammanfattning",
+        "Hallunda Återbruk ekonomisk förening (769600-0111)",
+        "Järna Snickeri ekonomisk förening (769600-0152)",
+        str(broken),
+    ]
+    assert (
+        "3 underlag: 1 kvalificerade, 1 inte kvalificerade, 0 kan inte avgöras, 1 med fel" in page
+    )
+    assert page.count('<section class="page') == 4
+    assert "Fel i underlaget" in page
+
+
+def test_escaping_and_masking() -> None:
+    decl = rr.Declaration(
+        supplier="<script>alert(1)</script> & Söner",
+        organisationsnummer="811218-9876",
+        sites=[{"name": "Verkstad <b>", "lat": 59.21, "lon": 17.85}],
+    )
+    rules = rr.load_ruleset("botkyrka-2017")
+    result = rr.evaluate(decl, rules, as_of=WHEN)
+    page = render([Entry("x", result, decl, geography(decl, rules, as_of=WHEN))], "html", "en")
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Söner" in page
+    assert "Verkstad &lt;b&gt;" in page
+    assert "811218-9876" not in page and "8112189876" not in page
+    assert "******-****" in page
+
+
+def test_zone_map() -> None:
+    rules = rr.RuleSet(
+        id="zon",
+        version="1",
+        title={"sv": "Zon", "en": "Zone"},
+        legal_basis=[{"instrument": "X"}],
+        criteria=[
+            rr.criterion(
+                "in-zone",
+                rr.in_zone("Testzonen", SQUARE),
+                title={"sv": "I zonen", "en": "In the zone"},
+                citation={"instrument": "X"},
+            )
+        ],
+    )
+    decl = rr.Declaration(
+        supplier="Z", sites=[{"name": "Inne", "lat": 59.21, "lon": 17.85, "uncertainty_m": 10}]
+    )
+    (layer,) = geography(decl, rules, as_of=WHEN)
+    assert (layer.kind, layer.zone_name, layer.radius_km) == ("in_zone", "Testzonen", None)
+    svg = svg_map(layer, "sv")
+    path = re.search(r'<path d="(M [^"]+ Z)" fill="#2f6fb3"', svg)
+    assert path is not None and path.group(1).count(" L ") == 4
+    assert ">zon: Testzonen</text>" in svg and ">Inne</text>" in svg
+
+
+def test_unplaced_site_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    decl = rr.Declaration(supplier="U", sites=[{"name": "Okänd", "locality": "Ingenstans"}])
+    rules = rr.load_ruleset("botkyrka-2017")
+    (layer,) = geography(decl, rules, as_of=WHEN)
+    assert (layer.sites, layer.unplaced) == ((), ("Okänd",))
+    page = render([Entry("u", rr.evaluate(decl, rules, as_of=WHEN), decl, (layer,))], "html", "en")
+    assert "Could not be placed: Okänd." in page
+
+
+# ---- in a real browser ----------------------------------------------------------------------
+
+_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--enable-logging=stderr",
+    "--v=0",
+]
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    message = "Chromium not found (install Debian's 'chromium'; .ci/run does)"
+    if os.environ.get("RESERVERAT_REQUIRE_BROWSER"):
+        pytest.fail(message)
+    pytest.skip(message + ": browser checks skipped")
+
+
+def _browse(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    profile = tmp_path / "profile"
+    return subprocess.run(
+        [_chromium(), *_FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+
+
+def _console(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if ":CONSOLE" in line]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    rules = rr.load_ruleset("botkyrka-2017")
+    entries = []
+    for name in (
+        "26-tva-platser.json",
+        "22-norsborg-bara-postnummer.json",
+        "25-sodertalje-jarna.json",
+    ):
+        (decl,) = rr.load_declarations(BOTKYRKA / name)
+        assert isinstance(decl, rr.Declaration)
+        entries.append(
+            Entry(
+                name, rr.evaluate(decl, rules, as_of=WHEN), decl, geography(decl, rules, as_of=WHEN)
+            )
+        )
+    path = tmp_path_factory.mktemp("html") / "report.html"
+    path.write_text(render(entries, "html", "sv"), encoding="utf-8")
+    return path
+
+
+def test_browser_renders_headings_without_console_errors(report: Path, tmp_path: Path) -> None:
+    done = _browse(tmp_path, "--dump-dom", report.as_uri())
+    outline = _outline(done.stdout)
+    assert [t for tag, t in outline.headings if tag == "h1"] == [
+        "Sammanfattning",
+        "Två Orter Service ekonomisk förening (769600-0160)",
+        "Norsborgs Trädgårdskooperativ ekonomisk förening (769600-0129)",
+        "Järna Snickeri ekonomisk förening (769600-0152)",
+    ]
+    assert outline.tags.count("svg") == 3
+    assert _console(done.stderr) == []
+
+
+def test_console_check_can_fail(tmp_path: Path) -> None:
+    page = tmp_path / "noisy.html"
+    page.write_text('<!DOCTYPE html><script>console.error("boom-42")</script>', encoding="utf-8")
+    done = _browse(tmp_path, "--dump-dom", page.as_uri())
+    assert any("boom-42" in line for line in _console(done.stderr))
+
+
+def test_browser_screenshot(report: Path, tmp_path: Path) -> None:
+    shot = tmp_path / "shot.png"
+    _browse(tmp_path, "--window-size=900,1300", f"--screenshot={shot}", report.as_uri())
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (900, 1300)
+    assert len(data) > 20_000  # a blank page compresses to a few kB
+
+
+def test_print_layout_is_a4_one_section_per_page(report: Path, tmp_path: Path) -> None:
+    pdf = tmp_path / "report.pdf"
+    _browse(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", report.as_uri())
+    data = pdf.read_bytes()
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
+    pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
+    assert pages >= 4  # a summary, then each supplier starts a page
+    assert boxes and all(abs(float(w) - 595.3) < 2 and abs(float(h) - 841.9) < 2 for w, h in boxes)
+
+
+def test_nothing_is_wider_than_the_a4_text_width(report: Path, tmp_path: Path) -> None:
+    # A copy of the report with a measuring script (the report itself has none): every
+    # element must end within the page's text width, 186 mm at 96 dpi = 703 px.
+    probe = tmp_path / "probe.html"
+    script = (
+        "<script>window.onload=()=>{const w=document.documentElement.clientWidth;"
+        "const bad=[...document.querySelectorAll('body *')].filter("
+        "e=>e.getBoundingClientRect().right>w+0.5).map(e=>e.tagName);"
+        "document.body.setAttribute('data-overflow',bad.length+':'+bad.slice(0,5).join(','));};"
+        "</script>"
+    )
+    probe.write_text(
+        report.read_text(encoding="utf-8").replace("</body>", script + "</body>"), encoding="utf-8"
+    )
+    done = _browse(
+        tmp_path,
+        "--window-size=703,1000",
+        "--virtual-time-budget=3000",
+        "--dump-dom",
+        probe.as_uri(),
+    )
+    found = re.search(r'data-overflow="([^"]*)"', done.stdout)
+    assert found is not None
+    assert found.group(1) == "0:"
