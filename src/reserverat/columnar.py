@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from reserverat.declaration import OCCUPATION_FORMS, Declaration, Procurement
+from reserverat.declaration import OCCUPATION_FORMS, Declaration, Procurement, parse_declaration
 from reserverat.evaluate import (
     _DEFAULT_CONTEXT,
     EVALUATORS,
@@ -52,23 +52,75 @@ CODES = {
 
 Array = np.ndarray[Any, Any]
 
+# Columns that say whether a nested group is stated rather than hold a value.
+_GROUP_PATHS = frozenset(
+    {
+        "workforce",
+        "programme_workforce",
+        *(f"{w}.{form}" for w in ("workforce", "programme_workforce") for form in OCCUPATION_FORMS),
+        *(
+            f"{w}.{form}.target_group"
+            for w in ("workforce", "programme_workforce")
+            for form in OCCUPATION_FORMS
+        ),
+        "purpose",
+    }
+)
+
 
 @dataclass
 class Corpus:
     """Declarations as columns. Built from declarations, or directly from arrays.
 
     ``columns[path]`` is (values, known). A corpus built from arrays alone has no
-    declarations, so every check it meets must be vectorised.
+    declarations: where a check is not vectorised, or a row needs the explained path,
+    that row is rebuilt as a Declaration from its known cells (:meth:`declaration`).
     """
 
     n: int
     declarations: Sequence[Declaration] | None = None
     columns: dict[str, tuple[Array, Array]] = field(default_factory=dict)
+    sources: Sequence[str] | None = None
+    """Where each row came from (file and row), for reports; row numbers by default."""
 
     @classmethod
     def from_declarations(cls, declarations: Sequence[Declaration]) -> Corpus:
         """A corpus whose columns are read from the declarations when first needed."""
         return cls(len(declarations), list(declarations))
+
+    def source(self, i: int) -> str:
+        """Row ``i``'s source."""
+        return str(self.sources[i]) if self.sources is not None else f"row {i}"
+
+    def declaration(self, i: int) -> Declaration:
+        """Row ``i`` as a Declaration: the one given, or rebuilt from the known cells.
+
+        A column holding a nested group (``workforce.employed``) says only whether the
+        group is stated; a stated group with no known leaves becomes an empty object.
+
+        Raises:
+            DeclarationError: the row's cells do not make a valid declaration.
+        """
+        if self.declarations is not None:
+            return self.declarations[i]
+        data: dict[str, Any] = {}
+        for path, (values, known) in sorted(self.columns.items()):
+            if not known[i]:
+                continue
+            *parents, leaf = path.split(".")
+            node = data
+            for part in parents:
+                node = node.setdefault(part, {})
+            value = values[i]
+            if isinstance(value, np.generic):
+                value = value.item()
+            if path in _GROUP_PATHS:
+                if value:
+                    node.setdefault(leaf, {})
+                continue
+            node[leaf] = str(value) if isinstance(value, float) else value
+        data.setdefault("supplier", self.source(i))
+        return parse_declaration(data, source=self.source(i))
 
     def column(self, path: str) -> tuple[Array, Array]:
         """The values and known-mask of one fact path (object dtype where values vary)."""
@@ -143,16 +195,12 @@ class _Ctx:
 
     def fallback(self, node: Any, rows: Array | None = None) -> Array:
         """The explained path's verdicts for ``node``, row by row (all rows by default)."""
-        decls = self.corpus.declarations
-        if decls is None:
-            raise ValueError(
-                f"check {node.kind!r} needs declarations (the corpus has only columns)"
-            )
         run = EVALUATORS[node.kind]
         out = np.full(self.corpus.n, NA, dtype=np.int8)
         idx = range(self.corpus.n) if rows is None else np.flatnonzero(rows)
+        row = self.corpus.declaration
         for i in idx:
-            out[i] = CODES[run(node, decls[int(i)], self.env).verdict]
+            out[i] = CODES[run(node, row(int(i)), self.env).verdict]
         return out
 
 
@@ -337,9 +385,8 @@ def _share_at_least(node: Any, ctx: _Ctx) -> Array:
 
 def _within_km(node: Any, ctx: _Ctx) -> Array:
     node, _ = ctx.env.resolve(node)
-    decls = ctx.corpus.declarations
-    if decls is None:
-        raise ValueError("within_km needs declarations")
+    corpus = ctx.corpus
+    decls = corpus.declarations or [corpus.declaration(i) for i in range(corpus.n)]
     gaz = ctx.env.context.places()
     centres = [_centre_position(c, gaz) for c in node.of]
     lats, lons, uncs, rows = [], [], [], []
