@@ -107,8 +107,7 @@ def compare(
     label_b: str | None = None,
     detail_limit: int = 1000,
 ) -> Comparison:
-    """Evaluate each (source, declaration), or each row of a :class:`Corpus`, under A and B
-    and count what changed.
+    """Evaluate each (source, declaration) or Corpus row under A and B; count what changed.
 
     Counts and per-criterion flips cover everyone (columnar path); the first
     ``detail_limit`` changed suppliers are listed with the reasons for each flip. A
