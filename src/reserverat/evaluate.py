@@ -1917,30 +1917,16 @@ def geography(
                     unplaced.append(label)
                 else:
                     sites.append(MapPoint(label, pos.lat, pos.lon, pos.uncertainty_m))
+            shape: dict[str, Any]
             if node.kind == "within_km":
-                centres = tuple(
-                    MapPoint(p.detail, p.lat, p.lon, p.uncertainty_m)
-                    for p in (_centre_position(c, gaz) for c in node.of)
-                )
-                layers.append(
-                    MapLayer(
-                        crit.id,
-                        node.kind,
-                        tuple(sites),
-                        tuple(unplaced),
-                        centres=centres,
-                        radius_km=float(node.radius_km),
-                    )
-                )
+                centres = (_centre_position(c, gaz) for c in node.of)
+                shape = {
+                    "centres": tuple(
+                        MapPoint(p.detail, p.lat, p.lon, p.uncertainty_m) for p in centres
+                    ),
+                    "radius_km": float(node.radius_km),
+                }
             else:
-                layers.append(
-                    MapLayer(
-                        crit.id,
-                        node.kind,
-                        tuple(sites),
-                        tuple(unplaced),
-                        zone_name=node.name,
-                        zone=_zone_shape(node.geometry),
-                    )
-                )
+                shape = {"zone_name": node.name, "zone": _zone_shape(node.geometry)}
+            layers.append(MapLayer(crit.id, node.kind, tuple(sites), tuple(unplaced), **shape))
     return tuple(layers)
