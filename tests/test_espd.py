@@ -454,9 +454,16 @@ def test_import_espd_bad_file_exit_2(capsys: pytest.CaptureFixture[str], tmp_pat
 
 def test_check_reads_espd_directly(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["check", str(V2), "--rules", "lou-4-18", "--as-of", "2020-01-10", "--lang", "en"])
-    out, _ = capsys.readouterr()
+    out, err = capsys.readouterr()
     assert code == 1
     assert out.splitlines()[3] == "Outcome: UNDECIDED"
+    assert err == ""
+    # The import's warnings reach the buyer in check too.
+    main(["check", str(V2_NO), "--rules", "lou-4-18", "--as-of", "2020-01-10", "--lang", "en"])
+    assert capsys.readouterr().err == (
+        f"warning: {V2_NO} at EconomicOperatorParty: [espd.no_name] the response gives no "
+        "supplier name\n"
+    )
 
 
 # ---- safe XML ----------------------------------------------------------------------------------

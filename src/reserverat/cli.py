@@ -331,6 +331,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     as_of = args.as_of or (procurement.submission_date if procurement else None) or date.today()
     entries: list[Entry] = []
     for row in rows_from(args.files, **_input_kwargs(args)):
+        for warning in row.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
         decl = row.outcome if isinstance(row.outcome, Declaration) else None
         outcome = _evaluate_one(row.outcome, rules, procurement, as_of, context)
         layers: tuple[MapLayer, ...] = ()

@@ -85,10 +85,12 @@ def _column_type(path: str) -> Any:
 
 @dataclass(frozen=True)
 class Row:
-    """One input row: where it came from, and its Declaration or located error."""
+    """One input row: where it came from, its Declaration or located error, and warnings
+    from reading it (an imported ESPD's, for example)."""
 
     source: str
     outcome: Declaration | DeclarationError
+    warnings: tuple[Problem, ...] = ()
 
 
 def _cell(value: Any, path: str, decimal_comma: bool) -> Any:
@@ -219,7 +221,7 @@ def read_rows(
             imported = read_espd(path)
         except DocumentError as exc:
             raise DeclarationError(exc.problems) from None
-        yield Row(str(path), imported.declaration())
+        yield Row(str(path), imported.declaration(), imported.warnings)
     else:
         raise _problem(
             str(path),
