@@ -539,3 +539,22 @@ def test_not_an_espd(tmp_path: Path) -> None:
 
 def test_parse_xml_accepts_bytes() -> None:
     assert parse_xml(b"<a/>").tag == "a"
+
+
+def test_example_response() -> None:
+    example = Path(__file__).parent.parent / "examples" / "espd" / "verkstan-v4.xml"
+    got = read_espd(example)
+    assert (got.supplier, got.organisationsnummer, got.role, got.share, got.warnings) == (
+        "Verkstan i Exempelby ekonomisk förening",
+        "769600-2018",
+        "sole-tenderer",
+        Decimal("0.42"),
+        (),
+    )
+    result = rr.evaluate(got.declaration(), rr.load_ruleset("lou-4-18"), as_of=date(2017, 12, 11))
+    assert [(f.criterion, f.verdict.value) for f in result.findings] == [
+        ("whole-legal-person", "met"),
+        ("main-purpose", "undecided"),
+        ("target-group-share", "met"),
+        ("current-declaration", "undecided"),
+    ]
