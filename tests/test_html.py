@@ -327,3 +327,44 @@ def test_nothing_is_wider_than_the_a4_text_width(report: Path, tmp_path: Path) -
     found = re.search(r'data-overflow="([^"]*)"', done.stdout)
     assert found is not None
     assert found.group(1) == "0:"
+
+
+def test_batch_writes_an_html_report(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """`batch --out report.html`: summary first, one page per row (errors too), maps, no temp files."""
+    rows = tmp_path / "anbud.jsonl"
+    lines = [
+        (BOTKYRKA / "26-tva-platser.json").read_text(encoding="utf-8").replace("\n", " "),
+        '{"supplier": ""}',
+        (BOTKYRKA / "25-sodertalje-jarna.json").read_text(encoding="utf-8").replace("\n", " "),
+    ]
+    rows.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "rapport.html"
+    code = main(
+        [
+            "batch",
+            str(rows),
+            "--rules",
+            "botkyrka-2017",
+            "--procurement",
+            str(BOTKYRKA / "procurement.json"),
+            "--out",
+            str(out),
+            "--lang",
+            "en",
+            "--no-progress",
+        ]
+    )
+    capsys.readouterr()
+    assert code == 2  # one row is invalid; the others are still written
+    page = out.read_text(encoding="utf-8")
+    outline = _outline(page)
+    assert [t for tag, t in outline.headings if tag == "h1"] == [
+        "Summary",
+        "Två Orter Service ekonomisk förening (769600-0160)",
+        f"{rows} line 2",
+        "Järna Snickeri ekonomisk förening (769600-0152)",
+    ]
+    assert "3 inputs: 1 qualified, 1 not qualified, 0 undecided, 1 with errors" in page
+    assert outline.tags.count("svg") == 2
+    assert page.startswith("<!DOCTYPE html>") and page.endswith("</html>\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["anbud.jsonl", "rapport.html"]

@@ -10,20 +10,23 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
+import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, TextIO
+from typing import IO, Any, Literal, TextIO
 
 from reserverat.declaration import Declaration, Procurement
 from reserverat.errors import DeclarationError, Problem
-from reserverat.evaluate import EvaluationContext, evaluate
+from reserverat.evaluate import EvaluationContext, MapLayer, evaluate, geography
 from reserverat.groups import Duplicate, find_duplicates
 from reserverat.identifiers import mask_personal_numbers
 from reserverat.io import Row
+from reserverat.render import html
 from reserverat.render.messages import EVIDENCE, OUTCOME_LABELS, VERDICT_LABELS, render_message
 from reserverat.result import Result
 from reserverat.ruleset import RuleSet
@@ -55,14 +58,21 @@ def _why(result: Result, lang: str) -> str:
 
 
 class ResultWriter:
-    """Writes results and errors as JSONL, CSV or XLSX, by the output file's suffix."""
+    """Writes results and errors as JSONL, CSV, XLSX or an HTML report, by the file's suffix.
+
+    The HTML report streams each supplier's page to a temporary file beside the output
+    and puts the summary page in front when the batch is done; it keeps one line per
+    supplier for that summary.
+    """
 
     def __init__(self, path: Path, rules: RuleSet, lang: str = "sv") -> None:
         self.path = path
         self.kind = path.suffix.lower().lstrip(".")
-        if self.kind not in ("jsonl", "csv", "xlsx"):
+        if self.kind == "htm":
+            self.kind = "html"
+        if self.kind not in ("jsonl", "csv", "xlsx", "html"):
             raise DeclarationError(
-                [Problem(str(path), "", "unknown_format", "write .jsonl, .csv or .xlsx")]
+                [Problem(str(path), "", "unknown_format", "write .jsonl, .csv, .xlsx or .html")]
             )
         self.lang = lang
         self.criteria = [c.id for c in rules.criteria]
@@ -81,9 +91,21 @@ class ResultWriter:
         self._csv: Any = None
         self._book: Any = None
         self._sheet: Any = None
+        self._summary: list[tuple[str, str | None]] = []
+        self._pages: IO[str] | None = None
+
+    @property
+    def wants_maps(self) -> bool:
+        """Whether pages show maps, so the batch should pass each row's geographic layers."""
+        return self.kind == "html"
 
     def __enter__(self) -> ResultWriter:
-        if self.kind == "xlsx":
+        if self.kind == "html":
+            # Kept open across write() calls; closed and removed in __exit__.
+            self._pages = tempfile.NamedTemporaryFile(
+                "w+", encoding="utf-8", suffix=".html", dir=self.path.parent, delete=False
+            )
+        elif self.kind == "xlsx":
             from openpyxl import Workbook
 
             self._book = Workbook(write_only=True)
@@ -96,8 +118,17 @@ class ResultWriter:
                 self._csv.writerow(self.header)
         return self
 
-    def write(self, source: str, outcome: Result | DeclarationError) -> None:
-        """Write one input's result or errors."""
+    def write(
+        self,
+        source: str,
+        outcome: Result | DeclarationError,
+        layers: Sequence[MapLayer] = (),
+    ) -> None:
+        """Write one input's result or errors (``layers``: its maps, for HTML)."""
+        if self._pages is not None:
+            self._summary.append(html.summary_row(source, outcome))
+            self._pages.write(html.page(source, outcome, layers, self.lang) + "\n")
+            return
         if self.kind == "jsonl":
             assert self._file is not None
             item: dict[str, Any] = {"source": source}
@@ -152,6 +183,20 @@ class ResultWriter:
     ) -> None:
         if self._book is not None:
             self._book.save(self.path)
+        if self._pages is not None:
+            pages = Path(self._pages.name)
+            try:
+                if exc_type is None:
+                    self._pages.seek(0)
+                    with self.path.open("w", encoding="utf-8") as out:
+                        out.write(html.document_start(self.lang))
+                        if len(self._summary) > 1:
+                            out.write(html.summary_page(self._summary, self.lang) + "\n")
+                        shutil.copyfileobj(self._pages, out)
+                        out.write(html.DOCUMENT_END)
+            finally:
+                self._pages.close()
+                pages.unlink(missing_ok=True)
         if self._file is not None:
             self._file.close()
 
@@ -176,16 +221,21 @@ def run_batch(
     for row in rows:
         summary.rows += 1
         outcome: Result | DeclarationError
+        layers: tuple[MapLayer, ...] = ()
         if isinstance(row.outcome, Declaration):
             outcome = evaluate(
                 row.outcome, rules, procurement=procurement, as_of=as_of, context=context
             )
             summary.outcomes[outcome.outcome.value] += 1
             seen.add(row.source, row.outcome)
+            if writer.wants_maps:
+                layers = geography(
+                    row.outcome, rules, as_of=as_of, context=context, procurement=procurement
+                )
         else:
             outcome = row.outcome
             summary.errors += 1
-        writer.write(row.source, outcome)
+        writer.write(row.source, outcome, layers)
         if progress is not None:
             progress(summary.rows)
     summary.duplicates = seen.pairs()

@@ -140,7 +140,7 @@ def _parser() -> argparse.ArgumentParser:
         required=True,
         type=Path,
         metavar="FILE",
-        help="results.jsonl, results.csv or results.xlsx",
+        help="results.jsonl, results.csv, results.xlsx or report.html",
     )
     b.add_argument("--procurement", type=Path, metavar="FILE")
     b.add_argument("--as-of", type=_date, metavar="DATE")

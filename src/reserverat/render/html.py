@@ -22,7 +22,15 @@ from reserverat.render._view import _LABELS, _finding_title, _node_lines, _outco
 from reserverat.render.messages import EVIDENCE, OUTCOME_LABELS, VERDICT_LABELS, render_message
 from reserverat.result import Result
 
-__all__ = ["render_html", "svg_map"]
+__all__ = [
+    "DOCUMENT_END",
+    "document_start",
+    "page",
+    "render_html",
+    "summary_page",
+    "summary_row",
+    "svg_map",
+]
 
 _WORDS = {
     "sv": {
@@ -111,6 +119,28 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def document_start(lang: str = "sv") -> str:
+    """The document up to and including ``<body>``: metadata and the inline styles."""
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            f'<html lang="{_e(lang)}">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{_e(_WORDS[lang]['title'])}</title>",
+            f"<style>{_CSS}</style>",
+            "</head>",
+            "<body>",
+            "",
+        ]
+    )
+
+
+DOCUMENT_END = "</body>\n</html>\n"
+"""What closes a document begun with :func:`document_start`."""
+
+
 def render_html(entries: Iterable[Any], lang: str = "sv") -> str:
     """A whole HTML document: a summary page when there are several entries, then a page each.
 
@@ -118,59 +148,69 @@ def render_html(entries: Iterable[Any], lang: str = "sv") -> str:
     :func:`reserverat.evaluate.geography`) become maps.
     """
     items = list(entries)
-    words = _WORDS[lang]
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{_e(lang)}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(words['title'])}</title>",
-        f"<style>{_CSS}</style>",
-        "</head>",
-        "<body>",
-    ]
+    parts = [document_start(lang)]
     if len(items) > 1:
-        parts.append(_summary_page(items, lang))
+        parts.append(summary_page([summary_row(e.source, e.outcome) for e in items], lang))
     for entry in items:
-        if isinstance(entry.outcome, Result):
-            parts.append(_result_page(entry.outcome, getattr(entry, "layers", ()), lang))
-        else:
-            parts.append(_error_page(entry.source, entry.outcome, lang))
-    parts += ["</body>", "</html>", ""]
+        parts.append(page(entry.source, entry.outcome, getattr(entry, "layers", ()), lang))
+    parts.append(DOCUMENT_END)
     return mask_personal_numbers("\n".join(parts))
 
 
-def _summary_page(entries: Sequence[Any], lang: str) -> str:
-    from reserverat.render import summary_line
+def summary_row(source: str, outcome: Result | ReserveratError) -> tuple[str, str | None]:
+    """A supplier's line on the summary page: its name and outcome (None for an error)."""
+    if isinstance(outcome, Result):
+        sup = outcome.supplier
+        return sup.name + (f" ({sup.identifier})" if sup.identifier else ""), outcome.outcome.value
+    return source, None
+
+
+def summary_page(rows: Sequence[tuple[str, str | None]], lang: str = "sv") -> str:
+    """The first page of a batch: counts, and each supplier's outcome."""
+    from reserverat.render import _SUMMARY
 
     labels, words = _LABELS[lang], _WORDS[lang]
-    rows = []
-    for e in entries:
-        if isinstance(e.outcome, Result):
-            sup = e.outcome.supplier
-            name = sup.name + (f" ({sup.identifier})" if sup.identifier else "")
-            value = e.outcome.outcome.value
-            cell = f'<td class="{value}">{_e(OUTCOME_LABELS[lang][value])}</td>'
-        else:
-            name = e.source
+    counts = {"qualified": 0, "not_qualified": 0, "undecided": 0, "errors": 0}
+    cells = []
+    for name, value in rows:
+        counts[value or "errors"] += 1
+        if value is None:
             cell = f"<td>{_e(labels['error'])}</td>"
-        rows.append(f"<tr><td>{_e(name)}</td>{cell}</tr>")
-    return "\n".join(
-        [
-            '<section class="page summary">',
-            f"<h1>{_e(labels['summary'])}</h1>",
-            f"<p>{_e(summary_line(entries, lang).split(': ', 1)[1])}</p>",
-            "<table>",
-            f"<thead><tr><th>{_e(words['supplier'])}</th><th>{_e(labels['outcome'])}</th>"
-            "</tr></thead>",
-            "<tbody>",
-            *rows,
-            "</tbody>",
-            "</table>",
-            "</section>",
-        ]
+        else:
+            cell = f'<td class="{value}">{_e(OUTCOME_LABELS[lang][value])}</td>'
+        cells.append(f"<tr><td>{_e(name)}</td>{cell}</tr>")
+    line = _SUMMARY[lang].format(label="", n=len(rows), **counts).lstrip(": ")
+    return mask_personal_numbers(
+        "\n".join(
+            [
+                '<section class="page summary">',
+                f"<h1>{_e(labels['summary'])}</h1>",
+                f"<p>{_e(line)}</p>",
+                "<table>",
+                f"<thead><tr><th>{_e(words['supplier'])}</th><th>{_e(labels['outcome'])}</th>"
+                "</tr></thead>",
+                "<tbody>",
+                *cells,
+                "</tbody>",
+                "</table>",
+                "</section>",
+            ]
+        )
     )
+
+
+def page(
+    source: str,
+    outcome: Result | ReserveratError,
+    layers: Sequence[MapLayer] = (),
+    lang: str = "sv",
+) -> str:
+    """One supplier's page (its result, with maps from ``layers``), or its errors."""
+    if isinstance(outcome, Result):
+        text = _result_page(outcome, layers, lang)
+    else:
+        text = _error_page(source, outcome, lang)
+    return mask_personal_numbers(text)
 
 
 def _error_page(source: str, error: ReserveratError, lang: str) -> str:
