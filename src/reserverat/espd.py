@@ -130,10 +130,8 @@ class _Reader:
         self.warnings: list[Problem] = []
 
     def warn(self, loc: str, code: str, msg: str, value: Any = None) -> None:
-        problem = Problem(self.source, loc, f"espd.{code}", msg)
-        if value is not None:
-            problem = Problem(self.source, loc, f"espd.{code}", msg, input=value)
-        self.warnings.append(problem)
+        given = {} if value is None else {"input": value}
+        self.warnings.append(Problem(self.source, loc, f"espd.{code}", msg, **given))
 
 
 def read_espd(
