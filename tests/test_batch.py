@@ -324,3 +324,52 @@ def test_test_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
         and "outcome: expected qualified, got undecided" in out
         and out.endswith("0 passed, 1 failed\n")
     )
+
+
+def _dup_batch(
+    tmp_path: Path, rows: list[dict[str, str]], monkeypatch: pytest.MonkeyPatch | None = None
+) -> list[tuple[str, str, str, int]]:
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+    rules = rr.load_ruleset("lou-4-18")
+    with ResultWriter(tmp_path / "out.jsonl", rules) as writer:
+        summary = run_batch(read_rows(src), rules, writer, as_of=rr.date(2017, 12, 11))
+    return [
+        (a.rsplit(" ", 1)[-1], b.rsplit(" ", 1)[-1], d.reason, round(d.score))
+        for a, b, d in summary.duplicates
+    ]
+
+
+DUP_ROWS = [
+    {"supplier": "Alfa Arbete AB", "organisationsnummer": "556036-0793"},
+    {"supplier": "Beta Bygg AB", "organisationsnummer": "556036-0793"},
+    {"supplier": "alfa arbete ab"},
+    {"supplier": "Gamma Grönt ekonomisk förening"},
+    {"supplier": "Gamma Gront ekonomisk forening"},
+    {"supplier": "Delta Däck AB", "organisationsnummer": "556036-0793"},
+]
+
+
+def test_batch_flags_duplicates(tmp_path: Path) -> None:
+    # Same organisationsnummer (rows 2 and 6 with row 1), same normalised name (row 3 with
+    # row 1) and, in a small batch, similar names (row 5 with row 4).
+    assert _dup_batch(tmp_path, DUP_ROWS) == [
+        ("1", "2", "organisationsnummer", 100),
+        ("1", "3", "name", 100),
+        ("1", "6", "organisationsnummer", 100),
+        ("4", "5", "name", 93),
+    ]
+
+
+def test_batch_duplicates_beyond_the_fuzzy_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Past FUZZY_LIMIT rows only exact keys are compared, whatever the batch's length.
+    monkeypatch.setattr("reserverat.batch.FUZZY_LIMIT", 3)
+    assert _dup_batch(tmp_path, DUP_ROWS) == [
+        ("1", "2", "organisationsnummer", 100),
+        ("1", "3", "name", 100),
+        ("1", "6", "organisationsnummer", 100),
+    ]
