@@ -52,7 +52,8 @@ def main() -> None:
             f"batch: {summary.rows:,} rows (results {summary.results:,}, "
             f"errors {summary.errors:,}) in "
             f"{dt:.1f} s = {summary.rows / dt:,.0f} rows/s; peak RSS {_peak_mb():.0f} MB "
-            f"(before the batch {before:.0f} MB)"
+            f"(before the batch {before:.0f} MB)",
+            flush=True,
         )
     decls = [
         (str(i), rr.Declaration.model_validate(d)) for i, d in enumerate(generate(args.compare))

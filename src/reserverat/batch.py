@@ -1,8 +1,9 @@
 """Batches: evaluate a file of declarations and write one output row per input row.
 
 Rows stream from the reader through ``evaluate`` to the writer, so memory stays flat for
-JSONL and CSV however long the input; only each row's organisationsnummer and name are
-kept, to flag duplicates at the end. Every input row is written, as a result or as the
+JSONL and CSV however long the input; to flag duplicates at the end, only 64-bit hashes
+of each row's organisationsnummer and name are kept (about 30 bytes a row), with the
+row's source in a temporary file. Every input row is written, as a result or as the
 errors that locate what is wrong with it.
 """
 
@@ -12,6 +13,7 @@ import csv
 import json
 import shutil
 import tempfile
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +21,8 @@ from datetime import date
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Literal, TextIO
+
+import numpy as np
 
 from reserverat.declaration import Declaration, Procurement
 from reserverat.errors import DeclarationError, Problem
@@ -218,27 +222,30 @@ def run_batch(
     """
     summary = BatchSummary()
     seen = _Duplicates()
-    for row in rows:
-        summary.rows += 1
-        outcome: Result | DeclarationError
-        layers: tuple[MapLayer, ...] = ()
-        if isinstance(row.outcome, Declaration):
-            outcome = evaluate(
-                row.outcome, rules, procurement=procurement, as_of=as_of, context=context
-            )
-            summary.outcomes[outcome.outcome.value] += 1
-            seen.add(row.source, row.outcome)
-            if writer.wants_maps:
-                layers = geography(
-                    row.outcome, rules, as_of=as_of, context=context, procurement=procurement
+    try:
+        for row in rows:
+            summary.rows += 1
+            outcome: Result | DeclarationError
+            layers: tuple[MapLayer, ...] = ()
+            if isinstance(row.outcome, Declaration):
+                outcome = evaluate(
+                    row.outcome, rules, procurement=procurement, as_of=as_of, context=context
                 )
-        else:
-            outcome = row.outcome
-            summary.errors += 1
-        writer.write(row.source, outcome, layers)
-        if progress is not None:
-            progress(summary.rows)
-    summary.duplicates = seen.pairs()
+                summary.outcomes[outcome.outcome.value] += 1
+                seen.add(row.source, row.outcome)
+                if writer.wants_maps:
+                    layers = geography(
+                        row.outcome, rules, as_of=as_of, context=context, procurement=procurement
+                    )
+            else:
+                outcome = row.outcome
+                summary.errors += 1
+            writer.write(row.source, outcome, layers)
+            if progress is not None:
+                progress(summary.rows)
+        summary.duplicates = seen.pairs()
+    finally:
+        seen.sources.close()
     return summary
 
 
@@ -249,30 +256,32 @@ class _Duplicates:
     """Possible duplicates in a stream: exact keys always, similar names in smaller batches.
 
     The same organisationsnummer or the same normalised name is found however long the
-    batch, from hashes; similar names (rapidfuzz, 92 or more) are compared while the
+    batch: each row adds 64-bit hashes of its keys to compact arrays and its source to a
+    temporary file, so memory grows by about 30 bytes a row, and the pairs are found by
+    sorting at the end. Similar names (rapidfuzz, 92 or more) are compared while the
     batch has at most ``FUZZY_LIMIT`` rows, since that comparison grows with its square.
     """
 
+    _REASONS: tuple[Literal["organisationsnummer", "name"], ...] = ("organisationsnummer", "name")
+
     def __init__(self) -> None:
-        self.first: dict[tuple[str, int], str] = {}
-        self.exact: list[tuple[str, str, Duplicate]] = []
+        self.keys = array("q")
+        self.rows = array("q")
+        self.kinds = array("b")  # index into _REASONS: a row's number before its name
+        # Lives across add() calls; run_batch closes it (TemporaryFile deletes itself).
+        self.sources: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+        self.count = 0
         self.small: list[tuple[str, Declaration]] | None = []
 
     def add(self, source: str, decl: Declaration) -> None:
         from reserverat.registry import normalise_name
 
-        keys = [("name", hash(normalise_name(decl.supplier)))]
+        row = self.count
+        self.count += 1
+        self.sources.write(source.replace("\n", " ") + "\n")
         if decl.organisationsnummer:
-            keys.insert(0, ("organisationsnummer", hash(decl.organisationsnummer)))
-        for key in keys:
-            earlier = self.first.setdefault(key, source)
-            if earlier != source:
-                reason: Literal["organisationsnummer", "name"] = (
-                    "organisationsnummer" if key[0] == "organisationsnummer" else "name"
-                )
-                # Indices are not used in a streamed batch: the sources say which rows.
-                self.exact.append((earlier, source, Duplicate(0, 0, reason, 100.0)))
-                break
+            self._key(hash(("organisationsnummer", decl.organisationsnummer)), row, 0)
+        self._key(hash(("name", normalise_name(decl.supplier))), row, 1)
         if self.small is not None:
             self.small.append(
                 (
@@ -285,14 +294,43 @@ class _Duplicates:
             if len(self.small) > FUZZY_LIMIT:
                 self.small = None
 
+    def _key(self, key: int, row: int, kind: int) -> None:
+        self.keys.append(key)
+        self.rows.append(row)
+        self.kinds.append(kind)
+
     def pairs(self) -> list[tuple[str, str, Duplicate]]:
-        if self.small is None:
-            return self.exact
-        found = [
-            (self.small[d.first][0], self.small[d.second][0], d)
-            for d in find_duplicates(d for _, d in self.small)
+        """Each later row with the first row that shares a key (its number before its name)."""
+        if self.small is not None:
+            return [
+                (self.small[d.first][0], self.small[d.second][0], d)
+                for d in find_duplicates(d for _, d in self.small)
+            ]
+        keys = np.frombuffer(self.keys, dtype=np.int64)
+        rows = np.frombuffer(self.rows, dtype=np.int64)
+        kinds = np.frombuffer(self.kinds, dtype=np.int8)
+        order = np.lexsort((rows, keys))
+        keys, rows, kinds = keys[order], rows[order], kinds[order]
+        starts = np.ones(len(keys), dtype=bool)
+        starts[1:] = keys[1:] != keys[:-1]
+        first = rows[np.maximum.accumulate(np.where(starts, np.arange(len(keys)), 0))]
+        later = ~starts
+        found = sorted(
+            zip(rows[later].tolist(), kinds[later].tolist(), first[later].tolist(), strict=True)
+        )
+        chosen: dict[int, tuple[int, int]] = {}
+        for row, kind, earlier in found:
+            chosen.setdefault(row, (earlier, kind))
+        needed = set(chosen) | {earlier for earlier, _ in chosen.values()}
+        names: dict[int, str] = {}
+        self.sources.seek(0)
+        for i, line in enumerate(self.sources):
+            if i in needed:
+                names[i] = line.rstrip("\n")
+        return [
+            (names[earlier], names[row], Duplicate(0, 0, self._REASONS[kind], 100.0))
+            for row, (earlier, kind) in sorted(chosen.items())
         ]
-        return found
 
 
 def rows_from(paths: Iterable[Path], **options: Any) -> Iterator[Row]:
