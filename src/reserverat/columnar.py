@@ -129,8 +129,14 @@ class Corpus:
             if self.declarations is None:
                 raise KeyError(f"the corpus has no column {path!r}")
             get = _getter(path)
-            values = np.empty(self.n, dtype=object)
-            values[:] = [get(d, None) for d in self.declarations]  # type: ignore[arg-type]
+            # fromiter, not slice assignment: assigning a list probes every element for
+            # the array protocols, and on a pydantic model each probe is a slow miss.
+            decls: Sequence[Any] = self.declarations
+            values: Array = np.fromiter(
+                (get(d, None) for d in decls),  # type: ignore[arg-type]
+                dtype=object,
+                count=self.n,
+            )
             known = np.fromiter((v is not None for v in values), dtype=bool, count=self.n)
             hit = self.columns[path] = (values, known)
         return hit
@@ -189,8 +195,7 @@ class _Ctx:
         if not path.startswith("procurement."):
             return self.corpus.column(path)
         value = _getter(path)(None, self.env)  # type: ignore[arg-type]
-        values = np.empty(self.corpus.n, dtype=object)
-        values[:] = [value] * self.corpus.n
+        values = np.full(self.corpus.n, value, dtype=object)
         return values, np.full(self.corpus.n, value is not None)
 
     def fallback(self, node: Any, rows: Array | None = None) -> Array:
