@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 import reserverat as rr
-from reserverat.batch import ResultWriter, run_batch
+from reserverat.batch import BatchSummary, ResultWriter, run_batch
 from reserverat.cli import main
 from reserverat.io import COLUMNS, read_rows, row_to_data, write_template
 
@@ -326,16 +326,18 @@ def test_test_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
     )
 
 
-def _dup_batch(
-    tmp_path: Path, rows: list[dict[str, str]], monkeypatch: pytest.MonkeyPatch | None = None
-) -> list[tuple[str, str, str, int]]:
+def _dup_summary(tmp_path: Path, rows: list[dict[str, str]]) -> BatchSummary:
     src = tmp_path / "in.jsonl"
     src.write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
     )
     rules = rr.load_ruleset("lou-4-18")
     with ResultWriter(tmp_path / "out.jsonl", rules) as writer:
-        summary = run_batch(read_rows(src), rules, writer, as_of=rr.date(2017, 12, 11))
+        return run_batch(read_rows(src), rules, writer, as_of=rr.date(2017, 12, 11))
+
+
+def _dup_batch(tmp_path: Path, rows: list[dict[str, str]]) -> list[tuple[str, str, str, int]]:
+    summary = _dup_summary(tmp_path, rows)
     return [
         (a.rsplit(" ", 1)[-1], b.rsplit(" ", 1)[-1], d.reason, round(d.score))
         for a, b, d in summary.duplicates
@@ -372,4 +374,45 @@ def test_batch_duplicates_beyond_the_fuzzy_limit(
         ("1", "2", "organisationsnummer", 100),
         ("1", "3", "name", 100),
         ("1", "6", "organisationsnummer", 100),
+    ]
+
+
+@pytest.mark.parametrize("fuzzy_limit", [5_000, 3])
+def test_batch_counts_every_duplicate_and_lists_the_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fuzzy_limit: int
+) -> None:
+    monkeypatch.setattr("reserverat.batch.FUZZY_LIMIT", fuzzy_limit)
+    monkeypatch.setattr("reserverat.batch.MAX_PAIRS", 2)
+    summary = _dup_summary(tmp_path, DUP_ROWS)
+    assert summary.duplicate_count == (4 if fuzzy_limit > 3 else 3)
+    assert [b.rsplit(" ", 1)[-1] for _, b, _ in summary.duplicates] == ["2", "3"]
+
+
+def test_batch_summary_says_how_many_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("reserverat.batch.MAX_PAIRS", 1)
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in DUP_ROWS), encoding="utf-8"
+    )
+    main(
+        [
+            "batch",
+            str(src),
+            "--rules",
+            "lou-4-18",
+            "--as-of",
+            "2017-12-11",
+            "--out",
+            str(tmp_path / "o.csv"),
+            "--lang",
+            "en",
+            "--no-progress",
+        ]
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert [line for line in lines if "duplicate" in line] == [
+        f"  possible duplicate: {src} line 1 ~ {src} line 2 (organisationsnummer)",
+        "  … 3 more possible duplicates",
     ]

@@ -46,6 +46,9 @@ class BatchSummary:
     outcomes: Counter[str] = field(default_factory=Counter)
     errors: int = 0
     duplicates: list[tuple[str, str, Duplicate]] = field(default_factory=list)
+    """The first ``MAX_PAIRS`` possible duplicates: (earlier source, source, why)."""
+    duplicate_count: int = 0
+    """How many rows look like an earlier row, listed or not."""
 
     @property
     def results(self) -> int:
@@ -243,13 +246,15 @@ def run_batch(
             writer.write(row.source, outcome, layers)
             if progress is not None:
                 progress(summary.rows)
-        summary.duplicates = seen.pairs()
+        summary.duplicates, summary.duplicate_count = seen.pairs(MAX_PAIRS)
     finally:
         seen.sources.close()
     return summary
 
 
 FUZZY_LIMIT = 5_000
+MAX_PAIRS = 1_000
+"""How many possible duplicates a batch lists; it counts them all."""
 
 
 class _Duplicates:
@@ -258,15 +263,16 @@ class _Duplicates:
     The same organisationsnummer or the same normalised name is found however long the
     batch: each row adds 64-bit hashes of its keys to compact arrays and its source to a
     temporary file, so memory grows by about 30 bytes a row, and the pairs are found by
-    sorting at the end. Similar names (rapidfuzz, 92 or more) are compared while the
-    batch has at most ``FUZZY_LIMIT`` rows, since that comparison grows with its square.
+    sorting at the end. All are counted; the first ``MAX_PAIRS`` are listed. Similar
+    names (rapidfuzz, 92 or more) are compared while the batch has at most
+    ``FUZZY_LIMIT`` rows, since that comparison grows with its square.
     """
 
     _REASONS: tuple[Literal["organisationsnummer", "name"], ...] = ("organisationsnummer", "name")
 
     def __init__(self) -> None:
         self.keys = array("q")
-        self.rows = array("q")
+        self.rows = array("i")
         self.kinds = array("b")  # index into _REASONS: a row's number before its name
         # Lives across add() calls; run_batch closes it (TemporaryFile deletes itself).
         self.sources: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
@@ -299,38 +305,54 @@ class _Duplicates:
         self.rows.append(row)
         self.kinds.append(kind)
 
-    def pairs(self) -> list[tuple[str, str, Duplicate]]:
-        """Each later row with the first row that shares a key (its number before its name)."""
+    def pairs(self, limit: int) -> tuple[list[tuple[str, str, Duplicate]], int]:
+        """The first ``limit`` later rows with the first row sharing a key (its number
+        before its name), and how many rows have such a pair in all."""
         if self.small is not None:
-            return [
+            found = [
                 (self.small[d.first][0], self.small[d.second][0], d)
-                for d in find_duplicates(d for _, d in self.small)
+                for d in find_duplicates((d for _, d in self.small), max_pairs=len(self.small) ** 2)
             ]
+            return found[:limit], len(found)
         keys = np.frombuffer(self.keys, dtype=np.int64)
-        rows = np.frombuffer(self.rows, dtype=np.int64)
+        rows = np.frombuffer(self.rows, dtype=np.int32)
         kinds = np.frombuffer(self.kinds, dtype=np.int8)
         order = np.lexsort((rows, keys))
-        keys, rows, kinds = keys[order], rows[order], kinds[order]
-        starts = np.ones(len(keys), dtype=bool)
-        starts[1:] = keys[1:] != keys[:-1]
-        first = rows[np.maximum.accumulate(np.where(starts, np.arange(len(keys)), 0))]
-        later = ~starts
-        found = sorted(
-            zip(rows[later].tolist(), kinds[later].tolist(), first[later].tolist(), strict=True)
+        keys = keys[order]
+        later = np.ones(len(keys), dtype=bool)
+        later[1:] = keys[1:] == keys[:-1]
+        later[0] = False
+        del keys
+        rows, kinds = rows[order], kinds[order]
+        # Each key group's first row: the row at the group's start, carried forward.
+        starts = np.where(later, 0, np.arange(len(rows), dtype=np.int64))
+        first = rows[np.maximum.accumulate(starts)]
+        del starts, order
+        row, kind, earlier = rows[later], kinds[later], first[later]
+        # A row's pair by its number comes before its pair by its name.
+        pick = np.lexsort((kind, row))
+        row, kind, earlier = row[pick], kind[pick], earlier[pick]
+        once = np.ones(len(row), dtype=bool)
+        once[1:] = row[1:] != row[:-1]
+        total = int(once.sum())
+        chosen = list(
+            zip(
+                row[once][:limit].tolist(),
+                earlier[once][:limit].tolist(),
+                kind[once][:limit].tolist(),
+                strict=True,
+            )
         )
-        chosen: dict[int, tuple[int, int]] = {}
-        for row, kind, earlier in found:
-            chosen.setdefault(row, (earlier, kind))
-        needed = set(chosen) | {earlier for earlier, _ in chosen.values()}
+        needed = {r for r, _, _ in chosen} | {e for _, e, _ in chosen}
         names: dict[int, str] = {}
         self.sources.seek(0)
         for i, line in enumerate(self.sources):
             if i in needed:
                 names[i] = line.rstrip("\n")
-        return [
-            (names[earlier], names[row], Duplicate(0, 0, self._REASONS[kind], 100.0))
-            for row, (earlier, kind) in sorted(chosen.items())
+        pairs = [
+            (names[e], names[r], Duplicate(0, 0, self._REASONS[k], 100.0)) for r, e, k in chosen
         ]
+        return pairs, total
 
 
 def rows_from(paths: Iterable[Path], **options: Any) -> Iterator[Row]:

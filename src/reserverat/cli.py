@@ -613,6 +613,11 @@ def _batch_summary(summary: BatchSummary, out: Path, lang: str) -> str:
         lines.append(
             f"  {'möjlig dubblett' if sv else 'possible duplicate'}: {first} ~ {second} ({how})"
         )
+    more = summary.duplicate_count - len(summary.duplicates)
+    if more > 0:
+        lines.append(
+            f"  … {more} {'möjliga dubbletter till' if sv else 'more possible duplicates'}"
+        )
     return "\n".join(lines) + "\n"
 
 
