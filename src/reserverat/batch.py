@@ -319,9 +319,8 @@ class _Duplicates:
         kinds = np.frombuffer(self.kinds, dtype=np.int8)
         order = np.lexsort((rows, keys))
         keys = keys[order]
-        later = np.ones(len(keys), dtype=bool)
+        later = np.zeros(len(keys), dtype=bool)  # a key seen before, in a row after its first
         later[1:] = keys[1:] == keys[:-1]
-        later[0] = False
         del keys
         rows, kinds = rows[order], kinds[order]
         # Each key group's first row: the row at the group's start, carried forward.
