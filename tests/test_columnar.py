@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 import reserverat as rr
 from reserverat.columnar import CODES, Corpus, evaluate_columns, outcome_codes
 from reserverat.loading import list_rulesets
+from strategies import one_criterion
 
 WHEN = date(2024, 3, 15)
 RULESETS = [rr.load_ruleset(info.id) for info in list_rulesets()]
@@ -155,20 +156,7 @@ def test_corpus_from_columns_needs_no_declarations() -> None:
         )
     cols["workforce.declared_share"] = (np.full(n, None, dtype=object), np.zeros(n, dtype=bool))
     corpus = Corpus(n, None, cols)
-    rules = rr.RuleSet(
-        id="t",
-        version="1",
-        title={"sv": "t", "en": "t"},
-        legal_basis=[{"instrument": "X"}],
-        criteria=[
-            rr.criterion(
-                "share",
-                rr.share_at_least("0.3"),
-                title={"sv": "s", "en": "s"},
-                citation={"instrument": "X"},
-            )
-        ],
-    )
+    rules = one_criterion(rr.share_at_least("0.3"), "share")
     got = evaluate_columns(corpus, rules, as_of=WHEN)[:, 0]
     assert got.tolist() == [
         2,

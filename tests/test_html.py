@@ -17,6 +17,7 @@ from reserverat.cli import main
 from reserverat.evaluate import geography
 from reserverat.render import Entry, render
 from reserverat.render.html import svg_map
+from strategies import one_criterion
 
 ROOT = Path(__file__).parent.parent
 BOTKYRKA = ROOT / "examples" / "botkyrka"
@@ -166,20 +167,7 @@ def test_escaping_and_masking() -> None:
 
 
 def test_zone_map() -> None:
-    rules = rr.RuleSet(
-        id="zon",
-        version="1",
-        title={"sv": "Zon", "en": "Zone"},
-        legal_basis=[{"instrument": "X"}],
-        criteria=[
-            rr.criterion(
-                "in-zone",
-                rr.in_zone("Testzonen", SQUARE),
-                title={"sv": "I zonen", "en": "In the zone"},
-                citation={"instrument": "X"},
-            )
-        ],
-    )
+    rules = one_criterion(rr.in_zone("Testzonen", SQUARE), "in-zone")
     decl = rr.Declaration(
         supplier="Z", sites=[{"name": "Inne", "lat": 59.21, "lon": 17.85, "uncertainty_m": 10}]
     )
