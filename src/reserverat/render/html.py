@@ -45,7 +45,6 @@ _WORDS = {
         "radius": "radie",
         "site": "plats",
         "zone": "zon",
-        "scale": "skala",
         "unplaced": "Kunde inte placeras",
         "map_note": "Punkterna är de positioner bedömningen använde; ingen bakgrundskarta. "
         "Kommunhuvudorter från GeoNames (CC BY 4.0).",
@@ -66,7 +65,6 @@ _WORDS = {
         "radius": "radius",
         "site": "site",
         "zone": "zone",
-        "scale": "scale",
         "unplaced": "Could not be placed",
         "map_note": "The points are the positions the assessment used; no background map. "
         "Municipal seats from GeoNames (CC BY 4.0).",
@@ -418,7 +416,7 @@ def _polygon_path(geometry: Any, proj: _Projection) -> str:
 _BAND = 30.0  # the strip under the plot that holds the scale bar and the legend
 
 
-def _scale_bar(proj: _Projection, lang: str) -> str:
+def _scale_bar(proj: _Projection) -> str:
     target = _W / 5 / proj.scale
     nice = 10 ** math.floor(math.log10(target))
     for step in (1, 2, 5, 10):
@@ -539,7 +537,7 @@ def svg_map(layer: MapLayer, lang: str = "sv") -> str:
         f'<line x1="0" y1="{h:.1f}" x2="{_W:.0f}" y2="{h:.1f}" stroke="#bbb"/>'
         + "".join(body)
         + legend
-        + _scale_bar(proj, lang)
+        + _scale_bar(proj)
         + "</svg>"
     )
 
