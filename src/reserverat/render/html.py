@@ -332,10 +332,10 @@ def _evidence_requests(result: Result, lang: str) -> list[str]:
 
 def _figure(layer: MapLayer, result: Result, lang: str) -> str:
     words = _WORDS[lang]
-    title = layer.criterion
-    for f in result.findings:
-        if f.criterion == layer.criterion:
-            title = _finding_title(f, lang)
+    try:
+        title = _finding_title(result.finding(layer.criterion), lang)
+    except KeyError:  # layers from another rule set than the result's
+        title = layer.criterion
     caption = [_e(title)]
     if layer.unplaced:
         caption.append(f"{_e(words['unplaced'])}: {_e(', '.join(layer.unplaced))}.")
