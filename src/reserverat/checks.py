@@ -34,6 +34,7 @@ from reserverat.declaration import OCCUPATION_FORMS, Declaration, Procurement
 
 __all__ = [
     "FACT_PATHS",
+    "RECIPIENTS",
     "AllOf",
     "AnyOf",
     "AtLeast",
@@ -216,13 +217,44 @@ class _Node(_Base):
 # ---- checks -----------------------------------------------------------------------
 
 Form = Literal["employed", "trainees", "work_training", "other"]
-Recipient = Literal["owners", "ideburna", "research"]
+Recipient = Literal[
+    "owners",
+    "registered_ideburna",
+    "unregistered_ideburna",
+    "research",
+    "work_integration",
+    "other",
+]
+"""Who value went to: owners or members; idéburna organisations registered under lag
+(2022:900) or not; research; other work-integration activity outside the organisation
+(Skoopi); anyone else (gifts, below-market deals, excessive pay)."""
+
+RECIPIENTS: tuple[str, ...] = get_args(Recipient)
+
+
+def _recipients(value: Any) -> Any:
+    # "ideburna" in rule files written before registration mattered: any idéburen recipient.
+    if isinstance(value, list | tuple):
+        out: list[Any] = []
+        for v in value:
+            out.extend(
+                ("registered_ideburna", "unregistered_ideburna") if v == "ideburna" else (v,)
+            )
+        return tuple(dict.fromkeys(out))
+    return value
+
+
+Recipients = Annotated[tuple[Recipient, ...], BeforeValidator(_recipients)]
 
 
 class ShareAtLeast(_Node):
     """At least ``threshold`` (inclusive) of the persons occupied belong to the target groups.
 
     Counts are compared as exact fractions: 3 of 10 meets 0.3, 2 999 of 10 000 does not.
+    Where a declaration states fewer persons with a documented need of support than it
+    counts in the target groups, ``undocumented_need`` decides: ``ask`` leaves the share
+    undecided when the difference could change the verdict, ``exclude`` counts only the
+    documented (as ``documented_need_only`` does).
     """
 
     kind: Literal["share_at_least"] = "share_at_least"
@@ -232,6 +264,7 @@ class ShareAtLeast(_Node):
     forms: tuple[Form, ...] | Param = OCCUPATION_FORMS  # type: ignore[assignment]
     categories: tuple[str, ...] | Param | None = None
     documented_need_only: bool | Param = False
+    undocumented_need: Literal["ask", "exclude"] | Param = "ask"
     declared_share: Literal["accept", "undecided"] | Param = "accept"
     _positional = ("threshold",)
 
@@ -300,12 +333,14 @@ CpvRange = Annotated[tuple[str, str], BeforeValidator(_cpv_range)]
 class CpvIn(_Node):
     """The tender's main CPV code is one of ``codes`` or lies in one of ``ranges`` (inclusive).
 
-    Codes are compared on their 8 digits; the check digit is ignored.
+    Codes are compared on their 8 digits; the check digit is ignored. A code outside the
+    list is ``unlisted``: not met, or undecided where the list itself is not verified.
     """
 
     kind: Literal["cpv_in"] = "cpv_in"
     codes: tuple[CpvCode, ...] = ()
     ranges: tuple[CpvRange, ...] = ()
+    unlisted: Literal["not_met", "undecided"] | Param = "not_met"
 
     def contains(self, cpv: str) -> bool:
         """Whether a CPV code (check digit optional) is listed."""
@@ -353,13 +388,14 @@ class PublicShareAtMost(_Node):
 class NoControllingInfluence(_Node):
     """The state, a region or a municipality has no legal controlling influence.
 
-    Control is a majority of the votes (more than half), the right to appoint a board
-    majority, or other legal control. ``aggregate`` adds the public owners' votes
+    Control is more than ``votes_above`` of the votes (default: more than half), the right
+    to appoint a board majority, or other legal control. ``aggregate`` adds the public owners' votes
     together; ``board`` says what an unstated board right means: it follows the votes
     (the companies act's default) or leaves the check undecided.
     """
 
     kind: Literal["no_controlling_influence"] = "no_controlling_influence"
+    votes_above: ShareValue | Param = Decimal("0.5")
     aggregate: bool | Param = True
     board: Literal["follows_votes", "undecided"] | Param = "follows_votes"
     accept: Score | Param = 90
@@ -382,21 +418,29 @@ class RegisteredIn(_Node):
 class ProfitsMainlyReinvested(_Node):
     """Over the last ``years`` closed years, at least ``share`` (inclusive) of profit stayed in.
 
-    Loss years add no profit; value transferred in them still counts against.
+    Loss years add no profit; value transferred in them still counts against. The latest
+    closed year must end at most ``accounts_within_months`` before the evaluation date.
     """
 
     kind: Literal["profits_mainly_reinvested"] = "profits_mainly_reinvested"
     share: ShareValue | Param = Decimal("0.5")
     years: PositiveInt | Param = 3
-    distributed_to: tuple[Recipient, ...] | Param = ("owners",)
+    accounts_within_months: Annotated[int, Field(ge=1, le=120)] | Param = 18
+    distributed_to: Recipients | Param = ("owners",)
 
 
 class TransfersOnlyTo(_Node):
-    """Over the last ``years`` closed years, value went to no recipient outside ``allowed``."""
+    """Over the last ``years`` closed years, value went to no recipient outside ``allowed``.
+
+    Recipients: ``owners``, ``registered_ideburna``, ``unregistered_ideburna``,
+    ``research``, ``work_integration``, ``other`` (``ideburna`` in older files means both
+    idéburna kinds).
+    """
 
     kind: Literal["transfers_only_to"] = "transfers_only_to"
-    allowed: tuple[Recipient, ...] | Param
+    allowed: Recipients | Param
     years: PositiveInt | Param = 3
+    accounts_within_months: Annotated[int, Field(ge=1, le=120)] | Param = 18
     _positional = ("allowed",)
 
 

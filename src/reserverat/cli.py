@@ -308,14 +308,27 @@ def _context(specs: Sequence[str], geocoder: NominatimGeocoder | None = None) ->
     return EvaluationContext(registers=registers, geocoder=geocoder)
 
 
+def _load_rules(
+    args: argparse.Namespace, procurement: Procurement | None, ref: str | None = None
+) -> RuleSet:
+    """The rule set named on the command line, in the version in force for the procurement:
+    on the day it was begun if known, else on the evaluation date."""
+    when = (procurement.started_on if procurement else None) or args.as_of
+    if when is None and procurement is not None:
+        when = procurement.submission_date
+    return load_ruleset(ref or args.rules, search=args.rules_dir, as_of=when)
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     try:
-        rules = load_ruleset(args.rules, search=args.rules_dir)
         procurement: Procurement | None = (
             load_procurement(args.procurement) if args.procurement else None
         )
         if args.notice:
             procurement = read_notice(args.notice).lot(args.lot)
+        rules = _load_rules(args, procurement)
+        if args.notice:
+            assert procurement is not None
             fits = lot_matches(rules, procurement)
             if fits is False:
                 codes = ", ".join(rules.reservation_codes or ()) or "no code"
@@ -419,12 +432,36 @@ def _show(rules: RuleSet, lang: str) -> str:
     out.append("criteria:")
     for c in rules.criteria:
         mark = " [authority-specific]" if c.authority_specific else ""
+        mark += f" [{c.basis}]" if c.basis else ""
         out.append(f"  {c.id}{mark}: {c.title.get(lang)}")
         out.append(f"    {c.check!r}")
         if c.when is not None:
             out.append(f"    when {c.when!r}")
         out.append(f"    {c.citation.short(lang)}")
+    out.extend(_open_points(rules, lang))
     return "\n".join(out) + "\n"
+
+
+def _open_points(rules: RuleSet, lang: str) -> list[str]:
+    """Every place the rule set is the buyer's choice, the tool's reading or an open point."""
+    from reserverat.evaluate import PRINTED_MARKS
+    from reserverat.render.messages import BASIS_WORDS
+
+    words = BASIS_WORDS[lang]
+    lines = []
+    for c in rules.criteria:
+        if c.basis in PRINTED_MARKS:
+            note = f": {c.basis_note.get(lang)}" if c.basis_note else ""
+            lines.append(f"  [{words[c.basis]}] {c.id}{note}")
+    for name, p in rules.parameters.items():
+        if p.basis in PRINTED_MARKS:
+            values = ", ".join(str(dv.value) for dv in p.values)
+            note = f" {p.note.get(lang)}" if p.note else ""
+            lines.append(f"  [{words[p.basis]}] {name} = {values} ({p.display_label(lang, name)}).{note}")
+    for point in rules.open_points:
+        lines.append(f"  [{words[point.basis]}] {point.subject}: {point.text.get(lang)}")
+    title = "öppna punkter och verktygets val:" if lang == "sv" else "open points and the tool's choices:"
+    return [title, *lines] if lines else []
 
 
 def _cmd_import_espd(args: argparse.Namespace) -> int:
@@ -539,8 +576,8 @@ def _load_group(path: Path) -> GroupTender:
 
 def _cmd_group(args: argparse.Namespace) -> int:
     try:
-        rules = load_ruleset(args.rules, search=args.rules_dir)
         procurement = load_procurement(args.procurement) if args.procurement else None
+        rules = _load_rules(args, procurement)
         context = _context(args.register, _geocoder(args))
         group = _load_group(args.file)
     except ReserveratError as exc:
@@ -554,8 +591,8 @@ def _cmd_group(args: argparse.Namespace) -> int:
 
 def _cmd_batch(args: argparse.Namespace) -> int:
     try:
-        rules = load_ruleset(args.rules, search=args.rules_dir)
         procurement = load_procurement(args.procurement) if args.procurement else None
+        rules = _load_rules(args, procurement)
         context = _context(args.register)
         writer = ResultWriter(args.out, rules, args.lang)
     except ReserveratError as exc:
@@ -645,8 +682,8 @@ def _declarations(files: Sequence[Path], args: argparse.Namespace) -> list[tuple
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     try:
-        a = load_ruleset(args.rules, search=args.rules_dir)
         procurement = load_procurement(args.procurement) if args.procurement else None
+        a = _load_rules(args, procurement)
         decls = _declarations(args.files, args)
         as_of = args.as_of or (procurement.submission_date if procurement else None) or date.today()
         if args.sweep:
@@ -656,7 +693,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             )
             sys.stdout.write(_render_sweep(name, rows, args.format))
             return EXIT_OK
-        b = load_ruleset(args.against, search=args.rules_dir) if args.against else a
+        b = _load_rules(args, procurement, args.against) if args.against else a
         overrides = parse_overrides(b, args.set)
         if overrides:
             b = b.with_params(**overrides)

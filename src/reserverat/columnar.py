@@ -279,12 +279,14 @@ def _not_older_than(node: Any, ctx: _Ctx) -> Array:
     node, _ = ctx.env.resolve(node)
     cutoff = _months_before(ctx.env.as_of, node.months)
     values, known = ctx.column(node.path)
+    as_of = ctx.env.as_of
     if values.dtype.kind == "M":
         fresh = values >= np.datetime64(cutoff, "D")
+        fresh &= values <= np.datetime64(as_of, "D")
         fresh &= known
     else:
-        fresh = np.array([v is not None and v >= cutoff for v in values], dtype=bool)
-    # A stale date is undecided, never not met (as in the explained path): 2 or 1.
+        fresh = np.array([v is not None and cutoff <= v <= as_of for v in values], dtype=bool)
+    # A stale or later date is undecided, never not met (as in the explained path): 2 or 1.
     out = fresh.astype(np.int8)
     out += 1
     return out
@@ -325,6 +327,7 @@ def _share_at_least(node: Any, ctx: _Ctx) -> Array:
         and tuple(node.forms) == OCCUPATION_FORMS
         and node.categories is None
         and not node.documented_need_only
+        and node.undocumented_need == "ask"
     )
     if not simple:
         return ctx.fallback(node)
@@ -383,6 +386,10 @@ def _share_at_least(node: Any, ctx: _Ctx) -> Array:
     _, wf_known = c.column(prefix)
     _declared, declared_known = c.column(f"{prefix}.declared_share")
     special = ~wf_known | (no_groups & declared_known)
+    for form in OCCUPATION_FORMS:
+        # A stated documented need may change the verdict (undocumented_need): explained path.
+        _, need_known = c.column(f"{prefix}.{form}.target_group.documented_need")
+        special |= need_known
     if special.any():
         out[special] = ctx.fallback(node, special)[special]
     return out
@@ -476,9 +483,22 @@ def evaluate_columns(
     return np.stack(columns, axis=1) if columns else np.zeros((corpus.n, 0), dtype=np.int8)
 
 
-def outcome_codes(verdicts: Array) -> Array:
-    """Each row's outcome: 0 not qualified, 1 undecided, 2 qualified (all not applicable: 2)."""
-    if verdicts.shape[1] == 0:
-        return np.full(verdicts.shape[0], MET, dtype=np.int8)
-    combined = _all([verdicts[:, j] for j in range(verdicts.shape[1])])
+def outcome_codes(
+    verdicts: Array, ruleset: RuleSet | None = None, *, as_of: date | None = None
+) -> Array:
+    """Each row's outcome: 0 not qualified, 1 undecided, 2 qualified (all not applicable: 2).
+
+    Given the rule set and date, as :func:`reserverat.evaluate` does: advisory criteria do
+    not decide, and outside the rule set's validity nobody qualifies.
+    """
+    n = verdicts.shape[0]
+    columns = list(range(verdicts.shape[1]))
+    if ruleset is not None and as_of is not None:
+        if not ruleset.in_force(as_of):
+            return np.full(n, NOT_MET, dtype=np.int8)
+        advisory = ruleset.advisory_at(as_of)
+        columns = [j for j, c in enumerate(ruleset.criteria) if c.id not in advisory]
+    if not columns:
+        return np.full(n, MET, dtype=np.int8)
+    combined = _all([verdicts[:, j] for j in columns])
     return np.where(combined == NA, MET, combined).astype(np.int8)

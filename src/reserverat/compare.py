@@ -128,7 +128,7 @@ def compare(
     # Verdicts for everyone from the columnar path; explanations only for those who changed.
     va = evaluate_columns(corpus, a, as_of=as_of, procurement=procurement, context=context)
     vb = evaluate_columns(corpus, b, as_of=as_of, procurement=procurement, context=context)
-    oa, ob = outcome_codes(va), outcome_codes(vb)
+    oa, ob = outcome_codes(va, a, as_of=as_of), outcome_codes(vb, b, as_of=as_of)
     names = ("not_qualified", "undecided", "qualified")
     for code, name in enumerate(names):
         out.counts_a[name] = int((oa == code).sum())
@@ -309,7 +309,9 @@ def sweep(
     for value in values:
         variant = rules.with_params(**{name: value})
         codes = outcome_codes(
-            evaluate_columns(corpus, variant, as_of=as_of, procurement=procurement, context=context)
+            evaluate_columns(corpus, variant, as_of=as_of, procurement=procurement, context=context),
+            variant,
+            as_of=as_of,
         )
         counts: Counter[str] = Counter({n: int((codes == c).sum()) for c, n in enumerate(names)})
         out.append((value, +counts))

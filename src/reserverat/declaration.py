@@ -314,13 +314,39 @@ class IOP(_Model):
 
 
 class FinancialYear(_Model):
-    """One closed financial year: result and where value went (SEK)."""
+    """One closed financial year: result and where value went (SEK).
+
+    A value transfer (lag 2022:900 2 §) is any transaction that lowers the organisation's
+    assets and is not purely commercial: a dividend, a gift, a deal below market price,
+    pay above the market. ``to_ideburna`` is the older field that does not say whether
+    the recipient is registered; the explanation says so where it matters.
+    """
 
     end: date
     result: Amount | None = None
-    to_owners: NonNegAmount | None = None
-    to_ideburna: NonNegAmount | None = None
+    to_owners: NonNegAmount | None = Field(
+        default=None, description="Value transferred to owners or members."
+    )
+    to_registered_ideburna: NonNegAmount | None = Field(
+        default=None,
+        description="To idéburna organisations registered with Kammarkollegiet (lag 2022:900).",
+    )
+    to_unregistered_ideburna: NonNegAmount | None = Field(
+        default=None, description="To idéburna organisations that are not registered."
+    )
+    to_ideburna: NonNegAmount | None = Field(
+        default=None,
+        description="To idéburna organisations, registration not stated (older declarations).",
+    )
     to_research: NonNegAmount | None = None
+    to_work_integration: NonNegAmount | None = Field(
+        default=None,
+        description="To other work-integration activity outside the organisation.",
+    )
+    to_other: NonNegAmount | None = Field(
+        default=None,
+        description="To anyone else: gifts, deals below market price, pay above the market.",
+    )
     solidarity_bonus: NonNegAmount | None = None
     reinvested: NonNegAmount | None = None
 
@@ -538,6 +564,11 @@ class Procurement(_Model):
     authority: str | None = None
     reference: str | None = None
     submission_date: date | None = None
+    started_on: date | None = Field(
+        default=None,
+        description="When the procurement was begun (the notice was sent): picks the version "
+        "of a rule set whose law changed (LOU 19 kap. from 2022-02-01).",
+    )
     main_cpv: Annotated[str, Field(pattern=r"^\d{8}(-\d)?$")] | None = None
     duration_months: Annotated[int, Field(gt=0)] | None = None
     reservation: Literal["res-ws", "res-pub-ser", "res-prog", "lou-19-25a", "none"] | None = Field(

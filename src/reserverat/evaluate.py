@@ -137,7 +137,19 @@ class _Env:
     saves most allocations, and with them most of CPython's garbage-collection work.
     """
 
-    __slots__ = ("as_of", "context", "cutoffs", "memo", "nodes", "params", "procurement", "shared")
+    __slots__ = (
+        "advisory",
+        "as_of",
+        "context",
+        "cutoffs",
+        "mark_cache",
+        "memo",
+        "nodes",
+        "params",
+        "procurement",
+        "rules",
+        "shared",
+    )
 
     def __init__(
         self,
@@ -154,8 +166,21 @@ class _Env:
         self.cutoffs: dict[int, date] = state.setdefault("cutoffs", {})
         self.memo: dict[tuple[Any, ...], Any] = state.setdefault("memo", {})
         self.shared: set[int] = state.setdefault("shared", set())
+        self.mark_cache: dict[str, tuple[Message, ...]] = state.setdefault("marks", {})
+        advisory = state.get("advisory")
+        if advisory is None:
+            advisory = state["advisory"] = rules.advisory_at(as_of)
+        self.advisory: frozenset[str] = advisory
+        self.rules = rules
         self.context = context
         self.procurement = procurement
+
+    def marks(self, crit: Criterion) -> tuple[Message, ...]:
+        """The criterion's marks on this date: its own basis and its marked parameters."""
+        hit = self.mark_cache.get(crit.id)
+        if hit is None:
+            hit = self.mark_cache[crit.id] = _marks(crit, self.rules, self.params)
+        return hit
 
     def cutoff(self, months: int) -> date:
         """The date ``months`` calendar months before the evaluation date."""
@@ -319,6 +344,9 @@ EVIDENCE_CODES = frozenset(
         "site_location",
         "procurement_facts",
         "prior_awards_statement",
+        "support_decision",
+        "buyer_centre",
+        "cpv_list_check",
     }
 )
 """Every evidence code an explanation may ask for; the renderers have words for each."""
@@ -473,6 +501,7 @@ def _number_at_most(node: Any, decl: Declaration, env: _Env) -> Explanation:
 
 @_register("cpv_in")
 def _cpv_in(node: Any, decl: Declaration, env: _Env) -> Explanation:
+    node, params = env.resolve(node)
     raw = env.procurement.main_cpv if env.procurement else None
     facts = (Fact("procurement.main_cpv", raw),)
     listed = ", ".join([*node.codes, *(f"{a}–{b}" for a, b in node.ranges)])
@@ -483,12 +512,19 @@ def _cpv_in(node: Any, decl: Declaration, env: _Env) -> Explanation:
             "cpv.unknown",
             {"listed": listed},
             facts,
+            params,
             evidence=("procurement_facts",),
         )
     args = {"cpv": raw.split("-", 1)[0], "listed": listed}
     if node.contains(raw):
-        return _explain("cpv_in", MET, "cpv.in", args, facts)
-    return _explain("cpv_in", NOT_MET, "cpv.not_in", args, facts)
+        return _explain("cpv_in", MET, "cpv.in", args, facts, params)
+    if node.unlisted == "undecided":
+        # The list is not verified against the statute: a code outside it is never met,
+        # and not failed either until someone has read the statute's own list.
+        return _explain(
+            "cpv_in", UNDECIDED, "cpv.not_in_unverified", args, facts, params, ("cpv_list_check",)
+        )
+    return _explain("cpv_in", NOT_MET, "cpv.not_in", args, facts, params)
 
 
 def _years_before(when: date, years: int) -> date:
@@ -614,8 +650,13 @@ def _not_older_than(node: Any, decl: Declaration, env: _Env) -> Explanation:
         return _explain(
             kind, UNDECIDED, "age.stale", args, facts, params, evidence=_missing_evidence(path)
         )
-    notes = (Message("age.after_as_of", args),) if value > env.as_of else ()
-    return _explain(kind, MET, "age.fresh", args, facts, params, notes=notes)
+    if value > env.as_of:
+        # Figures from after the evaluation date do not show the conditions on that date
+        # (UHM: assessed when the tender is submitted): ask for figures on the right date.
+        return _explain(
+            kind, UNDECIDED, "age.after_as_of", args, facts, params, _missing_evidence(path)
+        )
+    return _explain(kind, MET, "age.fresh", args, facts, params)
 
 
 # ---- the share of occupied persons in the target groups -------------------------------
@@ -733,6 +774,28 @@ def _tally(
         tally.low += low
         tally.high += high
     return tally
+
+
+def _undocumented(
+    wf: Workforce, prefix: str, forms: tuple[str, ...]
+) -> tuple[int, int, list[Fact]] | None:
+    """Documented and counted target-group persons, where some form states fewer documented."""
+    documented = counted = 0
+    short = False
+    facts: list[Fact] = []
+    for form in forms:
+        group: OccupationGroup | None = getattr(wf, form)
+        tg = group.target_group if group is not None else None
+        if tg is None or tg.headcount is None:
+            continue
+        counted += tg.headcount
+        if tg.documented_need is None:
+            documented += tg.headcount
+            continue
+        documented += tg.documented_need
+        facts.append(Fact(f"{prefix}.{form}.target_group.documented_need", tg.documented_need))
+        short = short or tg.documented_need < tg.headcount
+    return (documented, counted, facts) if short else None
 
 
 def _verdict_of(t: _Tally, threshold: Fraction) -> Verdict:
@@ -854,7 +917,8 @@ def _share_at_least(node: Any, decl: Declaration, env: _Env) -> Explanation:
         return _declared_share(node, decl, wf, prefix, threshold, params)
 
     primary = "fte" if node.basis == "fte" else "headcount"
-    tally = _tally(wf, prefix, primary, forms, node.categories, node.documented_need_only)
+    need_only = node.documented_need_only or node.undocumented_need == "exclude"
+    tally = _tally(wf, prefix, primary, forms, node.categories, need_only)
     facts = tally.facts
     if wf.reference_date is not None:
         facts.insert(0, Fact(f"{prefix}.reference_date", wf.reference_date))
@@ -893,9 +957,7 @@ def _share_at_least(node: Any, decl: Declaration, env: _Env) -> Explanation:
     # The other basis, when the declaration allows it, so the buyer sees both readings.
     notes: list[Message] = []
     other = "fte" if primary == "headcount" else "headcount"
-    other_tally = _tally(
-        wf, prefix, other, forms, node.categories, node.documented_need_only, with_facts=False
-    )
+    other_tally = _tally(wf, prefix, other, forms, node.categories, need_only, with_facts=False)
     other_verdict = None
     if not other_tally.missing_groups and other_tally.occupied:
         other_verdict = _verdict_of(other_tally, threshold)
@@ -924,6 +986,26 @@ def _share_at_least(node: Any, decl: Declaration, env: _Env) -> Explanation:
                     {"declared": Fraction(wf.declared_share), "share": counted},
                 )
             )
+
+    undocumented = None if need_only else _undocumented(wf, prefix, forms)
+    if undocumented is not None:
+        documented, listed, need_facts = undocumented
+        facts.extend(need_facts)
+        need_tally = _tally(wf, prefix, primary, forms, node.categories, True, with_facts=False)
+        need_args: dict[str, Any] = {"documented": documented, "target": listed}
+        if _verdict_of(need_tally, threshold) is not verdict:
+            # UHM: each person counted must have a real need of support; never ignore it.
+            return _explain(
+                kind,
+                UNDECIDED,
+                "share.undocumented_need",
+                args | need_args,
+                tuple(facts),
+                params,
+                ("support_decision",),
+                notes=tuple(notes),
+            )
+        notes.append(Message("share.documented_need_same", need_args))
 
     fact_tuple, note_tuple = tuple(facts), tuple(notes)
     if node.basis == "unspecified" and other_verdict is not None and other_verdict is not verdict:
@@ -1057,9 +1139,8 @@ def _no_public_owner(node: Any, decl: Declaration, env: _Env) -> Explanation:
             ("ownership_register",),
             notes=notes,
         )
-    return _explain(
-        kind, MET, "owners.none_public", {"count": len(owners)}, facts, params, notes=notes
-    )
+    code = "owners.none_public_one" if len(owners) == 1 else "owners.none_public"
+    return _explain(kind, MET, code, {"count": len(owners)}, facts, params, notes=notes)
 
 
 @_register("public_share_at_most")
@@ -1149,7 +1230,8 @@ def _no_controlling_influence(node: Any, decl: Declaration, env: _Env) -> Explan
         "owners": ", ".join(label for *_, label in public_rows) or "-",
         "aggregate": node.aggregate,
     }
-    if total > Fraction(1, 2):
+    args["limit"] = Fraction(node.votes_above)
+    if total > Fraction(node.votes_above):
         return _explain(kind, NOT_MET, "control.majority", args, facts, params, notes=notes)
     missing_votes = [label for (_, o, label) in public_rows if o.vote_share is None]
     if unsure or missing_votes:
@@ -1245,12 +1327,14 @@ def _site_label(i: int, site: Site) -> str:
 
 
 def _position_fact(i: int, pos: Position | Unplaced) -> Fact:
+    # Coordinates only: how the position was found is said, in words, by the message.
     if isinstance(pos, Unplaced):
-        return Fact(f"sites[{i}]", f"not placed: {pos.detail}")
-    return Fact(
-        f"sites[{i}]",
-        f"{pos.lat:.5f}, {pos.lon:.5f} ({pos.source}: {pos.detail}, ±{pos.uncertainty_m:.0f} m)",
-    )
+        return Fact(f"sites[{i}]", None)
+    return Fact(f"sites[{i}]", f"{pos.lat:.5f}, {pos.lon:.5f} (±{pos.uncertainty_m:.0f} m)")
+
+
+def _unplaced_message(label: str, pos: Unplaced) -> Message:
+    return Message(f"geo.unplaced.{pos.reason}", {"site": label, "detail": pos.detail})
 
 
 def _placed_sites(
@@ -1266,9 +1350,7 @@ def _placed_sites(
         pos = locate(site, gaz, env.context.geocoder)
         facts.append(_position_fact(i, pos))
         if isinstance(pos, Unplaced):
-            per_site.append(
-                (UNDECIDED, Message("geo.unplaced", {"site": label, "why": pos.detail}))
-            )
+            per_site.append((UNDECIDED, _unplaced_message(label, pos)))
             continue
         yield label, pos
 
@@ -1303,7 +1385,10 @@ def _sites_result(
     k = _decisive(verdict, per_site)
     reason = per_site[k][1]
     notes = tuple(m for j, (_, m) in enumerate(per_site) if j != k)
-    evidence = ("site_location",) if verdict is UNDECIDED else ()
+    evidence: tuple[str, ...] = ()
+    if verdict is UNDECIDED:
+        centre = reason.code == "geo.uncertain_centre"
+        evidence = ("buyer_centre",) if centre else ("site_location",)
     return Explanation(
         kind, verdict, reason, facts, params, evidence, gap if verdict is NOT_MET else None, notes
     )
@@ -1327,11 +1412,11 @@ def _within_km(node: Any, decl: Declaration, env: _Env) -> Explanation:
     facts = [
         Fact(
             f"centre[{j}]",
-            f"{p.detail}: {p.lat:.5f}, {p.lon:.5f} ({p.source}, ±{p.uncertainty_m:.0f} m)",
+            f"{p.detail}: {p.lat:.5f}, {p.lon:.5f} (±{p.uncertainty_m:.0f} m)",
         )
         for j, p in enumerate(centres)
     ]
-    shortfall: float | None = None
+    shortfall: tuple[float, str, float] | None = None
     for label, pos in _placed_sites(candidates, env, facts, per_site):
         best: tuple[int, float, float, Position] | None = None
         for centre in centres:
@@ -1343,6 +1428,9 @@ def _within_km(node: Any, decl: Declaration, env: _Env) -> Explanation:
         assert best is not None
         decision, d, u, centre = best
         code = {1: "geo.within", -1: "geo.outside", 0: "geo.uncertain"}[decision]
+        if decision == 0 and centre.uncertainty_m > pos.uncertainty_m:
+            # What is missing is the buyer's own point for the centre, not the site's.
+            code = "geo.uncertain_centre"
         verdict = {1: MET, -1: NOT_MET, 0: UNDECIDED}[decision]
         per_site.append(
             (
@@ -1357,15 +1445,21 @@ def _within_km(node: Any, decl: Declaration, env: _Env) -> Explanation:
                         "centre_source": centre.source,
                         "uncertainty": round(u),
                         "source": pos.source,
-                        "method": "geodesic WGS84 (geopy)",
+                        "place": pos.detail,
                     },
                 ),
             )
         )
         if decision == -1:
-            over = d - u - radius_m
-            shortfall = over if shortfall is None else min(shortfall, over)
-    gap = None if shortfall is None else Message("gap.km", {"distance": _km(shortfall)})
+            # Within means distance + uncertainty <= radius: that is how much closer to pass.
+            closer = d + u - radius_m
+            if shortfall is None or closer < shortfall[0]:
+                shortfall = (closer, centre.detail, u)
+    gap = None
+    if shortfall is not None:
+        closer, nearest, unc = shortfall
+        args = {"distance": _km(closer), "centre": nearest, "uncertainty": round(unc)}
+        gap = Message("gap.km", args)
     return _sites_result(kind, node.sites, per_site, tuple(facts), params, gap)
 
 
@@ -1429,7 +1523,8 @@ def _in_zone(node: Any, decl: Declaration, env: _Env) -> Explanation:
             verdict, code = MET, "zone.inside"
         elif not inside and round(d * 1000) > round(u * 1000):
             verdict, code = NOT_MET, "zone.outside"
-            shortfall = d - u if shortfall is None else min(shortfall, d - u)
+            # Inside for certain means boundary distance >= uncertainty: move d + u inwards.
+            shortfall = d + u if shortfall is None else min(shortfall, d + u)
         else:
             verdict, code = UNDECIDED, "zone.uncertain"
         per_site.append(
@@ -1447,7 +1542,9 @@ def _in_zone(node: Any, decl: Declaration, env: _Env) -> Explanation:
                 ),
             )
         )
-    gap = None if shortfall is None else Message("gap.km", {"distance": _km(shortfall)})
+    gap = None
+    if shortfall is not None:
+        gap = Message("gap.zone", {"distance": _km(shortfall), "zone": node.name})
     return _sites_result(kind, node.sites, per_site, tuple(facts), params, gap)
 
 
@@ -1494,7 +1591,7 @@ def _in_municipality(node: Any, decl: Declaration, env: _Env) -> Explanation:
         args = {
             "site": label,
             "municipality": _municipality_label(gaz, code),
-            "source": how,
+            "how": how,
             "wanted": wanted,
         }
         verdict = MET if code in node.codes else NOT_MET
@@ -1506,12 +1603,17 @@ def _in_municipality(node: Any, decl: Declaration, env: _Env) -> Explanation:
 
 # ---- money ---------------------------------------------------------------------------
 
-_RECIPIENT_FIELD = {"owners": "to_owners", "ideburna": "to_ideburna", "research": "to_research"}
-
-
-# The latest closed financial year must end at most this long before the evaluation date:
-# annual reports are filed some months after the year ends, so 18 months leaves room.
-_LATEST_YEAR_MONTHS = 18
+_RECIPIENT_FIELD = {
+    "owners": "to_owners",
+    "registered_ideburna": "to_registered_ideburna",
+    "unregistered_ideburna": "to_unregistered_ideburna",
+    "research": "to_research",
+    "work_integration": "to_work_integration",
+    "other": "to_other",
+}
+# The older field names no registration: it counts for whichever idéburen kind is forbidden.
+_LEGACY_IDEBURNA = "to_ideburna"
+_IDEBURNA = ("registered_ideburna", "unregistered_ideburna")
 
 
 def _window(decl: Declaration, years: int, as_of: date) -> list[FinancialYear] | None:
@@ -1539,7 +1641,12 @@ def _fy_facts(window: Iterable[FinancialYear], attrs: Iterable[str]) -> tuple[Fa
 
 
 def _money_precheck(
-    kind: str, decl: Declaration, years: int, env: _Env, params: tuple[Fact, ...]
+    kind: str,
+    decl: Declaration,
+    years: int,
+    env: _Env,
+    params: tuple[Fact, ...],
+    accounts_within_months: int,
 ) -> list[FinancialYear] | Explanation:
     if decl.financial_years is None:
         return _explain(
@@ -1553,14 +1660,14 @@ def _money_precheck(
         )
     closed_years = [fy for fy in decl.financial_years if fy.end <= env.as_of]
     latest = max((fy.end for fy in closed_years), default=None)
-    due = _months_before(env.as_of, _LATEST_YEAR_MONTHS)
+    due = env.cutoff(accounts_within_months)
     if latest is not None and latest < due:
         # Old accounts say nothing about the supplier now: ask for the recent ones.
         return _explain(
             kind,
             UNDECIDED,
             "money.stale_years",
-            {"latest": latest, "due": due},
+            {"latest": latest, "due": due, "months": accounts_within_months},
             _fy_facts(closed_years, ("result",)),
             params,
             ("annual_report",),
@@ -1603,7 +1710,7 @@ def _profits_mainly_reinvested(node: Any, decl: Declaration, env: _Env) -> Expla
     node, params = env.resolve(node)
     kind = "profits_mainly_reinvested"
     share = Fraction(node.share)
-    window = _money_precheck(kind, decl, node.years, env, params)
+    window = _money_precheck(kind, decl, node.years, env, params, node.accounts_within_months)
     if isinstance(window, Explanation):
         return window
     fields = [_RECIPIENT_FIELD[r] for r in node.distributed_to]
@@ -1611,8 +1718,11 @@ def _profits_mainly_reinvested(node: Any, decl: Declaration, env: _Env) -> Expla
     unstated = _unstated_money(kind, facts, params)
     if unstated is not None:
         return unstated
+    if any(r in _IDEBURNA for r in node.distributed_to):
+        # The older unregistered-or-not field counts too, where it is stated.
+        fields.append(_LEGACY_IDEBURNA)
     profit = sum((max(fy.result or ZERO, ZERO) for fy in window), ZERO)
-    out = sum((getattr(fy, f) for fy in window for f in fields), ZERO)
+    out = sum((getattr(fy, f) or ZERO for fy in window for f in fields), ZERO)
     args: dict[str, Any] = {
         "profit": profit,
         "distributed": out,
@@ -1653,16 +1763,19 @@ def _profits_mainly_reinvested(node: Any, decl: Declaration, env: _Env) -> Expla
 def _transfers_only_to(node: Any, decl: Declaration, env: _Env) -> Explanation:
     node, params = env.resolve(node)
     kind = "transfers_only_to"
-    window = _money_precheck(kind, decl, node.years, env, params)
+    window = _money_precheck(kind, decl, node.years, env, params, node.accounts_within_months)
     if isinstance(window, Explanation):
         return window
     forbidden = [f for r, f in _RECIPIENT_FIELD.items() if r not in node.allowed]
     facts = _fy_facts(window, forbidden)
     paid = [f for f in facts if f.value is not None and f.value > 0]
-    args = {"allowed": ", ".join(node.allowed) or "-", "years": len(window)}
+    args: dict[str, Any] = {"allowed": ", ".join(node.allowed) or "-", "years": len(window)}
     if paid:
         total = sum((f.value for f in paid), ZERO)
-        args |= {"transfers": ", ".join(f.path for f in paid), "amount": total}
+        recipients = dict.fromkeys(
+            r for r, fld in _RECIPIENT_FIELD.items() for f in paid if f.path.endswith("." + fld)
+        )
+        args |= {"recipients": ", ".join(recipients), "amount": total}
         return _explain(
             kind,
             NOT_MET,
@@ -1671,6 +1784,38 @@ def _transfers_only_to(node: Any, decl: Declaration, env: _Env) -> Explanation:
             facts,
             params,
             gap=Message("gap.money", {"amount": total}),
+        )
+    # Older declarations name idéburna recipients without saying whether they are registered.
+    legacy = tuple(
+        Fact(f"financial_years[{fy.end.isoformat()}].{_LEGACY_IDEBURNA}", fy.to_ideburna)
+        for fy in window
+        if fy.to_ideburna
+    )
+    allowed_ideburna = [r for r in _IDEBURNA if r in node.allowed]
+    if legacy and len(allowed_ideburna) < len(_IDEBURNA):
+        amount = sum((f.value for f in legacy), ZERO)
+        if not allowed_ideburna:
+            args |= {"recipients": "ideburna", "amount": amount}
+            return _explain(
+                kind,
+                NOT_MET,
+                "money.forbidden_transfer",
+                args,
+                facts + legacy,
+                params,
+                gap=Message("gap.money", {"amount": amount}),
+            )
+        unstated = _unstated_money(kind, facts, params)
+        notes = (unstated.reason,) if unstated is not None else ()
+        return _explain(
+            kind,
+            UNDECIDED,
+            "money.ideburna_registration_unknown",
+            {"amount": amount},
+            facts + legacy,
+            params,
+            ("register_extract",),
+            notes=notes,
         )
     unstated = _unstated_money(kind, facts, params)
     if unstated is not None:
@@ -1731,8 +1876,61 @@ def _finding(
         explanation,
         guard,
         crit.description,
+        env.marks(crit),
+        crit.id in env.advisory,
     )
     return made if key is None else env.share(key, made)
+
+
+# The marks an explanation prints: where the law itself does not give the rule or value.
+PRINTED_MARKS = frozenset({"buyer", "tool-default", "open"})
+
+
+def _mark_value(value: Any, unit: str | None) -> tuple[str, Any]:
+    if isinstance(value, tuple):
+        return "list", ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "yes_no", value
+    if isinstance(value, str):
+        return "choice", value
+    if unit in ("share", "km", "months", "years"):
+        return unit, value
+    return "number", _scalar(value)
+
+
+def _marks(crit: Criterion, rules: RuleSet, params: Mapping[str, Any]) -> tuple[Message, ...]:
+    out: list[Message] = []
+    if crit.basis in PRINTED_MARKS:
+        note = crit.basis_note
+        out.append(
+            Message(
+                "mark.criterion",
+                {
+                    "mark": crit.basis,
+                    "note_sv": note.sv if note else "",
+                    "note_en": note.en if note else "",
+                },
+            )
+        )
+    for name in rules.criterion_params(crit.id):
+        p = rules.parameters[name]
+        if p.basis not in PRINTED_MARKS:
+            continue
+        unit, value = _mark_value(params[name], p.unit)
+        out.append(
+            Message(
+                f"mark.param.{unit}",
+                {
+                    "mark": p.basis,
+                    "label_sv": p.display_label("sv", name),
+                    "label_en": p.display_label("en", name),
+                    "value": value,
+                    "note_sv": p.note.sv if p.note else "",
+                    "note_en": p.note.en if p.note else "",
+                },
+            )
+        )
+    return tuple(out)
 
 
 def _evaluate_criterion(crit: Criterion, decl: Declaration, env: _Env) -> Finding:
@@ -1740,6 +1938,11 @@ def _evaluate_criterion(crit: Criterion, decl: Declaration, env: _Env) -> Findin
     if crit.when is not None:
         guard = _run(crit.when, decl, env)
         if guard.verdict is NOT_MET:
+            if crit.when_text is not None:
+                # Say in words whom the criterion does not apply to, not the guard's logic.
+                facts = tuple(dict.fromkeys(f for n in guard.walk() for f in n.facts))
+                text = {"text_sv": crit.when_text.sv, "text_en": crit.when_text.en}
+                guard = Explanation("guard", NOT_MET, Message("guard.text", text), facts)
             return _finding(crit, NOT_APPLICABLE, guard, guard, env)
     explanation = _run(crit.check, decl, env)
     verdict = explanation.verdict
@@ -1781,17 +1984,28 @@ def evaluate(
         )
     env = _Env(when, ruleset, context or _DEFAULT_CONTEXT, procurement)
     findings = tuple(_evaluate_criterion(c, declaration, env) for c in ruleset.criteria)
-    verdict = all_verdicts(f.verdict for f in findings)
-    warnings: tuple[Message, ...] = ()
-    if (ruleset.valid_from and when < ruleset.valid_from) or (
-        ruleset.valid_to and when > ruleset.valid_to
-    ):
-        warnings = (
+    verdict = all_verdicts(f.verdict for f in findings if not f.advisory)
+    warnings: list[Message] = []
+    if not ruleset.in_force(when):
+        # A legal basis not in force on the date qualifies nobody, whatever the criteria say.
+        verdict = NOT_MET
+        code = "ruleset.not_in_force"
+        if ruleset.valid_from is None or ruleset.valid_to is None:
+            code += ".to" if ruleset.valid_from is None else ".from"
+        warnings.append(
             Message(
-                "ruleset.not_in_force",
+                code,
                 {"as_of": when, "valid_from": ruleset.valid_from, "valid_to": ruleset.valid_to},
-            ),
+            )
         )
+    for f in findings:
+        if f.advisory and f.verdict in (NOT_MET, UNDECIDED):
+            warnings.append(
+                Message(
+                    f"criterion.advisory_{f.verdict.value}",
+                    {"title_sv": f.title.sv, "title_en": f.title.en},
+                )
+            )
     ident = _masked_number(declaration)
     supplier = Supplier(
         mask_personal_numbers(declaration.supplier),
@@ -1815,7 +2029,14 @@ def evaluate(
             ruleset.risk.level(against), ruleset.risk.level(against + unknown), against, unknown
         )
     return Result(
-        Outcome.of(verdict), verdict, supplier, ruleset.title, findings, provenance, warnings, risk
+        Outcome.of(verdict),
+        verdict,
+        supplier,
+        ruleset.title,
+        findings,
+        provenance,
+        tuple(warnings),
+        risk,
     )
 
 

@@ -54,6 +54,10 @@ DECLARED_UNCERTAINTY_M = 25.0
 SEAT_UNCERTAINTY_M = 1_000.0
 PLACE_UNCERTAINTY_M = 2_000.0
 POSTAL_UNCERTAINTY_M = 5_000.0
+# A municipality's extent is estimated from the places the gazetteer holds in it; its border
+# lies beyond the outermost of them, so the estimate is widened by a quarter and 5 km.
+MUNICIPALITY_EXTENT_FACTOR = 1.25
+MUNICIPALITY_EXTENT_MARGIN_M = 5_000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +121,7 @@ class Gazetteer:
         for p in places:
             self._places.setdefault(normalise_name(p.name), []).append(p)
         self._postcodes = {code: (town, muni) for code, town, muni in postcodes}
+        self._extents: dict[str, Position] = {}
 
     def municipality(self, ref: str) -> Municipality | None:
         """A municipality by SCB code (``0127``) or name (``Botkyrka``, ``Botkyrka kommun``)."""
@@ -124,6 +129,30 @@ class Gazetteer:
         if ref.isdigit():
             return self._municipalities.get(ref.zfill(4))
         return self._by_name.get(normalise_name(ref))
+
+    def municipality_extent(self, ref: str) -> Position | None:
+        """The whole municipality as a position: its seat, and how far from it the border
+        may lie (the farthest place the gazetteer holds there, widened by
+        ``MUNICIPALITY_EXTENT_FACTOR`` and ``MUNICIPALITY_EXTENT_MARGIN_M``)."""
+        muni = self.municipality(ref)
+        if muni is None:
+            return None
+        hit = self._extents.get(muni.code)
+        if hit is None:
+            far = max(
+                (
+                    geodesic_m(muni.seat_lat, muni.seat_lon, p.lat, p.lon)
+                    for places in self._places.values()
+                    for p in places
+                    if p.municipality_code == muni.code
+                ),
+                default=0.0,
+            )
+            reach = far * MUNICIPALITY_EXTENT_FACTOR + MUNICIPALITY_EXTENT_MARGIN_M
+            hit = self._extents[muni.code] = Position(
+                muni.seat_lat, muni.seat_lon, round(reach), "municipality", muni.name
+            )
+        return hit
 
     def municipality_names(self) -> list[str]:
         """Every municipality's short name, for suggestions."""
@@ -259,7 +288,13 @@ class NominatimGeocoder:
 
 @dataclass(frozen=True, slots=True)
 class Unplaced:
-    """Why a site could not be placed."""
+    """Why a site could not be placed: a stable code and what was looked up.
+
+    ``reason`` is one of ``nothing`` (no coordinates, postal code, locality or
+    municipality), ``postal_code`` (unknown code), ``locality`` (unknown place),
+    ``ambiguous`` (a name shared by several places; ``detail`` lists them) or
+    ``geocoder`` (the geocoder found nothing).
+    """
 
     reason: str
     detail: str
@@ -268,25 +303,26 @@ class Unplaced:
 def locate(
     site: Site, gazetteer: Gazetteer, geocoder: Geocoder | None = None
 ) -> Position | Unplaced:
-    """Where a site is: declared coordinates, postal code, locality, then a geocoder."""
+    """Where a site is: declared coordinates, postal code, locality, a geocoder, and last
+    the whole municipality (wide, but enough where it lies wholly inside or outside)."""
     if site.lat is not None and site.lon is not None:
         unc = site.uncertainty_m if site.uncertainty_m is not None else DECLARED_UNCERTAINTY_M
         return Position(site.lat, site.lon, unc, "declared", "declared coordinates")
-    notes = []
+    failed: list[Unplaced] = []
     if site.postal_code:
         found = gazetteer.postal_code(site.postal_code)
         if found is not None:
             return found[0]
-        notes.append(f"unknown postal code {site.postal_code}")
+        failed.append(Unplaced("postal_code", site.postal_code))
     if site.locality:
         matches = gazetteer.localities(site.locality, site.municipality)
         if len(matches) == 1:
             return matches[0][0]
         if len(matches) > 1:
             where = ", ".join(sorted(p.detail for p, _ in matches))
-            notes.append(f"{site.locality} is several places ({where}): give the municipality")
+            failed.append(Unplaced("ambiguous", f"{site.locality}: {where}"))
         else:
-            notes.append(f"unknown locality {site.locality}")
+            failed.append(Unplaced("locality", site.locality))
     if geocoder is not None:
         query = ", ".join(
             x
@@ -296,8 +332,12 @@ def locate(
         hit = geocoder.geocode(query)
         if hit is not None:
             return Position(hit[0], hit[1], hit[2], "geocoder", query)
-        notes.append("the geocoder found nothing")
-    return Unplaced("unplaced", "; ".join(notes) or "no coordinates, postal code or locality")
+        failed.append(Unplaced("geocoder", query))
+    if site.municipality:
+        whole = gazetteer.municipality_extent(site.municipality)
+        if whole is not None:
+            return whole
+    return failed[0] if failed else Unplaced("nothing", "")
 
 
 def decide_distance(distance_m: float, uncertainty_m: float, radius_m: float) -> int:

@@ -196,7 +196,12 @@ def evaluate_group(
         else:
             verdict = all_verdicts(m.result.finding(crit.id).verdict for m in counting)
             findings.append(GroupFinding(crit.id, verdict, "each_member"))
-    outcome = Outcome.of(all_verdicts(f.verdict for f in findings))
+    when = members[0].result.provenance.as_of if members else (as_of or date.min)
+    advisory = ruleset.advisory_at(when)
+    verdict = all_verdicts(f.verdict for f in findings if f.criterion not in advisory)
+    if not ruleset.in_force(when):
+        verdict = Verdict.NOT_MET  # as evaluate(): outside its validity nobody qualifies
+    outcome = Outcome.of(verdict)
     return GroupResult(group.name, outcome, policy, tuple(findings), members, combined)
 
 

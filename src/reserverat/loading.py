@@ -8,11 +8,13 @@ folders given, or by path.
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -64,20 +66,97 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise RuleSetError([Problem(str(path), loc, "bad_toml", msg)]) from None
 
 
-def _index(dirs: Sequence[Path]) -> dict[str, Path]:
-    """Map every id and alias found in ``dirs`` to its file (earlier folders win)."""
-    found: dict[str, Path] = {}
+@dataclass(frozen=True)
+class _Version:
+    path: Path
+    version: str
+    valid_from: date | None
+    valid_to: date | None
+
+    def covers(self, when: date) -> bool:
+        return (self.valid_from or date.min) <= when <= (self.valid_to or date.max)
+
+
+def _dated(value: Any) -> date | None:
+    return value if isinstance(value, date) else None
+
+
+def _versions(dirs: Sequence[Path]) -> dict[str, list[_Version]]:
+    """Every id and alias found in ``dirs``, with its dated versions (earlier folders win).
+
+    Several files may hold one id when their validity does not overlap: each is a version
+    of the rule set in force for its own dates (a law that changed on a day).
+    """
+    found: dict[str, list[_Version]] = {}
     for folder in reversed(dirs):
+        here: dict[str, list[_Version]] = {}
         for path in sorted(folder.glob("*.toml")):
             try:
                 data = _read_toml(path)
             except RuleSetError:
                 continue
-            names = [data.get("id"), *(data.get("aliases") or [])]
-            for name in names:
+            version = _Version(
+                path,
+                str(data.get("version", "")),
+                _dated(data.get("valid_from")),
+                _dated(data.get("valid_to")),
+            )
+            for name in [data.get("id"), *(data.get("aliases") or [])]:
                 if isinstance(name, str):
-                    found[name] = path
+                    here.setdefault(name, []).append(version)
+        found.update(here)  # a folder earlier in the search replaces all versions of an id
+    for versions in found.values():
+        versions.sort(key=lambda v: v.valid_from or date.min)
     return found
+
+
+def _index(dirs: Sequence[Path]) -> dict[str, Path]:
+    """Map every id and alias found in ``dirs`` to its newest file (earlier folders win)."""
+    return {name: versions[-1].path for name, versions in _versions(dirs).items()}
+
+
+def _overlaps(name: str, versions: list[_Version]) -> list[Problem]:
+    problems = []
+    for a, b in itertools.pairwise(versions):
+        if a.valid_to is None or (b.valid_from is not None and b.valid_from <= a.valid_to):
+            problems.append(
+                Problem(
+                    str(b.path),
+                    "valid_from",
+                    "overlapping_versions",
+                    f"version {b.version} of {name!r} starts on {b.valid_from}, but version "
+                    f"{a.version} ({a.path.name}) is still in force then"
+                    + ("" if a.valid_to is None else f" (until {a.valid_to})")
+                    + "; give the older one a valid_to before this valid_from",
+                    b.version,
+                )
+            )
+    return problems
+
+
+def _choose(name: str, versions: list[_Version], version: str | None, when: date | None) -> Path:
+    if version is not None:
+        for v in versions:
+            if v.version == version:
+                return v.path
+        known = ", ".join(v.version for v in versions)
+        raise RuleSetError(
+            [
+                Problem(
+                    "<rules>",
+                    "",
+                    "unknown_version",
+                    f"{name!r} has no version {version!r}; known: {known}",
+                    version,
+                )
+            ]
+        )
+    if when is not None:
+        for v in versions:
+            if v.covers(when):
+                return v.path
+    # No date, or none in force then: the newest (evaluating it says it was not in force).
+    return versions[-1].path
 
 
 def _search_dirs(extra: Iterable[str | Path] = ()) -> list[Path]:
@@ -86,7 +165,7 @@ def _search_dirs(extra: Iterable[str | Path] = ()) -> list[Path]:
 
 def list_rulesets(search: Iterable[str | Path] = ()) -> list[RuleSetInfo]:
     """The rule sets in the built-in folder and in ``search``, sorted by id."""
-    out: dict[str, RuleSetInfo] = {}
+    out: dict[str, RuleSetInfo] = {}  # by id@version: dated versions are listed each
     for folder in reversed(_search_dirs(search)):
         for path in sorted(folder.glob("*.toml")):
             try:
@@ -101,12 +180,17 @@ def list_rulesets(search: Iterable[str | Path] = ()) -> list[RuleSetInfo]:
                 )
             except (RuleSetError, KeyError, ValidationError):
                 continue
-            out[info.id] = info
-    return sorted(out.values(), key=lambda i: i.id)
+            out[f"{info.id}@{info.version}"] = info
+    return sorted(out.values(), key=lambda i: (i.id, i.version))
 
 
-def load_ruleset(ref: str | Path, *, search: Iterable[str | Path] = ()) -> RuleSet:
-    """Load a rule set by id, alias or file path, resolving ``extends``.
+def load_ruleset(
+    ref: str | Path, *, search: Iterable[str | Path] = (), as_of: date | None = None
+) -> RuleSet:
+    """Load a rule set by id, alias, ``id@version`` or file path, resolving ``extends``.
+
+    Where one id has dated versions, ``as_of`` (the procurement's date) picks the version
+    in force then; without it, or when none was in force, the newest is loaded.
 
     Raises:
         RuleSetError: every problem found, each with file, location, code and message.
@@ -115,26 +199,30 @@ def load_ruleset(ref: str | Path, *, search: Iterable[str | Path] = ()) -> RuleS
     path = Path(ref)
     if path.suffix == ".toml" or path.exists():
         return parse_ruleset(_read_toml(path), source=str(path), search=[path.parent, *dirs])
-    index = _index(dirs)
-    if str(ref) not in index:
-        hint = did_you_mean(str(ref), index)
+    name, _, version = str(ref).partition("@")
+    index = _versions(dirs)
+    if name not in index:
+        hint = did_you_mean(name, index)
         raise RuleSetError(
             [
                 Problem(
                     "<rules>",
                     "",
                     "unknown_ruleset",
-                    f"no rule set {str(ref)!r}"
+                    f"no rule set {name!r}"
                     + (
                         f"; did you mean {hint!r}?"
                         if hint
                         else f"; known: {', '.join(sorted(index))}"
                     ),
-                    str(ref),
+                    name,
                 )
             ]
         )
-    found = index[str(ref)]
+    overlapping = _overlaps(name, index[name])
+    if overlapping:
+        raise RuleSetError(overlapping)
+    found = _choose(name, index[name], version or None, as_of)
     return parse_ruleset(_read_toml(found), source=str(found), search=[found.parent, *dirs])
 
 
@@ -222,7 +310,13 @@ def _resolve(
         if key in data:
             merged[key] = data[key]
     merged["extends"] = str(parent.get("id", parent_ref))
-    merged["legal_basis"] = list(parent.get("legal_basis", [])) + list(data.get("legal_basis", []))
+    for key in ("legal_basis", "open_points"):
+        merged[key] = list(parent.get(key, [])) + list(data.get(key, []))
+    if data.get("inherit_legal_basis") is False:
+        # A rule set under another instrument (LUF, LUK) cites its own law, not the parent's.
+        merged["legal_basis"] = list(data.get("legal_basis", []))
+    if not merged["open_points"]:
+        del merged["open_points"]
     if "aliases" in data:
         merged["aliases"] = data["aliases"]
     params = dict(merged.get("parameters") or {})
@@ -306,6 +400,7 @@ _KNOWN_FIELDS = sorted(
         "value",
         "replace",
         "remove_criteria",
+        "inherit_legal_basis",
         "param",
         *(f for cls in NODE_TYPES.values() for f in cls.model_fields),
     }
@@ -323,7 +418,9 @@ def parse_ruleset(
     dirs = [Path(d) for d in search] or _search_dirs()
     own_id = data.get("id")
     merged, origins, problems = _resolve(data, source, dirs, (str(own_id),) if own_id else ())
-    merged = {k: v for k, v in merged.items() if k != "remove_criteria"}
+    merged = {
+        k: v for k, v in merged.items() if k not in ("remove_criteria", "inherit_legal_basis")
+    }
     if not problems and isinstance(merged.get("criteria"), list):
         merged["criteria"] = [
             _inline_files(c, origin, f"criteria[{origin.index}]", problems)

@@ -165,7 +165,12 @@ class Explanation:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """The verdict on one criterion, with its source and explanation."""
+    """The verdict on one criterion, with its source and explanation.
+
+    ``marks`` say where the criterion, or a parameter it used, is the buyer's choice, the
+    tool's reading or an open point of law, with the value used. An ``advisory`` finding
+    is shown and warned about, but the outcome does not depend on it.
+    """
 
     criterion: str
     title: Text
@@ -175,6 +180,8 @@ class Finding:
     explanation: Explanation
     guard: Explanation | None = None
     description: Text | None = None
+    marks: tuple[Message, ...] = ()
+    advisory: bool = False
 
     @property
     def facts(self) -> tuple[Fact, ...]:

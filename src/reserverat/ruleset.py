@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import typing
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
@@ -30,9 +31,12 @@ from reserverat.checks import NODE_TYPES, Node, Param, _Node, canonical_decimal
 from reserverat.errors import Problem, RuleSetError, did_you_mean, format_loc
 
 __all__ = [
+    "BASIS_MARKS",
+    "Basis",
     "Citation",
     "Criterion",
     "DatedValue",
+    "OpenPoint",
     "Parameter",
     "RiskScale",
     "RuleSet",
@@ -41,6 +45,20 @@ __all__ = [
 ]
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
+
+Basis = Literal["statute", "guidance", "case-law", "buyer", "tool-default", "open"]
+"""What a criterion or parameter rests on.
+
+``statute``, ``guidance`` and ``case-law`` name where the rule comes from (its citation or
+``source``); ``buyer`` is the contracting authority's own choice; ``tool-default`` is this
+tool's reading where the sources give no number or word; ``open`` is an open point of law.
+The last three are printed in every explanation, with the value used.
+"""
+
+BASIS_MARKS: tuple[str, ...] = typing.get_args(Basis)
+"""Every basis mark, in the order of the :data:`Basis` literal."""
+
+Unit = Literal["share", "km", "months", "years", "number", "choice", "yes_no", "list"]
 
 
 class _Model(BaseModel):
@@ -102,6 +120,27 @@ class Criterion(_Model):
     when: Node | None = None
     authority_specific: bool = False
     description: Text | None = None
+    basis: Basis | None = Field(
+        default=None,
+        description="What the criterion rests on; buyer, tool-default and open are printed "
+        "with every finding, with basis_note.",
+    )
+    basis_note: Text | None = Field(
+        default=None, description="Why the criterion carries its mark, in a sentence."
+    )
+    when_text: Text | None = Field(
+        default=None,
+        description="What the result says where the guard makes the criterion not "
+        "applicable, e.g. 'Gäller inte stiftelser (lag 2022:900 3 § andra stycket).'",
+    )
+    severity: Literal["required", "advisory"] | Param = Field(
+        default="required",
+        description="required: the criterion decides the outcome; advisory: its verdict is "
+        "shown and warned about, but the outcome does not depend on it.",
+    )
+    aliases: tuple[Slug, ...] = Field(
+        default=(), description="Earlier ids of this criterion, so stored cases still resolve."
+    )
 
 
 def criterion(
@@ -144,6 +183,23 @@ class Parameter(_Model):
 
     values: tuple[DatedValue, ...] = Field(min_length=1)
     description: Text | None = None
+    label: Text | None = Field(
+        default=None, description="A short name people read in explanations."
+    )
+    unit: Unit | None = Field(default=None, description="How the value is written for people.")
+    basis: Basis | None = None
+    source: Citation | None = Field(
+        default=None, description="Where the value comes from, when it is not the tool's own."
+    )
+    note: Text | None = Field(default=None, description="Why the value carries its mark.")
+
+    def display_label(self, lang: str, name: str) -> str:
+        """The short label in ``lang``, else the description, else the name."""
+        if self.label is not None:
+            return self.label.get(lang)
+        if self.description is not None:
+            return self.description.get(lang)
+        return name
 
     def at(self, when: date) -> Any:
         """The value in force on ``when``; None when no value is yet in force."""
@@ -163,6 +219,17 @@ def _parameter_input(value: Any) -> Any:
     if isinstance(value, Mapping) and "values" in value:
         return value
     return {"values": [{"value": value}]}
+
+
+class OpenPoint(_Model):
+    """A point the rule set decides without a source for it: what, on which basis, and why.
+
+    For what no criterion or parameter carries: a group policy, how a register is read.
+    """
+
+    subject: str = Field(min_length=1)
+    basis: Basis
+    text: Text
 
 
 class RiskScale(_Model):
@@ -219,6 +286,10 @@ class RuleSet(_Model):
     risk: RiskScale | None = Field(
         default=None,
         description="Makes the rule set a risk assessment: the result gives a risk level.",
+    )
+    open_points: tuple[OpenPoint, ...] = Field(
+        default=(),
+        description="Choices the rule set makes that no criterion or parameter carries.",
     )
     parameters: dict[str, Parameter] = Field(default_factory=dict)
     criteria: tuple[Criterion, ...] = Field(min_length=1)
@@ -334,6 +405,32 @@ class RuleSet(_Model):
             yield from _walk_params(crit.check, ["criteria", i, "check"], crit.id)
             if crit.when is not None:
                 yield from _walk_params(crit.when, ["criteria", i, "when"], crit.id)
+            if isinstance(crit.severity, Param):
+                loc = format_loc(["criteria", i, "severity"])
+                yield loc, crit.id, Literal["required", "advisory"], crit.severity
+
+    def criterion_params(self, criterion_id: str) -> tuple[str, ...]:
+        """The names of the parameters one criterion uses, in the order it uses them."""
+        return tuple(
+            dict.fromkeys(ref.param for _, cid, _, ref in self._param_uses() if cid == criterion_id)
+        )
+
+    def in_force(self, when: date) -> bool:
+        """Whether ``when`` lies within ``valid_from`` and ``valid_to`` (both inclusive)."""
+        if self.valid_from is not None and when < self.valid_from:
+            return False
+        return self.valid_to is None or when <= self.valid_to
+
+    def advisory_at(self, when: date) -> frozenset[str]:
+        """The ids of the criteria that are advisory on ``when``: shown, not deciding."""
+        params = self.params_at(when)
+        out = set()
+        for crit in self.criteria:
+            sev = crit.severity
+            value = params[sev.param] if isinstance(sev, Param) else sev
+            if value == "advisory":
+                out.add(crit.id)
+        return frozenset(out)
 
     # ---- use -------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from reserverat.logic import Verdict
 from reserverat.render._view import (
     _LABELS,
     _finding_title,
+    _mark_lines,
     _node_lines,
     _outcome_lines,
 )
@@ -86,6 +87,7 @@ def render_text(result: Result, lang: str = "sv") -> str:
             out.append(f"{pad}{marker}{line.text}")
             for label, text in line.details:
                 out.append(f"{pad}  {label}: {text}")
+        out.extend(f"    {labels['marks']}: {text}" for text in _mark_lines(f, lang))
         out.append(f"    {labels['source']}: {f.citation.short(lang)}")
     out.append("")
     out.append(
@@ -136,6 +138,7 @@ def render_markdown(result: Result, lang: str = "sv") -> str:
             out.append(f"{pad}- **{VERDICT_LABELS[lang][line.verdict]}:** {line.text}")
             for label, text in line.details:
                 out.append(f"{pad}  - *{label}:* {text}")
+        out.extend(f"- *{labels['marks']}:* {text}" for text in _mark_lines(f, lang))
         url = f" <{f.citation.url}>" if f.citation.url else ""
         out.append(f"- *{labels['source']}:* {f.citation.short(lang)}{url}")
     out += [

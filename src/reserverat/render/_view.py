@@ -37,6 +37,8 @@ _LABELS = {
         "guard": "Villkoret gäller när",
         "not_applicable": "Villkoret gäller inte denna leverantör, eftersom:",
         "why": "Varför det spelar roll",
+        "marks": "Grund",
+        "advisory": "rådgivande, avgör inte utfallet",
     },
     "en": {
         "ruleset": "Rule set",
@@ -60,6 +62,8 @@ _LABELS = {
         "guard": "Applies when",
         "not_applicable": "The condition does not apply to this supplier, because:",
         "why": "Why it matters",
+        "marks": "Basis",
+        "advisory": "advisory, does not decide the outcome",
     },
 }
 
@@ -106,7 +110,14 @@ def _finding_title(f: Finding, lang: str) -> str:
     title = f"{f.criterion}: {f.title.get(lang)}"
     if f.authority_specific:
         title += f" ({_LABELS[lang]['authority']})"
+    if f.advisory:
+        title += f" ({_LABELS[lang]['advisory']})"
     return title
+
+
+def _mark_lines(f: Finding, lang: str) -> list[str]:
+    """The finding's marks as sentences: where the rule or a value is not the law's own."""
+    return [render_message(m, lang) for m in f.marks]
 
 
 def _outcome_lines(result: Result, lang: str) -> list[str]:

@@ -18,7 +18,13 @@ from reserverat.errors import ReserveratError
 from reserverat.evaluate import MapLayer, MapPoint
 from reserverat.identifiers import mask_personal_numbers
 from reserverat.logic import Verdict
-from reserverat.render._view import _LABELS, _finding_title, _node_lines, _outcome_lines
+from reserverat.render._view import (
+    _LABELS,
+    _finding_title,
+    _mark_lines,
+    _node_lines,
+    _outcome_lines,
+)
 from reserverat.render.messages import EVIDENCE, OUTCOME_LABELS, VERDICT_LABELS, render_message
 from reserverat.result import Result
 
@@ -287,6 +293,8 @@ def _result_page(result: Result, layers: Sequence[MapLayer], lang: str) -> str:
         source = _e(f.citation.short(lang))
         if f.citation.url:
             source += f'<div class="detail">{_e(f.citation.url)}</div>'
+        for text in _mark_lines(f, lang):
+            source += f'<div class="detail"><b>{_e(labels["marks"])}:</b> {_e(text)}</div>'
         out.append(
             f'<tr id="criterion-{_e(f.criterion)}"><td>{_e(_finding_title(f, lang))}{why}</td>'
             f'<td class="verdict v-{verdict}">{_e(VERDICT_LABELS[lang][verdict])}</td>'

@@ -119,6 +119,34 @@ def fmt_value(value: Any, lang: str) -> str:
     return str(value)
 
 
+_UNITS = {
+    "sv": {"months": ("månad", "månader"), "years": ("år", "år")},
+    "en": {"months": ("month", "months"), "years": ("year", "years")},
+}
+
+
+def fmt_count(value: Any, unit: str, lang: str) -> str:
+    """A count with its unit in the right number: ``1 månad``, ``12 månader``, ``3 years``."""
+    one, many = _UNITS[lang][unit]
+    word = one if value == 1 else many
+    return f"{fmt_number(value, lang)}{NBSP if lang == 'sv' else ' '}{word}"
+
+
+def fmt_words(codes: str, words: dict[str, str], lang: str) -> str:
+    """Codes joined by ", " as words joined the way the language lists them.
+
+    >>> fmt_words("owners, research", {"owners": "ägare", "research": "forskning"}, "sv")
+    'ägare och forskning'
+    """
+    items = [words.get(c, c) for c in codes.split(", ") if c and c != "-"]
+    if not items:
+        return "inga" if lang == "sv" else "none"
+    if len(items) == 1:
+        return items[0]
+    last = " och " if lang == "sv" else " and "
+    return ", ".join(items[:-1]) + last + items[-1]
+
+
 class _Formatter(string.Formatter):
     def __init__(self, lang: str) -> None:
         self.lang = lang
@@ -134,6 +162,12 @@ class _Formatter(string.Formatter):
             return fmt_number(value, self.lang, 3) + (f"{NBSP}km" if self.lang == "sv" else " km")
         if format_spec == "m":
             return fmt_number(value, self.lang) + (f"{NBSP}m" if self.lang == "sv" else " m")
+        if format_spec in ("months", "years"):
+            return fmt_count(value, format_spec, self.lang)
+        if format_spec == "word":
+            return VALUE_WORDS[self.lang].get(str(value), str(value))
+        if format_spec == "words":
+            return fmt_words(str(value), VALUE_WORDS[self.lang], self.lang)
         if format_spec in ("num", "date", ""):
             return fmt_value(value, self.lang)
         return str(super().format_field(value, format_spec))
@@ -153,7 +187,10 @@ def render_message(message: Message, lang: str) -> str:
     for key, words in WORDS[lang].items():
         if key in args and args[key] in words:
             args[key] = words[args[key]]
-    return _FORMATTERS[lang].vformat(template, (), args)
+    for key in LIST_ARGS:
+        if isinstance(args.get(key), str):
+            args[key] = fmt_words(args[key], VALUE_WORDS[lang], lang)
+    return _FORMATTERS[lang].vformat(template, (), args).rstrip()
 
 
 VERDICT_LABELS = {
@@ -197,6 +234,9 @@ EVIDENCE = {
         "site_location": "koordinater eller postnummer för de platser där uppdraget utförs",
         "procurement_facts": "upphandlingens uppgifter (myndighet, CPV-kod, avtalstid)",
         "prior_awards_statement": "en försäkran om tidigare kontrakt enligt denna grund (myndighet, CPV-kod, datum)",
+        "support_decision": "underlag som visar varje räknad persons behov av stöd (t.ex. beslut från Arbetsförmedlingen eller kommunen)",
+        "buyer_centre": "myndighetens egen punkt (koordinater) för centrumet, i stället för ortsregistrets centralort",
+        "cpv_list_check": "en kontroll av CPV-koden mot bestämmelsens egen lista i författningstexten",
     },
     "en": {
         "staff_list": "an anonymised list of the persons occupied, by form of occupation and target-group category, on the reference date",
@@ -214,6 +254,9 @@ EVIDENCE = {
         "site_location": "coordinates or postal codes of the sites where the contract is performed",
         "procurement_facts": "the tender's facts (authority, CPV code, duration)",
         "prior_awards_statement": "a statement of earlier contracts on this basis (authority, CPV code, date)",
+        "support_decision": "documents showing each counted person's need of support (e.g. a decision by Arbetsförmedlingen or the municipality)",
+        "buyer_centre": "the buyer's own point (coordinates) for the centre, instead of the gazetteer's municipal seat",
+        "cpv_list_check": "a check of the CPV code against the provision's own list in the statute",
     },
 }
 
@@ -249,7 +292,7 @@ _SV: dict[str, str] = {
     "age.fresh": "Uppgiften är daterad {date:date}, inte tidigare än {cutoff:date} ({months:num} månader före {as_of:date}).",
     "age.stale": "Uppgiften är daterad {date:date}, mer än {months:num} månader före bedömningsdagen {as_of:date}; den säger inget säkert om förhållandena nu.",
     "age.unknown": "Datum saknas ({path}).",
-    "age.after_as_of": "Uppgiften är daterad {date:date}, efter bedömningsdagen {as_of:date}.",
+    "age.after_as_of": "Uppgiften är daterad {date:date}, efter bedömningsdagen {as_of:date}; den visar inte förhållandena den dagen. Begär uppgifter per anbudsdagen.",
     "share.met": "{target:num} av {occupied:num} sysselsatta ({share:pct}, räknat i {basis}) tillhör målgrupperna; kravet är minst {threshold:pct}.",
     "share.met_at_least": "Minst {target:num} av {occupied:num} sysselsatta ({share:pct}, räknat i {basis}) tillhör målgrupperna, även om de som saknar uppgift inte räknas; kravet är minst {threshold:pct}.",
     "share.below": "{target:num} av {occupied:num} sysselsatta ({share:pct}, räknat i {basis}) tillhör målgrupperna; kravet är minst {threshold:pct}.",
@@ -287,8 +330,8 @@ _SV: dict[str, str] = {
     "owner.group_2": "{owner}: organisationsnumret hör till grupp 2 (staten, regioner, kommuner, men också församlingar); ange vilken sorts ägare det är.",
     "control.board": "Offentlig part ({owner}) utser majoriteten av styrelsen: rättsligt bestämmande inflytande.",
     "control.other": "Offentlig part ({owner}) har annat rättsligt bestämmande inflytande.",
-    "control.majority": "Offentliga ägare ({owners}) har {share:pct} av rösterna, mer än hälften.",
-    "control.none": "Offentliga ägare ({owners}) har {share:pct} av rösterna, inte mer än hälften, och utser inte styrelsens majoritet: inget bestämmande inflytande.",
+    "control.majority": "Offentliga ägare ({owners}) har {share:pct} av rösterna, mer än {limit:pct}.",
+    "control.none": "Offentliga ägare ({owners}) har {share:pct} av rösterna, inte mer än {limit:pct}, och utser inte styrelsens majoritet: inget bestämmande inflytande.",
     "control.no_public_owners": "Ingen offentlig ägare och ingen offentlig rätt att utse styrelsen: inget bestämmande inflytande.",
     "control.board_unknown": "Det framgår inte om {owners} utser styrelsens majoritet.",
     "control.board_assumed": "Det framgår inte om {owners} utser styrelsen; antas följa rösterna (aktiebolagslagens huvudregel).",
@@ -297,18 +340,19 @@ _SV: dict[str, str] = {
     "register.name": "Finns i registret {register} under samma namn ({name}, rad {row:num}); inget organisationsnummer att jämföra.",
     "register.near": "Namnet liknar {name} i registret {register} (poäng {score:num}, rad {row:num}) men organisationsnumret bekräftar det inte.",
     "register.absent": "Finns inte i registret {register} ({size:num} poster).",
-    "geo.within": "{site} ligger {distance:km} från {centre} ({centre_source}); inom {radius:km} även med osäkerheten ±{uncertainty:m} (position: {source}; {method}).",
-    "geo.outside": "{site} ligger {distance:km} från närmaste centrum, {centre} ({centre_source}); utanför {radius:km} även med osäkerheten ±{uncertainty:m} (position: {source}; {method}).",
-    "geo.uncertain": "{site} ligger {distance:km} från {centre} ({centre_source}), men osäkerheten ±{uncertainty:m} gör att gränsen {radius:km} inte kan avgöras (position: {source}). Ange platsens koordinater.",
+    "geo.within": "{site} ligger {distance:km} från {centre} ({centre_source}); inom {radius:km} även med osäkerheten ±{uncertainty:m} (position: {source}).",
+    "geo.outside": "{site} ligger {distance:km} från närmaste centrum, {centre} ({centre_source}); utanför {radius:km} även med osäkerheten ±{uncertainty:m} (position: {source}).",
+    "geo.uncertain": "{site} ligger {distance:km} från {centre} ({centre_source}), men osäkerheten ±{uncertainty:m} gör att gränsen {radius:km} inte kan avgöras (position: {source}). Begär platsens koordinater.",
     "geo.unplaced": "{site} kan inte placeras: {why}. Ange koordinater eller postnummer.",
     "geo.no_sites": "Inga platser där uppdraget utförs är angivna.",
     "zone.inside": "{site} ligger inom {zone}, {boundary:km} från gränsen; osäkerheten är ±{uncertainty:m} (position: {source}).",
     "zone.outside": "{site} ligger utanför {zone}, {boundary:km} från gränsen; osäkerheten är ±{uncertainty:m} (position: {source}).",
     "zone.uncertain": "{site} ligger {boundary:km} från gränsen för {zone}, inom osäkerheten ±{uncertainty:m} (position: {source}). Ange platsens koordinater.",
-    "municipality.in": "{site} ligger i {municipality} (enligt {source}); godtagna kommuner: {wanted}.",
-    "municipality.not_in": "{site} ligger i {municipality} (enligt {source}); godtagna kommuner: {wanted}.",
+    "municipality.in": "{site} ligger i {municipality} (enligt {how}); godtagna kommuner: {wanted}.",
+    "municipality.not_in": "{site} ligger i {municipality} (enligt {how}); godtagna kommuner: {wanted}.",
     "municipality.unknown": "Det framgår inte i vilken kommun {site} ligger. Ange kommun eller postnummer.",
-    "gap.km": "{distance:km} för långt bort.",
+    "gap.zone": "Platsen skulle behöva ligga {distance:km} längre in för att säkert ligga inom {zone}.",
+    "gap.km": "Platsen skulle behöva ligga {distance:km} närmare {centre} för att med osäkerheten ±{uncertainty:m} säkert ligga inom radien.",
     "number.at_most": "{value:num} är högst {maximum:num} ({path}).",
     "number.above": "{value:num} är mer än {maximum:num} ({path}).",
     "gap.number_over": "{over:num} för mycket ({path}).",
@@ -321,26 +365,51 @@ _SV: dict[str, str] = {
     "awards.cpv_unknown": "{authority} tilldelade leverantören ett kontrakt {awarded_on:date}, men det framgår inte om det avsåg samma tjänster (CPV-kod saknas).",
     "awards.none": "Inget kontrakt från {authority} för samma tjänster under de senaste {years:num} åren ({since:date}–{as_of:date}).",
     "money.no_years": "Uppgifter om räkenskapsår saknas.",
-    "money.stale_years": "Det senaste räkenskapsåret slutade {latest:date}, före {due:date} (18 månader före bedömningsdagen): uppgifterna är för gamla.",
+    "money.stale_years": "Det senaste räkenskapsåret slutade {latest:date}, före {due:date} ({months:months} före bedömningsdagen): uppgifterna är för gamla.",
     "money.too_few_years": "Uppgifter finns för {have:num} avslutade räkenskapsår; {need:num} behövs.",
     "money.missing": "Uppgift saknas: {missing}.",
     "money.no_profit": "Ingen vinst under {years:num} år ({from:date}–{to:date}) och inget värde fördes över: inget att återinvestera.",
-    "money.transfer_without_profit": "Ingen vinst under {years:num} år ({from:date}–{to:date}), men {distributed:sek} fördes ändå över till ägare.",
+    "money.transfer_without_profit": "Ingen vinst under {years:num} år ({from:date}–{to:date}), men {distributed:sek} fördes ändå över.",
     "money.mainly_reinvested": "Av vinsten {profit:sek} under {years:num} år ({from:date}–{to:date}) delades {distributed:sek} ut; {kept:pct} stannade i verksamheten (krav: minst {share:pct}).",
     "money.not_mainly_reinvested": "Av vinsten {profit:sek} under {years:num} år ({from:date}–{to:date}) delades {distributed:sek} ut; bara {kept:pct} stannade i verksamheten (krav: minst {share:pct}).",
-    "money.forbidden_transfer": "Värde fördes över till mottagare som inte är tillåtna ({allowed}): {transfers} ({amount:sek}).",
-    "money.transfers_allowed": "Under {years:num} år fördes värde bara över till tillåtna mottagare ({allowed}).",
+    "money.forbidden_transfer": "Under {years:num} räkenskapsår fördes {amount:sek} över till mottagare som inte är tillåtna: {recipients}. Tillåtna mottagare: {allowed}.",
+    "money.transfers_allowed": "Under {years:num} räkenskapsår fördes värde bara över till tillåtna mottagare ({allowed}).",
     "salary.within": "Högsta lönen {highest:sek} är {ratio:num} gånger den lägsta {lowest:sek}; högst {maximum:num} gånger är tillåtet.",
     "salary.above": "Högsta lönen {highest:sek} är {ratio:num} gånger den lägsta {lowest:sek}; högst {maximum:num} gånger är tillåtet.",
     "salary.unknown": "Lägsta och högsta lön saknas.",
     "guard.not_applicable": "Villkoret gäller inte denna leverantör.",
+    "guard.text": "{text_sv}",
     "gap.share_headcount": "{persons:num} fler av de {occupied:num} sysselsatta skulle behöva tillhöra målgrupperna ({points:pp} under kravet).",
     "gap.share_fte": "{fte:num} fler heltidsekvivalenter skulle behöva avse personer i målgrupperna ({points:pp} under kravet).",
     "gap.share_points": "{points:pp} från kravet.",
     "gap.number": "{missing:num} saknas ({path}).",
     "gap.money": "{amount:sek} mindre i överföringar skulle ha behövts.",
     "gap.salary": "Högsta lönen skulle behöva vara högst {highest_max:sek}.",
-    "ruleset.not_in_force": "Regelverket gäller {valid_from:date}–{valid_to:date}, men bedömningsdagen är {as_of:date}.",
+    "ruleset.not_in_force": "Den rättsliga grunden gällde inte på bedömningsdagen {as_of:date} (den gäller {valid_from:date}–{valid_to:date}): ingen kan kvalificeras enligt den.",
+    "geo.uncertain_centre": "{site} ligger {distance:km} från {centre} ({centre_source}); gränsen {radius:km} kan inte avgöras, och det mesta av osäkerheten ±{uncertainty:m} är centrumpunktens. Ange myndighetens egen punkt för centrumet.",
+    "geo.unplaced.nothing": "{site} kan inte placeras: varken koordinater, postnummer, ort eller kommun är angivna.",
+    "geo.unplaced.postal_code": "{site} kan inte placeras: postnumret {detail} finns inte i ortsregistret.",
+    "geo.unplaced.locality": "{site} kan inte placeras: orten {detail} finns inte i ortsregistret.",
+    "geo.unplaced.ambiguous": "{site} kan inte placeras: namnet delas av flera orter ({detail}). Ange kommunen.",
+    "geo.unplaced.geocoder": "{site} kan inte placeras: geokodaren hittade inget för {detail}.",
+    "money.ideburna_registration_unknown": "{amount:sek} fördes över till idéburna organisationer, men det framgår inte om de är registrerade hos Kammarkollegiet; bara registrerade idéburna organisationer får ta emot värdeöverföringar.",
+    "share.undocumented_need": "{target:num} av {occupied:num} sysselsatta räknas till målgrupperna, men bara för {documented:num} av {target_high:num} är behovet av stöd dokumenterat, och det avgör om kravet {threshold:pct} nås. Varje person som räknas ska ha ett verkligt behov av stöd.",
+    "share.documented_need_same": "Behovet av stöd är dokumenterat för {documented:num} av {target:num} personer i målgrupperna; utfallet blir detsamma om bara de räknas.",
+    "cpv.not_in_unverified": "CPV-koden {cpv} finns inte i den lista som återgetts här ({listed}); listan är inte kontrollerad mot författningstexten, så utfallet kan inte avgöras. Kontrollera bestämmelsens egen lista.",
+    "owners.none_public_one": "Den enda ägaren är inte offentlig.",
+    "ruleset.not_in_force.from": "Den rättsliga grunden gällde inte på bedömningsdagen {as_of:date} (den gäller från {valid_from:date}): ingen kan kvalificeras enligt den.",
+    "ruleset.not_in_force.to": "Den rättsliga grunden gällde inte på bedömningsdagen {as_of:date} (den gällde till och med {valid_to:date}): ingen kan kvalificeras enligt den.",
+    "criterion.advisory_not_met": "Rådgivande kriterium ej uppfyllt (påverkar inte utfallet): {title_sv}.",
+    "criterion.advisory_undecided": "Rådgivande kriterium kan inte avgöras (påverkar inte utfallet): {title_sv}.",
+    "mark.criterion": "{mark}: {note_sv}",
+    "mark.param.share": "{mark}: {label_sv}, värde som används: {value:pct}. {note_sv}",
+    "mark.param.km": "{mark}: {label_sv}, värde som används: {value:km}. {note_sv}",
+    "mark.param.months": "{mark}: {label_sv}, värde som används: {value:months}. {note_sv}",
+    "mark.param.years": "{mark}: {label_sv}, värde som används: {value:years}. {note_sv}",
+    "mark.param.number": "{mark}: {label_sv}, värde som används: {value:num}. {note_sv}",
+    "mark.param.choice": "{mark}: {label_sv}, värde som används: {value:word}. {note_sv}",
+    "mark.param.yes_no": "{mark}: {label_sv}, värde som används: {value:num}. {note_sv}",
+    "mark.param.list": "{mark}: {label_sv}, värde som används: {value:words}. {note_sv}",
 }
 
 _EN: dict[str, str] = {
@@ -375,7 +444,7 @@ _EN: dict[str, str] = {
     "age.fresh": "Dated {date:date}, not earlier than {cutoff:date} ({months:num} months before {as_of:date}).",
     "age.stale": "Dated {date:date}, more than {months:num} months before the evaluation date {as_of:date}; it says nothing certain about the present.",
     "age.unknown": "No date given ({path}).",
-    "age.after_as_of": "Dated {date:date}, after the evaluation date {as_of:date}.",
+    "age.after_as_of": "The figure is dated {date:date}, after the evaluation date {as_of:date}; it does not show the conditions on that day. Ask for figures as of the submission date.",
     "share.met": "{target:num} of {occupied:num} persons occupied ({share:pct}, by {basis}) belong to the target groups; at least {threshold:pct} is required.",
     "share.met_at_least": "At least {target:num} of {occupied:num} persons occupied ({share:pct}, by {basis}) belong to the target groups even without those not stated; at least {threshold:pct} is required.",
     "share.below": "{target:num} of {occupied:num} persons occupied ({share:pct}, by {basis}) belong to the target groups; at least {threshold:pct} is required.",
@@ -413,8 +482,8 @@ _EN: dict[str, str] = {
     "owner.group_2": "{owner}: the organisation number is in group 2 (the state, regions, municipalities, but also parishes); say what kind of owner this is.",
     "control.board": "A public party ({owner}) appoints the majority of the board: legal controlling influence.",
     "control.other": "A public party ({owner}) has other legal controlling influence.",
-    "control.majority": "Public owners ({owners}) hold {share:pct} of the votes, more than half.",
-    "control.none": "Public owners ({owners}) hold {share:pct} of the votes, not more than half, and do not appoint a board majority: no controlling influence.",
+    "control.majority": "Public owners ({owners}) hold {share:pct} of the votes, more than {limit:pct}.",
+    "control.none": "Public owners ({owners}) hold {share:pct} of the votes, not more than {limit:pct}, and do not appoint a board majority: no controlling influence.",
     "control.no_public_owners": "No public owner and no public right to appoint the board: no controlling influence.",
     "control.board_unknown": "It is not stated whether {owners} appoint the board majority.",
     "control.board_assumed": "It is not stated whether {owners} appoint the board; assumed to follow the votes (the companies act's main rule).",
@@ -423,18 +492,19 @@ _EN: dict[str, str] = {
     "register.name": "In the register {register} under the same name ({name}, row {row:num}); no organisation number to compare.",
     "register.near": "The name resembles {name} in the register {register} (score {score:num}, row {row:num}) but the organisation number does not confirm it.",
     "register.absent": "Not in the register {register} ({size:num} entries).",
-    "geo.within": "{site} is {distance:km} from {centre} ({centre_source}); within {radius:km} even allowing for ±{uncertainty:m} (position: {source}; {method}).",
-    "geo.outside": "{site} is {distance:km} from the nearest centre, {centre} ({centre_source}); outside {radius:km} even allowing for ±{uncertainty:m} (position: {source}; {method}).",
-    "geo.uncertain": "{site} is {distance:km} from {centre} ({centre_source}), but the uncertainty of ±{uncertainty:m} straddles the {radius:km} limit (position: {source}). Give the site's coordinates.",
+    "geo.within": "{site} is {distance:km} from {centre} ({centre_source}); within {radius:km} even allowing for ±{uncertainty:m} (position: {source}).",
+    "geo.outside": "{site} is {distance:km} from the nearest centre, {centre} ({centre_source}); outside {radius:km} even allowing for ±{uncertainty:m} (position: {source}).",
+    "geo.uncertain": "{site} is {distance:km} from {centre} ({centre_source}), but the uncertainty of ±{uncertainty:m} straddles the {radius:km} limit (position: {source}). Ask for the site's coordinates.",
     "geo.unplaced": "{site} cannot be placed: {why}. Give coordinates or a postal code.",
     "geo.no_sites": "No sites where the contract is performed are stated.",
     "zone.inside": "{site} is inside {zone}, {boundary:km} from its boundary; the uncertainty is ±{uncertainty:m} (position: {source}).",
     "zone.outside": "{site} is outside {zone}, {boundary:km} from its boundary; the uncertainty is ±{uncertainty:m} (position: {source}).",
     "zone.uncertain": "{site} is {boundary:km} from the boundary of {zone}, within the uncertainty of ±{uncertainty:m} (position: {source}). Give the site's coordinates.",
-    "municipality.in": "{site} is in {municipality} (by {source}); accepted municipalities: {wanted}.",
-    "municipality.not_in": "{site} is in {municipality} (by {source}); accepted municipalities: {wanted}.",
+    "municipality.in": "{site} is in {municipality} (by {how}); accepted municipalities: {wanted}.",
+    "municipality.not_in": "{site} is in {municipality} (by {how}); accepted municipalities: {wanted}.",
     "municipality.unknown": "It is not stated in which municipality {site} lies. Give the municipality or a postal code.",
-    "gap.km": "{distance:km} too far away.",
+    "gap.zone": "The site would have to be {distance:km} further in to lie within {zone} for certain.",
+    "gap.km": "The site would have to be {distance:km} closer to {centre} to lie within the radius for certain, given the uncertainty of ±{uncertainty:m}.",
     "number.at_most": "{value:num} is at most {maximum:num} ({path}).",
     "number.above": "{value:num} is more than {maximum:num} ({path}).",
     "gap.number_over": "{over:num} too much ({path}).",
@@ -447,26 +517,51 @@ _EN: dict[str, str] = {
     "awards.cpv_unknown": "{authority} awarded the supplier a contract on {awarded_on:date}, but it is not stated whether it was for the same services (no CPV code).",
     "awards.none": "No contract from {authority} for the same services in the last {years:num} years ({since:date} to {as_of:date}).",
     "money.no_years": "No financial years are stated.",
-    "money.stale_years": "The latest financial year ended on {latest:date}, before {due:date} (18 months before the evaluation date): the figures are too old.",
+    "money.stale_years": "The latest financial year ended on {latest:date}, before {due:date} ({months:months} before the evaluation date): the figures are too old.",
     "money.too_few_years": "Figures are given for {have:num} closed financial years; {need:num} are needed.",
     "money.missing": "Not stated: {missing}.",
     "money.no_profit": "No profit in {years:num} years ({from:date} to {to:date}) and no value transferred: nothing to reinvest.",
-    "money.transfer_without_profit": "No profit in {years:num} years ({from:date} to {to:date}), yet {distributed:sek} was transferred to owners.",
+    "money.transfer_without_profit": "No profit in {years:num} years ({from:date} to {to:date}), yet {distributed:sek} was transferred.",
     "money.mainly_reinvested": "Of the profit of {profit:sek} over {years:num} years ({from:date} to {to:date}), {distributed:sek} was distributed; {kept:pct} stayed in the business (required: at least {share:pct}).",
     "money.not_mainly_reinvested": "Of the profit of {profit:sek} over {years:num} years ({from:date} to {to:date}), {distributed:sek} was distributed; only {kept:pct} stayed in the business (required: at least {share:pct}).",
-    "money.forbidden_transfer": "Value was transferred to recipients that are not allowed ({allowed}): {transfers} ({amount:sek}).",
-    "money.transfers_allowed": "Over {years:num} years value went only to allowed recipients ({allowed}).",
+    "money.forbidden_transfer": "Over {years:num} financial years {amount:sek} was transferred to recipients that are not allowed: {recipients}. Allowed recipients: {allowed}.",
+    "money.transfers_allowed": "Over {years:num} financial years value went only to allowed recipients ({allowed}).",
     "salary.within": "The highest salary {highest:sek} is {ratio:num} times the lowest {lowest:sek}; at most {maximum:num} times is allowed.",
     "salary.above": "The highest salary {highest:sek} is {ratio:num} times the lowest {lowest:sek}; at most {maximum:num} times is allowed.",
     "salary.unknown": "The lowest and highest salaries are not stated.",
     "guard.not_applicable": "The condition does not apply to this supplier.",
+    "guard.text": "{text_en}",
     "gap.share_headcount": "{persons:num} more of the {occupied:num} persons occupied would have to belong to the target groups ({points:pp} below the requirement).",
     "gap.share_fte": "{fte:num} more full-time equivalents would have to be persons in the target groups ({points:pp} below the requirement).",
     "gap.share_points": "{points:pp} from the requirement.",
     "gap.number": "{missing:num} short ({path}).",
     "gap.money": "{amount:sek} less in transfers would have been needed.",
     "gap.salary": "The highest salary would have to be at most {highest_max:sek}.",
-    "ruleset.not_in_force": "The rule set is in force {valid_from:date} to {valid_to:date}, but the evaluation date is {as_of:date}.",
+    "ruleset.not_in_force": "The legal basis was not in force on the evaluation date {as_of:date} (it applies from {valid_from:date} to {valid_to:date}): nobody can qualify under it.",
+    "geo.uncertain_centre": "{site} is {distance:km} from {centre} ({centre_source}); the {radius:km} limit cannot be decided, and most of the uncertainty of ±{uncertainty:m} is the centre's. Give the buyer's own point for the centre.",
+    "geo.unplaced.nothing": "{site} cannot be placed: no coordinates, postal code, locality or municipality is given.",
+    "geo.unplaced.postal_code": "{site} cannot be placed: the postal code {detail} is not in the gazetteer.",
+    "geo.unplaced.locality": "{site} cannot be placed: the locality {detail} is not in the gazetteer.",
+    "geo.unplaced.ambiguous": "{site} cannot be placed: several places share the name ({detail}). Give the municipality.",
+    "geo.unplaced.geocoder": "{site} cannot be placed: the geocoder found nothing for {detail}.",
+    "money.ideburna_registration_unknown": "{amount:sek} was transferred to idéburna organisationer, but it is not stated whether they are registered with Kammarkollegiet; only registered idéburna organisationer may receive value transfers.",
+    "share.undocumented_need": "{target:num} of {occupied:num} persons occupied are counted in the target groups, but a need of support is documented for only {documented:num} of {target_high:num}, and that decides whether the requirement of {threshold:pct} is reached. Each person counted must have a real need of support.",
+    "share.documented_need_same": "A need of support is documented for {documented:num} of the {target:num} persons in the target groups; the verdict is the same if only they are counted.",
+    "cpv.not_in_unverified": "The CPV code {cpv} is not in the list given here ({listed}); the list has not been checked against the statute's text, so the verdict cannot be decided. Check the provision's own list.",
+    "owners.none_public_one": "The only owner is not public.",
+    "ruleset.not_in_force.from": "The legal basis was not in force on the evaluation date {as_of:date} (it applies from {valid_from:date}): nobody can qualify under it.",
+    "ruleset.not_in_force.to": "The legal basis was not in force on the evaluation date {as_of:date} (it applied until {valid_to:date}): nobody can qualify under it.",
+    "criterion.advisory_not_met": "Advisory criterion not met (does not change the outcome): {title_en}.",
+    "criterion.advisory_undecided": "Advisory criterion undecided (does not change the outcome): {title_en}.",
+    "mark.criterion": "{mark}: {note_en}",
+    "mark.param.share": "{mark}: {label_en}, value used: {value:pct}. {note_en}",
+    "mark.param.km": "{mark}: {label_en}, value used: {value:km}. {note_en}",
+    "mark.param.months": "{mark}: {label_en}, value used: {value:months}. {note_en}",
+    "mark.param.years": "{mark}: {label_en}, value used: {value:years}. {note_en}",
+    "mark.param.number": "{mark}: {label_en}, value used: {value:num}. {note_en}",
+    "mark.param.choice": "{mark}: {label_en}, value used: {value:word}. {note_en}",
+    "mark.param.yes_no": "{mark}: {label_en}, value used: {value:num}. {note_en}",
+    "mark.param.list": "{mark}: {label_en}, value used: {value:words}. {note_en}",
 }
 
 _KIND_SV = {
@@ -499,6 +594,7 @@ _SOURCE_SV = {
     "geocoder": "geokodad adress",
     "gazetteer_seat": "centralort enligt ortsregistret (GeoNames), kan avvika ~1 km",
     "stated_by_buyer": "myndighetens angivna punkt",
+    "municipality": "bara kommunen är känd: hela kommunens yta, uppskattad ur ortsregistret",
 }
 _SOURCE_EN = {
     "declared": "declared coordinates",
@@ -507,6 +603,88 @@ _SOURCE_EN = {
     "geocoder": "geocoded address",
     "gazetteer_seat": "municipal seat from the gazetteer (GeoNames), may be ~1 km off",
     "stated_by_buyer": "the buyer's stated point",
+    "municipality": "only the municipality is known: its whole area, estimated from the gazetteer",
+}
+
+# Arguments that hold a list of codes, joined by ", ", shown as words.
+LIST_ARGS = ("allowed", "recipients")
+
+# Code values people read: parameter choices, transfer recipients, basis marks.
+VALUE_WORDS = {
+    "sv": {
+        "owners": "ägare eller medlemmar",
+        "registered_ideburna": "registrerade idéburna organisationer",
+        "unregistered_ideburna": "idéburna organisationer som inte är registrerade",
+        "ideburna": "idéburna organisationer (registrering okänd)",
+        "research": "forskning",
+        "work_integration": "annan arbetsintegrerande verksamhet",
+        "other": "andra (gåvor, affärer under marknadspris)",
+        "accept": "godtas",
+        "undecided": "kan inte avgöras",
+        "not_met": "ej uppfyllt",
+        "headcount": "personer",
+        "fte": "heltidsekvivalenter",
+        "unspecified": "ingen vald",
+        "ask": "fråga leverantören",
+        "exclude": "räkna bara dokumenterade",
+        "advisory": "rådgivande",
+        "required": "krav",
+        "follows_votes": "följer rösterna",
+        "any": "någon av platserna",
+        "all": "alla platser",
+        "employed": "anställda",
+        "trainees": "praktikanter",
+        "work_training": "arbetsträning",
+        "each_member": "varje medlem",
+        "combined_workforce": "sammanlagda sysselsatta",
+    },
+    "en": {
+        "owners": "owners or members",
+        "registered_ideburna": "registered idéburna organisationer",
+        "unregistered_ideburna": "idéburna organisationer that are not registered",
+        "ideburna": "idéburna organisationer (registration unknown)",
+        "research": "research",
+        "work_integration": "other work-integration activity",
+        "other": "others (gifts, deals below market price)",
+        "accept": "accepted",
+        "undecided": "undecided",
+        "not_met": "not met",
+        "headcount": "headcount",
+        "fte": "full-time equivalents",
+        "unspecified": "none chosen",
+        "ask": "ask the supplier",
+        "exclude": "count only the documented",
+        "advisory": "advisory",
+        "required": "required",
+        "follows_votes": "follows the votes",
+        "any": "any of the sites",
+        "all": "every site",
+        "employed": "employees",
+        "trainees": "trainees",
+        "work_training": "work training",
+        "each_member": "each member",
+        "combined_workforce": "combined workforce",
+    },
+}
+VALUE_WORDS["sv"]["other_form"] = "övriga"
+
+BASIS_WORDS = {
+    "sv": {
+        "statute": "lag",
+        "guidance": "vägledning",
+        "case-law": "rättspraxis",
+        "buyer": "myndighetens eget val",
+        "tool-default": "verktygets standardval",
+        "open": "öppen rättsfråga",
+    },
+    "en": {
+        "statute": "statute",
+        "guidance": "guidance",
+        "case-law": "case law",
+        "buyer": "the buyer's own choice",
+        "tool-default": "the tool's default",
+        "open": "open point of law",
+    },
 }
 
 # Arguments whose values are codes get a word in each language.
@@ -518,7 +696,8 @@ WORDS = {
         "declared": _KIND_SV,
         "source": _SOURCE_SV,
         "centre_source": _SOURCE_SV,
-        "method": {"geodesic WGS84 (geopy)": "geodetiskt avstånd, WGS84"},
+        "mark": {k: v[0].upper() + v[1:] for k, v in BASIS_WORDS["sv"].items()},
+        "how": {"declared": "angiven kommun", "postal_code": "postnumret", "locality": "orten"},
     },
     "en": {
         "basis": {"headcount": "headcount", "fte": "full-time equivalents"},
@@ -527,6 +706,8 @@ WORDS = {
         "declared": _KIND_EN,
         "source": _SOURCE_EN,
         "centre_source": _SOURCE_EN,
+        "mark": {k: v[0].upper() + v[1:] for k, v in BASIS_WORDS["en"].items()},
+        "how": {"declared": "the declared municipality", "postal_code": "the postal code", "locality": "the locality"},
     },
 }
 
