@@ -192,7 +192,7 @@ def test_rules_validate(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
         capsys, "rules", "validate", str(ROOT / "rules" / "lou-4-18.toml"), str(bad)
     )
     assert code == 2
-    assert out.startswith("rules/lou-4-18.toml: ok (lou-4-18 1.0.0 sha256:")
+    assert out.startswith("rules/lou-4-18.toml: ok (lou-4-18 2.0.0 sha256:")
     assert f"error: {bad} at title: [missing] Field required" in err
     assert f"error: {bad} at criteria: [missing] Field required" in err
 

@@ -135,7 +135,8 @@ def test_columnar_equals_explained_for_every_builtin_ruleset(decls: list[rr.Decl
             rr.evaluate(d, rules, as_of=WHEN, procurement=proc).outcome.value for d in decls
         ]
         assert [
-            ("not_qualified", "undecided", "qualified")[c] for c in outcome_codes(got)
+            ("not_qualified", "undecided", "qualified")[c]
+            for c in outcome_codes(got, rules, as_of=WHEN)
         ] == outcomes
 
 

@@ -20,6 +20,10 @@ BUILTIN = [
     "lov-1-2a",
     "ideburen-register",
     "iop",
+    "luf-4-16",
+    "luk-4-8",
+    "luf-4-16-program",
+    "luk-4-8-program",
 ]
 
 
@@ -33,6 +37,8 @@ def test_python_tree_equals_the_toml_file() -> None:
         rr.share_at_least(
             rr.param("threshold"),
             basis=rr.param("basis"),
+            forms=rr.param("forms"),
+            undocumented_need=rr.param("undocumented_need"),
             declared_share=rr.param("declared_share"),
         ),
         rr.not_older_than("declared_on", months=rr.param("max_age_months"))
@@ -47,6 +53,7 @@ def test_python_tree_equals_the_toml_file() -> None:
             "en": "Sheltered workshop or main aim of social and professional integration",
         },
         citation=lou_citation,
+        basis="statute",
     )
     assert lou.criterion("main-purpose") == main_purpose
     assert hash(lou.criterion("main-purpose")) == hash(main_purpose)
@@ -102,8 +109,14 @@ def test_every_node_kind_has_an_evaluator_and_a_factory() -> None:
 def test_builtin_rule_sets_are_listed_with_aliases() -> None:
     infos = {i.id: i for i in list_rulesets()}
     assert set(infos) == set(BUILTIN)
-    assert infos["lou-4-18"].aliases == ("luf-4-16", "luk-4-8")
-    assert rr.load_ruleset("luk-4-8") == rr.load_ruleset("lou-4-18")
+    # LUF and LUK have rule files of their own that cite their own law, not LOU's.
+    luk = rr.load_ruleset("luk-4-8")
+    assert luk.extends == "lou-4-18"
+    assert [c.short() for c in luk.legal_basis] == [
+        "LUK (2016:1147) 4 kap. 8 § p. 1",
+        "Directive 2014/23/EU art. 24",
+    ]
+    assert "LOU" not in luk.criterion("target-group-share").citation.instrument
 
 
 def test_extends_inherits_and_adds() -> None:
@@ -188,4 +201,9 @@ def test_guarded_criterion_is_not_applicable_when_the_guard_fails() -> None:
 def test_ruleset_not_in_force_warns() -> None:
     decl = rr.Declaration(supplier="X")
     result = rr.evaluate(decl, rr.load_ruleset("lou-4-18"), as_of=date(2016, 6, 1))
-    assert [w.code for w in result.warnings] == ["ruleset.not_in_force"]
+    assert [w.code for w in result.warnings] == ["ruleset.not_in_force.from"]
+    assert result.outcome is rr.Outcome.NOT_QUALIFIED
+    assert rr.render_text(result, "sv").count(
+        "Den rättsliga grunden gällde inte på bedömningsdagen 2016-06-01 (den gäller från "
+        "2017-01-01): ingen kan kvalificeras enligt den."
+    ) == 1

@@ -161,7 +161,8 @@ def test_not_in_force_before_2023_warns() -> None:
     (decl,) = rr.load_declarations(WELFARE / "30-kvinnojour-stiftelse.json")
     assert isinstance(decl, rr.Declaration)
     result = rr.evaluate(decl, rr.load_ruleset("lou-19-25a"), as_of=date(2022, 6, 1))
-    assert [w.code for w in result.warnings] == ["ruleset.not_in_force"]
+    assert [w.code for w in result.warnings] == ["ruleset.not_in_force.from"]
+    assert result.outcome is rr.Outcome.NOT_QUALIFIED
 
 
 def test_iop_risk_levels() -> None:

@@ -48,7 +48,7 @@ def main() -> None:
             text = json.dumps(decl, ensure_ascii=False, default=str, sort_keys=True)
             assert "'''" not in text
             lines += ["[[case]]"]
-            for key in ("name", "ruleset", "as_of", "parameters"):
+            for key in ("name", "ruleset", "as_of", "parameters", "procurement"):
                 if key in case:
                     lines.append(f"{key} = {_toml_value(case[key])}")
             lines.append(f"declaration_json = '''{text}'''")

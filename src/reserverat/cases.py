@@ -12,6 +12,9 @@ parameter overrides, and what is expected::
     [parameters]          # optional: a policy variant
     threshold = 0.4
 
+    [procurement]         # optional: the tender (CPV code, duration, start date ...)
+    main_cpv = "85311000"
+
     [expected]
     outcome = "qualified"
 
@@ -34,7 +37,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from reserverat.declaration import Declaration, parse_declaration
+from reserverat.declaration import Declaration, Procurement, parse_declaration, parse_procurement
 from reserverat.errors import DeclarationError, Problem, ReserveratError, RuleSetError
 from reserverat.evaluate import evaluate
 from reserverat.loading import load_ruleset
@@ -55,6 +58,7 @@ class Case:
     declaration: Declaration
     parameters: dict[str, Any]
     expected: dict[str, Any]
+    procurement: Procurement | None = None
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,17 @@ def load_cases(path: str | Path) -> Iterator[Case]:
             ),
             parameters=dict(raw.get("parameters", {})),
             expected=raw["expected"],
+            procurement=_procurement(raw.get("procurement"), str(path)),
         )
+
+
+def _procurement(raw: Any, source: str) -> Procurement | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        problem = Problem(source, "procurement", "wrong_type", "give an inline table")
+        raise DeclarationError([problem])
+    return parse_procurement(raw, source=f"{source} [procurement]")
 
 
 def run_case(case: Case, loaded: dict[str, RuleSet] | None = None) -> CaseOutcome:
@@ -139,12 +153,16 @@ def run_case(case: Case, loaded: dict[str, RuleSet] | None = None) -> CaseOutcom
     """
     if loaded is None:
         loaded = {}
-    if case.ruleset not in loaded:
-        loaded[case.ruleset] = load_ruleset(case.ruleset)
-    rules = loaded[case.ruleset]
+    # The version of the rule set in force for the case: on the procurement's start date
+    # when it gives one, else on the evaluation date.
+    when = (case.procurement.started_on if case.procurement else None) or case.as_of
+    key = f"{case.ruleset}@{when.isoformat()}"
+    if key not in loaded:
+        loaded[key] = load_ruleset(case.ruleset, as_of=when)
+    rules = loaded[key]
     if case.parameters:
         rules = rules.with_params(**case.parameters)
-    result = evaluate(case.declaration, rules, as_of=case.as_of)
+    result = evaluate(case.declaration, rules, procurement=case.procurement, as_of=case.as_of)
     failures: list[str] = []
     want_outcome = case.expected.get("outcome")
     if want_outcome is not None and result.outcome.value != want_outcome:

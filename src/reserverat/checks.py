@@ -698,9 +698,9 @@ def number_at_most(path: str, maximum: Decimal | int | str | Param) -> NumberAtM
     return NumberAtMost(path=path, maximum=maximum)
 
 
-def cpv_in(codes: Sequence[str] = (), ranges: Sequence[Any] = ()) -> CpvIn:
+def cpv_in(codes: Sequence[str] = (), ranges: Sequence[Any] = (), **options: Any) -> CpvIn:
     """The tender's main CPV code is in ``codes`` or ``ranges`` (``"85000000-85323000"``)."""
-    return CpvIn(codes=tuple(codes), ranges=tuple(ranges))
+    return CpvIn(codes=tuple(codes), ranges=tuple(ranges), **options)
 
 
 def no_prior_award_within(**options: Any) -> NoPriorAwardWithin:

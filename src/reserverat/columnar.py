@@ -388,7 +388,10 @@ def _share_at_least(node: Any, ctx: _Ctx) -> Array:
     special = ~wf_known | (no_groups & declared_known)
     for form in OCCUPATION_FORMS:
         # A stated documented need may change the verdict (undocumented_need): explained path.
-        _, need_known = c.column(f"{prefix}.{form}.target_group.documented_need")
+        try:
+            _, need_known = c.column(f"{prefix}.{form}.target_group.documented_need")
+        except KeyError:  # a corpus built from columns that never state it
+            continue
         special |= need_known
     if special.any():
         out[special] = ctx.fallback(node, special)[special]

@@ -303,8 +303,10 @@ class Unplaced:
 def locate(
     site: Site, gazetteer: Gazetteer, geocoder: Geocoder | None = None
 ) -> Position | Unplaced:
-    """Where a site is: declared coordinates, postal code, locality, a geocoder, and last
-    the whole municipality (wide, but enough where it lies wholly inside or outside)."""
+    """Where a site is: coordinates, postal code, locality, a geocoder, else its municipality.
+
+    The whole municipality is wide, but decides where it lies wholly inside or outside.
+    """
     if site.lat is not None and site.lon is not None:
         unc = site.uncertainty_m if site.uncertainty_m is not None else DECLARED_UNCERTAINTY_M
         return Position(site.lat, site.lon, unc, "declared", "declared coordinates")

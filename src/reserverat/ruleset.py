@@ -505,10 +505,13 @@ class RuleSet(_Model):
             raise RuleSetError(problems)
         data = self.model_dump()
         for name, value in overrides.items():
-            data["parameters"][name] = {
-                "values": [{"value": value}],
-                "description": data["parameters"][name]["description"],
-            }
+            old = data["parameters"][name]
+            new = {**old, "values": [{"value": value}]}
+            same = [dv["value"] for dv in old["values"]] == [DatedValue(value=value).value]
+            if not same and old.get("basis") is not None:
+                # A value the caller chose is the buyer's choice, whatever the default rested on.
+                new |= {"basis": "buyer", "source": None, "note": None}
+            data["parameters"][name] = new
         try:
             return RuleSet.model_validate(data)
         except ValidationError as exc:
