@@ -73,9 +73,9 @@ def test_a_commercial_company_never_qualifies_under_19_25a() -> None:
 
 def test_an_ideburen_association_qualifies_under_19_25a_and_lov() -> None:
     decl = _decl(**IDEBUREN)
-    assert rr.evaluate(decl, rr.load_ruleset("lou-19-25a"), as_of=WHEN, procurement=CARE).outcome is (
-        rr.Outcome.QUALIFIED
-    )
+    assert rr.evaluate(
+        decl, rr.load_ruleset("lou-19-25a"), as_of=WHEN, procurement=CARE
+    ).outcome is (rr.Outcome.QUALIFIED)
     lov = rr.load_ruleset("lov-1-2a")
     choice = rr.Procurement(primary_care_choice_system=False)
     assert rr.evaluate(decl, lov, as_of=WHEN, procurement=choice).outcome is rr.Outcome.QUALIFIED
@@ -298,9 +298,38 @@ def test_bad_marks_and_recipients_are_located(tmp_path: Path) -> None:
         MINIMAL
         + 'basis = "law"\n[criteria.check]\nkind = "transfers_only_to"\nallowed = ["friends"]\n',
     )
-    got = {(p.loc, p.code) for p in problems}
-    assert ("criteria[0].basis", "not_allowed") in got
-    assert any(loc.startswith("criteria[0].check") and code == "not_allowed" for loc, code in got)
+    got = {(p.loc, p.code, p.msg) for p in problems}
+    assert got == {
+        (
+            "criteria[0].basis",
+            "unknown_basis",
+            "unknown basis mark 'law'; expected one of statute, guidance, case-law, buyer, "
+            "tool-default, open",
+        ),
+        (
+            "criteria[0].check.allowed[0]",
+            "unknown_recipient",
+            "unknown transfer recipient 'friends'; expected one of owners, registered_ideburna, "
+            "unregistered_ideburna, research, work_integration, other",
+        ),
+    }
+
+
+def test_a_misspelt_mark_gets_a_suggestion(tmp_path: Path) -> None:
+    text = MINIMAL.replace(
+        'citation = { instrument = "x" }', 'citation = { instrument = "x" }\nbasis = "tool_default"'
+    )
+    problems = _problems(
+        tmp_path,
+        text + '[criteria.check]\nkind = "fact_is_true"\npath = "purpose.public_benefit"\n',
+    )
+    assert [(p.loc, p.code, p.msg) for p in problems] == [
+        (
+            "criteria[0].basis",
+            "unknown_basis",
+            "unknown basis mark 'tool_default'; did you mean 'tool-default'?",
+        )
+    ]
 
 
 def test_overlapping_versions_are_refused(tmp_path: Path) -> None:

@@ -21,9 +21,17 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from reserverat.checks import NODE_TYPES
+from reserverat.checks import NODE_TYPES, RECIPIENTS
 from reserverat.errors import Problem, RuleSetError, did_you_mean
-from reserverat.ruleset import Citation, Criterion, Parameter, RuleSet, Text, _problems_of
+from reserverat.ruleset import (
+    BASIS_MARKS,
+    Citation,
+    Criterion,
+    Parameter,
+    RuleSet,
+    Text,
+    _problems_of,
+)
 
 __all__ = ["RuleSetInfo", "builtin_rules_dir", "list_rulesets", "load_ruleset", "parse_ruleset"]
 
@@ -497,11 +505,31 @@ def _relocate(p: Problem, origins: list[_Origin], source: str) -> Problem:
     return Problem(origin.source, loc, p.code, p.msg, p.input, rule=p.rule or origin.rule)
 
 
+_BASIS_LOC = re.compile(r"(^|\.)basis$")
+_RECIPIENT_LOC = re.compile(r"\.(allowed|distributed_to)\[\d+\]$")
+
+
 def _improve(problems: list[Problem]) -> list[Problem]:
     out = []
     for p in problems:
         hint = None
         if p.code == "unknown_field" and "did you mean" not in p.msg:
             hint = did_you_mean(p.loc.rsplit(".", 1)[-1], _KNOWN_FIELDS)
+        elif p.code == "not_allowed" and isinstance(p.input, str):
+            # Two vocabularies of the rule files get codes of their own.
+            vocabulary = None
+            in_tree = ".check" in p.loc or ".when" in p.loc  # share_at_least has a basis too
+            if _BASIS_LOC.search(p.loc) and not in_tree:
+                code, what, vocabulary = "unknown_basis", "basis mark", BASIS_MARKS
+            elif _RECIPIENT_LOC.search(p.loc):
+                code, what, vocabulary = "unknown_recipient", "transfer recipient", RECIPIENTS
+            if vocabulary is not None:
+                near = did_you_mean(p.input, vocabulary)
+                expected = f"did you mean {near!r}?" if near else "expected one of "
+                msg = f"unknown {what} {p.input!r}; {expected}" + (
+                    "" if near else ", ".join(vocabulary)
+                )
+                out.append(replace(p, code=code, msg=msg))
+                continue
         out.append(replace(p, msg=f"{p.msg}; did you mean {hint!r}?") if hint else p)
     return out
