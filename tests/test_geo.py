@@ -58,7 +58,7 @@ def test_uncertainty_straddling_the_boundary_is_undecided() -> None:
     )
 
 
-def test_explanation_names_centre_distance_uncertainty_method() -> None:
+def test_explanation_names_centre_distance_uncertainty_and_source() -> None:
     f = _finding(
         rr.within_km(9, ["Botkyrka"]), [{"name": "Caféet", "lat": 59.2436, "lon": 17.8256}]
     )
@@ -75,7 +75,7 @@ def test_explanation_names_centre_distance_uncertainty_method() -> None:
     assert f.verdict is rr.Verdict.MET
     assert (
         "Caféet is 5.034 km from Tumba (Botkyrka) (municipal seat from the gazetteer (GeoNames), may be ~1 km off); "
-        "within 9.000 km even allowing for ±1,025 m (position: declared coordinates)."
+        "within 9 km even allowing for ±1,025 m (position: declared coordinates)."
     ) in text
 
 

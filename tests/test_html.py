@@ -144,7 +144,7 @@ def test_batch_has_a_summary_then_a_page_each(
         str(broken),
     ]
     assert (
-        "3 underlag: 1 kvalificerade, 1 inte kvalificerade, 0 kan inte avgöras, 1 med fel" in page
+        "3 underlag: 1 kvalificerad, 1 inte kvalificerad, 0 kan inte avgöras, 1 med fel" in page
     )
     assert page.count('<section class="page') == 4
     assert "Fel i underlaget" in page

@@ -351,3 +351,39 @@ def test_overlapping_versions_are_refused(tmp_path: Path) -> None:
     )
     assert rr.load_ruleset("x", search=[tmp_path], as_of=date(2020, 6, 1)).version == "1"
     assert rr.load_ruleset("x", search=[tmp_path]).version == "2"
+
+
+@pytest.mark.parametrize(
+    ("lang", "counts", "line"),
+    [
+        (
+            "sv",
+            (1, 0, 0, 0),
+            "1 underlag: 1 kvalificerad, 0 inte kvalificerade, 0 kan inte avgöras, 0 med fel",
+        ),
+        (
+            "sv",
+            (2, 1, 0, 0),
+            "3 underlag: 2 kvalificerade, 1 inte kvalificerad, 0 kan inte avgöras, 0 med fel",
+        ),
+        ("en", (1, 0, 0, 0), "1 input: 1 qualified, 0 not qualified, 0 undecided, 0 with errors"),
+    ],
+)
+def test_count_lines_agree_in_number(lang: str, counts: tuple[int, ...], line: str) -> None:
+    from reserverat.render import count_line
+
+    keys = ("qualified", "not_qualified", "undecided", "errors")
+    assert count_line(dict(zip(keys, counts, strict=True)), lang) == line
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("sv", "48\u00a0månader är mer än 36\u00a0månader (procurement.duration_months)."),
+        ("en", "48 months is more than 36 months (procurement.duration_months)."),
+    ],
+)
+def test_durations_carry_their_unit(lang: str, text: str) -> None:
+    long = rr.Procurement(main_cpv="85311000", duration_months=48)
+    result = rr.evaluate(_decl(), rr.load_ruleset("lou-19-25"), as_of=WHEN, procurement=long)
+    assert text in rr.render_text(result, lang)

@@ -1900,15 +1900,16 @@ def _mark_value(value: Any, unit: str | None) -> tuple[str, Any]:
 
 def _marks(crit: Criterion, rules: RuleSet, params: Mapping[str, Any]) -> tuple[Message, ...]:
     out: list[Message] = []
-    if crit.basis in PRINTED_MARKS:
+    if crit.basis in PRINTED_MARKS and crit.basis_note is not None:
+        # Without a note the mark says nothing the title does not ("myndighetens eget villkor").
         note = crit.basis_note
         out.append(
             Message(
                 "mark.criterion",
                 {
                     "mark": crit.basis,
-                    "note_sv": note.sv if note else "",
-                    "note_en": note.en if note else "",
+                    "note_sv": note.sv,
+                    "note_en": note.en,
                 },
             )
         )

@@ -193,12 +193,38 @@ def render(entries: Iterable[Entry], fmt: str = "text", lang: str = "sv") -> str
     return text
 
 
-_SUMMARY = {
-    "sv": "{label}: {n} underlag: {qualified} kvalificerade, {not_qualified} inte kvalificerade, "
-    "{undecided} kan inte avgöras, {errors} med fel",
-    "en": "{label}: {n} inputs: {qualified} qualified, {not_qualified} not qualified, "
-    "{undecided} undecided, {errors} with errors",
+_SUMMARY_WORDS = {
+    # (one, many) for each count; Swedish adjectives agree in number.
+    "sv": {
+        "n": ("underlag", "underlag"),
+        "qualified": ("kvalificerad", "kvalificerade"),
+        "not_qualified": ("inte kvalificerad", "inte kvalificerade"),
+        "undecided": ("kan inte avgöras", "kan inte avgöras"),
+        "errors": ("med fel", "med fel"),
+    },
+    "en": {
+        "n": ("input", "inputs"),
+        "qualified": ("qualified", "qualified"),
+        "not_qualified": ("not qualified", "not qualified"),
+        "undecided": ("undecided", "undecided"),
+        "errors": ("with errors", "with errors"),
+    },
 }
+
+
+def count_line(counts: dict[str, int], lang: str = "sv") -> str:
+    """``3 underlag: 1 kvalificerad, 2 inte kvalificerade, …``: counts in the right number.
+
+    ``counts`` holds qualified, not_qualified, undecided and errors.
+    """
+    words = _SUMMARY_WORDS[lang]
+
+    def count(key: str, n: int) -> str:
+        return f"{n} {words[key][0 if n == 1 else 1]}"
+
+    keys = ("qualified", "not_qualified", "undecided", "errors")
+    parts = ", ".join(count(k, counts[k]) for k in keys)
+    return f"{count('n', sum(counts.values()))}: {parts}"
 
 
 def summary_line(entries: Sequence[Entry], lang: str = "sv") -> str:
@@ -207,7 +233,7 @@ def summary_line(entries: Sequence[Entry], lang: str = "sv") -> str:
     for e in entries:
         key = e.outcome.outcome.value if isinstance(e.outcome, Result) else "errors"
         counts[key] += 1
-    return _SUMMARY[lang].format(label=_LABELS[lang]["summary"], n=len(entries), **counts)
+    return f"{_LABELS[lang]['summary']}: {count_line(counts, lang)}"
 
 
 def render_group(result: GroupResult, lang: str = "sv") -> str:

@@ -171,7 +171,7 @@ def summary_row(source: str, outcome: Result | ReserveratError) -> tuple[str, st
 
 def summary_page(rows: Sequence[tuple[str, str | None]], lang: str = "sv") -> str:
     """The first page of a batch: counts, and each supplier's outcome."""
-    from reserverat.render import _SUMMARY
+    from reserverat.render import count_line
 
     labels, words = _LABELS[lang], _WORDS[lang]
     counts = {"qualified": 0, "not_qualified": 0, "undecided": 0, "errors": 0}
@@ -183,7 +183,7 @@ def summary_page(rows: Sequence[tuple[str, str | None]], lang: str = "sv") -> st
         else:
             cell = f'<td class="{value}">{_e(OUTCOME_LABELS[lang][value])}</td>'
         cells.append(f"<tr><td>{_e(name)}</td>{cell}</tr>")
-    line = _SUMMARY[lang].format(label="", n=len(rows), **counts).lstrip(": ")
+    line = count_line(counts, lang)
     return mask_personal_numbers(
         "\n".join(
             [

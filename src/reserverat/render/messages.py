@@ -159,7 +159,9 @@ class _Formatter(string.Formatter):
         if format_spec == "sek":
             return fmt_sek(value, self.lang)
         if format_spec == "km":
-            return fmt_number(value, self.lang, 3) + (f"{NBSP}km" if self.lang == "sv" else " km")
+            # To the metre, without trailing zeros: 5,786 km, 9 km (never "9,000 km").
+            exact = Decimal(value).quantize(Decimal("0.001")).normalize()
+            return fmt_number(exact, self.lang) + (f"{NBSP}km" if self.lang == "sv" else " km")
         if format_spec == "m":
             return fmt_number(value, self.lang) + (f"{NBSP}m" if self.lang == "sv" else " m")
         if format_spec in ("months", "years"):
@@ -182,14 +184,18 @@ def render_message(message: Message, lang: str) -> str:
     Raises:
         KeyError: the catalogue has no entry for the code (a test prevents this).
     """
-    template = CATALOGUES[lang][message.code]
+    code = message.code
+    unit = _PATH_UNITS.get(str(message.args.get("path"))) if code in _NUMBER_CODES else None
+    template = CATALOGUES[lang][f"{code}.{unit}" if unit else code]
     args = dict(message.args)
     for key, words in WORDS[lang].items():
         if key in args and args[key] in words:
             args[key] = words[args[key]]
-    for key in LIST_ARGS:
+    for key, vocabulary in LIST_ARGS.items():
+        if key in ("value", "values") and not message.code.startswith("value."):
+            continue  # elsewhere a value is a number or a parameter's own choice
         if isinstance(args.get(key), str):
-            args[key] = fmt_words(args[key], VALUE_WORDS[lang], lang)
+            args[key] = fmt_words(args[key], vocabulary[lang], lang)
     return _FORMATTERS[lang].vformat(template, (), args).rstrip()
 
 
@@ -289,8 +295,8 @@ _SV: dict[str, str] = {
     "scope.legal_person": "Uppgifterna avser hela den juridiska person som lämnar anbud.",
     "scope.unit": "Uppgifterna avser bara en enhet ({unit}), inte hela den juridiska personen; det är den juridiska personen som helhet som ska uppfylla villkoren (HFD 2021:48).",
     "scope.unknown": "Det framgår inte om uppgifterna avser hela den juridiska personen eller bara en enhet.",
-    "age.fresh": "Uppgiften är daterad {date:date}, inte tidigare än {cutoff:date} ({months:num} månader före {as_of:date}).",
-    "age.stale": "Uppgiften är daterad {date:date}, mer än {months:num} månader före bedömningsdagen {as_of:date}; den säger inget säkert om förhållandena nu.",
+    "age.fresh": "Uppgiften är daterad {date:date}, inte tidigare än {cutoff:date} ({months:months} före {as_of:date}).",
+    "age.stale": "Uppgiften är daterad {date:date}, mer än {months:months} före bedömningsdagen {as_of:date}; den säger inget säkert om förhållandena nu. Begär aktuella uppgifter.",
     "age.unknown": "Datum saknas ({path}).",
     "age.after_as_of": "Uppgiften är daterad {date:date}, efter bedömningsdagen {as_of:date}; den visar inte förhållandena den dagen. Begär uppgifter per anbudsdagen.",
     "share.met": "{target:num} av {occupied:num} sysselsatta ({share:pct}, räknat i {basis}) tillhör målgrupperna; kravet är minst {threshold:pct}.",
@@ -298,7 +304,7 @@ _SV: dict[str, str] = {
     "share.below": "{target:num} av {occupied:num} sysselsatta ({share:pct}, räknat i {basis}) tillhör målgrupperna; kravet är minst {threshold:pct}.",
     "share.below_even_if": "Även om alla utan uppgift tillhörde målgrupperna vore det högst {target_high:num} av {occupied:num} ({share_high:pct}, räknat i {basis}); kravet är minst {threshold:pct}.",
     "share.unknown_targets": "Mellan {target:num} och {target_high:num} av {occupied:num} sysselsatta ({share:pct}–{share_high:pct}) tillhör målgrupperna; kravet {threshold:pct} ligger inom spannet. Uppgift saknas: {missing}.",
-    "share.missing_counts": "Antalet sysselsatta saknas för: {missing}. Ange alla anställningsformer, med 0 där det inte finns några.",
+    "share.missing_counts": "Antalet sysselsatta saknas för: {missing}. Begär antal för alla anställningsformer, med 0 där det inte finns några.",
     "share.no_occupied": "Inga sysselsatta personer är angivna ({basis}); andelen kan inte beräknas.",
     "share.no_workforce": "Uppgifter om de sysselsatta saknas ({path}).",
     "share.declared_met": "Leverantören har försäkrat att {share:pct} tillhör målgrupperna (uppgiven andel, inga antal); kravet är minst {threshold:pct}.",
@@ -322,12 +328,12 @@ _SV: dict[str, str] = {
     "owner.look_alike": "{owner}: inte offentlig: {why_sv}.",
     "owner.company_named": "{owner}: bolag med samma namn som {matched} (poäng {score:num}); räknas som offentligt ägt bolag.",
     "owner.municipal_company": "{owner}: namnet är ett kommunalt bostads- eller fastighetsbolags ({matched}).",
-    "owner.maybe_municipal_company": "{owner}: kan vara ett kommunalt bolag ({matched}); ange bolagets ägare och organisationsnummer.",
+    "owner.maybe_municipal_company": "{owner}: kan vara ett kommunalt bolag ({matched}); begär bolagets ägare och organisationsnummer.",
     "owner.company": "{owner}: bolag utan offentligt namn.",
-    "owner.near": "{owner}: namnet liknar {matched} (poäng {score:num}) men inte nog för att avgöra; ange ägarens organisationsnummer.",
-    "owner.bare_municipality": "{owner}: bara ett kommunnamn ({matched}); ange om ägaren är kommunen.",
+    "owner.near": "{owner}: namnet liknar {matched} (poäng {score:num}) men inte nog för att avgöra; begär ägarens organisationsnummer.",
+    "owner.bare_municipality": "{owner}: bara ett kommunnamn ({matched}); begär besked om ägaren är kommunen.",
     "owner.no_match": "{owner}: inget offentligt organ har ett liknande namn.",
-    "owner.group_2": "{owner}: organisationsnumret hör till grupp 2 (staten, regioner, kommuner, men också församlingar); ange vilken sorts ägare det är.",
+    "owner.group_2": "{owner}: organisationsnumret hör till grupp 2 (staten, regioner, kommuner, men också församlingar); begär besked om vilken sorts ägare det är.",
     "control.board": "Offentlig part ({owner}) utser majoriteten av styrelsen: rättsligt bestämmande inflytande.",
     "control.other": "Offentlig part ({owner}) har annat rättsligt bestämmande inflytande.",
     "control.majority": "Offentliga ägare ({owners}) har {share:pct} av rösterna, mer än {limit:pct}.",
@@ -343,14 +349,13 @@ _SV: dict[str, str] = {
     "geo.within": "{site} ligger {distance:km} från {centre} ({centre_source}); inom {radius:km} även med osäkerheten ±{uncertainty:m} (position: {source}).",
     "geo.outside": "{site} ligger {distance:km} från närmaste centrum, {centre} ({centre_source}); utanför {radius:km} även med osäkerheten ±{uncertainty:m} (position: {source}).",
     "geo.uncertain": "{site} ligger {distance:km} från {centre} ({centre_source}), men osäkerheten ±{uncertainty:m} gör att gränsen {radius:km} inte kan avgöras (position: {source}). Begär platsens koordinater.",
-    "geo.unplaced": "{site} kan inte placeras: {why}. Ange koordinater eller postnummer.",
     "geo.no_sites": "Inga platser där uppdraget utförs är angivna.",
     "zone.inside": "{site} ligger inom {zone}, {boundary:km} från gränsen; osäkerheten är ±{uncertainty:m} (position: {source}).",
     "zone.outside": "{site} ligger utanför {zone}, {boundary:km} från gränsen; osäkerheten är ±{uncertainty:m} (position: {source}).",
-    "zone.uncertain": "{site} ligger {boundary:km} från gränsen för {zone}, inom osäkerheten ±{uncertainty:m} (position: {source}). Ange platsens koordinater.",
+    "zone.uncertain": "{site} ligger {boundary:km} från gränsen för {zone}, inom osäkerheten ±{uncertainty:m} (position: {source}). Begär platsens koordinater.",
     "municipality.in": "{site} ligger i {municipality} (enligt {how}); godtagna kommuner: {wanted}.",
     "municipality.not_in": "{site} ligger i {municipality} (enligt {how}); godtagna kommuner: {wanted}.",
-    "municipality.unknown": "Det framgår inte i vilken kommun {site} ligger. Ange kommun eller postnummer.",
+    "municipality.unknown": "Det framgår inte i vilken kommun {site} ligger. Begär kommun eller postnummer.",
     "gap.zone": "Platsen skulle behöva ligga {distance:km} längre in för att säkert ligga inom {zone}.",
     "gap.km": "Platsen skulle behöva ligga {distance:km} närmare {centre} för att med osäkerheten ±{uncertainty:m} säkert ligga inom radien.",
     "number.at_most": "{value:num} är högst {maximum:num} ({path}).",
@@ -390,7 +395,7 @@ _SV: dict[str, str] = {
     "geo.unplaced.nothing": "{site} kan inte placeras: varken koordinater, postnummer, ort eller kommun är angivna.",
     "geo.unplaced.postal_code": "{site} kan inte placeras: postnumret {detail} finns inte i ortsregistret.",
     "geo.unplaced.locality": "{site} kan inte placeras: orten {detail} finns inte i ortsregistret.",
-    "geo.unplaced.ambiguous": "{site} kan inte placeras: namnet delas av flera orter ({detail}). Ange kommunen.",
+    "geo.unplaced.ambiguous": "{site} kan inte placeras: namnet delas av flera orter ({detail}). Begär kommunen.",
     "geo.unplaced.geocoder": "{site} kan inte placeras: geokodaren hittade inget för {detail}.",
     "money.ideburna_registration_unknown": "{amount:sek} fördes över till idéburna organisationer, men det framgår inte om de är registrerade hos Kammarkollegiet; bara registrerade idéburna organisationer får ta emot värdeöverföringar.",
     "share.undocumented_need": "{target:num} av {occupied:num} sysselsatta räknas till målgrupperna, men bara för {documented:num} av {target_high:num} är behovet av stöd dokumenterat, och det avgör om kravet {threshold:pct} nås. Varje person som räknas ska ha ett verkligt behov av stöd.",
@@ -441,8 +446,8 @@ _EN: dict[str, str] = {
     "scope.legal_person": "The figures describe the whole tendering legal person.",
     "scope.unit": "The figures describe only a unit ({unit}), not the whole legal person; the legal person as a whole must meet the conditions (HFD 2021:48).",
     "scope.unknown": "It is not stated whether the figures describe the whole legal person or only a unit.",
-    "age.fresh": "Dated {date:date}, not earlier than {cutoff:date} ({months:num} months before {as_of:date}).",
-    "age.stale": "Dated {date:date}, more than {months:num} months before the evaluation date {as_of:date}; it says nothing certain about the present.",
+    "age.fresh": "Dated {date:date}, not earlier than {cutoff:date} ({months:months} before {as_of:date}).",
+    "age.stale": "Dated {date:date}, more than {months:months} before the evaluation date {as_of:date}; it says nothing certain about the present. Ask for current figures.",
     "age.unknown": "No date given ({path}).",
     "age.after_as_of": "The figure is dated {date:date}, after the evaluation date {as_of:date}; it does not show the conditions on that day. Ask for figures as of the submission date.",
     "share.met": "{target:num} of {occupied:num} persons occupied ({share:pct}, by {basis}) belong to the target groups; at least {threshold:pct} is required.",
@@ -450,7 +455,7 @@ _EN: dict[str, str] = {
     "share.below": "{target:num} of {occupied:num} persons occupied ({share:pct}, by {basis}) belong to the target groups; at least {threshold:pct} is required.",
     "share.below_even_if": "Even if everyone not stated belonged to the target groups it would be at most {target_high:num} of {occupied:num} ({share_high:pct}, by {basis}); at least {threshold:pct} is required.",
     "share.unknown_targets": "Between {target:num} and {target_high:num} of {occupied:num} persons occupied ({share:pct}–{share_high:pct}) belong to the target groups; the requirement {threshold:pct} lies inside that range. Not stated: {missing}.",
-    "share.missing_counts": "The number of persons occupied is not stated for: {missing}. State every form of occupation, with 0 where there are none.",
+    "share.missing_counts": "The number of persons occupied is not stated for: {missing}. Ask for counts for every form of occupation, with 0 where there are none.",
     "share.no_occupied": "No persons occupied are stated ({basis}); the share cannot be computed.",
     "share.no_workforce": "Nothing is stated about the persons occupied ({path}).",
     "share.declared_met": "The supplier declared that {share:pct} belong to the target groups (a declared share, no counts); at least {threshold:pct} is required.",
@@ -474,12 +479,12 @@ _EN: dict[str, str] = {
     "owner.look_alike": "{owner}: not public: {why_en}.",
     "owner.company_named": "{owner}: a company named as {matched} (score {score:num}); counted as a publicly owned company.",
     "owner.municipal_company": "{owner}: the name of a municipal housing or property company ({matched}).",
-    "owner.maybe_municipal_company": "{owner}: may be a municipal company ({matched}); state the company's owner and organisation number.",
+    "owner.maybe_municipal_company": "{owner}: may be a municipal company ({matched}); ask for the company's owner and organisation number.",
     "owner.company": "{owner}: a company without a public name.",
-    "owner.near": "{owner}: the name resembles {matched} (score {score:num}) but not enough to decide; give the owner's organisation number.",
-    "owner.bare_municipality": "{owner}: only a municipality's name ({matched}); say whether the owner is the municipality.",
+    "owner.near": "{owner}: the name resembles {matched} (score {score:num}) but not enough to decide; ask for the owner's organisation number.",
+    "owner.bare_municipality": "{owner}: only a municipality's name ({matched}); ask whether the owner is the municipality.",
     "owner.no_match": "{owner}: no public body has a similar name.",
-    "owner.group_2": "{owner}: the organisation number is in group 2 (the state, regions, municipalities, but also parishes); say what kind of owner this is.",
+    "owner.group_2": "{owner}: the organisation number is in group 2 (the state, regions, municipalities, but also parishes); ask what kind of owner this is.",
     "control.board": "A public party ({owner}) appoints the majority of the board: legal controlling influence.",
     "control.other": "A public party ({owner}) has other legal controlling influence.",
     "control.majority": "Public owners ({owners}) hold {share:pct} of the votes, more than {limit:pct}.",
@@ -495,14 +500,13 @@ _EN: dict[str, str] = {
     "geo.within": "{site} is {distance:km} from {centre} ({centre_source}); within {radius:km} even allowing for ±{uncertainty:m} (position: {source}).",
     "geo.outside": "{site} is {distance:km} from the nearest centre, {centre} ({centre_source}); outside {radius:km} even allowing for ±{uncertainty:m} (position: {source}).",
     "geo.uncertain": "{site} is {distance:km} from {centre} ({centre_source}), but the uncertainty of ±{uncertainty:m} straddles the {radius:km} limit (position: {source}). Ask for the site's coordinates.",
-    "geo.unplaced": "{site} cannot be placed: {why}. Give coordinates or a postal code.",
     "geo.no_sites": "No sites where the contract is performed are stated.",
     "zone.inside": "{site} is inside {zone}, {boundary:km} from its boundary; the uncertainty is ±{uncertainty:m} (position: {source}).",
     "zone.outside": "{site} is outside {zone}, {boundary:km} from its boundary; the uncertainty is ±{uncertainty:m} (position: {source}).",
-    "zone.uncertain": "{site} is {boundary:km} from the boundary of {zone}, within the uncertainty of ±{uncertainty:m} (position: {source}). Give the site's coordinates.",
+    "zone.uncertain": "{site} is {boundary:km} from the boundary of {zone}, within the uncertainty of ±{uncertainty:m} (position: {source}). Ask for the site's coordinates.",
     "municipality.in": "{site} is in {municipality} (by {how}); accepted municipalities: {wanted}.",
     "municipality.not_in": "{site} is in {municipality} (by {how}); accepted municipalities: {wanted}.",
-    "municipality.unknown": "It is not stated in which municipality {site} lies. Give the municipality or a postal code.",
+    "municipality.unknown": "It is not stated in which municipality {site} lies. Ask for the municipality or a postal code.",
     "gap.zone": "The site would have to be {distance:km} further in to lie within {zone} for certain.",
     "gap.km": "The site would have to be {distance:km} closer to {centre} to lie within the radius for certain, given the uncertainty of ±{uncertainty:m}.",
     "number.at_most": "{value:num} is at most {maximum:num} ({path}).",
@@ -542,7 +546,7 @@ _EN: dict[str, str] = {
     "geo.unplaced.nothing": "{site} cannot be placed: no coordinates, postal code, locality or municipality is given.",
     "geo.unplaced.postal_code": "{site} cannot be placed: the postal code {detail} is not in the gazetteer.",
     "geo.unplaced.locality": "{site} cannot be placed: the locality {detail} is not in the gazetteer.",
-    "geo.unplaced.ambiguous": "{site} cannot be placed: several places share the name ({detail}). Give the municipality.",
+    "geo.unplaced.ambiguous": "{site} cannot be placed: several places share the name ({detail}). Ask for the municipality.",
     "geo.unplaced.geocoder": "{site} cannot be placed: the geocoder found nothing for {detail}.",
     "money.ideburna_registration_unknown": "{amount:sek} was transferred to idéburna organisationer, but it is not stated whether they are registered with Kammarkollegiet; only registered idéburna organisationer may receive value transfers.",
     "share.undocumented_need": "{target:num} of {occupied:num} persons occupied are counted in the target groups, but a need of support is documented for only {documented:num} of {target_high:num}, and that decides whether the requirement of {threshold:pct} is reached. Each person counted must have a real need of support.",
@@ -606,11 +610,7 @@ _SOURCE_EN = {
     "municipality": "only the municipality is known: its whole area, estimated from the gazetteer",
 }
 
-# Arguments that hold a list of codes, joined by ", ", shown as words.
-LIST_ARGS = ("allowed", "recipients")
-
-# Code values people read: parameter choices, transfer recipients, basis marks.
-VALUE_WORDS = {
+RECIPIENT_WORDS = {
     "sv": {
         "owners": "ägare eller medlemmar",
         "registered_ideburna": "registrerade idéburna organisationer",
@@ -619,6 +619,67 @@ VALUE_WORDS = {
         "research": "forskning",
         "work_integration": "annan arbetsintegrerande verksamhet",
         "other": "andra (gåvor, affärer under marknadspris)",
+    },
+    "en": {
+        "owners": "owners or members",
+        "registered_ideburna": "registered idéburna organisationer",
+        "unregistered_ideburna": "idéburna organisationer that are not registered",
+        "ideburna": "idéburna organisationer (registration unknown)",
+        "research": "research",
+        "work_integration": "other work-integration activity",
+        "other": "others (gifts, deals below market price)",
+    },
+}
+
+# The closed vocabularies of declaration facts, as value_in names them.
+FACT_WORDS = {
+    "sv": {
+        "aktiebolag": "aktiebolag",
+        "svb_aktiebolag": "aktiebolag med särskild vinstutdelningsbegränsning",
+        "ekonomisk_forening": "ekonomisk förening",
+        "ideell_forening": "ideell förening",
+        "stiftelse": "stiftelse",
+        "enskild_firma": "enskild firma",
+        "handelsbolag": "handelsbolag eller kommanditbolag",
+        "registrerat_trossamfund": "registrerat trossamfund",
+        "foreign": "utländsk juridisk person",
+        "other": "annan",
+        "ownership": "ägande",
+        "agreement": "avtal",
+        "other_documented": "annat väldokumenterat sätt",
+        "none": "inget",
+        "runs": "bedriver",
+        "intends": "avser att bedriva",
+        "no": "nej",
+        "legal_person": "hela den juridiska personen",
+        "unit": "en enhet",
+    },
+    "en": {
+        "aktiebolag": "aktiebolag (limited company)",
+        "svb_aktiebolag": "aktiebolag with restricted profit distribution",
+        "ekonomisk_forening": "ekonomisk förening (cooperative)",
+        "ideell_forening": "ideell förening (non-profit association)",
+        "stiftelse": "stiftelse (foundation)",
+        "enskild_firma": "sole trader",
+        "handelsbolag": "partnership",
+        "registrerat_trossamfund": "registered religious community",
+        "foreign": "foreign legal person",
+        "other": "other",
+        "ownership": "ownership",
+        "agreement": "agreement",
+        "other_documented": "another well-documented way",
+        "none": "none",
+        "runs": "runs",
+        "intends": "intends to run",
+        "no": "no",
+        "legal_person": "the whole legal person",
+        "unit": "a unit",
+    },
+}
+
+# Code values people read: parameter choices and lists, basis marks.
+VALUE_WORDS = {
+    "sv": {
         "accept": "godtas",
         "undecided": "kan inte avgöras",
         "not_met": "ej uppfyllt",
@@ -639,13 +700,6 @@ VALUE_WORDS = {
         "combined_workforce": "sammanlagda sysselsatta",
     },
     "en": {
-        "owners": "owners or members",
-        "registered_ideburna": "registered idéburna organisationer",
-        "unregistered_ideburna": "idéburna organisationer that are not registered",
-        "ideburna": "idéburna organisationer (registration unknown)",
-        "research": "research",
-        "work_integration": "other work-integration activity",
-        "other": "others (gifts, deals below market price)",
         "accept": "accepted",
         "undecided": "undecided",
         "not_met": "not met",
@@ -666,7 +720,16 @@ VALUE_WORDS = {
         "combined_workforce": "combined workforce",
     },
 }
-VALUE_WORDS["sv"]["other_form"] = "övriga"
+VALUE_WORDS["sv"]["other"] = "övriga"
+VALUE_WORDS["en"]["other"] = "others"
+
+# Arguments that hold a code, or a list of codes joined by ", ", shown as words.
+LIST_ARGS = {
+    "allowed": RECIPIENT_WORDS,
+    "recipients": RECIPIENT_WORDS,
+    "value": FACT_WORDS,
+    "values": FACT_WORDS,
+}
 
 BASIS_WORDS = {
     "sv": {
@@ -674,7 +737,7 @@ BASIS_WORDS = {
         "guidance": "vägledning",
         "case-law": "rättspraxis",
         "buyer": "myndighetens eget val",
-        "tool-default": "verktygets standardval",
+        "tool-default": "verktygets val (ingen källa)",
         "open": "öppen rättsfråga",
     },
     "en": {
@@ -682,7 +745,7 @@ BASIS_WORDS = {
         "guidance": "guidance",
         "case-law": "case law",
         "buyer": "the buyer's own choice",
-        "tool-default": "the tool's default",
+        "tool-default": "the tool's choice (no source)",
         "open": "open point of law",
     },
 }
@@ -710,6 +773,32 @@ WORDS = {
         "how": {"declared": "the declared municipality", "postal_code": "the postal code", "locality": "the locality"},
     },
 }
+
+# Numbers people read with a unit: a count of months is "24 månader", not "24". The reason
+# code stays the same; the renderer picks the template for the fact's unit.
+_PATH_UNITS = {
+    "procurement.duration_months": "months",
+    "iop.term_years": "years",
+    "iop.organisation_share": "pct",
+    "business.sales_revenue": "sek",
+    "business.total_revenue": "sek",
+}
+
+# Checks on numbers with a unit have a message per unit, made from the plain one.
+_NUMBER_CODES = (
+    "number.at_least",
+    "number.below",
+    "number.at_most",
+    "number.above",
+    "gap.number",
+    "gap.number_over",
+)
+for _cat in (_SV, _EN):
+    for _code in _NUMBER_CODES:
+        for _unit in ("months", "years", "pct", "sek"):
+            # A difference between two shares is in percentage points.
+            _spec = "pp" if _unit == "pct" and _code.startswith("gap.") else _unit
+            _cat[f"{_code}.{_unit}"] = _cat[_code].replace(":num}", f":{_spec}}}")
 
 CATALOGUES: dict[str, dict[str, str]] = {"sv": _SV, "en": _EN}
 
