@@ -34,6 +34,7 @@ from reserverat.evaluate import (
     _Env,
     _getter,
     _months_before,
+    law_date,
 )
 from reserverat.geo import Unplaced, locate, screen_within
 from reserverat.logic import Verdict
@@ -487,7 +488,11 @@ def evaluate_columns(
 
 
 def outcome_codes(
-    verdicts: Array, ruleset: RuleSet | None = None, *, as_of: date | None = None
+    verdicts: Array,
+    ruleset: RuleSet | None = None,
+    *,
+    as_of: date | None = None,
+    procurement: Procurement | None = None,
 ) -> Array:
     """Each row's outcome: 0 not qualified, 1 undecided, 2 qualified (all not applicable: 2).
 
@@ -497,7 +502,7 @@ def outcome_codes(
     n = verdicts.shape[0]
     columns = list(range(verdicts.shape[1]))
     if ruleset is not None and as_of is not None:
-        if not ruleset.in_force(as_of):
+        if not ruleset.in_force(law_date(as_of, procurement)):
             return np.full(n, NOT_MET, dtype=np.int8)
         advisory = ruleset.advisory_at(as_of)
         columns = [j for j, c in enumerate(ruleset.criteria) if c.id not in advisory]

@@ -128,7 +128,8 @@ def compare(
     # Verdicts for everyone from the columnar path; explanations only for those who changed.
     va = evaluate_columns(corpus, a, as_of=as_of, procurement=procurement, context=context)
     vb = evaluate_columns(corpus, b, as_of=as_of, procurement=procurement, context=context)
-    oa, ob = outcome_codes(va, a, as_of=as_of), outcome_codes(vb, b, as_of=as_of)
+    oa = outcome_codes(va, a, as_of=as_of, procurement=procurement)
+    ob = outcome_codes(vb, b, as_of=as_of, procurement=procurement)
     names = ("not_qualified", "undecided", "qualified")
     for code, name in enumerate(names):
         out.counts_a[name] = int((oa == code).sum())
@@ -312,6 +313,7 @@ def sweep(
             evaluate_columns(corpus, variant, as_of=as_of, procurement=procurement, context=context),
             variant,
             as_of=as_of,
+            procurement=procurement,
         )
         counts: Counter[str] = Counter({n: int((codes == c).sum()) for c, n in enumerate(names)})
         out.append((value, +counts))

@@ -91,6 +91,7 @@ __all__ = [
     "evaluate_many",
     "evidence_for",
     "geography",
+    "law_date",
 ]
 
 MET = Verdict.MET
@@ -1956,6 +1957,15 @@ def _evaluate_criterion(crit: Criterion, decl: Declaration, env: _Env) -> Findin
 _DEFAULT_CONTEXT = EvaluationContext()
 
 
+def law_date(as_of: date, procurement: Procurement | None = None) -> date:
+    """The day whose law applies: when the procurement was begun, if known, else ``as_of``.
+
+    Procurements begun before a change keep the old rules (LOU 19 kap. from 2022-02-01).
+    """
+    started = procurement.started_on if procurement is not None else None
+    return started or as_of
+
+
 def evaluate(
     declaration: Declaration,
     ruleset: RuleSet,
@@ -1987,7 +1997,7 @@ def evaluate(
     findings = tuple(_evaluate_criterion(c, declaration, env) for c in ruleset.criteria)
     verdict = all_verdicts(f.verdict for f in findings if not f.advisory)
     warnings: list[Message] = []
-    if not ruleset.in_force(when):
+    if not ruleset.in_force(law_date(when, procurement)):
         # A legal basis not in force on the date qualifies nobody, whatever the criteria say.
         verdict = NOT_MET
         code = "ruleset.not_in_force"

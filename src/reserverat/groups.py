@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from rapidfuzz import fuzz, process
 
 from reserverat.declaration import Declaration, OccupationGroup, Procurement, TargetGroup, Workforce
-from reserverat.evaluate import EvaluationContext, evaluate
+from reserverat.evaluate import EvaluationContext, evaluate, law_date
 from reserverat.logic import Verdict, all_verdicts
 from reserverat.registry import normalise_name
 from reserverat.result import Outcome, Result
@@ -199,7 +199,7 @@ def evaluate_group(
     when = members[0].result.provenance.as_of if members else (as_of or date.min)
     advisory = ruleset.advisory_at(when)
     verdict = all_verdicts(f.verdict for f in findings if f.criterion not in advisory)
-    if not ruleset.in_force(when):
+    if not ruleset.in_force(law_date(when, procurement)):
         verdict = Verdict.NOT_MET  # as evaluate(): outside its validity nobody qualifies
     outcome = Outcome.of(verdict)
     return GroupResult(group.name, outcome, policy, tuple(findings), members, combined)

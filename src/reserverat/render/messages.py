@@ -185,8 +185,10 @@ def render_message(message: Message, lang: str) -> str:
         KeyError: the catalogue has no entry for the code (a test prevents this).
     """
     code = message.code
-    unit = _PATH_UNITS.get(str(message.args.get("path"))) if code in _NUMBER_CODES else None
-    template = CATALOGUES[lang][f"{code}.{unit}" if unit else code]
+    variant = _PATH_UNITS.get(str(message.args.get("path"))) if code in _NUMBER_CODES else None
+    if code in ("value.in", "value.not_in") and ", " not in str(message.args.get("values")):
+        variant = "one"  # "ekonomisk förening är inte enskild firma", not "… av värdena (x)"
+    template = CATALOGUES[lang][f"{code}.{variant}" if variant else code]
     args = dict(message.args)
     for key, words in WORDS[lang].items():
         if key in args and args[key] in words:
@@ -415,6 +417,8 @@ _SV: dict[str, str] = {
     "mark.param.choice": "{mark}: {label_sv}, värde som används: {value:word}. {note_sv}",
     "mark.param.yes_no": "{mark}: {label_sv}, värde som används: {value:num}. {note_sv}",
     "mark.param.list": "{mark}: {label_sv}, värde som används: {value:words}. {note_sv}",
+    "value.in.one": "{value} är {values}.",
+    "value.not_in.one": "{value} är inte {values}.",
 }
 
 _EN: dict[str, str] = {
@@ -566,6 +570,8 @@ _EN: dict[str, str] = {
     "mark.param.choice": "{mark}: {label_en}, value used: {value:word}. {note_en}",
     "mark.param.yes_no": "{mark}: {label_en}, value used: {value:num}. {note_en}",
     "mark.param.list": "{mark}: {label_en}, value used: {value:words}. {note_en}",
+    "value.in.one": "{value}: as required, {values}.",
+    "value.not_in.one": "{value}: not {values}.",
 }
 
 _KIND_SV = {
