@@ -387,3 +387,17 @@ def test_durations_carry_their_unit(lang: str, text: str) -> None:
     long = rr.Procurement(main_cpv="85311000", duration_months=48)
     result = rr.evaluate(_decl(), rr.load_ruleset("lou-19-25"), as_of=WHEN, procurement=long)
     assert text in rr.render_text(result, lang)
+
+
+def test_a_procurement_begun_before_the_change_keeps_the_old_law() -> None:
+    begun = rr.Procurement(
+        authority="Exempelby kommun",
+        main_cpv="85311000",
+        duration_months=36,
+        started_on=date(2021, 12, 1),
+    )
+    rules = rr.load_ruleset("lou-19-25", as_of=rr.law_date(date(2022, 2, 15), begun))
+    assert rules.version == "1.1.0"
+    result = rr.evaluate(_decl(), rules, as_of=date(2022, 2, 15), procurement=begun)
+    assert not [w for w in result.warnings if w.code.startswith("ruleset.not_in_force")]
+    assert result.finding("cpv-listed").citation.section == "6 a"

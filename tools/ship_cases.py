@@ -42,8 +42,10 @@ def main() -> None:
             "",
         ]
         for case in cases:
-            decl = case["declaration"]
-            if isinstance(decl, str):
+            decl = case.get("declaration")
+            if decl is None:
+                decl = json.loads(case["declaration_json"])
+            elif isinstance(decl, str):
                 decl = json.loads((path.parent / decl).read_text(encoding="utf-8"))
             text = json.dumps(decl, ensure_ascii=False, default=str, sort_keys=True)
             assert "'''" not in text

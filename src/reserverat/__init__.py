@@ -65,7 +65,7 @@ from reserverat.errors import (
     RuleSetError,
 )
 from reserverat.espd import EspdImport, read_espd
-from reserverat.evaluate import EvaluationContext, evaluate, evaluate_many
+from reserverat.evaluate import EvaluationContext, evaluate, evaluate_many, law_date
 from reserverat.geo import (
     Gazetteer,
     Geocoder,
@@ -165,6 +165,7 @@ __all__ = [
     "find_duplicates",
     "in_municipality",
     "in_zone",
+    "law_date",
     "list_rulesets",
     "load_declarations",
     "load_procurement",
