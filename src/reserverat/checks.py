@@ -514,12 +514,13 @@ Sites = Literal["any", "all"]
 class WithinKm(_Node):
     """A site where the contract is performed lies within ``radius_km`` (inclusive) of a centre.
 
-    ``sites``: ``any`` (default) or ``all`` of the sites that perform the contract.
+    ``sites``: ``any`` (default) or ``all`` of the sites that perform the contract. The
+    centres ``of`` may be a parameter, so a buyer can put its own points in a variant.
     """
 
     kind: Literal["within_km"] = "within_km"
     radius_km: Annotated[Decimal, Field(gt=0), AfterValidator(canonical_decimal)] | Param
-    of: tuple[Centre, ...] = Field(min_length=1)
+    of: Annotated[tuple[Centre, ...], Field(min_length=1)] | Param
     sites: Sites | Param = "any"
     _positional = ("radius_km",)
 
@@ -729,10 +730,12 @@ def no_controlling_influence(**options: Any) -> NoControllingInfluence:
 
 def within_km(
     radius_km: Decimal | int | str | Param,
-    of: Sequence[Centre | dict[str, Any] | str],
+    of: Sequence[Centre | dict[str, Any] | str] | Param,
     **options: Any,
 ) -> WithinKm:
     """A site lies within ``radius_km`` (inclusive) of a centre; a str names a municipality."""
+    if isinstance(of, Param):
+        return WithinKm(radius_km=radius_km, of=of, **options)
     centres = [Centre(municipality=c) if isinstance(c, str) else c for c in of]
     return WithinKm(radius_km=radius_km, of=centres, **options)
 

@@ -425,7 +425,8 @@ def _show(rules: RuleSet, lang: str) -> str:
     out.append("parameters:")
     for name, p in rules.parameters.items():
         values = ", ".join(
-            f"{dv.value}" + (f" from {dv.since.isoformat()}" if dv.since else "") for dv in p.values
+            _shown(dv.value) + (f" from {dv.since.isoformat()}" if dv.since else "")
+            for dv in p.values
         )
         desc = f"  {p.description.get(lang)}" if p.description else ""
         out.append(f"  {name} = {values}{desc}")
@@ -442,6 +443,13 @@ def _show(rules: RuleSet, lang: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def _shown(value: Any) -> str:
+    """A parameter value as written in a rule file, lists of centres by their names."""
+    if isinstance(value, tuple):
+        return "[" + ", ".join(str(v.get("name", v)) if isinstance(v, dict) else str(v) for v in value) + "]"
+    return str(value)
+
+
 def _open_points(rules: RuleSet, lang: str) -> list[str]:
     """Every place the rule set is the buyer's choice, the tool's reading or an open point."""
     from reserverat.evaluate import PRINTED_MARKS
@@ -455,7 +463,7 @@ def _open_points(rules: RuleSet, lang: str) -> list[str]:
             lines.append(f"  [{words[c.basis]}] {c.id}{note}")
     for name, p in rules.parameters.items():
         if p.basis in PRINTED_MARKS:
-            values = ", ".join(str(dv.value) for dv in p.values)
+            values = ", ".join(_shown(dv.value) for dv in p.values)
             note = f" {p.note.get(lang)}" if p.note else ""
             lines.append(f"  [{words[p.basis]}] {name} = {values} ({p.display_label(lang, name)}).{note}")
     for point in rules.open_points:

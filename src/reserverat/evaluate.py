@@ -228,7 +228,8 @@ class _Env:
 
 def _scalar(value: Any) -> Any:
     if isinstance(value, tuple):
-        return ", ".join(str(v) for v in value)
+        # Centres by their names; other lists by their values.
+        return ", ".join(v.name or str(v) if isinstance(v, Centre) else str(v) for v in value)
     if isinstance(value, float):
         return Decimal(str(value))
     return value
@@ -1889,7 +1890,7 @@ PRINTED_MARKS = frozenset({"buyer", "tool-default", "open"})
 
 def _mark_value(value: Any, unit: str | None) -> tuple[str, Any]:
     if isinstance(value, tuple):
-        return "list", ", ".join(str(v) for v in value)
+        return "list", _scalar(value)
     if isinstance(value, bool):
         return "yes_no", value
     if isinstance(value, str):
@@ -2113,6 +2114,7 @@ class MapLayer:
 def _geo_nodes(node: Any) -> Iterator[Any]:
     if node.kind in ("within_km", "in_zone"):
         yield node
+        return
     of = getattr(node, "of", None)
     if isinstance(of, tuple) and of and not isinstance(of[0], Centre):
         for child in of:
