@@ -293,12 +293,14 @@ def _result_page(result: Result, layers: Sequence[MapLayer], lang: str) -> str:
         source = _e(f.citation.short(lang))
         if f.citation.url:
             source += f'<div class="detail">{_e(f.citation.url)}</div>'
-        for text in _mark_lines(f, lang):
-            source += f'<div class="detail"><b>{_e(labels["marks"])}:</b> {_e(text)}</div>'
+        marks = "".join(
+            f'<div class="detail"><b>{_e(labels["marks"])}:</b> {_e(text)}</div>'
+            for text in _mark_lines(f, lang)
+        )
         out.append(
             f'<tr id="criterion-{_e(f.criterion)}"><td>{_e(_finding_title(f, lang))}{why}</td>'
             f'<td class="verdict v-{verdict}">{_e(VERDICT_LABELS[lang][verdict])}</td>'
-            f"<td>{_tree(f.explanation, lang)}</td><td>{source}</td></tr>"
+            f"<td>{_tree(f.explanation, lang)}{marks}</td><td>{source}</td></tr>"
         )
     out += ["</tbody>", "</table>"]
     if layers:
