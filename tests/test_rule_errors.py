@@ -1,5 +1,6 @@
 """A table of broken rule files: each gives its stable code at its location, nothing else."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -142,6 +143,34 @@ TABLE = [
         HEAD + 'extends = "lou-4-18"\nremove_criteria = ["main-purpse"]\n',
         [("unknown_criterion", "remove_criteria", "did you mean 'main-purpose'")],
     ),
+    (
+        "a basis mark outside the vocabulary, and a misspelt one",
+        HEAD
+        + '[parameters.p]\nvalues = [{ value = 3 }]\nbasis = "tool_default"\n'
+        + CRIT
+        + 'basis = "law"\ncheck = { kind = "transfers_only_to", allowed = ["research"], years = { param = "p" } }\n',
+        [
+            ("unknown_basis", "parameters.p.basis", "did you mean 'tool-default'?"),
+            (
+                "unknown_basis",
+                "criteria[0].basis",
+                "unknown basis mark 'law'; expected one of statute, guidance, case-law, "
+                "buyer, tool-default, open",
+            ),
+        ],
+    ),
+    (
+        "a transfer recipient the check does not know",
+        HEAD + CRIT + 'check = { kind = "transfers_only_to", allowed = ["friends", "research"] }\n',
+        [
+            (
+                "unknown_recipient",
+                "criteria[0].check.allowed[0]",
+                "unknown transfer recipient 'friends'; expected one of owners, "
+                "registered_ideburna, unregistered_ideburna, research, work_integration, other",
+            )
+        ],
+    ),
 ]
 
 
@@ -224,3 +253,28 @@ def test_loading_never_runs_code(tmp_path: Path) -> None:
     rules = rr.load_ruleset(tmp_path / "t.toml")
     check = rules.criteria[0].check
     assert check == rr.value_in("legal_form", ["__import__('os').system('false')"])
+
+
+def test_overlapping_versions_are_refused(tmp_path: Path) -> None:
+    body = HEAD + CRIT + 'check = { kind = "fact_is_true", path = "purpose.public_benefit" }\n'
+    first = body.replace('version = "1"', 'version = "1"\nvalid_from = 2020-01-01')
+    second = body.replace('version = "1"', 'version = "2"\nvalid_from = 2021-01-01')
+    (tmp_path / "a.toml").write_text(first, encoding="utf-8")
+    (tmp_path / "b.toml").write_text(second, encoding="utf-8")
+    with pytest.raises(rr.RuleSetError) as err:
+        rr.load_ruleset("t", search=[tmp_path])
+    (problem,) = err.value.problems
+    assert (problem.code, problem.loc, problem.source) == (
+        "overlapping_versions",
+        "valid_from",
+        str(tmp_path / "b.toml"),
+    )
+    assert "version 1 (a.toml) is still in force then" in problem.msg
+    # Closing the first version before the second starts makes both loadable, by date.
+    closed = first.replace(
+        "valid_from = 2020-01-01", "valid_from = 2020-01-01\nvalid_to = 2020-12-31"
+    )
+    (tmp_path / "a.toml").write_text(closed, encoding="utf-8")
+    assert rr.load_ruleset("t", search=[tmp_path], as_of=date(2020, 6, 1)).version == "1"
+    assert rr.load_ruleset("t", search=[tmp_path]).version == "2"
+    assert rr.load_ruleset("t@1", search=[tmp_path]).version == "1"
