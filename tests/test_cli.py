@@ -254,7 +254,7 @@ def test_group_command_bad_member(capsys: pytest.CaptureFixture[str], tmp_path: 
         capsys, "group", str(group), "--rules", "lou-4-18", "--as-of", "2017-12-11"
     )
     assert (code, out) == (2, "")
-    assert f"{tmp_path / 'missing.json'}" in err and "[unreadable]" in err
+    assert f"{tmp_path / 'missing.json'}" in err and "[not_found]" in err
 
 
 def test_register_option_and_duplicate_warning(

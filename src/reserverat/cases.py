@@ -29,8 +29,6 @@ shipped with the built-in rule sets do (``builtin_cases_dir()``).
 
 from __future__ import annotations
 
-import json
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -40,6 +38,7 @@ from typing import Any
 from reserverat.declaration import Declaration, Procurement, parse_declaration, parse_procurement
 from reserverat.errors import DeclarationError, Problem, ReserveratError, RuleSetError
 from reserverat.evaluate import evaluate
+from reserverat.inputs import parse_json, parse_toml, read_text
 from reserverat.loading import load_ruleset
 from reserverat.result import Result
 from reserverat.ruleset import RuleSet
@@ -77,20 +76,17 @@ class CaseOutcome:
 
 def _declaration(raw: Any, base: Path, source: str, embedded: str | None = None) -> Declaration:
     if embedded is not None:
-        try:
-            data = json.loads(embedded)
-        except json.JSONDecodeError as exc:
+        data = parse_json(str(embedded), source, DeclarationError, loc="declaration_json")
+        if not isinstance(data, dict):
             raise DeclarationError(
-                [Problem(source, "declaration_json", "bad_json", exc.msg)]
-            ) from None
+                [Problem(source, "declaration_json", "wrong_type", "expected a JSON object")]
+            )
         return parse_declaration(data, source=f"{source} [declaration_json]")
     if isinstance(raw, str):
-        path = (base / raw).resolve()
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            problem = Problem(source, "declaration", "unreadable", str(exc))
-            raise DeclarationError([problem]) from None
+        path = base / raw
+        data = parse_json(read_text(path, DeclarationError), str(path), DeclarationError)
+        if not isinstance(data, dict):
+            raise DeclarationError([Problem(str(path), "", "wrong_type", "expected a JSON object")])
         return parse_declaration(data, source=str(path))
     if isinstance(raw, dict):
         return parse_declaration(raw, source=f"{source} [declaration]")
@@ -106,10 +102,7 @@ def load_cases(path: str | Path) -> Iterator[Case]:
         ReserveratError: the file is not TOML, or a case lacks a key or has a bad declaration.
     """
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise RuleSetError([Problem(str(path), "", "bad_case_file", str(exc))]) from None
+    data = parse_toml(read_text(path, RuleSetError), str(path), RuleSetError)
     raw_cases: list[Any] = data.get("case", [data])
     for i, raw in enumerate(raw_cases):
         name = f"{path.stem}[{i}]" if "case" in data else path.stem

@@ -111,13 +111,16 @@ Paths into the declaration start at its fields (``purpose.public_benefit``); fac
 the tender start with ``procurement.`` (``procurement.duration_months``).
 """
 
-_BOOL_PATHS = sorted(p for p, t in FACT_PATHS.items() if t is bool)
-_DATE_PATHS = sorted(p for p, t in FACT_PATHS.items() if t is date)
+def _base(t: Any) -> Any:
+    return get_args(t)[0] if get_origin(t) is Annotated else t
+
+
+_BOOL_PATHS = sorted(p for p, t in FACT_PATHS.items() if _base(t) is bool)
+_DATE_PATHS = sorted(p for p, t in FACT_PATHS.items() if _base(t) is date)
 
 
 def _number_type(t: Any) -> bool:
-    base = get_args(t)[0] if get_origin(t) is Annotated else t
-    return base in (int, Decimal, float)
+    return _base(t) in (int, Decimal, float)
 
 
 _NUMBER_PATHS = sorted(p for p, t in FACT_PATHS.items() if _number_type(t))

@@ -547,10 +547,9 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _load_group(path: Path) -> GroupTender:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise DeclarationError([Problem(str(path), "", "bad_json", str(exc))]) from None
+    from reserverat.inputs import parse_json, read_text
+
+    data = parse_json(read_text(path, DeclarationError), str(path), DeclarationError)
     if not isinstance(data, dict) or not isinstance(data.get("members"), list):
         raise DeclarationError(
             [Problem(str(path), "members", "missing", "expected an object with members")]

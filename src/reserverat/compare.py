@@ -6,7 +6,6 @@ who loses, and which criterion flipped for them, with the reason it gives now.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -199,11 +198,22 @@ def compare(
 
 
 def _value(text: str) -> Any:
-    """A command-line value: JSON where it parses (numbers, true, lists), else the text."""
+    """A command-line value: JSON where it parses (numbers, true, lists), else the text.
+
+    Raises:
+        RuleSetError: NaN, Infinity or an overlong number (``bad_option``).
+    """
+    from reserverat.inputs import parse_json
+
     try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return text
+        return parse_json(text, "--set", RuleSetError)
+    except RuleSetError as exc:
+        if exc.problems[0].code == "bad_json":
+            return text
+        problem = exc.problems[0]
+        raise RuleSetError(
+            [Problem("--set", text[:40], "bad_option", problem.msg, text[:40])]
+        ) from None
 
 
 def parse_overrides(rules: RuleSet, specs: Sequence[str]) -> dict[str, Any]:

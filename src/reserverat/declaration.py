@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import enum
 import hashlib
-import json
 import unicodedata
 from collections.abc import Mapping
 from datetime import date
@@ -152,10 +151,23 @@ def _orgnr(value: str) -> str:
 
 
 OrgNr = Annotated[str, AfterValidator(_orgnr)]
-Count = Annotated[int, Field(ge=0, strict=False)]
-Amount = Annotated[Decimal, Field(allow_inf_nan=False)]
-NonNegAmount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
-Share = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
+# Every number is bounded where it enters, so no later arithmetic can overflow, hang or blow
+# up memory (README, "Bounds"): a count of persons, an amount in SEK, a share, a date.
+MAX_COUNT = 1_000_000
+MAX_AMOUNT = Decimal(10) ** 13
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2199, 12, 31)
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT, strict=False)]
+Amount = Annotated[
+    Decimal,
+    Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, max_digits=20, decimal_places=4, allow_inf_nan=False),
+]
+NonNegAmount = Annotated[
+    Decimal, Field(ge=0, le=MAX_AMOUNT, max_digits=20, decimal_places=4, allow_inf_nan=False)
+]
+Share = Annotated[Decimal, Field(ge=0, le=1, decimal_places=6, allow_inf_nan=False)]
+Day = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY)]
+"""A date between 1900-01-01 and 2199-12-31 (evaluation dates are bounded the same way)."""
 Category = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 
 STANDARD_CATEGORIES = ("disability", "long_term_unemployed", "newly_arrived", "other")
@@ -232,7 +244,7 @@ class Workforce(_Model):
     30 % fraction. ``declared_share`` is a share stated without counts (as in ESPD).
     """
 
-    reference_date: date | None = None
+    reference_date: Day | None = None
     employed: OccupationGroup | None = None
     trainees: OccupationGroup | None = None
     work_training: OccupationGroup | None = None
@@ -282,7 +294,7 @@ class PriorAward(_Model):
 
     authority: str = Field(min_length=1)
     cpv: Annotated[str, Field(pattern=r"^\d{8}(-\d)?$")] | None = None
-    awarded_on: date
+    awarded_on: Day
     basis: Literal["lou-19-25", "other"] = "lou-19-25"
 
 
@@ -307,7 +319,7 @@ class IOP(_Model):
     )
     market_analysis_documented: bool | None = None
     public_detailed_control: bool | None = None
-    term_years: NonNegAmount | None = None
+    term_years: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] | None = None
     joint_follow_up: bool | None = None
     joint_goal: bool | None = None
     profit_on_activity: bool | None = None
@@ -322,7 +334,7 @@ class FinancialYear(_Model):
     the recipient is registered; the explanation says so where it matters.
     """
 
-    end: date
+    end: Day
     result: Amount | None = None
     to_owners: NonNegAmount | None = Field(
         default=None, description="Value transferred to owners or members."
@@ -408,8 +420,8 @@ class Business(_Model):
 class Salaries(_Model):
     """Lowest and highest monthly full-time salary (SEK)."""
 
-    lowest: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)] | None = None
-    highest: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)] | None = None
+    lowest: Annotated[Decimal, Field(gt=0, le=10**8, decimal_places=4)] | None = None
+    highest: Annotated[Decimal, Field(gt=0, le=10**8, decimal_places=4)] | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Salaries:
@@ -428,7 +440,7 @@ class Site(_Model):
     municipality: str | None = None
     lat: Annotated[float, Field(ge=-90, le=90)] | None = None
     lon: Annotated[float, Field(ge=-180, le=180)] | None = None
-    uncertainty_m: Annotated[float, Field(ge=0)] | None = Field(
+    uncertainty_m: Annotated[float, Field(ge=0, le=1_000_000)] | None = Field(
         default=None, description="How far off the declared coordinates may be, in metres."
     )
     performs_contract: bool | None = None
@@ -471,7 +483,7 @@ class EspdAnswer(_Model):
     evidence_ids: tuple[str, ...] = Field(
         default=(), description="References to evidence available electronically."
     )
-    issued: date | None = Field(default=None, description="The ESPD's issue date.")
+    issued: Day | None = Field(default=None, description="The ESPD's issue date.")
     lots: tuple[str, ...] = Field(default=(), description="The lots the answer refers to.")
 
 
@@ -487,7 +499,7 @@ class Evidence(_Model):
         "ownership_register",
         "other",
     ]
-    issued: date | None = None
+    issued: Day | None = None
     reference: str | None = None
 
 
@@ -502,7 +514,7 @@ class Declaration(_Model):
         default=None, description="Whether the figures describe the whole legal person or a unit."
     )
     unit_name: str | None = None
-    founded: date | None = None
+    founded: Day | None = None
     purpose: Purpose | None = None
     workforce: Workforce | None = None
     programme_workforce: Workforce | None = Field(
@@ -519,7 +531,7 @@ class Declaration(_Model):
     business: Business | None = None
     salaries: Salaries | None = None
     sites: tuple[Site, ...] | None = None
-    declared_on: date | None = None
+    declared_on: Day | None = None
     signatory: Signatory | None = None
     evidence: tuple[Evidence, ...] = ()
     espd: EspdAnswer | None = Field(
@@ -563,14 +575,14 @@ class Procurement(_Model):
 
     authority: str | None = None
     reference: str | None = None
-    submission_date: date | None = None
-    started_on: date | None = Field(
+    submission_date: Day | None = None
+    started_on: Day | None = Field(
         default=None,
         description="When the procurement was begun (the notice was sent): picks the version "
         "of a rule set whose law changed (LOU 19 kap. from 2022-02-01).",
     )
     main_cpv: Annotated[str, Field(pattern=r"^\d{8}(-\d)?$")] | None = None
-    duration_months: Annotated[int, Field(gt=0)] | None = None
+    duration_months: Annotated[int, Field(gt=0, le=1200)] | None = None
     reservation: Literal["res-ws", "res-pub-ser", "res-prog", "lou-19-25a", "none"] | None = Field(
         default=None,
         description="The basis the contract is reserved under: eForms BT-71 res-ws or "
@@ -614,18 +626,9 @@ def parse_procurement(data: Mapping[str, Any], *, source: str = "<python>") -> P
 
 
 def _read_json(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise DeclarationError(
-            [Problem(str(path), "", "unreadable", exc.strerror or str(exc))]
-        ) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DeclarationError(
-            [Problem(str(path), f"line {exc.lineno} column {exc.colno}", "bad_json", exc.msg)]
-        ) from None
+    from reserverat.inputs import parse_json, read_text
+
+    return parse_json(read_text(path, DeclarationError), str(path), DeclarationError)
 
 
 def load_declarations(path: str | Path) -> list[Declaration | DeclarationError]:

@@ -237,6 +237,10 @@ _CODES = {
     "greater_than": "out_of_range",
     "less_than": "out_of_range",
     "value_error": "invalid",
+    "decimal_max_places": "too_precise",
+    "decimal_max_digits": "out_of_range",
+    "finite_number": "not_finite",
+    "date_too_late": "out_of_range",
     "assertion_error": "invalid",
 }
 

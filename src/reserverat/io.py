@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -232,15 +231,18 @@ def read_rows(
 
 
 def _read_jsonl(path: Path) -> Iterator[Row]:
-    with path.open(encoding="utf-8-sig") as f:
-        for n, line in enumerate(f, start=1):
-            if not line.strip():
+    from reserverat.inputs import decode, open_regular, parse_json
+
+    with open_regular(path, DeclarationError) as f:
+        for n, raw in enumerate(f, start=1):
+            if not raw.strip():
                 continue
             source = f"{path} line {n}"
+            # A bad line is that row's error; the lines after it are still read.
             try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield Row(source, _problem(source, f"column {exc.colno}", "bad_json", exc.msg))
+                data = parse_json(decode(raw, source, DeclarationError), source, DeclarationError)
+            except DeclarationError as exc:
+                yield Row(source, exc)
                 continue
             if not isinstance(data, dict):
                 yield Row(source, _problem(source, "", "wrong_type", "expected a JSON object"))
@@ -249,10 +251,9 @@ def _read_jsonl(path: Path) -> Iterator[Row]:
 
 
 def _read_csv(path: Path, delimiter: str | None, decimal_comma: bool | None) -> Iterator[Row]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise _problem(str(path), "", "encoding", "not UTF-8 text; save the CSV as UTF-8") from None
+    from reserverat.inputs import read_text
+
+    text = read_text(path, DeclarationError)
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
         raise _problem(str(path), "", "empty", "the file has no rows")

@@ -11,7 +11,6 @@ import copy
 import itertools
 import json
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -54,24 +53,9 @@ class RuleSetInfo:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RuleSetError([Problem(str(path), "", "not_found", "no such rule file")]) from None
-    except OSError as exc:
-        raise RuleSetError(
-            [Problem(str(path), "", "unreadable", exc.strerror or str(exc))]
-        ) from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        msg = str(exc)
-        loc = ""
-        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
-        if m:
-            loc = f"line {m.group(1)} column {m.group(2)}"
-            msg = msg[: m.start()].strip()
-        raise RuleSetError([Problem(str(path), loc, "bad_toml", msg)]) from None
+    from reserverat.inputs import parse_toml, read_text
+
+    return parse_toml(read_text(path, RuleSetError), str(path), RuleSetError)
 
 
 @dataclass(frozen=True)

@@ -411,10 +411,9 @@ def load_register(path: str | Path, register_id: str | None = None) -> SupplierR
 
     path = Path(path)
     source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RegisterError([Problem(source, "", "unreadable", str(exc))]) from None
+    from reserverat.inputs import read_text
+
+    text = read_text(path, RegisterError)
     if not text.strip():
         raise RegisterError([Problem(source, "", "empty", "the register file is empty")])
     first = text.splitlines()[0]

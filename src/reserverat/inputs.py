@@ -1,0 +1,233 @@
+"""The boundary for bad input: files read, decoded and parsed into located errors.
+
+Every reader (JSON, JSONL, TOML rule and case files, CSV, registers, group files, zone
+files, command-line values) goes through these functions, so every way a file or value
+can be wrong becomes a :class:`~reserverat.errors.ReserveratError` with a stable code:
+
+===================  ==============================================================
+``not_found``        no such file
+``not_a_file``       a folder, a FIFO, a device: only regular files are read
+``too_large``        over the size limit (``MAX_FILE_BYTES`` unless said otherwise)
+``unreadable``       the operating system refused (permissions, I/O)
+``bad_path``         a path that cannot name a file (a NUL byte)
+``encoding``         not UTF-8 (a BOM is fine); the message gives the byte offset
+``bad_json``         not JSON (line and column)
+``bad_toml``         not TOML (line and column)
+``too_deep``         nested deeper than Python's parsers can follow
+``number_too_large`` an integer of more than ``MAX_INT_DIGITS`` digits
+``not_finite``       NaN or Infinity, or a float that overflows
+===================  ==============================================================
+
+Numbers are bounded again, by meaning, where the models take them in (counts, amounts,
+shares, dates: see the README's "Bounds").
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import stat
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from reserverat.errors import Problem, ReserveratError
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_INT_DIGITS",
+    "decode",
+    "open_regular",
+    "parse_json",
+    "parse_toml",
+    "read_bytes",
+    "read_text",
+]
+
+MAX_FILE_BYTES = 64 * 2**20
+"""The largest file read whole (JSON, TOML, CSV, registers): 64 MiB."""
+
+MAX_INT_DIGITS = 30
+"""The longest integer a JSON or TOML file may hold; no count or amount needs more."""
+
+_MAX_FLOAT_CHARS = 64
+
+
+class _BoundError(ValueError):
+    def __init__(self, code: str, msg: str) -> None:
+        super().__init__(msg)
+        self.code = code
+
+
+def _checked(path: str | Path, error: type[ReserveratError], max_bytes: int | None) -> Path:
+    source = str(path)
+
+    def fail(code: str, msg: str) -> ReserveratError:
+        return error([Problem(source, "", code, msg)])
+
+    try:
+        info = Path(path).stat()
+    except FileNotFoundError:
+        raise fail("not_found", "no such file") from None
+    except ValueError:
+        raise fail("bad_path", "the path holds a character no file name can") from None
+    except OSError as exc:
+        raise fail("unreadable", exc.strerror or str(exc)) from None
+    if not stat.S_ISREG(info.st_mode):
+        # Never open a FIFO or a device: reading one can block forever.
+        raise fail("not_a_file", "not a regular file")
+    if max_bytes is not None and info.st_size > max_bytes:
+        raise fail("too_large", f"{info.st_size:,} bytes; at most {max_bytes:,} are read")
+    return Path(path)
+
+
+def read_bytes(
+    path: str | Path, error: type[ReserveratError], *, max_bytes: int = MAX_FILE_BYTES
+) -> bytes:
+    """A regular file's bytes, at most ``max_bytes``.
+
+    Raises:
+        ReserveratError: of class ``error``, coded as in the module docstring.
+    """
+    checked = _checked(path, error, max_bytes)
+    try:
+        with checked.open("rb") as f:
+            data = f.read(max_bytes + 1)
+    except OSError as exc:
+        raise error([Problem(str(path), "", "unreadable", exc.strerror or str(exc))]) from None
+    if len(data) > max_bytes:
+        raise error([Problem(str(path), "", "too_large", f"more than {max_bytes:,} bytes")])
+    return data
+
+
+def open_regular(path: str | Path, error: type[ReserveratError]) -> Any:
+    """A regular file opened for reading bytes, after the checks of :func:`read_bytes`."""
+    checked = _checked(path, error, None)  # streamed: no size limit
+    try:
+        return checked.open("rb")
+    except OSError as exc:
+        raise error([Problem(str(path), "", "unreadable", exc.strerror or str(exc))]) from None
+
+
+def decode(data: bytes, source: str, error: type[ReserveratError]) -> str:
+    """UTF-8 text (with or without a BOM).
+
+    Raises:
+        ReserveratError: ``encoding``, naming the byte offset of the first bad byte.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise error(
+            [
+                Problem(
+                    source,
+                    f"line {line}",
+                    "encoding",
+                    f"not UTF-8 text (byte {exc.start}: 0x{data[exc.start]:02x}); "
+                    "save the file as UTF-8",
+                )
+            ]
+        ) from None
+
+
+def read_text(
+    path: str | Path, error: type[ReserveratError], *, max_bytes: int = MAX_FILE_BYTES
+) -> str:
+    """A regular file's UTF-8 text: :func:`read_bytes`, then :func:`decode`."""
+    return decode(read_bytes(path, error, max_bytes=max_bytes), str(path), error)
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _BoundError(
+            "number_too_large", f"an integer of {len(text)} digits (at most {MAX_INT_DIGITS})"
+        )
+    return int(text)
+
+
+def _float(text: str) -> float:
+    if len(text) > _MAX_FLOAT_CHARS:
+        raise _BoundError("number_too_large", f"a number written with {len(text)} characters")
+    value = float(text)
+    if not math.isfinite(value):
+        raise _BoundError("not_finite", f"{text} is too large to be a number")
+    return value
+
+
+def _constant(name: str) -> Any:
+    raise _BoundError("not_finite", f"{name} is not a number JSON allows")
+
+
+def parse_json(
+    text: str, source: str, error: type[ReserveratError], *, loc: str = ""
+) -> Any:
+    """Parse JSON, refusing NaN, Infinity, overlong integers and too deep nesting.
+
+    Raises:
+        ReserveratError: ``bad_json`` (with line and column), ``too_deep``,
+            ``number_too_large`` or ``not_finite``.
+    """
+    try:
+        return json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno} column {exc.colno}"
+        raise error([Problem(source, f"{loc} {where}".strip(), "bad_json", exc.msg)]) from None
+    except _BoundError as exc:
+        raise error([Problem(source, loc, exc.code, str(exc))]) from None
+    except RecursionError:
+        raise error([Problem(source, loc, "too_deep", "nested too deeply to read")]) from None
+
+
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _toml_float(text: str) -> float:
+    if text.lstrip("+-") in ("nan", "inf"):
+        raise _BoundError("not_finite", f"{text} is not a number a rule file may hold")
+    return _float(text)
+
+
+def parse_toml(text: str, source: str, error: type[ReserveratError]) -> dict[str, Any]:
+    """Parse TOML, refusing nan, inf, overlong integers and too deep nesting.
+
+    Raises:
+        ReserveratError: ``bad_toml`` (with line and column), ``too_deep``,
+            ``number_too_large`` or ``not_finite``.
+    """
+    try:
+        data = tomllib.loads(text, parse_float=_toml_float)
+    except tomllib.TOMLDecodeError as exc:
+        msg, loc = str(exc), ""
+        m = _TOML_AT.search(msg)
+        if m:
+            loc = f"line {m.group(1)} column {m.group(2)}"
+            msg = msg[: m.start()].strip()
+        raise error([Problem(source, loc, "bad_toml", msg)]) from None
+    except _BoundError as exc:
+        raise error([Problem(source, "", exc.code, str(exc))]) from None
+    except ValueError as exc:  # tomllib's own int() of an overlong integer
+        raise error([Problem(source, "", "number_too_large", str(exc)[:120])]) from None
+    except RecursionError:
+        raise error([Problem(source, "", "too_deep", "nested too deeply to read")]) from None
+    _check_ints(data, source, error)
+    return data
+
+
+def _check_ints(value: Any, source: str, error: type[ReserveratError]) -> None:
+    # tomllib has no parse_int: bound the integers it made (at most 4,300 digits long).
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, bool):
+            continue
+        if isinstance(item, int):
+            if abs(item) >= 10**MAX_INT_DIGITS:
+                msg = f"an integer of more than {MAX_INT_DIGITS} digits"
+                raise error([Problem(source, "", "number_too_large", msg)])
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
