@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import tempfile
 from array import array
@@ -29,13 +30,14 @@ from reserverat.errors import DeclarationError, Problem
 from reserverat.evaluate import EvaluationContext, MapLayer, evaluate, geography
 from reserverat.groups import Duplicate, find_duplicates
 from reserverat.identifiers import mask_personal_numbers
+from reserverat.inputs import AtomicOutput
 from reserverat.io import Row
 from reserverat.render import html
 from reserverat.render.messages import EVIDENCE, OUTCOME_LABELS, VERDICT_LABELS, render_message
 from reserverat.result import Result
 from reserverat.ruleset import RuleSet
 
-__all__ = ["BatchSummary", "ResultWriter", "run_batch"]
+__all__ = ["BatchSummary", "ResultWriter", "run_batch", "safe_cell"]
 
 
 @dataclass
@@ -54,6 +56,28 @@ class BatchSummary:
     def results(self) -> int:
         """Rows that gave a result (rows = results + errors)."""
         return sum(self.outcomes.values())
+
+
+# OWASP's advice on CSV injection: a cell that starts like a formula is made text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A value as a spreadsheet may hold it: never a formula, never a control character.
+
+    Text that starts with ``= + - @``, a tab or a carriage return gets a leading
+    apostrophe; control characters Excel refuses (form feed, NUL …) become spaces.
+
+    >>> safe_cell("=HYPERLINK(1)"), safe_cell("A\fB"), safe_cell(3)
+    ("'=HYPERLINK(1)", 'A B', 3)
+    """
+    if not isinstance(value, str):
+        return value
+    value = _CONTROL.sub(" ", value)
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _why(result: Result, lang: str) -> str:
@@ -100,6 +124,9 @@ class ResultWriter:
         self._sheet: Any = None
         self._summary: list[tuple[str, str | None]] = []
         self._pages: IO[str] | None = None
+        self._out = AtomicOutput(path, DeclarationError)
+        self.written = 0
+        """Rows written so far: the batch checks it against the rows read."""
 
     @property
     def wants_maps(self) -> bool:
@@ -107,6 +134,9 @@ class ResultWriter:
         return self.kind == "html"
 
     def __enter__(self) -> ResultWriter:
+        # Everything is written under a temporary name and renamed into place when the
+        # batch is done: an interrupted run never leaves a half-written file.
+        temp = self._out.open()
         if self.kind == "html":
             # Kept open across write() calls; closed and removed in __exit__.
             self._pages = tempfile.NamedTemporaryFile(
@@ -119,7 +149,7 @@ class ResultWriter:
             self._sheet = self._book.create_sheet("Resultat")
             self._sheet.append(self.header)
         else:
-            self._file = self.path.open("w", encoding="utf-8", newline="")
+            self._file = temp.open("w", encoding="utf-8", newline="")
             if self.kind == "csv":
                 self._csv = csv.writer(self._file)
                 self._csv.writerow(self.header)
@@ -131,7 +161,26 @@ class ResultWriter:
         outcome: Result | DeclarationError,
         layers: Sequence[MapLayer] = (),
     ) -> None:
-        """Write one input's result or errors (``layers``: its maps, for HTML)."""
+        """Write one input's result or errors (``layers``: its maps, for HTML).
+
+        A row that cannot be written is written as an error row in its place, so the
+        output always has one row per input.
+        """
+        try:
+            self._write(source, outcome, layers)
+        except Exception as exc:
+            problem = Problem(
+                source, "", "unwritable_row", f"the result could not be written: {exc}"[:300]
+            )
+            self._write(source, DeclarationError([problem]), ())
+        self.written += 1
+
+    def _write(
+        self,
+        source: str,
+        outcome: Result | DeclarationError,
+        layers: Sequence[MapLayer],
+    ) -> None:
         if self._pages is not None:
             self._summary.append(html.summary_row(source, outcome))
             self._pages.write(html.page(source, outcome, layers, self.lang) + "\n")
@@ -143,14 +192,24 @@ class ResultWriter:
                 item["result"] = outcome.to_dict()
             else:
                 item["errors"] = [p.to_dict() for p in outcome.problems]
-            text = json.dumps(item, sort_keys=True, ensure_ascii=False)
-            self._file.write(mask_personal_numbers(text) + "\n")
+            # No mask over the line: identity numbers are masked where they enter, and a
+            # pass over the text would corrupt numbers that look like birth dates.
+            self._file.write(json.dumps(item, sort_keys=True, ensure_ascii=False) + "\n")
             return
-        row = self._flat(source, outcome)
+        row = [safe_cell(v) for v in self._flat(source, outcome)]
         if self._csv is not None:
             self._csv.writerow(row)
         else:
-            self._sheet.append(row)
+            from openpyxl.cell import WriteOnlyCell
+
+            # Text cells are strings, never formulas, whatever they start with.
+            cells = []
+            for value in row:
+                cell = WriteOnlyCell(self._sheet, value=value)
+                if isinstance(value, str) and value:
+                    cell.data_type = "s"
+                cells.append(cell)
+            self._sheet.append(cells)
 
     def _flat(self, source: str, outcome: Result | DeclarationError) -> list[Any]:
         if isinstance(outcome, DeclarationError):
@@ -188,14 +247,27 @@ class ResultWriter:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._book is not None:
-            self._book.save(self.path)
+        try:
+            self._finish(exc_type)
+        except BaseException:
+            self._out.discard()
+            raise
+        if exc_type is None:
+            self._out.commit()
+        else:
+            self._out.discard()
+
+    def _finish(self, exc_type: type[BaseException] | None) -> None:
+        temp = self._out.temp
+        assert temp is not None
+        if self._book is not None and exc_type is None:
+            self._book.save(temp)
         if self._pages is not None:
             pages = Path(self._pages.name)
             try:
                 if exc_type is None:
                     self._pages.seek(0)
-                    with self.path.open("w", encoding="utf-8") as out:
+                    with temp.open("w", encoding="utf-8") as out:
                         out.write(html.document_start(self.lang))
                         if len(self._summary) > 1:
                             out.write(html.summary_page(self._summary, self.lang) + "\n")

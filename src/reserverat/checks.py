@@ -74,16 +74,29 @@ __all__ = [
 def canonical_decimal(value: Decimal) -> Decimal:
     """One spelling per number (``0.30`` -> ``0.3``, ``1E+2`` -> ``100``), for stable hashes."""
     value = value.normalize()
-    if value.as_tuple().exponent > 0:  # type: ignore[operator]
+    # Whole numbers written out, within the context's 28 digits (larger ones are refused
+    # by the bounds of every field before they get here).
+    if value.as_tuple().exponent > 0 and value.adjusted() < 27:  # type: ignore[operator]
         value = value.quantize(Decimal(1))
     return value
 
 
-Dec = Annotated[Decimal, Field(allow_inf_nan=False), AfterValidator(canonical_decimal)]
-ShareValue = Annotated[
-    Decimal, Field(ge=0, le=1, allow_inf_nan=False), AfterValidator(canonical_decimal)
+MAX_RULE_NUMBER = Decimal(10) ** 13
+Dec = Annotated[
+    Decimal,
+    Field(ge=-MAX_RULE_NUMBER, le=MAX_RULE_NUMBER, decimal_places=6, allow_inf_nan=False),
+    AfterValidator(canonical_decimal),
 ]
-PositiveInt = Annotated[int, Field(gt=0)]
+ShareValue = Annotated[
+    Decimal,
+    Field(ge=0, le=1, decimal_places=6, allow_inf_nan=False),
+    AfterValidator(canonical_decimal),
+]
+PositiveInt = Annotated[int, Field(gt=0, le=1000)]
+Months = Annotated[int, Field(gt=0, le=1200)]
+"""A number of months: 1 to 1,200 (a hundred years)."""
+Years = Annotated[int, Field(gt=0, le=100)]
+"""A number of years: 1 to 100."""
 
 
 def _leaf_paths(model: type[BaseModel], prefix: str = "") -> dict[str, Any]:
@@ -110,6 +123,7 @@ FACT_PATHS: dict[str, Any] = _leaf_paths(Declaration) | _leaf_paths(Procurement,
 Paths into the declaration start at its fields (``purpose.public_benefit``); facts about
 the tender start with ``procurement.`` (``procurement.duration_months``).
 """
+
 
 def _base(t: Any) -> Any:
     return get_args(t)[0] if get_origin(t) is Annotated else t
@@ -359,7 +373,7 @@ class NoPriorAwardWithin(_Node):
     """
 
     kind: Literal["no_prior_award_within"] = "no_prior_award_within"
-    years: PositiveInt | Param = 3
+    years: Years | Param = 3
     basis: Literal["lou-19-25", "other"] = "lou-19-25"
     same_service_digits: Annotated[int, Field(ge=2, le=8)] | Param = 8
 
@@ -427,7 +441,7 @@ class ProfitsMainlyReinvested(_Node):
 
     kind: Literal["profits_mainly_reinvested"] = "profits_mainly_reinvested"
     share: ShareValue | Param = Decimal("0.5")
-    years: PositiveInt | Param = 3
+    years: Years | Param = 3
     accounts_within_months: Annotated[int, Field(ge=1, le=120)] | Param = 18
     distributed_to: Recipients | Param = ("owners",)
 
@@ -442,7 +456,7 @@ class TransfersOnlyTo(_Node):
 
     kind: Literal["transfers_only_to"] = "transfers_only_to"
     allowed: Recipients | Param
-    years: PositiveInt | Param = 3
+    years: Years | Param = 3
     accounts_within_months: Annotated[int, Field(ge=1, le=120)] | Param = 18
     _positional = ("allowed",)
 
@@ -452,7 +466,11 @@ class SalaryRatioAtMost(_Node):
 
     kind: Literal["salary_ratio_at_most"] = "salary_ratio_at_most"
     ratio: (
-        Annotated[Decimal, Field(gt=0, allow_inf_nan=False), AfterValidator(canonical_decimal)]
+        Annotated[
+            Decimal,
+            Field(gt=0, le=1000, decimal_places=6, allow_inf_nan=False),
+            AfterValidator(canonical_decimal),
+        ]
         | Param
     )
     _positional = ("ratio",)
@@ -463,7 +481,7 @@ class NotOlderThan(_Node):
 
     kind: Literal["not_older_than"] = "not_older_than"
     path: DatePath = "declared_on"
-    months: PositiveInt | Param = 12
+    months: Months | Param = 12
     _positional = ("path",)
 
 
@@ -484,7 +502,7 @@ class Centre(_Base):
     municipality: str | None = None
     lat: Annotated[float, Field(ge=-90, le=90)] | None = None
     lon: Annotated[float, Field(ge=-180, le=180)] | None = None
-    uncertainty_m: Annotated[float, Field(ge=0)] = 0.0
+    uncertainty_m: Annotated[float, Field(ge=0, le=1_000_000)] = 0.0
 
     def _factory_name(self) -> str:
         return "Centre"
@@ -522,7 +540,12 @@ class WithinKm(_Node):
     """
 
     kind: Literal["within_km"] = "within_km"
-    radius_km: Annotated[Decimal, Field(gt=0), AfterValidator(canonical_decimal)] | Param
+    radius_km: (
+        Annotated[
+            Decimal, Field(gt=0, le=2000, decimal_places=3), AfterValidator(canonical_decimal)
+        ]
+        | Param
+    )
     of: Annotated[tuple[Centre, ...], Field(min_length=1)] | Param
     sites: Sites | Param = "any"
     _positional = ("radius_km",)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -37,6 +38,8 @@ from reserverat.espd import read_espd
 from reserverat.evaluate import EvaluationContext, MapLayer, evaluate, geography
 from reserverat.geo import NominatimGeocoder
 from reserverat.groups import GroupTender, evaluate_group, find_duplicates
+from reserverat.identifiers import mask_personal_numbers
+from reserverat.inputs import write_text_atomic
 from reserverat.io import write_template
 from reserverat.loading import list_rulesets, load_ruleset
 from reserverat.registry import load_register
@@ -46,24 +49,32 @@ from reserverat.result import Outcome, Result
 from reserverat.ruleset import RuleSet
 from reserverat.schemas import KINDS, json_schema
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_NOT_ALL_QUALIFIED", "EXIT_OK", "main"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL_ERROR", "EXIT_NOT_ALL_QUALIFIED", "EXIT_OK", "main"]
 
 EXIT_OK = 0
 EXIT_NOT_ALL_QUALIFIED = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL_ERROR = 3
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: [bad_option] {message}\n")
 
 
 def _date(text: str) -> date:
+    from reserverat.declaration import FIRST_DAY, LAST_DAY
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(
+            f"{text} is outside {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+        )
+    return day
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -390,7 +401,11 @@ def _evaluate_one(
 
 def _cmd_rules(args: argparse.Namespace) -> int:
     if args.rules_command == "list":
-        for info in list_rulesets(args.rules_dir):
+        broken: list[Problem] = []
+        infos = list_rulesets(args.rules_dir, problems=broken)
+        for problem in broken:
+            print(f"warning: {problem}", file=sys.stderr)
+        for info in infos:
             aliases = f" (= {', '.join(info.aliases)})" if info.aliases else ""
             print(f"{info.id:<22} {info.version:<8} {info.title.get(args.lang)}{aliases}")
         return EXIT_OK
@@ -485,7 +500,7 @@ def _cmd_import_espd(args: argparse.Namespace) -> int:
     for warning in imported.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if args.out:
-        args.out.write_text(text, encoding="utf-8")
+        write_text_atomic(args.out, text, DeclarationError)
     else:
         sys.stdout.write(text)
     return EXIT_OK
@@ -540,7 +555,7 @@ def _cmd_read_notice(args: argparse.Namespace) -> int:
 def _cmd_schema(args: argparse.Namespace) -> int:
     text = json.dumps(json_schema(args.what), indent=2, ensure_ascii=False, sort_keys=True)
     if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+        write_text_atomic(args.out, text + "\n", DeclarationError)
     else:
         print(text)
     return EXIT_OK
@@ -629,6 +644,12 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             summary = run_batch(
                 rows, rules, writer, as_of=as_of, procurement=procurement, context=context
             )
+    if not writer.written == summary.rows == summary.results + summary.errors:
+        # Never report success over a file that lacks rows: this is a bug, say so.
+        raise RuntimeError(
+            f"{summary.rows} rows read, {writer.written} written, "
+            f"{summary.results} results and {summary.errors} errors"
+        )
     sys.stdout.write(_batch_summary(summary, args.out, args.lang))
     if summary.errors:
         return EXIT_BAD_INPUT
@@ -811,6 +832,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ReserveratError as exc:
         _print_problems(exc.problems)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("reserverat: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("RESERVERAT_DEBUG"):
+            raise
+        what = mask_personal_numbers(f"{type(exc).__name__}: {exc}")[:500]
+        print(
+            f"reserverat: internal error ({what}). This is a bug in reserverat, not in your "
+            "input: please report it with the command and, if you can, the input file. "
+            "Set RESERVERAT_DEBUG=1 to see where it happened.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL_ERROR
 
 
 if __name__ == "__main__":

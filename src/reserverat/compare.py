@@ -275,6 +275,19 @@ def parse_sweep(spec: str) -> tuple[str, list[Decimal]]:
         raise RuleSetError(
             [Problem("--sweep", spec, "bad_option", "expected name=FROM:TO:STEP")]
         ) from None
+    for value in (start, stop, step):
+        # Bounded before any arithmetic: 1e-999999999 would overflow the division below.
+        if not value.is_finite() or abs(value) > 10**13 or value.as_tuple().exponent < -6:  # type: ignore[operator]
+            raise RuleSetError(
+                [
+                    Problem(
+                        "--sweep",
+                        spec,
+                        "bad_option",
+                        "FROM, TO and STEP must be numbers within ±10^13 with at most 6 decimals",
+                    )
+                ]
+            )
     if not sep or len(parts) != 3 or step <= 0 or stop < start or (stop - start) / step > 1000:
         raise RuleSetError(
             [
@@ -320,7 +333,9 @@ def sweep(
     for value in values:
         variant = rules.with_params(**{name: value})
         codes = outcome_codes(
-            evaluate_columns(corpus, variant, as_of=as_of, procurement=procurement, context=context),
+            evaluate_columns(
+                corpus, variant, as_of=as_of, procurement=procurement, context=context
+            ),
             variant,
             as_of=as_of,
             procurement=procurement,

@@ -233,7 +233,11 @@ def _lot(
     if project is not None:
         main = child(project, "MainCommodityClassification", _CAC)
         cpv = text(child(main, "ItemClassificationCode", _CBC)) if main is not None else None
-        months = _duration(child(project, "PlannedPeriod", _CAC))
+        period = child(project, "PlannedPeriod", _CAC)
+        months = _duration(period)
+        measure = child(period, "DurationMeasure", _CBC) if period is not None else None
+        if months is None and measure is not None and text(measure):
+            flag("bad_duration", f"the lot's duration {text(measure)!r} is not a term in months")
 
     reserved = set(participation) - {"none"}
     if "none" in participation and reserved:
@@ -337,6 +341,8 @@ def _duration(period: ET.Element | None) -> int | None:
             amount = float(text(measure) or "")
         except ValueError:
             return None
+        if not math.isfinite(amount) or not 0 < amount <= 1200:
+            return None  # NaN, inf or absurd: the term is unknown (and flagged by the caller)
         unit = measure.get("unitCode", "MONTH")
         if unit in _MONTHS:
             return math.ceil(amount * _MONTHS[unit])

@@ -335,13 +335,24 @@ def _indicator(values: list[str], loc: str, reader: _Reader) -> str:
 
 
 def _decimal(values: list[str], loc: str, reader: _Reader) -> Decimal | None:
-    try:
-        numbers = {Decimal(v) for v in values}
-    except InvalidOperation:
-        reader.warn(
-            f"property {loc}", "bad_percentage", "the percentage is not a number", values[0]
-        )
-        return None
+    numbers: set[Decimal] = set()
+    for value in values:
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            number = Decimal("NaN")
+        # NaN, infinities and absurd exponents (1E-999999999) are refused before any
+        # arithmetic: a percentage has at most a few decimals.
+        exponent = number.as_tuple().exponent
+        if not number.is_finite() or not isinstance(exponent, int) or not -10 <= exponent <= 3:
+            reader.warn(
+                f"property {loc}",
+                "bad_percentage",
+                "the percentage is not a number between 0 and 100",
+                value[:40],
+            )
+            return None
+        numbers.add(number)
     if len(numbers) > 1:
         reader.warn(
             f"property {loc}",
@@ -349,7 +360,7 @@ def _decimal(values: list[str], loc: str, reader: _Reader) -> Decimal | None:
             "the response gives several different percentages; the first is used",
             values[0],
         )
-    return Decimal(values[0])
+    return Decimal(values[0].strip())
 
 
 def _version_v2(root: ET.Element, criterion_id: str | None) -> str:

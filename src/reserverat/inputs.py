@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import stat
 import tomllib
@@ -37,12 +38,14 @@ from reserverat.errors import Problem, ReserveratError
 __all__ = [
     "MAX_FILE_BYTES",
     "MAX_INT_DIGITS",
+    "AtomicOutput",
     "decode",
     "open_regular",
     "parse_json",
     "parse_toml",
     "read_bytes",
     "read_text",
+    "write_text_atomic",
 ]
 
 MAX_FILE_BYTES = 64 * 2**20
@@ -231,3 +234,71 @@ def _check_ints(value: Any, source: str, error: type[ReserveratError]) -> None:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
+
+
+class AtomicOutput:
+    """A file written under a temporary name beside ``path``, renamed into place on success.
+
+    An interrupted or failed run never leaves a half-written file under the real name:
+    on an exception the temporary file is removed and the old file, if any, is kept.
+
+    Raises:
+        ReserveratError: of class ``error``, ``unwritable``, when the folder does not exist
+            or cannot be written to.
+    """
+
+    def __init__(self, path: str | Path, error: type[ReserveratError]) -> None:
+        self.path = Path(path)
+        self.error = error
+        self.temp: Path | None = None
+
+    def open(self) -> Path:
+        """Create the temporary file and return its path, for writers that take a path."""
+        import tempfile
+
+        folder = self.path.parent
+        if not folder.is_dir():
+            raise self.error(
+                [Problem(str(self.path), "", "unwritable", f"no such folder: {folder}")]
+            )
+        try:
+            fd, name = tempfile.mkstemp(
+                prefix=f".{self.path.name}.", suffix=".part", dir=folder
+            )
+        except OSError as exc:
+            raise self.error(
+                [Problem(str(self.path), "", "unwritable", exc.strerror or str(exc))]
+            ) from None
+        os.close(fd)
+        self.temp = Path(name)
+        return self.temp
+
+    def commit(self) -> None:
+        """Move the finished file into place."""
+        assert self.temp is not None
+        try:
+            os.replace(self.temp, self.path)
+        except OSError as exc:
+            self.discard()
+            raise self.error(
+                [Problem(str(self.path), "", "unwritable", exc.strerror or str(exc))]
+            ) from None
+        self.temp = None
+
+    def discard(self) -> None:
+        """Remove the temporary file."""
+        if self.temp is not None:
+            self.temp.unlink(missing_ok=True)
+            self.temp = None
+
+
+def write_text_atomic(path: str | Path, text: str, error: type[ReserveratError]) -> None:
+    """Write ``text`` (UTF-8) to ``path`` through :class:`AtomicOutput`."""
+    out = AtomicOutput(path, error)
+    temp = out.open()
+    try:
+        temp.write_text(text, encoding="utf-8")
+    except BaseException:
+        out.discard()
+        raise
+    out.commit()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -156,6 +157,12 @@ def _parse(data: dict[str, Any], source: str) -> Declaration | DeclarationError:
         return exc
 
 
+MAX_LIST_ITEMS = 100
+"""Numbered columns (``owners[0].name``) count from 0 to 99."""
+
+_BY_CATEGORY = re.compile(r"^(workforce|programme_workforce)\.\w+\.target_group\.by_category$")
+
+
 def _known_columns(header: Iterable[Any], source: str) -> list[Problem]:
     known = set(COLUMNS) | {"supplier"}
     problems = []
@@ -168,7 +175,17 @@ def _known_columns(header: Iterable[Any], source: str) -> list[Problem]:
             r"\1.\2.target_group.by_category",
             name,
         )
-        if name in known or name.endswith(".target_group.by_category"):
+        if any(int(i) >= MAX_LIST_ITEMS for i in re.findall(r"\[(\d+)\]", str(h))):
+            problems.append(
+                Problem(
+                    source,
+                    f"column {i + 1} ({str(h)[:60]})",
+                    "out_of_range",
+                    f"a list item is numbered from 0 to {MAX_LIST_ITEMS - 1}",
+                )
+            )
+            continue
+        if name in known or _BY_CATEGORY.match(name):
             continue
         hint = did_you_mean(name, known)
         problems.append(
@@ -261,14 +278,23 @@ def _read_csv(path: Path, delimiter: str | None, decimal_comma: bool | None) -> 
     sep = delimiter or max((";", ",", "\t"), key=first.count)
     comma = decimal_comma if decimal_comma is not None else sep == ";"
     reader = csv.reader(io.StringIO(text), delimiter=sep)
-    header = [h.strip() for h in next(reader)]
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error:
+        raise _problem(str(path), "row 1", "too_long", "a header cell is too long") from None
     problems = _header_problems(header, str(path))
     if problems:
         raise DeclarationError(problems)
-    for n, cells in enumerate(reader, start=2):
+    for n, cells in _csv_rows(reader):
+        source = f"{path} row {n}"
+        if cells is None:
+            yield Row(
+                source,
+                _problem(source, "", "too_long", "a cell longer than 131,072 characters"),
+            )
+            continue
         if not any(c.strip() for c in cells):
             continue
-        source = f"{path} row {n}"
         if len(cells) > len(header):
             yield Row(
                 source,
@@ -288,6 +314,20 @@ def _read_csv(path: Path, delimiter: str | None, decimal_comma: bool | None) -> 
         )
 
 
+def _csv_rows(reader: Any) -> Iterator[tuple[int, list[str] | None]]:
+    """Each row with its line number; None for a row the csv module refuses (a cell over
+    its size limit), so the rows after it are still read."""
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield reader.line_num, None
+            continue
+        yield reader.line_num, cells
+
+
 def _header_problems(header: list[Any], source: str) -> list[Problem]:
     problems = _known_columns(header, source)
     if "supplier" not in [str(h).strip() for h in header if h is not None]:
@@ -299,9 +339,12 @@ def _read_xlsx(path: Path, sheet: str | None) -> Iterator[Row]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from reserverat.inputs import read_bytes
+
+    content = read_bytes(path, DeclarationError)  # a regular file within the size limit
     try:
-        book = load_workbook(path, read_only=False, data_only=False)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        book = load_workbook(io.BytesIO(content), read_only=False, data_only=False)
+    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise _problem(str(path), "", "not_xlsx", f"not an Excel workbook: {exc}") from None
     names = book.sheetnames
     name = sheet or ("Deklarationer" if "Deklarationer" in names else names[0])

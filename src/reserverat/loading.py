@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -22,6 +21,7 @@ from pydantic import ValidationError
 
 from reserverat.checks import NODE_TYPES, RECIPIENTS
 from reserverat.errors import Problem, RuleSetError, did_you_mean
+from reserverat.inputs import parse_json, read_text
 from reserverat.ruleset import (
     BASIS_MARKS,
     Citation,
@@ -155,8 +155,14 @@ def _search_dirs(extra: Iterable[str | Path] = ()) -> list[Path]:
     return [*(Path(d) for d in extra), builtin_rules_dir()]
 
 
-def list_rulesets(search: Iterable[str | Path] = ()) -> list[RuleSetInfo]:
-    """The rule sets in the built-in folder and in ``search``, sorted by id."""
+def list_rulesets(
+    search: Iterable[str | Path] = (), *, problems: list[Problem] | None = None
+) -> list[RuleSetInfo]:
+    """The rule sets in the built-in folder and in ``search``, sorted by id.
+
+    A file that cannot be read is left out, and its problems are added to ``problems``
+    when given: one broken file never hides the rule sets beside it.
+    """
     out: dict[str, RuleSetInfo] = {}  # by id@version: dated versions are listed each
     for folder in reversed(_search_dirs(search)):
         for path in sorted(folder.glob("*.toml")):
@@ -170,7 +176,15 @@ def list_rulesets(search: Iterable[str | Path] = ()) -> list[RuleSetInfo]:
                     path=path,
                     extends=data.get("extends"),
                 )
-            except (RuleSetError, KeyError, ValidationError):
+            except RuleSetError as exc:
+                if problems is not None:
+                    problems.extend(exc.problems)
+                continue
+            except (KeyError, ValidationError):
+                if problems is not None:
+                    problems.append(
+                        Problem(str(path), "", "not_a_ruleset", "no id or title: not a rule set")
+                    )
                 continue
             out[f"{info.id}@{info.version}"] = info
     return sorted(out.values(), key=lambda i: (i.id, i.version))
@@ -218,6 +232,46 @@ def load_ruleset(
     return parse_ruleset(_read_toml(found), source=str(found), search=[found.parent, *dirs])
 
 
+def _shape_problems(data: dict[str, Any], source: str) -> list[Problem]:
+    """The containers the merge reads must have the right type before it reads them."""
+    problems = []
+    crits = data.get("criteria", [])
+    if not isinstance(crits, list):
+        problems.append(
+            Problem(source, "criteria", "wrong_type", "criteria must be an array of tables")
+        )
+    else:
+        for i, crit in enumerate(crits):
+            if not isinstance(crit, dict):
+                problems.append(
+                    Problem(
+                        source,
+                        f"criteria[{i}]",
+                        "wrong_type",
+                        "a criterion is a table ([[criteria]] with id, title, citation, check)",
+                        crit,
+                    )
+                )
+    remove = data.get("remove_criteria", [])
+    if not isinstance(remove, list) or not all(isinstance(r, str) for r in remove):
+        problems.append(
+            Problem(
+                source,
+                "remove_criteria",
+                "wrong_type",
+                "remove_criteria is a list of criterion ids",
+                remove,
+            )
+        )
+    for key in ("parameters", "title", "description"):
+        if key in data and not isinstance(data[key], dict):
+            problems.append(Problem(source, key, "wrong_type", f"{key} must be a table", data[key]))
+    for key in ("legal_basis", "open_points", "aliases"):
+        if key in data and not isinstance(data[key], list):
+            problems.append(Problem(source, key, "wrong_type", f"{key} must be an array"))
+    return problems
+
+
 @dataclass(frozen=True)
 class _Origin:
     source: str
@@ -242,12 +296,9 @@ def _resolve(
     """Merge ``data`` over its parent; return the merged dict, criterion origins, problems."""
     problems: list[Problem] = []
     crits = data.get("criteria", [])
-    if not isinstance(crits, list):
-        return (
-            data,
-            [],
-            [Problem(source, "criteria", "wrong_type", "criteria must be an array of tables")],
-        )
+    shape = _shape_problems(data, source)
+    if shape:
+        return data, [], shape
     own = [
         _Origin(source, i, c.get("id") if isinstance(c, dict) else None)
         for i, c in enumerate(crits)
@@ -443,36 +494,58 @@ def _inline_files(node: Any, origin: _Origin, loc: str, problems: list[Problem])
     out = {k: _inline_files(v, origin, f"{loc}.{k}", problems) for k, v in node.items()}
     if out.get("kind") == "in_zone" and "file" in out:
         ref = out.pop("file")
-        path = Path(origin.source).parent / str(ref)
         try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-        except OSError as exc:
-            problems.append(
-                Problem(
-                    origin.source,
-                    f"{loc}.file",
-                    "not_found",
-                    f"cannot read zone file {str(path)!r}: {exc.strerror}",
-                    ref,
-                    rule=origin.rule,
-                )
+            path = _zone_path(Path(origin.source).parent, str(ref))
+            data = parse_json(
+                read_text(path, RuleSetError, max_bytes=MAX_ZONE_BYTES), str(path), RuleSetError
             )
-            return out
-        except json.JSONDecodeError as exc:
-            problems.append(
-                Problem(
-                    origin.source,
-                    f"{loc}.file",
-                    "bad_json",
-                    f"zone file {str(path)!r}: {exc.msg} at line {exc.lineno}",
-                    ref,
-                    rule=origin.rule,
-                )
+        except RuleSetError as exc:
+            problems.extend(
+                Problem(origin.source, f"{loc}.file", p.code, p.msg, ref, rule=origin.rule)
+                for p in exc.problems
             )
             return out
         out["geometry"] = data
         out.setdefault("name", path.stem)
     return out
+
+
+MAX_ZONE_BYTES = 5 * 2**20
+"""The largest GeoJSON zone file a rule file may name: 5 MiB."""
+
+
+def _zone_path(folder: Path, ref: str) -> Path:
+    """The zone file ``ref`` names, which must be a regular file below the rule file's folder.
+
+    Raises:
+        RuleSetError: ``bad_path`` (absolute, a NUL byte), ``outside_folder`` (``..`` or a
+            symbolic link out), or what :func:`reserverat.inputs.read_bytes` finds.
+    """
+    if "\x00" in ref or Path(ref).is_absolute():
+        raise RuleSetError(
+            [Problem(ref, "", "bad_path", "a zone file is named relative to its rule file")]
+        )
+    base = folder.resolve()
+    path = folder / ref
+    try:
+        inside = path.resolve().is_relative_to(base)
+    except (OSError, RuntimeError):  # a symlink loop
+        inside = False
+    # Every step from the folder down to the file, the file included, must be no link.
+    steps = [p for p in [path, *path.parents] if p != folder and p.is_relative_to(folder)]
+    if not inside or any(p.is_symlink() for p in steps):
+        raise RuleSetError(
+            [
+                Problem(
+                    ref,
+                    "",
+                    "outside_folder",
+                    "a zone file must lie in the rule file's folder or below it, and not "
+                    "behind a symbolic link",
+                )
+            ]
+        )
+    return path
 
 
 _CRIT_LOC = re.compile(r"^criteria\[(\d+)\]")

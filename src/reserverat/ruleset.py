@@ -26,8 +26,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
-from reserverat.checks import NODE_TYPES, Node, Param, _Node, canonical_decimal
+from reserverat.checks import MAX_RULE_NUMBER, NODE_TYPES, Node, Param, _Node, canonical_decimal
 from reserverat.errors import Problem, RuleSetError, did_you_mean, format_loc
 
 __all__ = [
@@ -169,10 +170,16 @@ class DatedValue(_Model):
         # One spelling per value, so a file's 0.30 and Python's Decimal("0.3") hash the same.
         if isinstance(v, bool):
             return v
-        if isinstance(v, float):
-            return canonical_decimal(Decimal(str(v)))
-        if isinstance(v, Decimal):
-            return canonical_decimal(v)
+        if isinstance(v, float | int | Decimal):
+            number = Decimal(str(v)) if isinstance(v, float) else Decimal(v)
+            if not number.is_finite():
+                raise PydanticCustomError("not_finite", "a parameter must be a finite number")
+            if abs(number) > MAX_RULE_NUMBER or number.as_tuple().exponent < -6:  # type: ignore[operator]
+                raise PydanticCustomError(
+                    "bad_parameter",
+                    "a parameter must lie within ±10^13 and have at most 6 decimals",
+                )
+            return v if isinstance(v, int) else canonical_decimal(number)
         if isinstance(v, list):
             return tuple(v)
         return v
@@ -507,7 +514,10 @@ class RuleSet(_Model):
         for name, value in overrides.items():
             old = data["parameters"][name]
             new = {**old, "values": [{"value": value}]}
-            same = [dv["value"] for dv in old["values"]] == [DatedValue(value=value).value]
+            try:
+                same = [dv["value"] for dv in old["values"]] == [DatedValue(value=value).value]
+            except ValidationError:
+                same = False  # the validation below reports it, located
             if not same and old.get("basis") is not None:
                 # A value the caller chose is the buyer's choice, whatever the default rested on.
                 new |= {"basis": "buyer", "source": None, "note": None}

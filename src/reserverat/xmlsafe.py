@@ -72,6 +72,13 @@ def parse_xml(
         line, column = exc.position
         msg = str(exc).split(":")[0]
         raise _error(name, "xml_malformed", msg, f"line {line} column {column + 1}") from None
+    except (LookupError, ValueError) as exc:
+        # An encoding Python does not know, or a multi-byte one expat cannot read (UTF-7).
+        raise _error(
+            name, "xml_encoding", f"the declared encoding cannot be read ({exc}); use UTF-8"
+        ) from None
+    except RecursionError:
+        raise _error(name, "xml_malformed", "nested too deeply to read") from None
     return root
 
 
