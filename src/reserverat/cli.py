@@ -38,7 +38,7 @@ from reserverat.espd import read_espd
 from reserverat.evaluate import EvaluationContext, MapLayer, evaluate, geography
 from reserverat.geo import NominatimGeocoder
 from reserverat.groups import GroupTender, evaluate_group, find_duplicates
-from reserverat.identifiers import mask_personal_numbers
+from reserverat.identifiers import MASK, mask_personal_numbers, parse_identifier
 from reserverat.inputs import write_text_atomic
 from reserverat.io import write_template
 from reserverat.loading import list_rulesets, load_ruleset
@@ -490,11 +490,19 @@ def _open_points(rules: RuleSet, lang: str) -> list[str]:
 def _cmd_import_espd(args: argparse.Namespace) -> int:
     imported = read_espd(args.file, percent_scale=args.percent_scale)
     declaration = imported.declaration()
-    text = declaration.model_dump_json(indent=2, exclude_none=True) + "\n"
+    data = declaration.model_dump(mode="json", exclude_none=True)
+    number = data.get("organisationsnummer")
+    if number and parse_identifier(number).kind == "personnummer":
+        # A sole trader's number is the owner's personnummer: never written out. A
+        # declaration read back from this file has no organisationsnummer.
+        data["organisationsnummer"] = MASK
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     answer = imported.answer
     share = f"{(imported.share * 100).normalize():f} %" if imported.share is not None else "none"
     print(
-        f"{args.file}: ESPD {answer.version}, answer {answer.answer}, declared share {share}",
+        mask_personal_numbers(
+            f"{args.file}: ESPD {answer.version}, answer {answer.answer}, declared share {share}"
+        ),
         file=sys.stderr,
     )
     for warning in imported.warnings:

@@ -28,7 +28,7 @@ from pydantic import (
 )
 
 from reserverat.errors import DeclarationError, Problem, did_you_mean, problems_from_validation
-from reserverat.identifiers import parse_identifier
+from reserverat.identifiers import MASK, mask_personal_numbers, parse_identifier
 
 __all__ = [
     "IOP",
@@ -150,7 +150,17 @@ def _orgnr(value: str) -> str:
     return parse_identifier(value).number
 
 
+def _unmasked_or_none(value: object) -> object:
+    # A number masked by an earlier output (import-espd, a result) is not known any more.
+    return None if isinstance(value, str) and value.strip() == MASK else value
+
+
 OrgNr = Annotated[str, AfterValidator(_orgnr)]
+MaskedOrgNr = Annotated[OrgNr | None, BeforeValidator(_unmasked_or_none)]
+
+FreeText = Annotated[str, Field(max_length=10_000), AfterValidator(mask_personal_numbers)]
+"""Text people write (names, descriptions, references): identity numbers in it are masked
+as it enters, so no output can show them."""
 # Every number is bounded where it enters, so no later arithmetic can overflow, hang or blow
 # up memory (README, "Bounds"): a count of persons, an amount in SEK, a share, a date.
 MAX_COUNT = 1_000_000
@@ -268,11 +278,11 @@ class Purpose(_Model):
         default=None,
         description="That purpose contributes to the purpose of the service (LOU 19:25 a).",
     )
-    link_category: str | None = Field(
+    link_category: FreeText | None = Field(
         default=None, description="How the purpose links to the service."
     )
-    stated_in: str | None = None
-    description: str | None = None
+    stated_in: FreeText | None = None
+    description: FreeText | None = None
 
 
 class Statutes(_Model):
@@ -286,13 +296,13 @@ class Statutes(_Model):
         default=None,
         description="On dissolution, remaining assets go only where value may be transferred.",
     )
-    purpose_clause: str | None = None
+    purpose_clause: FreeText | None = None
 
 
 class PriorAward(_Model):
     """A contract the supplier was awarded earlier under a reservation."""
 
-    authority: str = Field(min_length=1)
+    authority: FreeText = Field(min_length=1)
     cpv: Annotated[str, Field(pattern=r"^\d{8}(-\d)?$")] | None = None
     awarded_on: Day
     basis: Literal["lou-19-25", "other"] = "lou-19-25"
@@ -302,7 +312,7 @@ class Welfare(_Model):
     """Publicly funded welfare the organisation runs (lag 2022:900)."""
 
     publicly_funded: Literal["runs", "intends", "no"] | None = None
-    description: str | None = None
+    description: FreeText | None = None
 
 
 class IOP(_Model):
@@ -313,7 +323,7 @@ class IOP(_Model):
         default=None,
         description="The organisation's share of all contributions (money, premises, work).",
     )
-    contributions: str | None = None
+    contributions: FreeText | None = None
     market_exists: bool | None = Field(
         default=None, description="A market or competitive situation exists for this activity."
     )
@@ -366,8 +376,8 @@ class FinancialYear(_Model):
 class Owner(_Model):
     """An owner or member with a stake, as declared."""
 
-    name: str = Field(min_length=1)
-    organisationsnummer: OrgNr | None = None
+    name: FreeText = Field(min_length=1)
+    organisationsnummer: MaskedOrgNr = None
     kind: OwnerKind | None = None
     capital_share: Share | None = None
     vote_share: Share | None = None
@@ -383,7 +393,7 @@ class Control(_Model):
 
     public_appoints_board_majority: bool | None = None
     public_other_control: bool | None = None
-    description: str | None = None
+    description: FreeText | None = None
 
 
 class Participation(_Model):
@@ -396,7 +406,7 @@ class Participation(_Model):
     participatory_distribution: bool | None = Field(
         default=None, description="Any distribution of profit rests on participatory grounds."
     )
-    description: str | None = None
+    description: FreeText | None = None
 
 
 class Business(_Model):
@@ -433,11 +443,11 @@ class Salaries(_Model):
 class Site(_Model):
     """A place where the supplier works; coordinates are WGS84 degrees."""
 
-    name: str | None = None
-    address: str | None = None
+    name: FreeText | None = None
+    address: FreeText | None = None
     postal_code: Annotated[str, Field(pattern=r"^\d{3} ?\d{2}$")] | None = None
-    locality: str | None = None
-    municipality: str | None = None
+    locality: FreeText | None = None
+    municipality: FreeText | None = None
     lat: Annotated[float, Field(ge=-90, le=90)] | None = None
     lon: Annotated[float, Field(ge=-180, le=180)] | None = None
     uncertainty_m: Annotated[float, Field(ge=0, le=1_000_000)] | None = Field(
@@ -455,8 +465,8 @@ class Site(_Model):
 class Signatory(_Model):
     """Who signed the declaration."""
 
-    name: str | None = None
-    role: str | None = None
+    name: FreeText | None = None
+    role: FreeText | None = None
 
 
 class EspdAnswer(_Model):
@@ -477,7 +487,7 @@ class EspdAnswer(_Model):
         description="How the percentage was read: a fraction (0.3), percent points (30), or "
         "ambiguous (a v1 value in (0, 1], not used).",
     )
-    category: str | None = Field(
+    category: FreeText | None = Field(
         default=None, description="The category of disabled or disadvantaged workers, as written."
     )
     evidence_ids: tuple[str, ...] = Field(
@@ -500,20 +510,20 @@ class Evidence(_Model):
         "other",
     ]
     issued: Day | None = None
-    reference: str | None = None
+    reference: FreeText | None = None
 
 
 class Declaration(_Model):
     """A supplier's declaration about itself; the input to :func:`evaluate`."""
 
-    supplier: str = Field(min_length=1, description="The tendering legal person's name.")
-    id: str | None = Field(default=None, description="The caller's own reference.")
-    organisationsnummer: OrgNr | None = None
+    supplier: FreeText = Field(min_length=1, description="The tendering legal person's name.")
+    id: FreeText | None = Field(default=None, description="The caller's own reference.")
+    organisationsnummer: MaskedOrgNr = None
     legal_form: Annotated[LegalForm, BeforeValidator(_legal_form)] | None = None
     scope: Literal["legal_person", "unit"] | None = Field(
         default=None, description="Whether the figures describe the whole legal person or a unit."
     )
-    unit_name: str | None = None
+    unit_name: FreeText | None = None
     founded: Day | None = None
     purpose: Purpose | None = None
     workforce: Workforce | None = None
@@ -573,8 +583,8 @@ class Declaration(_Model):
 class Procurement(_Model):
     """The tender a declaration is evaluated for; supplies the default evaluation date."""
 
-    authority: str | None = None
-    reference: str | None = None
+    authority: FreeText | None = None
+    reference: FreeText | None = None
     submission_date: Day | None = None
     started_on: Day | None = Field(
         default=None,
@@ -589,7 +599,9 @@ class Procurement(_Model):
         "res-pub-ser, res-prog for BT-736 (sheltered employment programmes), lou-19-25a "
         "(no eForms code), or none.",
     )
-    lot: str | None = Field(default=None, description="The lot, as the notice names it (LOT-0001).")
+    lot: FreeText | None = Field(
+        default=None, description="The lot, as the notice names it (LOT-0001)."
+    )
     reserved_participation: tuple[Literal["res-ws", "res-pub-ser", "none"], ...] | None = Field(
         default=None, description="eForms BT-71 codes on the lot, as published."
     )

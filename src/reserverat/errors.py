@@ -25,7 +25,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from reserverat.identifiers import mask_personal_numbers
+from reserverat.identifiers import MASK, mask_personal_numbers
 
 __all__ = [
     "DeclarationError",
@@ -72,6 +72,22 @@ class Problem:
     input: Any = field(default=_MISSING, compare=False)
     rule: str | None = None
 
+    def __post_init__(self) -> None:
+        # Masked as the problem is made, so no rendering of it can show an identity number:
+        # a file name, a message quoting a cell, the input itself.
+        for name in ("source", "loc", "msg"):
+            value = getattr(self, name)
+            object.__setattr__(self, name, mask_personal_numbers(value))
+        value = self.input
+        if isinstance(value, str):
+            object.__setattr__(self, "input", mask_personal_numbers(value))
+        elif (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and mask_personal_numbers(str(value)) != str(value)
+        ):
+            object.__setattr__(self, "input", MASK)
+
     def has_input(self) -> bool:
         """Whether the problem carries the offending input value."""
         return self.input is not _MISSING
@@ -84,9 +100,9 @@ class Problem:
             where += f" at {self.loc}"
         text = f"{where}: [{self.code}] {self.msg}"
         if self.has_input() and not isinstance(self.input, dict | list):
-            text += f" (got {self.input!r})"
-        # Error text reaches terminals and logs; identity numbers must not.
-        return mask_personal_numbers(text)
+            # A table or list given as input may hold a number that was not masked with it.
+            text += f" (got {mask_personal_numbers(repr(self.input))})"
+        return text
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view, with personal identity numbers masked."""
@@ -94,13 +110,12 @@ class Problem:
             "source": self.source,
             "loc": self.loc,
             "code": self.code,
-            "msg": mask_personal_numbers(self.msg),
+            "msg": self.msg,
         }
         if self.rule:
             out["rule"] = self.rule
         if self.has_input() and isinstance(self.input, str | int | float | bool | type(None)):
-            value = self.input
-            out["input"] = mask_personal_numbers(value) if isinstance(value, str) else value
+            out["input"] = self.input
         return out
 
 

@@ -25,7 +25,7 @@ __all__ = [
 
 MASK = "******-****"
 
-_DIGITS = re.compile(r"[\s\-+]")
+_DIGITS = re.compile(r"[\s\-+\u2010-\u2015\u2212]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,26 +100,45 @@ def _format(digits: str) -> str:
     return f"{digits[:6]}-{digits[6:]}"
 
 
-# Standing alone: not inside a longer run of letters and digits such as a hex digest.
+# The separators people type between birth date and number: hyphen, en dash, minus sign,
+# non-breaking and other hyphens, "+" for centenarians, spaces of every width, or " - ".
+_SPACE = r"[ \t\u00a0\u2009\u202f]"
+_SEP = rf"(?:{_SPACE}*[-\u2010-\u2015\u2212+]{_SPACE}*|{_SPACE}+)?"
 _PERSONAL_IN_TEXT = re.compile(
-    r"(?<![0-9A-Za-z])(?:(?:19|20)\d{2}|\d{2})(\d{2})(\d{2})[-+ ]?\d{4}(?![0-9A-Za-z])"
+    r"(?<![0-9])(?:(?:18|19|20)\d{2}|\d{2})(\d{2})(\d{2})" + _SEP + r"\d{4}(?![0-9])"
 )
+# A long run of hex digits (a content hash) is no identity number, even where ten of its
+# digits read as a birth date.
+_TOKEN = re.compile(r"[0-9A-Za-z]+")
+_HEX_TOKEN = re.compile(r"[0-9a-fA-F]{16,}")
 
 
 def mask_personal_numbers(text: str) -> str:
     """Replace everything in ``text`` that reads as a personnummer with a mask.
 
-    Luhn is not required: a mistyped personnummer is still personal data.
+    Every separator people write is recognised (``-``, ``–``, ``−``, a non-breaking
+    hyphen, ``+``, spaces, none), in the 10- and 12-digit forms, also glued to letters
+    (``anbud811218-9876``). Luhn is not required: a mistyped personnummer is still
+    personal data. Numbers written in groups of three (``1 912 051 234``) are not masked.
 
     >>> mask_personal_numbers("Ägare 19811218-9876 och bolag 212000-0142")
     'Ägare ******-**** och bolag 212000-0142'
-    >>> mask_personal_numbers("sha256:ae5409232829a8")
-    'sha256:ae5409232829a8'
+    >>> mask_personal_numbers("811218\u20139876, 811218 9876, anbud8112189876.json")
+    '******-****, ******-****, anbud******-****.json'
+    >>> mask_personal_numbers("sha256:ae5409232829a8f3d2c1b0a99887766554433")
+    'sha256:ae5409232829a8f3d2c1b0a99887766554433'
     """
+    if sum(c.isdigit() for c in text) < 10:
+        return text  # the common case, and the cheap one
 
     def repl(match: re.Match[str]) -> str:
-        if _plausible_birth_date(int(match.group(1)), int(match.group(2))):
-            return MASK
-        return match.group(0)
+        if not _plausible_birth_date(int(match.group(1)), int(match.group(2))):
+            return match.group(0)
+        start, end = match.span()
+        for token in _TOKEN.finditer(text, max(0, start - 64), min(len(text), end + 64)):
+            inside = token.start() <= start and end <= token.end()
+            if inside and _HEX_TOKEN.fullmatch(token.group()):
+                return match.group(0)
+        return MASK
 
     return _PERSONAL_IN_TEXT.sub(repl, text)

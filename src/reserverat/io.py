@@ -30,6 +30,7 @@ from pydantic import BaseModel
 from reserverat.checks import FACT_PATHS
 from reserverat.declaration import Declaration, parse_declaration
 from reserverat.errors import DeclarationError, DocumentError, Problem, did_you_mean
+from reserverat.identifiers import mask_personal_numbers
 
 __all__ = ["COLUMNS", "Row", "read_rows", "row_to_data", "write_template"]
 
@@ -91,6 +92,10 @@ class Row:
     source: str
     outcome: Declaration | DeclarationError
     warnings: tuple[Problem, ...] = ()
+
+    def __post_init__(self) -> None:
+        # The source names a file, and file names can hold identity numbers.
+        object.__setattr__(self, "source", mask_personal_numbers(self.source))
 
 
 def _cell(value: Any, path: str, decimal_comma: bool) -> Any:

@@ -20,7 +20,6 @@ from typing import Annotated, Any
 
 from pydantic import PlainSerializer, PlainValidator, TypeAdapter, WithJsonSchema
 
-from reserverat.identifiers import mask_personal_numbers
 from reserverat.logic import Verdict
 from reserverat.ruleset import Citation, Text
 
@@ -276,10 +275,13 @@ class Result:
         return _ADAPTER.dump_python(self, mode="json")  # type: ignore[no-any-return]
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        """Canonical JSON: sorted keys, UTF-8 text, byte-identical for equal results."""
-        text = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, indent=indent)
-        # evaluate() masks identity numbers already; this is the net under hand-built results.
-        return mask_personal_numbers(text)
+        """Canonical JSON: sorted keys, UTF-8 text, byte-identical for equal results.
+
+        Identity numbers were masked where they entered (the declaration's text, its
+        organisationsnummer in ``supplier``); no pass over the text could tell them from a
+        number that looks like one, so none is made.
+        """
+        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, indent=indent)
 
 
 _ADAPTER: TypeAdapter[Result] = TypeAdapter(Result)

@@ -56,6 +56,9 @@ class Entry:
     declaration: Declaration | None = None
     layers: tuple[MapLayer, ...] = ()
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "source", mask_personal_numbers(self.source))
+
 
 def render_text(result: Result, lang: str = "sv") -> str:
     """The result as plain text for a terminal or a case file."""
@@ -162,8 +165,9 @@ def render_json(entries: Sequence[Entry]) -> str:
             items.append({"source": e.source, "result": e.outcome.to_dict()})
         else:
             items.append({"source": e.source, "errors": [p.to_dict() for p in e.outcome.problems]})
-    text = json.dumps(items, sort_keys=True, ensure_ascii=False, indent=2)
-    return mask_personal_numbers(text) + "\n"
+    # No mask over the text: it would corrupt numbers that look like birth dates.
+    # Identity numbers were masked where they entered (declarations, sources, problems).
+    return json.dumps(items, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
 
 
 def render(entries: Iterable[Entry], fmt: str = "text", lang: str = "sv") -> str:
