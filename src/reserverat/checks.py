@@ -46,6 +46,7 @@ __all__ = [
     "all_of",
     "any_of",
     "at_least",
+    "bounded_decimal",
     "canonical_decimal",
     "cpv_in",
     "fact_is_true",
@@ -82,6 +83,19 @@ def canonical_decimal(value: Decimal) -> Decimal:
 
 
 MAX_RULE_NUMBER = Decimal(10) ** 13
+
+
+def bounded_decimal(value: Decimal, *, digits: int = 13, decimals: int = 6) -> bool:
+    """Whether ``value`` is finite, below 10^``digits`` and has at most ``decimals`` decimals.
+
+    Decided from the number's exponent alone, never by arithmetic, which a value such as
+    ``1e999999999`` would overflow.
+    """
+    if not value.is_finite():
+        return False
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return value.is_zero() or (value.adjusted() < digits and exponent >= -decimals)
 Dec = Annotated[
     Decimal,
     Field(ge=-MAX_RULE_NUMBER, le=MAX_RULE_NUMBER, decimal_places=6, allow_inf_nan=False),
@@ -251,14 +265,14 @@ RECIPIENTS: tuple[str, ...] = get_args(Recipient)
 
 def _recipients(value: Any) -> Any:
     # "ideburna" in rule files written before registration mattered: any idéburen recipient.
-    if isinstance(value, list | tuple):
-        out: list[Any] = []
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        out: list[str] = []
         for v in value:
             out.extend(
                 ("registered_ideburna", "unregistered_ideburna") if v == "ideburna" else (v,)
             )
         return tuple(dict.fromkeys(out))
-    return value
+    return value  # anything else is refused, located, by the tuple's own validation
 
 
 Recipients = Annotated[tuple[Recipient, ...], BeforeValidator(_recipients)]
@@ -553,6 +567,14 @@ class WithinKm(_Node):
 
 def _canonical_geometry(value: Any) -> str:
     """GeoJSON geometry as canonical JSON text, checked: polygons only, valid, lon/lat order."""
+    try:
+        return _geometry_text(value)
+    except (KeyError, TypeError, IndexError, AttributeError, RecursionError):
+        # A malformed geometry, whatever its shape: a located error, never a crash.
+        raise ValueError("not a GeoJSON Polygon or MultiPolygon with coordinates") from None
+
+
+def _geometry_text(value: Any) -> str:
     import json
 
     from shapely.geometry import shape

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from reserverat.checks import bounded_decimal
 from reserverat.columnar import Corpus
 from reserverat.declaration import Declaration, Procurement
 from reserverat.errors import Problem, RuleSetError, did_you_mean
@@ -277,7 +278,7 @@ def parse_sweep(spec: str) -> tuple[str, list[Decimal]]:
         ) from None
     for value in (start, stop, step):
         # Bounded before any arithmetic: 1e-999999999 would overflow the division below.
-        if not value.is_finite() or abs(value) > 10**13 or value.as_tuple().exponent < -6:  # type: ignore[operator]
+        if not bounded_decimal(value):
             raise RuleSetError(
                 [
                     Problem(

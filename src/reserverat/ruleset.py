@@ -28,7 +28,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from reserverat.checks import MAX_RULE_NUMBER, NODE_TYPES, Node, Param, _Node, canonical_decimal
+from reserverat.checks import NODE_TYPES, Node, Param, _Node, bounded_decimal, canonical_decimal
 from reserverat.errors import Problem, RuleSetError, did_you_mean, format_loc
 
 __all__ = [
@@ -174,7 +174,7 @@ class DatedValue(_Model):
             number = Decimal(str(v)) if isinstance(v, float) else Decimal(v)
             if not number.is_finite():
                 raise PydanticCustomError("not_finite", "a parameter must be a finite number")
-            if abs(number) > MAX_RULE_NUMBER or number.as_tuple().exponent < -6:  # type: ignore[operator]
+            if not bounded_decimal(number):
                 raise PydanticCustomError(
                     "bad_parameter",
                     "a parameter must lie within ±10^13 and have at most 6 decimals",

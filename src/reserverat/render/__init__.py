@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from html import escape as html_escape
 from typing import Any
 
 from reserverat.declaration import Declaration
@@ -100,8 +101,13 @@ def render_text(result: Result, lang: str = "sv") -> str:
     return mask_personal_numbers("\n".join(out)) + "\n"
 
 
+def _md(text: str) -> str:
+    """Text from a declaration or a rule file, safe in Markdown: HTML in it stays text."""
+    return html_escape(text, quote=False)
+
+
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return _md(text).replace("|", "\\|").replace("\n", " ")
 
 
 def render_markdown(result: Result, lang: str = "sv") -> str:
@@ -109,8 +115,8 @@ def render_markdown(result: Result, lang: str = "sv") -> str:
     labels = _LABELS[lang]
     p = result.provenance
     sup = result.supplier
-    out = [f"## {sup.name}" + (f" ({sup.identifier})" if sup.identifier else ""), ""]
-    title = result.ruleset_title.get(lang)
+    out = [f"## {_md(sup.name)}" + (f" ({sup.identifier})" if sup.identifier else ""), ""]
+    title = _md(result.ruleset_title.get(lang))
     out.append(f"- **{labels['ruleset']}:** {p.ruleset_id} {p.ruleset_version}: {title}")
     out.append(f"- **{labels['as_of']}:** {p.as_of.isoformat()}")
     first, *rest = _outcome_lines(result, lang)
@@ -118,7 +124,7 @@ def render_markdown(result: Result, lang: str = "sv") -> str:
     out.append(f"- **{label}:** {value}")
     out.extend(f"- {line.strip()}" for line in rest)
     for w in result.warnings:
-        out.append(f"- **{labels['warning']}:** {render_message(w, lang)}")
+        out.append(f"- **{labels['warning']}:** {_md(render_message(w, lang))}")
     out += [
         "",
         "| " + " | ".join(labels[k] for k in ("criterion", "verdict", "reason", "source")) + " |",
@@ -133,17 +139,17 @@ def render_markdown(result: Result, lang: str = "sv") -> str:
         )
         out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
     for f in result.findings:
-        out += ["", f"### {_finding_title(f, lang)}", ""]
+        out += ["", f"### {_md(_finding_title(f, lang))}", ""]
         if f.description is not None:
-            out += [f"*{labels['why']}:* {f.description.get(lang)}", ""]
+            out += [f"*{labels['why']}:* {_md(f.description.get(lang))}", ""]
         for line in _node_lines(f.explanation, lang, 0):
             pad = "  " * line.depth
-            out.append(f"{pad}- **{VERDICT_LABELS[lang][line.verdict]}:** {line.text}")
+            out.append(f"{pad}- **{VERDICT_LABELS[lang][line.verdict]}:** {_md(line.text)}")
             for label, text in line.details:
-                out.append(f"{pad}  - *{label}:* {text}")
-        out.extend(f"- *{labels['marks']}:* {text}" for text in _mark_lines(f, lang))
+                out.append(f"{pad}  - *{label}:* {_md(text)}")
+        out.extend(f"- *{labels['marks']}:* {_md(text)}" for text in _mark_lines(f, lang))
         url = f" <{f.citation.url}>" if f.citation.url else ""
-        out.append(f"- *{labels['source']}:* {f.citation.short(lang)}{url}")
+        out.append(f"- *{labels['source']}:* {_md(f.citation.short(lang))}{url}")
     out += [
         "",
         f"*{labels['provenance']}:* `{p.ruleset_id}` {p.ruleset_version} `{p.ruleset_hash}`, "
@@ -188,7 +194,7 @@ def render(entries: Iterable[Entry], fmt: str = "text", lang: str = "sv") -> str
         else:
             lines = _error_lines(e.outcome, lang)
             if fmt == "markdown":
-                lines = [f"## {e.source}", "", *(f"- {line}" for line in lines)]
+                lines = [f"## {_md(e.source)}", "", *(f"- {_md(line)}" for line in lines)]
             parts.append(mask_personal_numbers("\n".join(lines)) + "\n")
     sep = "\n" + ("-" * 72 if fmt == "text" else "---") + "\n\n"
     text = sep.join(parts)

@@ -1,0 +1,1 @@
+"""The fuzz suite: quick property tests in CI, a long campaign on demand."""
