@@ -88,8 +88,11 @@ _SEPARATORS = ["-", "\u2013", "\u2212", "\u2011", " ", "\u00a0", " - ", "+", ""]
 
 def personnummer(rng: random.Random) -> tuple[str, str]:
     """A plausible personnummer in a random written form, and its 10 bare digits."""
+    from stdnum import luhn
+
     born = date(1930, 1, 1) + timedelta(days=rng.randrange(30_000))
-    tail = f"{rng.randrange(10_000):04d}"
+    serial = born.strftime("%y%m%d") + f"{rng.randrange(1000):03d}"
+    tail = serial[6:] + luhn.calc_check_digit(serial)  # valid, so it passes as an identifier
     digits = born.strftime("%y%m%d") + tail
     century = born.strftime("%Y")[:2] if rng.random() < 0.3 else ""
     text = century + digits[:6] + rng.choice(_SEPARATORS) + tail
