@@ -205,3 +205,10 @@ def test_an_internal_error_exits_3_with_a_bug_report_message(
     err = capsys.readouterr().err
     assert err.startswith("reserverat: internal error (RuntimeError: ******-**** went wrong).")
     assert "please report it" in err and "Traceback" not in err
+
+
+def test_register_names_are_masked(tmp_path: Path) -> None:
+    register = tmp_path / "reg.csv"
+    register.write_text("orgnr,namn\n802456-7896,Föreningen 811218\u20139876\n", encoding="utf-8")
+    loaded = rr.load_register(register)
+    assert "811218" not in repr(loaded.entries)

@@ -127,6 +127,7 @@ PROBES = [
     Probe("CSV header supplier.target_group.by_category", lambda t: _lou(t, _write(t / "d.csv", "supplier,supplier.target_group.by_category\nX,1\n")), {2}, "unknown_column"),
     Probe("CSV header owners[99999999].name", lambda t: _lou(t, _write(t / "d.csv", "supplier,owners[99999999].name\nX,Y\n")), {2}, "out_of_range"),
     Probe("CSV name with a form feed -> .xlsx", lambda t: ["batch", str(_write(t / "d.csv", "supplier\nA\fB\n")), "--rules", "lou-4-18", "--as-of", "2017-12-11", "--out", str(t / "r.xlsx")], {1}, None),
+    Probe("template into a missing folder", lambda t: ["template", str(t / "nodir" / "mall.xlsx")], {2}, "unwritable"),
     Probe("a rule file whose zone file is a FIFO", lambda t: (os.mkfifo(t / "zone.json"), ["rules", "validate", str(_rule(t, CRIT + 'check = { kind = "in_zone", file = "zone.json" }\n'))])[1], {2}, "not_a_file"),
 ]
 

@@ -698,6 +698,10 @@ def _cmd_template(args: argparse.Namespace) -> int:
     if args.file.suffix.lower() not in (".xlsx", ".csv"):
         _print_problems([Problem(str(args.file), "", "unknown_format", "write .xlsx or .csv")])
         return EXIT_BAD_INPUT
+    if not args.file.parent.is_dir():
+        raise DeclarationError(
+            [Problem(str(args.file), "", "unwritable", f"no such folder: {args.file.parent}")]
+        )
     cols = write_template(args.file)
     print(f"{args.file}: {len(cols)} columns")
     return EXIT_OK

@@ -407,7 +407,7 @@ def load_register(path: str | Path, register_id: str | None = None) -> SupplierR
         RegisterError: every problem, each with its row and column.
     """
     from reserverat.errors import Problem, RegisterError
-    from reserverat.identifiers import parse_identifier
+    from reserverat.identifiers import mask_personal_numbers, parse_identifier
 
     path = Path(path)
     source = str(path)
@@ -455,7 +455,16 @@ def load_register(path: str | Path, register_id: str | None = None) -> SupplierR
                 Problem(source, f"row {row_no} column name", "missing", "the name is empty")
             )
             continue
-        entries.append(RegisterEntry(number, cells["name"], row_no, cells.get("note") or None))
+        # Names and notes are free text: identity numbers in them are masked as they enter.
+        note = cells.get("note") or None
+        entries.append(
+            RegisterEntry(
+                number,
+                mask_personal_numbers(cells["name"]),
+                row_no,
+                mask_personal_numbers(note) if note else None,
+            )
+        )
     if problems:
         raise RegisterError(problems)
     return SupplierRegister(register_id or path.stem, entries, source)
