@@ -132,6 +132,53 @@ PROBES = [
 ]
 
 
+# The message after each probe's code, exactly (file names vary, so only the message).
+MESSAGES = {
+    "JSON not UTF-8": "not UTF-8 text (byte 14: 0xe4); save the file as UTF-8",
+    "JSON nested 100,000 deep": "nested too deeply to read",
+    "JSON integer of 5,000 digits": "an integer of 5000 digits (at most 30)",
+    "--as-of 0001-01-01": "argument --as-of: 0001-01-01 is outside 1900-01-01 to 2199-12-31",
+    "site uncertainty_m 1e308": "Input should be less than or equal to 1000000 (got 1e+308)",
+    "profit 1e999999999 (3 years)": "Decimal input should have no more than 20 digits in total (got '1e999999999')",
+    "to_owners 1e999999999": "Decimal input should have no more than 20 digits in total (got '1e999999999')",
+    "profit 1e606054 (render)": "Decimal input should have no more than 20 digits in total (got '1e606054')",
+    "salary 1e40 (ratio quantize)": "Input should be less than or equal to 100000000 (got '1e40')",
+    "salary lowest 1e-999999999": "Decimal input should have no more than 4 decimal places (got '1e-999999999')",
+    "headcount 2012121212": "Input should be less than or equal to 1000000 (got '******-****')",
+    "headcount 2**63 -> compare": "Input should be less than or equal to 1000000 (got 9223372036854775808)",
+    "compare --set threshold=NaN": "NaN is not a number JSON allows (got 'NaN')",
+    "compare --set threshold=1e30": "a parameter must lie within ±10^13 and have at most 6 decimals (got 1e+30)",
+    "compare --set threshold=<5,000 digits>": "an integer of 5000 digits (at most 30)",
+    "compare --sweep step 1e-999999999": "FROM, TO and STEP must be numbers within ±10^13 with at most 6 decimals",
+    "batch --out into a missing folder": "no such folder:",
+    "import-espd --out into a missing folder": "no such folder:",
+    "group file not UTF-8": "not UTF-8 text (byte 10: 0xff); save the file as UTF-8",
+    "ESPD percentage NaN": "the percentage is not a number between 0 and 100 (got 'NaN')",
+    "ESPD percentage sNaN": "the percentage is not a number between 0 and 100 (got 'sNaN')",
+    "ESPD percentage 1E-999999999": "the percentage is not a number between 0 and 100 (got '1E-999999999')",
+    "ESPD unknown encoding": "the declared encoding cannot be read (unknown encoding: x-nope); use UTF-8",
+    "ESPD UTF-7 declared": "the declared encoding cannot be read (multi-byte encodings are not supported); use UTF-8",
+    "eForms duration inf": "the lot's duration 'inf' is not a term in months",
+    "eForms duration nan": "the lot's duration 'nan' is not a term in months",
+    "rule file not UTF-8": "not UTF-8 text (byte 6: 0xf6); save the file as UTF-8",
+    "rule file nested 1,000 deep": "nested too deeply to read",
+    "rule file 5,000-digit integer": "an integer of more than 30 digits",
+    "rule file: parameter NaN": "nan is not a number a rule file may hold",
+    'rule file: criteria = ["a", "b"] with extends': "a criterion is a table ([[criteria]] with id, title, citation, check) (got 'a')",
+    "rule file: remove_criteria = 5": "remove_criteria is a list of criterion ids (got 5)",
+    "--rules-dir holding one broken file": "an integer of more than 30 digits",
+    "rule file: in_zone file is binary, outside the folder": "a zone file must lie in the rule file's folder or below it, and not behind a symbolic link (got '../zone.bin')",
+    "rule file: in_zone file name with NUL": "a zone file is named relative to its rule file",
+    "rule file: max_age_months = 100000": "Input should be less than or equal to 1200 (got 100000)",
+    "CSV cell over 131,072 characters": "a cell longer than 131,072 characters",
+    "XLSX that is not a zip": "not an Excel workbook: File is not a zip file",
+    "CSV header supplier.target_group.by_category": "unknown column 'supplier.target_group.by_category'; did you mean",
+    "CSV header owners[99999999].name": "a list item is numbered from 0 to 99",
+    "template into a missing folder": "no such folder:",
+    "a rule file whose zone file is a FIFO": "not a regular file (got 'zone.json')",
+}
+
+
 class _HangError(Exception):
     pass
 
@@ -167,5 +214,5 @@ def test_reproducer(
     assert "Traceback" not in out + err
     assert code in probe.exit, err
     if probe.code is not None:
-        assert f"[{probe.code}]" in err or f"[{probe.code}]" in out, err
+        assert f"[{probe.code}] {MESSAGES[probe.name]}" in err, err
     assert elapsed < 5, f"{probe.name} took {elapsed:.1f} s"
