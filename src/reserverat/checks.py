@@ -593,9 +593,11 @@ def _geometry_text(value: Any) -> str:
         value = features[0].get("geometry") or {}
     if value.get("type") not in ("Polygon", "MultiPolygon"):
         raise ValueError(f"a zone must be a Polygon or MultiPolygon, not {value.get('type')!r}")
+    from shapely.errors import ShapelyError
+
     try:
         geometry = shape(value)
-    except (ValueError, TypeError, AttributeError, IndexError) as exc:
+    except (ValueError, TypeError, AttributeError, IndexError, ShapelyError) as exc:
         raise ValueError(f"not a valid polygon: {exc}") from None
     xs, ys = zip(*_all_points(value["coordinates"]), strict=True)
     if all(55 <= x <= 70 for x in xs) and all(10 <= y <= 25 for y in ys):

@@ -203,9 +203,9 @@ def load_ruleset(
     """
     dirs = _search_dirs(search)
     path = Path(ref)
-    if path.suffix == ".toml" or path.exists():
+    if path.suffix == ".toml" or _is_file(path):
         return parse_ruleset(_read_toml(path), source=str(path), search=[path.parent, *dirs])
-    name, _, version = str(ref).partition("@")
+    name, _, version = str(ref)[:200].partition("@")
     index = _versions(dirs)
     if name not in index:
         hint = did_you_mean(name, index)
@@ -270,6 +270,13 @@ def _shape_problems(data: dict[str, Any], source: str) -> list[Problem]:
         if key in data and not isinstance(data[key], list):
             problems.append(Problem(source, key, "wrong_type", f"{key} must be an array"))
     return problems
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # a name too long for a file, a NUL byte: an id, then
+        return False
 
 
 @dataclass(frozen=True)
