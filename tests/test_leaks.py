@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
-from tests.fuzz.surfaces import leaks, personnummer
+from tests.fuzz.surfaces import leaks, one_criterion_rule, personnummer
 
 import reserverat as rr
 from reserverat import cli
@@ -181,11 +181,7 @@ def test_a_zone_file_behind_a_link_is_refused(tmp_path: Path) -> None:
     (folder / "zone.geojson").symlink_to(outside)
     rule = folder / "z.toml"
     rule.write_text(
-        'id = "z"\nversion = "1"\ntitle = { sv = "z", en = "z" }\n'
-        'legal_basis = [{ instrument = "x" }]\n[[criteria]]\nid = "c"\n'
-        'title = { sv = "c", en = "c" }\ncitation = { instrument = "x" }\n'
-        'check = { kind = "in_zone", file = "zone.geojson" }\n',
-        encoding="utf-8",
+        one_criterion_rule('{ kind = "in_zone", file = "zone.geojson" }'), encoding="utf-8"
     )
     with pytest.raises(rr.RuleSetError) as err:
         rr.load_ruleset(rule)

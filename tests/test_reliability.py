@@ -13,6 +13,7 @@ from pathlib import Path
 from types import FrameType
 
 import pytest
+from tests.fuzz.surfaces import CRITERION, RULE_HEAD
 
 from reserverat.cli import main
 
@@ -51,16 +52,10 @@ def _years(**values: object) -> list[dict[str, object]]:
 
 
 def _rule(tmp: Path, body: str, name: str = "r.toml") -> Path:
-    head = (
-        'id = "r"\nversion = "1"\ntitle = { sv = "r", en = "r" }\n'
-        'legal_basis = [{ instrument = "x" }]\n'
-    )
-    return _write(tmp / name, head + body)
+    return _write(tmp / name, RULE_HEAD + body)
 
 
-CRIT = (
-    '[[criteria]]\nid = "c"\ntitle = { sv = "c", en = "c" }\ncitation = { instrument = "x" }\n'
-)
+CRIT = CRITERION
 
 
 def _espd(tmp: Path, percent: str) -> Path:

@@ -231,11 +231,34 @@ def _plant(rng: random.Random, data: dict[str, Any]) -> str:
     return digits
 
 
+RULE_HEAD = (
+    'id = "r"\nversion = "1"\ntitle = { sv = "r", en = "r" }\n'
+    'legal_basis = [{ instrument = "x" }]\n'
+)
+"""The head of a minimal rule file: id, version, title, legal basis."""
+
+CRITERION = (
+    '[[criteria]]\nid = "c"\ntitle = { sv = "c", en = "c" }\ncitation = { instrument = "x" }\n'
+)
+"""A criterion without its check; ``check = …`` follows."""
+
+
+def one_criterion_rule(check: str) -> str:
+    """The text of a rule file with one criterion whose check is the inline table ``check``."""
+    return f"{RULE_HEAD}{CRITERION}check = {check}\n"
+
+
+def _example(rng: random.Random) -> dict[str, Any]:
+    """One of the example declarations, as a dict to mutate."""
+    while True:
+        base = json.loads(rng.choice(DECLARATIONS).read_text(encoding="utf-8"))
+        if isinstance(base, dict):
+            return base
+
+
 def surface_declaration(rng: random.Random, tmp: Path) -> list[str]:
     """A mutated example declaration through ``check`` in every format."""
-    base = json.loads(rng.choice(DECLARATIONS).read_text(encoding="utf-8"))
-    if not isinstance(base, dict):
-        return []
+    base = _example(rng)
     digits = _plant(rng, base)
     data = mutate_tree(rng, base) if rng.random() < 0.8 else base
     name_text, name_digits = personnummer(rng)
@@ -268,10 +291,7 @@ def surface_declaration(rng: random.Random, tmp: Path) -> list[str]:
 
 def surface_library(rng: random.Random, tmp: Path) -> list[str]:
     """A mutated declaration through the API: only ReserveratError escapes; JSON round-trips."""
-    base = json.loads(rng.choice(DECLARATIONS).read_text(encoding="utf-8"))
-    if not isinstance(base, dict):
-        return []
-    data = mutate_tree(rng, base)
+    data = mutate_tree(rng, _example(rng))
     try:
         decl = rr.parse_declaration(data)
         rules = rr.load_ruleset(rng.choice(RULESET_IDS))
@@ -554,11 +574,7 @@ def surface_register(rng: random.Random, tmp: Path) -> list[str]:
     path.write_bytes(mutate_bytes(rng, "\n".join(lines).encode()) if rng.random() < 0.3 else "\n".join(lines).encode())
     rules = tmp / "reg.toml"
     rules.write_text(
-        'id = "reg"\nversion = "1"\ntitle = { sv = "r", en = "r" }\n'
-        'legal_basis = [{ instrument = "x" }]\n[[criteria]]\nid = "c"\n'
-        'title = { sv = "c", en = "c" }\ncitation = { instrument = "x" }\n'
-        'check = { kind = "registered_in", register_id = "kk" }\n',
-        encoding="utf-8",
+        one_criterion_rule('{ kind = "registered_in", register_id = "kk" }'), encoding="utf-8"
     )
     decl = str(rng.choice(DECLARATIONS))
     return command_violations(
@@ -588,11 +604,7 @@ def surface_zone(rng: random.Random, tmp: Path) -> list[str]:
     folder = tmp if rng.random() < 0.7 else tmp / "sub"
     rules = folder / "z.toml"
     rules.write_text(
-        'id = "z"\nversion = "1"\ntitle = { sv = "z", en = "z" }\n'
-        'legal_basis = [{ instrument = "x" }]\n[[criteria]]\nid = "c"\n'
-        'title = { sv = "c", en = "c" }\ncitation = { instrument = "x" }\n'
-        f"check = {{ kind = \"in_zone\", file = {json.dumps(ref)} }}\n",
-        encoding="utf-8",
+        one_criterion_rule(f'{{ kind = "in_zone", file = {json.dumps(ref)} }}'), encoding="utf-8"
     )
     found = command_violations(run(["rules", "validate", str(rules)]), {0, 2})
     decl = str(EXAMPLES / "botkyrka" / "21-hallunda.json")
