@@ -1,6 +1,6 @@
-"""Benchmark: a streamed batch (JSONL in, JSONL out) and compare (not a test; prints figures).
+"""Benchmark: a streamed batch (JSONL or CSV in and out) and compare (not a test; prints figures).
 
-Run: python benchmarks/bench_batch.py [--rows 100000] [--compare 10000]
+Run: python benchmarks/bench_batch.py [--rows 100000] [--compare 10000] [--format jsonl|csv]
 
 Writes generated declarations to a temporary JSONL file, runs the batch through the
 library exactly as `reserverat batch` does, and reports rows per second and the process's
@@ -11,6 +11,7 @@ peak resident memory (ru_maxrss), which must stay flat as rows grow. Then times
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import resource
 import sys
@@ -24,10 +25,26 @@ from bench_evaluate import generate
 
 import reserverat as rr
 from reserverat.batch import ResultWriter, rows_from, run_batch
+from reserverat.io import COLUMNS
 
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _flat(d: dict[str, object], prefix: str = "") -> dict[str, object]:
+    """A generated declaration as one spreadsheet row (the template's column paths)."""
+    out: dict[str, object] = {}
+    for key, value in d.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flat(value, path + "."))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                out.update(_flat(item, f"{path}[{i}].") if isinstance(item, dict) else {})
+        elif value is not None:
+            out[path] = value
+    return out
 
 
 def main() -> None:
@@ -35,17 +52,29 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--rows", type=int, default=100_000)
     p.add_argument("--compare", type=int, default=10_000)
+    p.add_argument(
+        "--format", choices=["jsonl", "csv"], default="jsonl", help="input and output format"
+    )
     args = p.parse_args()
     rules = rr.load_ruleset("lou-4-18")
     with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "in.jsonl"
-        with src.open("w", encoding="utf-8") as f:
+        src = Path(tmp) / f"in.{args.format}"
+        with src.open("w", encoding="utf-8", newline="") as f:
+            writer_csv = None
             for start in range(0, args.rows, 10_000):
                 for d in generate(min(10_000, args.rows - start), seed=start):
-                    f.write(json.dumps(d, default=str, ensure_ascii=False) + "\n")
+                    if args.format == "jsonl":
+                        f.write(json.dumps(d, default=str, ensure_ascii=False) + "\n")
+                        continue
+                    if writer_csv is None:
+                        # The template's columns, as a buyer's spreadsheet has them.
+                        names = ["supplier", *COLUMNS]
+                        writer_csv = csv.DictWriter(f, fieldnames=names, restval="")
+                        writer_csv.writeheader()
+                    writer_csv.writerow(_flat(d))
         before = _peak_mb()
         t0 = time.perf_counter()
-        with ResultWriter(Path(tmp) / "out.jsonl", rules) as writer:
+        with ResultWriter(Path(tmp) / f"out.{args.format}", rules) as writer:
             summary = run_batch(rows_from([src]), rules, writer, as_of=date(2017, 12, 11))
         dt = time.perf_counter() - t0
         print(

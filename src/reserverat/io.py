@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -273,16 +274,28 @@ def _read_jsonl(path: Path) -> Iterator[Row]:
 
 
 def _read_csv(path: Path, delimiter: str | None, decimal_comma: bool | None) -> Iterator[Row]:
-    from reserverat.inputs import read_text
+    from reserverat.inputs import open_regular
 
-    text = read_text(path, DeclarationError)
-    lines = text.splitlines()
-    if not any(line.strip() for line in lines):
-        raise _problem(str(path), "", "empty", "the file has no rows")
-    first = lines[0]
-    sep = delimiter or max((";", ",", "\t"), key=first.count)
-    comma = decimal_comma if decimal_comma is not None else sep == ";"
-    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    # Streamed: memory stays flat however many rows (the decoder is strict UTF-8).
+    with open_regular(path, DeclarationError) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
+        try:
+            first = text.readline()
+            while first and not first.strip():
+                first = text.readline()
+        except UnicodeDecodeError:
+            raise _problem(
+                str(path), "row 1", "encoding", "not UTF-8 text; save the CSV as UTF-8"
+            ) from None
+        if not first.strip():
+            raise _problem(str(path), "", "empty", "the file has no rows")
+        sep = delimiter or max((";", ",", "\t"), key=first.count)
+        comma = decimal_comma if decimal_comma is not None else sep == ";"
+        yield from _csv_body(path, itertools.chain([first], text), sep, comma)
+
+
+def _csv_body(path: Path, lines: Iterator[str], sep: str, comma: bool) -> Iterator[Row]:
+    reader = csv.reader(lines, delimiter=sep)
     try:
         header = [h.strip() for h in next(reader)]
     except csv.Error:
@@ -290,7 +303,7 @@ def _read_csv(path: Path, delimiter: str | None, decimal_comma: bool | None) -> 
     problems = _header_problems(header, str(path))
     if problems:
         raise DeclarationError(problems)
-    for n, cells in _csv_rows(reader):
+    for n, cells in _csv_rows(reader, str(path)):
         source = f"{path} row {n}"
         if cells is None:
             yield Row(
@@ -319,9 +332,13 @@ def _read_csv(path: Path, delimiter: str | None, decimal_comma: bool | None) -> 
         )
 
 
-def _csv_rows(reader: Any) -> Iterator[tuple[int, list[str] | None]]:
+def _csv_rows(reader: Any, source: str) -> Iterator[tuple[int, list[str] | None]]:
     """Each row with its line number; None for a row the csv module refuses (a cell over
-    its size limit), so the rows after it are still read."""
+    its size limit), so the rows after it are still read.
+
+    Raises:
+        DeclarationError: ``encoding`` at the row where the text stops being UTF-8.
+    """
     while True:
         try:
             cells = next(reader)
@@ -330,6 +347,10 @@ def _csv_rows(reader: Any) -> Iterator[tuple[int, list[str] | None]]:
         except csv.Error:
             yield reader.line_num, None
             continue
+        except UnicodeDecodeError:
+            # The rows before were read; nothing after a bad byte can be trusted.
+            where = f"row {reader.line_num + 1}"
+            raise _problem(source, where, "encoding", "not UTF-8 text from here on") from None
         yield reader.line_num, cells
 
 
