@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
-from geopy.distance import geodesic
 
 from reserverat.declaration import Site
 from reserverat.registry import normalise_name
@@ -357,6 +356,9 @@ def decide_distance(distance_m: float, uncertainty_m: float, radius_m: float) ->
 @lru_cache(maxsize=100_000)
 def geodesic_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """The WGS84 geodesic distance in metres (geopy)."""
+    # Imported here: importing geopy loads all its geocoders, a cost no start-up should pay.
+    from geopy.distance import geodesic
+
     return float(geodesic((lat1, lon1), (lat2, lon2)).meters)
 
 
