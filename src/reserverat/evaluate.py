@@ -1098,7 +1098,8 @@ def _classified(
         c = _classify(owner, env, accept, grey)
         label = _owner_label(owner)
         rows.append((i, owner, label, c))
-        facts.append(Fact(f"owners[{i}]", f"{label}: {c.kind or '?'}"))
+        # The owner's kind is said in words by the note; a code here would be English text.
+        facts.append(Fact(f"owners[{i}]", label))
         notes.append(_owner_note(label, c, owner.kind.value if owner.kind else None))
     return rows, tuple(facts), tuple(notes)
 
