@@ -44,7 +44,7 @@ from reserverat.io import write_template
 from reserverat.loading import list_rulesets, load_ruleset
 from reserverat.registry import load_register
 from reserverat.render import FORMATS, Entry, render, render_group
-from reserverat.render.messages import OUTCOME_LABELS
+from reserverat.render.messages import OUTCOME_LABELS, fmt_value
 from reserverat.result import Outcome, Result
 from reserverat.ruleset import RuleSet
 from reserverat.schemas import KINDS, json_schema
@@ -458,8 +458,10 @@ def _show(rules: RuleSet, lang: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any, lang: str = "en") -> str:
     """A parameter value as written in a rule file, lists of centres by their names."""
+    if isinstance(value, bool):
+        return fmt_value(value, lang)
     if isinstance(value, tuple):
         return "[" + ", ".join(str(v.get("name", v)) if isinstance(v, dict) else str(v) for v in value) + "]"
     return str(value)
@@ -478,7 +480,7 @@ def _open_points(rules: RuleSet, lang: str) -> list[str]:
             lines.append(f"  [{words[c.basis]}] {c.id}{note}")
     for name, p in rules.parameters.items():
         if p.basis in PRINTED_MARKS:
-            values = ", ".join(_shown(dv.value) for dv in p.values)
+            values = ", ".join(_shown(dv.value, lang) for dv in p.values)
             note = f" {p.note.get(lang)}" if p.note else ""
             lines.append(f"  [{words[p.basis]}] {name} = {values} ({p.display_label(lang, name)}).{note}")
     for point in rules.open_points:
