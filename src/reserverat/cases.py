@@ -37,7 +37,7 @@ from typing import Any
 
 from reserverat.declaration import Declaration, Procurement, parse_declaration, parse_procurement
 from reserverat.errors import DeclarationError, Problem, ReserveratError, RuleSetError
-from reserverat.evaluate import evaluate
+from reserverat.evaluate import evaluate, law_date
 from reserverat.inputs import parse_json, parse_toml, read_text
 from reserverat.loading import load_ruleset
 from reserverat.result import Result
@@ -148,7 +148,7 @@ def run_case(case: Case, loaded: dict[str, RuleSet] | None = None) -> CaseOutcom
         loaded = {}
     # The version of the rule set in force for the case: on the procurement's start date
     # when it gives one, else on the evaluation date.
-    when = (case.procurement.started_on if case.procurement else None) or case.as_of
+    when = law_date(case.as_of, case.procurement)
     key = f"{case.ruleset}@{when.isoformat()}"
     if key not in loaded:
         loaded[key] = load_ruleset(case.ruleset, as_of=when)

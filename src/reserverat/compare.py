@@ -20,7 +20,6 @@ from reserverat.columnar import Corpus
 from reserverat.declaration import Declaration, Procurement
 from reserverat.errors import Problem, RuleSetError, did_you_mean
 from reserverat.evaluate import EvaluationContext, evaluate
-from reserverat.identifiers import mask_personal_numbers
 from reserverat.ruleset import RuleSet
 
 __all__ = ["Comparison", "Flip", "compare", "parse_overrides", "parse_sweep", "sweep"]
@@ -189,7 +188,7 @@ def compare(
         if rank_a != rank_b:
             flip = Flip(
                 source,
-                mask_personal_numbers(decl.supplier),
+                decl.supplier,  # masked as the declaration was read
                 ra.outcome.value,
                 rb.outcome.value,
                 tuple(changed),

@@ -58,7 +58,7 @@ from reserverat.geo import (
     geodesic_m,
     locate,
 )
-from reserverat.identifiers import mask_personal_numbers, parse_identifier
+from reserverat.identifiers import parse_identifier
 from reserverat.logic import Verdict, all_verdicts, any_verdicts, at_least_verdicts, not_verdict
 from reserverat.registry import (
     PUBLIC_KINDS,
@@ -606,7 +606,7 @@ def _whole_legal_person(node: Any, decl: Declaration, env: _Env) -> Explanation:
         return _explain(kind, MET, "scope.legal_person", None, (Fact("scope", decl.scope),), params)
     evidence = ("legal_person_figures",)
     if decl.scope == "unit":
-        unit = mask_personal_numbers(decl.unit_name or "")
+        unit = decl.unit_name or ""  # masked as the declaration was read, like all its text
         facts = (Fact("scope", "unit"), Fact("unit_name", unit or None))
         verdict = NOT_MET if node.unit_data == "not_met" else UNDECIDED
         return _explain(kind, verdict, "scope.unit", {"unit": unit}, facts, params, evidence)
@@ -1069,11 +1069,11 @@ def _classify(owner: Owner, env: _Env, accept: float, grey: float) -> OwnerClass
 
 
 def _owner_label(owner: Owner) -> str:
-    # Owners are often persons: their names may carry a personnummer, their numbers are one.
-    name = mask_personal_numbers(owner.name)
+    # Owners are often persons: their names were masked as they were read; their numbers
+    # are kept (registers match on them) and masked here when they are personnummer.
     if owner.organisationsnummer:
-        return f"{name} ({parse_identifier(owner.organisationsnummer).masked()})"
-    return name
+        return f"{owner.name} ({parse_identifier(owner.organisationsnummer).masked()})"
+    return owner.name
 
 
 def _owner_note(label: str, c: OwnerClass, declared: str | None) -> Message:
@@ -1272,7 +1272,7 @@ def _registered_in(node: Any, decl: Declaration, env: _Env) -> Explanation:
     node, params = env.resolve(node)
     kind = "registered_in"
     register = env.context.registers.get(node.register_id)
-    facts = (Fact("organisationsnummer", _masked_number(decl)), Fact("supplier", _safe_name(decl)))
+    facts = (Fact("organisationsnummer", _masked_number(decl)), Fact("supplier", decl.supplier))
     if register is None:
         return _explain(
             kind,
@@ -1311,10 +1311,6 @@ def _masked_number(decl: Declaration) -> str | None:
     return _masked(decl.organisationsnummer)
 
 
-def _safe_name(decl: Declaration) -> str:
-    return mask_personal_numbers(decl.supplier)
-
-
 # ---- where the sites are -------------------------------------------------------------------
 
 
@@ -1326,7 +1322,7 @@ def _candidate_sites(decl: Declaration) -> list[tuple[int, Site]]:
 
 
 def _site_label(i: int, site: Site) -> str:
-    return mask_personal_numbers(site.name or site.address or site.locality or f"sites[{i}]")
+    return site.name or site.address or site.locality or f"sites[{i}]"
 
 
 def _position_fact(i: int, pos: Position | Unplaced) -> Fact:
@@ -1614,6 +1610,7 @@ _RECIPIENT_FIELD = {
     "work_integration": "to_work_integration",
     "other": "to_other",
 }
+_FIELD_RECIPIENT = {field: recipient for recipient, field in _RECIPIENT_FIELD.items()}
 # The older field names no registration: it counts for whichever idéburen kind is forbidden.
 _LEGACY_IDEBURNA = "to_ideburna"
 _IDEBURNA = ("registered_ideburna", "unregistered_ideburna")
@@ -1775,9 +1772,7 @@ def _transfers_only_to(node: Any, decl: Declaration, env: _Env) -> Explanation:
     args: dict[str, Any] = {"allowed": ", ".join(node.allowed) or "-", "years": len(window)}
     if paid:
         total = sum((f.value for f in paid), ZERO)
-        recipients = dict.fromkeys(
-            r for r, fld in _RECIPIENT_FIELD.items() for f in paid if f.path.endswith("." + fld)
-        )
+        recipients = dict.fromkeys(_FIELD_RECIPIENT[f.path.rsplit(".", 1)[1]] for f in paid)
         args |= {"recipients": ", ".join(recipients), "amount": total}
         return _explain(
             kind,
@@ -2020,11 +2015,8 @@ def evaluate(
                 )
             )
     ident = _masked_number(declaration)
-    supplier = Supplier(
-        mask_personal_numbers(declaration.supplier),
-        ident,
-        mask_personal_numbers(declaration.id) if declaration.id else None,
-    )
+    # The declaration's text was masked as it was read (FreeText): no second pass here.
+    supplier = Supplier(declaration.supplier, ident, declaration.id)
     provenance = Provenance(
         ruleset_id=ruleset.id,
         ruleset_version=ruleset.version,

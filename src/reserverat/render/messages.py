@@ -702,6 +702,7 @@ VALUE_WORDS = {
         "employed": "anställda",
         "trainees": "praktikanter",
         "work_training": "arbetsträning",
+        "other": "övriga",
         "each_member": "varje medlem",
         "combined_workforce": "sammanlagda sysselsatta",
     },
@@ -722,12 +723,11 @@ VALUE_WORDS = {
         "employed": "employees",
         "trainees": "trainees",
         "work_training": "work training",
+        "other": "others",
         "each_member": "each member",
         "combined_workforce": "combined workforce",
     },
 }
-VALUE_WORDS["sv"]["other"] = "övriga"
-VALUE_WORDS["en"]["other"] = "others"
 
 # Arguments that hold a code, or a list of codes joined by ", ", shown as words.
 LIST_ARGS = {
