@@ -139,9 +139,6 @@ class Criterion(_Model):
         description="required: the criterion decides the outcome; advisory: its verdict is "
         "shown and warned about, but the outcome does not depend on it.",
     )
-    aliases: tuple[Slug, ...] = Field(
-        default=(), description="Earlier ids of this criterion, so stored cases still resolve."
-    )
 
 
 def criterion(
