@@ -39,7 +39,7 @@ from reserverat.evaluate import EvaluationContext, MapLayer, evaluate, geography
 from reserverat.geo import NominatimGeocoder
 from reserverat.groups import GroupTender, evaluate_group, find_duplicates
 from reserverat.identifiers import MASK, mask_personal_numbers, parse_identifier
-from reserverat.inputs import write_text_atomic
+from reserverat.inputs import parse_json, read_text, write_text_atomic
 from reserverat.io import write_template
 from reserverat.loading import list_rulesets, load_ruleset
 from reserverat.registry import load_register
@@ -572,8 +572,6 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _load_group(path: Path) -> GroupTender:
-    from reserverat.inputs import parse_json, read_text
-
     data = parse_json(read_text(path, DeclarationError), str(path), DeclarationError)
     if not isinstance(data, dict) or not isinstance(data.get("members"), list):
         raise DeclarationError(

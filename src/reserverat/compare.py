@@ -20,6 +20,7 @@ from reserverat.columnar import Corpus
 from reserverat.declaration import Declaration, Procurement
 from reserverat.errors import Problem, RuleSetError, did_you_mean
 from reserverat.evaluate import EvaluationContext, evaluate
+from reserverat.inputs import parse_json
 from reserverat.ruleset import RuleSet
 
 __all__ = ["Comparison", "Flip", "compare", "parse_overrides", "parse_sweep", "sweep"]
@@ -203,8 +204,6 @@ def _value(text: str) -> Any:
     Raises:
         RuleSetError: NaN, Infinity or an overlong number (``bad_option``).
     """
-    from reserverat.inputs import parse_json
-
     try:
         return parse_json(text, "--set", RuleSetError)
     except RuleSetError as exc:

@@ -29,6 +29,7 @@ from pydantic import (
 
 from reserverat.errors import DeclarationError, Problem, did_you_mean, problems_from_validation
 from reserverat.identifiers import MASK, mask_personal_numbers, parse_identifier
+from reserverat.inputs import parse_json, read_text
 
 __all__ = [
     "IOP",
@@ -638,8 +639,6 @@ def parse_procurement(data: Mapping[str, Any], *, source: str = "<python>") -> P
 
 
 def _read_json(path: Path) -> Any:
-    from reserverat.inputs import parse_json, read_text
-
     return parse_json(read_text(path, DeclarationError), str(path), DeclarationError)
 
 

@@ -32,6 +32,7 @@ from reserverat.checks import FACT_PATHS
 from reserverat.declaration import Declaration, parse_declaration
 from reserverat.errors import DeclarationError, DocumentError, Problem, did_you_mean
 from reserverat.identifiers import mask_personal_numbers
+from reserverat.inputs import decode, open_regular, parse_json, read_bytes
 
 __all__ = ["COLUMNS", "Row", "read_rows", "row_to_data", "write_template"]
 
@@ -254,8 +255,6 @@ def read_rows(
 
 
 def _read_jsonl(path: Path) -> Iterator[Row]:
-    from reserverat.inputs import decode, open_regular, parse_json
-
     with open_regular(path, DeclarationError) as f:
         for n, raw in enumerate(f, start=1):
             if not raw.strip():
@@ -274,8 +273,6 @@ def _read_jsonl(path: Path) -> Iterator[Row]:
 
 
 def _read_csv(path: Path, delimiter: str | None, decimal_comma: bool | None) -> Iterator[Row]:
-    from reserverat.inputs import open_regular
-
     # Streamed: memory stays flat however many rows (the decoder is strict UTF-8).
     with open_regular(path, DeclarationError) as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
@@ -364,8 +361,6 @@ def _header_problems(header: list[Any], source: str) -> list[Problem]:
 def _read_xlsx(path: Path, sheet: str | None) -> Iterator[Row]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
-
-    from reserverat.inputs import read_bytes
 
     content = read_bytes(path, DeclarationError)  # a regular file within the size limit
     try:

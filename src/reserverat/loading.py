@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from reserverat.checks import NODE_TYPES, RECIPIENTS
 from reserverat.errors import Problem, RuleSetError, did_you_mean
-from reserverat.inputs import parse_json, read_text
+from reserverat.inputs import parse_json, parse_toml, read_text
 from reserverat.ruleset import (
     BASIS_MARKS,
     Citation,
@@ -53,8 +53,6 @@ class RuleSetInfo:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    from reserverat.inputs import parse_toml, read_text
-
     return parse_toml(read_text(path, RuleSetError), str(path), RuleSetError)
 
 
