@@ -39,6 +39,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_INT_DIGITS",
     "AtomicOutput",
+    "check_regular",
     "decode",
     "open_regular",
     "parse_json",
@@ -63,7 +64,14 @@ class _BoundError(ValueError):
         self.code = code
 
 
-def _checked(path: str | Path, error: type[ReserveratError], max_bytes: int | None) -> Path:
+def check_regular(
+    path: str | Path, error: type[ReserveratError], max_bytes: int | None = None
+) -> Path:
+    """The path, checked to name a regular file (within ``max_bytes`` when given).
+
+    Raises:
+        ReserveratError: of class ``error``, coded as in the module docstring.
+    """
     source = str(path)
 
     def fail(code: str, msg: str) -> ReserveratError:
@@ -93,7 +101,7 @@ def read_bytes(
     Raises:
         ReserveratError: of class ``error``, coded as in the module docstring.
     """
-    checked = _checked(path, error, max_bytes)
+    checked = check_regular(path, error, max_bytes)
     try:
         with checked.open("rb") as f:
             data = f.read(max_bytes + 1)
@@ -106,7 +114,7 @@ def read_bytes(
 
 def open_regular(path: str | Path, error: type[ReserveratError]) -> Any:
     """A regular file opened for reading bytes, after the checks of :func:`read_bytes`."""
-    checked = _checked(path, error, None)  # streamed: no size limit
+    checked = check_regular(path, error)  # streamed: no size limit
     try:
         return checked.open("rb")
     except OSError as exc:

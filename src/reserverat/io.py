@@ -32,7 +32,7 @@ from reserverat.checks import FACT_PATHS
 from reserverat.declaration import Declaration, parse_declaration
 from reserverat.errors import DeclarationError, DocumentError, Problem, did_you_mean
 from reserverat.identifiers import mask_personal_numbers
-from reserverat.inputs import decode, open_regular, parse_json, read_bytes
+from reserverat.inputs import check_regular, decode, open_regular, parse_json, read_bytes
 
 __all__ = ["COLUMNS", "Row", "read_rows", "row_to_data", "write_template"]
 
@@ -221,9 +221,8 @@ def read_rows(
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    if not path.exists():
-        raise _problem(str(path), "", "not_found", "no such file")
-    if path.stat().st_size == 0:
+    # The boundary's own check: a missing file, a folder, a FIFO, a name no file can have.
+    if check_regular(path, DeclarationError).stat().st_size == 0:
         raise _problem(str(path), "", "empty", "the file is empty (0 bytes)")
     if suffix == ".jsonl":
         yield from _read_jsonl(path)
