@@ -125,6 +125,7 @@ PROBES = [
     Probe("found by the campaign: a rule set name too long for a file name", lambda t: ["check", str(DECL), "--rules", "botkyrka-2" + "9" * 5000, "--as-of", "2017-12-11"], {2}, "unknown_ruleset"),
     Probe("found by the campaign: a zone ring that is not closed", lambda t: (_write(t / "zone.geojson", '{"type": "Polygon", "coordinates": [[["NaN", 59.2], [17.9, 59.2], [17.9, 59.3], [17.8, 59.2]]]}'), ["rules", "validate", str(_rule(t, CRIT + 'check = { kind = "in_zone", file = "zone.geojson" }\n'))])[1], {2}, "invalid"),
     Probe("found on review: a declaration file name too long for the file system", lambda t: _lou(t, t / ("a" * 300 + ".json")), {2}, "unreadable"),
+    Probe("found on review: an ESPD file that is a FIFO", lambda t: (os.mkfifo(t / "e.xml"), ["import-espd", str(t / "e.xml")])[1], {2}, "not_a_file"),
     Probe("template into a missing folder", lambda t: ["template", str(t / "nodir" / "mall.xlsx")], {2}, "unwritable"),
     Probe("a rule file whose zone file is a FIFO", lambda t: (os.mkfifo(t / "zone.json"), ["rules", "validate", str(_rule(t, CRIT + 'check = { kind = "in_zone", file = "zone.json" }\n'))])[1], {2}, "not_a_file"),
 ]
@@ -173,6 +174,7 @@ MESSAGES = {
     "CSV header supplier.target_group.by_category": "unknown column 'supplier.target_group.by_category'; did you mean",
     "CSV header owners[99999999].name": "a list item is numbered from 0 to 99",
     "template into a missing folder": "no such folder:",
+    "found on review: an ESPD file that is a FIFO": "not a regular file",
     "found on review: a declaration file name too long for the file system": "File name too long",
     "found by the campaign: a rule set name too long for a file name": "no rule set 'botkyrka-2999",
     "found by the campaign: a zone ring that is not closed": "not a valid polygon:",

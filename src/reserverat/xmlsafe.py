@@ -18,6 +18,7 @@ from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidd
 from defusedxml.ElementTree import fromstring
 
 from reserverat.errors import DocumentError, Problem
+from reserverat.inputs import check_regular
 
 __all__ = ["MAX_XML_BYTES", "child", "children", "local_name", "namespace", "parse_xml", "text"]
 
@@ -42,8 +43,9 @@ def parse_xml(
         name = source or "<bytes>"
         data = document
     else:
-        path = Path(document)
-        name = source or str(path)
+        name = source or str(document)
+        # The input boundary's check first: a regular file only (a FIFO would block).
+        path = check_regular(document, DocumentError)
         try:
             size = path.stat().st_size
             if size > max_bytes:
