@@ -80,3 +80,103 @@ def one_criterion(check: Any, criterion_id: str = "c") -> rr.RuleSet:
         legal_basis=[{"instrument": "X"}],
         criteria=[crit],
     )
+
+
+TRI = st.sampled_from([True, False, None])
+
+
+@st.composite
+def _maybe_group(draw: st.DrawFn) -> dict[str, Any] | None:
+    if draw(st.integers(0, 9)) == 0:
+        return None
+    n = draw(st.integers(0, 12))
+    group: dict[str, Any] = {"headcount": n}
+    if draw(st.integers(0, 4)):
+        group["target_group"] = {"headcount": draw(st.integers(0, n))}
+    return group
+
+
+@st.composite
+def varied(draw: st.DrawFn) -> rr.Declaration:
+    """Declarations touching every check kind, with facts often missing."""
+    wf: dict[str, Any] | None = None
+    shape = draw(st.integers(0, 5))
+    if shape == 1:
+        wf = {"declared_share": draw(st.sampled_from(["0.1", "0.3", "0.5"]))}
+    elif shape > 1:
+        wf = {"reference_date": draw(st.sampled_from([date(2023, 12, 1), date(2021, 1, 1), None]))}
+        wf |= {
+            f: g
+            for f in ("employed", "trainees", "work_training", "other")
+            if (g := draw(_maybe_group())) is not None
+        }
+    site = draw(
+        st.sampled_from(
+            [
+                None,
+                [],
+                [{"lat": 59.2436, "lon": 17.8256}],
+                [{"postal_code": "145 63"}],
+                [{"locality": "Alby"}],
+                [{"lat": 59.09, "lon": 17.57}],
+                [{"lat": 59.2436, "lon": 17.8256}, {"lat": 59.76, "lon": 18.7}],
+            ]
+        )
+    )
+    owners = draw(
+        st.sampled_from(
+            [
+                None,
+                [],
+                [{"name": "Botkyrka kommun", "vote_share": "0.01"}],
+                [{"name": "Anna Svensson", "kind": "person", "vote_share": "1"}],
+            ]
+        )
+    )
+    years = draw(
+        st.sampled_from(
+            [
+                None,
+                [
+                    {
+                        "end": date(2023, 12, 31),
+                        "result": "100",
+                        "to_owners": "10",
+                        "to_ideburna": "0",
+                        "to_research": "0",
+                    }
+                ],
+            ]
+        )
+    )
+    return rr.Declaration(
+        supplier="X",
+        legal_form=draw(
+            st.sampled_from([None, "aktiebolag", "stiftelse", "enskild_firma", "ideell_forening"])
+        ),
+        scope=draw(st.sampled_from(["legal_person", "unit", None])),
+        purpose={
+            "integration_main_aim": draw(TRI),
+            "sheltered_workshop": draw(TRI),
+            "public_benefit": draw(TRI),
+            "contributes_to_service": draw(TRI),
+            "public_service_mission": draw(TRI),
+        },
+        declared_on=draw(st.sampled_from([date(2024, 1, 1), date(2022, 1, 1), None])),
+        workforce=wf,
+        sites=site,
+        owners=owners,
+        financial_years=years,
+        participation={"mechanism": draw(st.sampled_from(["ownership", "none", None]))},
+        business={"sells_goods_or_services": draw(TRI)},
+        salaries=draw(st.sampled_from([None, {"lowest": 20000, "highest": 60000}])),
+        statutes={"exclusively_public_benefit": draw(TRI), "dissolution_clause": draw(TRI)},
+        welfare={"publicly_funded": draw(st.sampled_from(["runs", "no", None]))},
+        iop={
+            "initiative_from_organisation": draw(TRI),
+            "organisation_share": draw(st.sampled_from([None, "0.05", "0.3"])),
+            "market_exists": draw(TRI),
+            "term_years": draw(st.sampled_from([None, 1, 3])),
+        },
+        prior_awards=draw(st.sampled_from([None, []])),
+    )

@@ -47,13 +47,20 @@ def test_every_public_name_has_a_docstring() -> None:
 
 
 def _codes_in(module: str) -> set[str]:
-    """Message codes in a module: Message(code, ...) and _explain(kind, verdict, code, ...)."""
+    """Message codes in a module: Message(code, ...), and the reason codes of a check's
+    self.witness(verdict, code, ...) and self.made(verdict, code, ...)."""
     tree = ast.parse((SRC / module).read_text(encoding="utf-8"))
     codes = set()
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+        if not isinstance(node, ast.Call):
             continue
-        position = {"Message": 0, "_explain": 2}.get(node.func.id)
+        if isinstance(node.func, ast.Name):
+            name = node.func.id
+        elif isinstance(node.func, ast.Attribute):
+            name = node.func.attr
+        else:
+            continue
+        position = {"Message": 0, "witness": 1, "made": 1}.get(name)
         if position is None or len(node.args) <= position:
             continue
         arg = node.args[position]
@@ -65,7 +72,8 @@ def _codes_in(module: str) -> set[str]:
 
 
 def test_every_message_code_is_in_both_catalogues() -> None:
-    emitted = _codes_in("evaluate.py") | {
+    modules = ["engine.py", *(f"subjects/{p.name}" for p in (SRC / "subjects").glob("*.py"))]
+    emitted = set().union(*(_codes_in(m) for m in modules)) | {
         f"{kind}.{v.value}" for kind in ("all_of", "any_of", "not", "at_least") for v in Verdict
     }
     emitted |= {f"owner.{reason}" for reason in OWNER_REASONS}
@@ -76,7 +84,7 @@ def test_every_message_code_is_in_both_catalogues() -> None:
 
 
 def test_every_evidence_code_has_words() -> None:
-    from reserverat.evaluate import _EVIDENCE_BY_PREFIX, EVIDENCE_CODES
+    from reserverat.engine import _EVIDENCE_BY_PREFIX, EVIDENCE_CODES
 
     assert set(EVIDENCE["en"]) == set(EVIDENCE["sv"]) == EVIDENCE_CODES
     assert {code for _, code in _EVIDENCE_BY_PREFIX} <= EVIDENCE_CODES

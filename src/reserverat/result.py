@@ -1,8 +1,10 @@
 """Explained results: what was decided, on which facts, under which rules, and why.
 
-Results are plain frozen dataclasses (cheap to build in the evaluation hot path);
-their JSON form and JSON Schema come from one pydantic TypeAdapter, so the two
-cannot drift apart. Exact numbers stay exact in JSON: a Fraction is written as
+Results are plain frozen dataclasses (cheap to build in the evaluation hot path); a
+:class:`Result` from :func:`reserverat.evaluate` builds its findings when they are first
+read. Their JSON Schema, ``to_dict`` and :func:`result_from_json` come from one pydantic
+TypeAdapter; ``to_json`` writes the same JSON directly, each shared fragment once (a test
+holds the two byte-identical). Exact numbers stay exact in JSON: a Fraction is written as
 ``{"fraction": "3/10", "approx": 0.3}``, a Decimal as ``{"decimal": "7.5"}``, a date as
 ``{"date": "2017-12-11"}``; plain ints, strings, booleans and null stay as they are.
 """
@@ -11,12 +13,12 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol, TypeVar
 
 from pydantic import PlainSerializer, PlainValidator, TypeAdapter, WithJsonSchema
 
@@ -37,6 +39,7 @@ __all__ = [
     "Supplier",
     "result_from_json",
     "result_json_schema",
+    "share_fragment",
 ]
 
 ScalarValue = None | bool | int | str | Decimal | Fraction | date
@@ -245,7 +248,16 @@ RESULT_SCHEMA_ID = f"urn:reserverat:schema:result:{SCHEMA_VERSION}"
 """The schema a Result's JSON follows; stored results carry it in ``schema``."""
 
 
-@dataclass(frozen=True, slots=True)
+class _Deferred(Protocol):
+    def build(self) -> dict[str, Any]: ...
+
+
+_DEFERRED = frozenset({"supplier", "findings", "provenance"})
+
+
+# Not slotted: a Result from evaluate() starts without its deferred fields in __dict__, and
+# __getattr__ (called only for a missing attribute) builds them on first read.
+@dataclass(frozen=True)
 class Result:
     """The explained outcome for one declaration under one rule set."""
 
@@ -258,6 +270,53 @@ class Result:
     warnings: tuple[Message, ...] = ()
     risk: Risk | None = None
     schema: str = RESULT_SCHEMA_ID
+
+    @classmethod
+    def deferred(
+        cls,
+        record: _Deferred,
+        *,
+        outcome: Outcome,
+        verdict: Verdict,
+        ruleset_title: Text,
+        warnings: tuple[Message, ...] = (),
+        risk: Risk | None = None,
+    ) -> Result:
+        """A Result whose supplier, findings and provenance ``record.build()`` makes when read."""
+        made = object.__new__(cls)
+        made.__dict__.update(
+            outcome=outcome,
+            verdict=verdict,
+            ruleset_title=ruleset_title,
+            warnings=warnings,
+            risk=risk,
+            schema=RESULT_SCHEMA_ID,
+            _record=record,
+        )
+        return made
+
+    def __getattr__(self, name: str) -> Any:
+        record = self.__dict__.get("_record")
+        if name in _DEFERRED and record is not None:
+            self.__dict__.update(record.build())
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _whole(self) -> Result:
+        # Every deferred field built, so that code reading __dict__ (pydantic) sees them.
+        if "findings" not in self.__dict__:
+            self.__getattr__("findings")
+        return self
+
+    def __reduce__(self) -> tuple[Callable[..., Result], tuple[Any, ...]]:
+        # Pickled and copied as its values, not with the record it was decided from.
+        self._whole()
+        return (Result, tuple(getattr(self, f) for f in _FIELDS))
+
+    @property
+    def record(self) -> Any:
+        """What :func:`reserverat.evaluate` decided, when this Result came from it (else None)."""
+        return self.__dict__.get("_record")
 
     def finding(self, criterion_id: str) -> Finding:
         """The finding for ``criterion_id``.
@@ -272,16 +331,268 @@ class Result:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready form (exact numbers tagged, see the module docstring)."""
-        return _ADAPTER.dump_python(self, mode="json")  # type: ignore[no-any-return]
+        return _ADAPTER.dump_python(self._whole(), mode="json")  # type: ignore[no-any-return]
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """Canonical JSON: sorted keys, UTF-8 text, byte-identical for equal results.
 
-        Identity numbers were masked where they entered (the declaration's text, its
-        organisationsnummer in ``supplier``); no pass over the text could tell them from a
-        number that looks like one, so none is made.
+        The same text as ``json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False,
+        indent=indent)``, written directly. Identity numbers were masked where they entered
+        (the declaration's text, its organisationsnummer in ``supplier``); no pass over the
+        text could tell them from a number that looks like one, so none is made.
         """
-        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, indent=indent)
+        out: list[str] = []
+        _result(self, out, "\n" if indent is not None else None, " " * (indent or 0))
+        return "".join(out)
+
+
+_FIELDS = (
+    "outcome",
+    "verdict",
+    "supplier",
+    "ruleset_title",
+    "findings",
+    "provenance",
+    "warnings",
+    "risk",
+    "schema",
+)
+
+
+# ---- the JSON writer --------------------------------------------------------------------
+# json.dumps(sort_keys=True, ensure_ascii=False) written by hand for the result's own types:
+# keys in sorted order, the separators json uses (", " and ": " on one line; "," and ": "
+# indented), strings through json's own encoder. Fragments shared between results (the
+# explanations of yes/no checks, titles, citations) are written once per indentation.
+
+_encode_str: Callable[[str], str] = json.encoder.encode_basestring
+_FRAGMENTS: dict[int, tuple[object, dict[str | None, str]]] = {}
+_FRAGMENT_LIMIT = 100_000
+
+F = TypeVar("F")
+
+
+def share_fragment(obj: F) -> F:
+    """Mark ``obj`` as shared between results, so that its JSON is written once and reused."""
+    if len(_FRAGMENTS) >= _FRAGMENT_LIMIT:
+        _FRAGMENTS.clear()
+    # Held here with its id, so the id cannot pass to another object while it is cached.
+    _FRAGMENTS.setdefault(id(obj), (obj, {}))
+    return obj
+
+
+Writer = Callable[[Any, list[str], "str | None", str], None]
+
+
+def _frame(nl: str | None, step: str) -> tuple[str | None, str, str, str]:
+    """The inner newline, and how an object opens, separates its members and closes."""
+    if nl is None:
+        return None, "{", ", ", "}"
+    inner = nl + step
+    return inner, "{" + inner, "," + inner, nl + "}"
+
+
+def _cached(obj: Any, write: Writer, out: list[str], nl: str | None, step: str) -> None:
+    hit = _FRAGMENTS.get(id(obj))
+    if hit is None:
+        write(obj, out, nl, step)
+        return
+    texts = hit[1]
+    key = nl if nl is None or step == "  " else f"{nl}|{step}"
+    text = texts.get(key)
+    if text is None:
+        part: list[str] = []
+        write(obj, part, nl, step)
+        text = texts[key] = "".join(part)
+    out.append(text)
+
+
+def _plain(value: Any, out: list[str], nl: str | None, step: str) -> None:
+    """A JSON-ready value (what pydantic's json mode gives): dicts, lists, str, numbers."""
+    if isinstance(value, str):
+        out.append(_encode_str(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, float):
+        out.append(float.__repr__(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner, opening, sep, close = _frame(nl, step)
+        first = True
+        for k, v in sorted(value.items()):
+            out.append(opening if first else sep)
+            first = False
+            out.append(_encode_str(k) + ": ")
+            _plain(v, out, inner, step)
+        out.append(close)
+    elif isinstance(value, list | tuple):
+        _array(value, _plain, out, nl, step)
+    else:
+        raise TypeError(f"not JSON-ready: {value!r}")
+
+
+def _array(values: Any, write: Writer, out: list[str], nl: str | None, step: str) -> None:
+    if not values:
+        out.append("[]")
+        return
+    if nl is None:
+        inner, opening, sep, close = None, "[", ", ", "]"
+    else:
+        inner = nl + step
+        opening, sep, close = "[" + inner, "," + inner, nl + "]"
+    first = True
+    for v in values:
+        out.append(opening if first else sep)
+        first = False
+        write(v, out, inner, step)
+    out.append(close)
+
+
+def _scalar(value: Any, out: list[str], nl: str | None, step: str) -> None:
+    if value is None or isinstance(value, str | int):  # bools too
+        _plain(value, out, nl, step)
+    else:
+        _plain(_encode(value), out, nl, step)
+
+
+def _model_now(value: Any, out: list[str], nl: str | None, step: str) -> None:
+    _plain(value.model_dump(mode="json"), out, nl, step)
+
+
+def _model(value: Any, out: list[str], nl: str | None, step: str) -> None:
+    # Titles and citations: pydantic models, dumped as pydantic dumps them inside a Result.
+    if value is None:
+        out.append("null")
+    else:
+        _cached(value, _model_now, out, nl, step)
+
+
+def _message(m: Message, out: list[str], nl: str | None, step: str) -> None:
+    _cached(m, _message_now, out, nl, step)
+
+
+def _message_now(m: Message, out: list[str], nl: str | None, step: str) -> None:
+    inner, opening, sep, close = _frame(nl, step)
+    out.append(opening + '"args": ')
+    args = m.args
+    if args:
+        args_inner, args_open, args_sep, args_close = _frame(inner, step)
+        first = True
+        for k, v in sorted(args.items()):
+            out.append(args_open if first else args_sep)
+            first = False
+            out.append(_encode_str(k) + ": ")
+            _scalar(v, out, args_inner, step)
+        out.append(args_close)
+    else:
+        out.append("{}")
+    out.append(sep + '"code": ' + _encode_str(m.code) + close)
+
+
+def _fact(f: Fact, out: list[str], nl: str | None, step: str) -> None:
+    inner, opening, sep, close = _frame(nl, step)
+    out.append(opening + '"path": ' + _encode_str(f.path) + sep + '"value": ')
+    _scalar(f.value, out, inner, step)
+    out.append(close)
+
+
+def _explanation(e: Explanation, out: list[str], nl: str | None, step: str) -> None:
+    _cached(e, _explanation_now, out, nl, step)
+
+
+def _explanation_now(e: Explanation, out: list[str], nl: str | None, step: str) -> None:
+    inner, opening, sep, close = _frame(nl, step)
+    out.append(opening + '"children": ')
+    _array(e.children, _explanation, out, inner, step)
+    out.append(sep + '"evidence": ')
+    _array(e.evidence, _plain, out, inner, step)
+    out.append(sep + '"facts": ')
+    _array(e.facts, _fact, out, inner, step)
+    out.append(sep + '"gap": ')
+    if e.gap is None:
+        out.append("null")
+    else:
+        _message(e.gap, out, inner, step)
+    out.append(sep + '"kind": ' + _encode_str(e.kind) + sep + '"notes": ')
+    _array(e.notes, _message, out, inner, step)
+    out.append(sep + '"parameters": ')
+    _array(e.parameters, _fact, out, inner, step)
+    out.append(sep + '"reason": ')
+    _message(e.reason, out, inner, step)
+    out.append(sep + '"verdict": "' + e.verdict.value + '"' + close)
+
+
+def _finding(f: Finding, out: list[str], nl: str | None, step: str) -> None:
+    inner, opening, sep, close = _frame(nl, step)
+    out.append(opening + '"advisory": ' + ("true" if f.advisory else "false"))
+    out.append(sep + '"authority_specific": ' + ("true" if f.authority_specific else "false"))
+    out.append(sep + '"citation": ')
+    _model(f.citation, out, inner, step)
+    out.append(sep + '"criterion": ' + _encode_str(f.criterion) + sep + '"description": ')
+    _model(f.description, out, inner, step)
+    out.append(sep + '"explanation": ')
+    _explanation(f.explanation, out, inner, step)
+    out.append(sep + '"guard": ')
+    if f.guard is None:
+        out.append("null")
+    else:
+        _explanation(f.guard, out, inner, step)
+    out.append(sep + '"marks": ')
+    _array(f.marks, _message, out, inner, step)
+    out.append(sep + '"title": ')
+    _model(f.title, out, inner, step)
+    out.append(sep + '"verdict": "' + f.verdict.value + '"' + close)
+
+
+def _result(r: Result, out: list[str], nl: str | None, step: str) -> None:
+    inner, opening, sep, close = _frame(nl, step)
+    out.append(opening + '"findings": ')
+    _array(r.findings, _finding, out, inner, step)
+    out.append(sep + '"outcome": "' + r.outcome.value + '"' + sep + '"provenance": ')
+    p = r.provenance
+    provenance = {
+        "as_of": p.as_of.isoformat(),
+        "input_hash": p.input_hash,
+        "library_version": p.library_version,
+        "procurement": p.procurement,
+        "ruleset_hash": p.ruleset_hash,
+        "ruleset_id": p.ruleset_id,
+        "ruleset_version": p.ruleset_version,
+    }
+    _plain(provenance, out, inner, step)
+    out.append(sep + '"risk": ')
+    risk = r.risk
+    if risk is None:
+        out.append("null")
+    else:
+        risk_json = {
+            "against": risk.against,
+            "level": risk.level,
+            "unknown": risk.unknown,
+            "upper": risk.upper,
+        }
+        _plain(risk_json, out, inner, step)
+    out.append(sep + '"ruleset_title": ')
+    _model(r.ruleset_title, out, inner, step)
+    out.append(sep + '"schema": ' + _encode_str(r.schema) + sep + '"supplier": ')
+    sup = r.supplier
+    _plain(
+        {"identifier": sup.identifier, "name": sup.name, "reference": sup.reference},
+        out,
+        inner,
+        step,
+    )
+    out.append(sep + '"verdict": "' + r.verdict.value + '"' + sep + '"warnings": ')
+    _array(r.warnings, _message, out, inner, step)
+    out.append(close)
 
 
 _ADAPTER: TypeAdapter[Result] = TypeAdapter(Result)

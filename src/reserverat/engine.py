@@ -1,0 +1,886 @@
+"""The engine: compile a rule set once, decide each declaration into a record, explain later.
+
+A rule set compiles, once per evaluation date, context and tender, into a :class:`Plan`:
+parameters resolved, fact getters bound, one compiled object per node. Deciding a
+declaration runs each check's logic once and keeps a :class:`Witness` per check (its
+verdict, reason code, the evidence that would settle it, and the few values it used);
+the combinators combine verdicts into :class:`Combined` records. Nothing else is built
+while deciding. A :class:`~reserverat.result.Result` builds its findings, and with them
+every explanation, from that record when they are first read; the explanation of a
+check is made from its witness by the check's own ``explain``, never by deciding again.
+
+The checks themselves live in :mod:`reserverat.subjects`, one module per subject of law;
+each registers its compiled class here with :func:`check`.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, ClassVar, Generic, TypeVar
+
+from reserverat._version import __version__
+from reserverat.checks import AllOf, AnyOf, AtLeast, Centre, Not, Param, _Node
+from reserverat.declaration import Declaration, Procurement, parse_declaration
+from reserverat.errors import DeclarationError, EvaluationError, Problem
+from reserverat.geo import Gazetteer, Geocoder, builtin_gazetteer
+from reserverat.identifiers import parse_identifier
+from reserverat.logic import Verdict, all_verdicts, any_verdicts, at_least_verdicts, not_verdict
+from reserverat.registry import PublicBodyRegister, SupplierRegister, builtin_register
+from reserverat.result import (
+    Explanation,
+    Fact,
+    Finding,
+    Message,
+    Outcome,
+    Provenance,
+    Result,
+    Risk,
+    Supplier,
+    share_fragment,
+)
+from reserverat.ruleset import Criterion, RuleSet
+
+__all__ = [
+    "CHECKS",
+    "EVIDENCE_CODES",
+    "PRINTED_MARKS",
+    "Combined",
+    "Compiled",
+    "Decision",
+    "EvaluationContext",
+    "Memoised",
+    "Plan",
+    "Witness",
+    "check",
+    "compile_plan",
+    "evaluate",
+    "evaluate_many",
+    "evidence_for",
+    "law_date",
+    "masked",
+    "months_before",
+    "scalar",
+]
+
+MET = Verdict.MET
+NOT_MET = Verdict.NOT_MET
+UNDECIDED = Verdict.UNDECIDED
+NOT_APPLICABLE = Verdict.NOT_APPLICABLE
+
+N = TypeVar("N", bound=_Node)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class EvaluationContext:
+    """Services the checks may call, handed in so that tests and apps can swap them.
+
+    ``public_bodies`` classifies owners by name (default: the register shipped with the
+    package); ``registers`` are the supplier registers that ``registered_in`` checks
+    name, loaded at the edge with :func:`reserverat.load_register`; ``gazetteer``
+    places sites offline (default: the shipped one); ``geocoder`` is consulted only when
+    given (for example :class:`reserverat.NominatimGeocoder`): nothing goes online unasked.
+    """
+
+    public_bodies: PublicBodyRegister | None = None
+    registers: Mapping[str, SupplierRegister] = field(default_factory=dict)
+    gazetteer: Gazetteer | None = None
+    geocoder: Geocoder | None = None
+
+    def bodies(self) -> PublicBodyRegister:
+        """The public-body register in use."""
+        return self.public_bodies if self.public_bodies is not None else builtin_register()
+
+    def places(self) -> Gazetteer:
+        """The gazetteer in use."""
+        return self.gazetteer if self.gazetteer is not None else builtin_gazetteer()
+
+
+DEFAULT_CONTEXT = EvaluationContext()
+
+
+# ---- evidence -----------------------------------------------------------------------------
+
+_EVIDENCE_BY_PREFIX = (
+    ("purpose.", "statutes"),
+    ("workforce.", "staff_list"),
+    ("programme_workforce.", "staff_list"),
+    ("participation.", "participation_documents"),
+    ("business.", "annual_report"),
+    ("salaries.", "salary_statement"),
+    ("legal_form", "registration_certificate"),
+    ("scope", "legal_person_figures"),
+    ("declared_on", "truth_declaration"),
+    ("founded", "registration_certificate"),
+)
+
+EVIDENCE_CODES = frozenset(
+    {
+        "annual_report",
+        "basis_decision",
+        "legal_person_figures",
+        "ownership_register",
+        "participation_documents",
+        "registration_certificate",
+        "salary_statement",
+        "staff_list",
+        "statutes",
+        "supplementary_declaration",
+        "truth_declaration",
+        "register_extract",
+        "site_location",
+        "procurement_facts",
+        "prior_awards_statement",
+        "support_decision",
+        "buyer_centre",
+        "cpv_list_check",
+    }
+)
+"""Every evidence code an explanation may ask for; the renderers have words for each."""
+
+
+def evidence_for(path: str) -> str:
+    """The evidence code that would settle a missing fact at ``path``."""
+    for prefix, code in _EVIDENCE_BY_PREFIX:
+        if path.startswith(prefix):
+            return code
+    return "supplementary_declaration"
+
+
+def missing_evidence(path: str) -> tuple[str, ...]:
+    """What to ask for when the fact at ``path`` is unknown (the tender's facts: the buyer's)."""
+    return ("procurement_facts",) if path.startswith("procurement.") else (evidence_for(path),)
+
+
+# ---- small shared helpers -----------------------------------------------------------------
+
+
+def scalar(value: Any) -> Any:
+    """A parameter value as a result scalar: lists joined, centres by name, floats exact."""
+    if isinstance(value, tuple):
+        return ", ".join(v.name or str(v) if isinstance(v, Centre) else str(v) for v in value)
+    if isinstance(value, float):
+        return Decimal(str(value))
+    return value
+
+
+def months_before(when: date, months: int) -> date:
+    """The same day ``months`` calendar months earlier (the month's last day if shorter)."""
+    year, month = divmod(when.year * 12 + (when.month - 1) - months, 12)
+    month += 1
+    day = min(when.day, calendar.monthrange(year, month)[1])
+    return date(year, month, day)
+
+
+def masked(number: str | None) -> str | None:
+    """An organisationsnummer as it may be shown: a personnummer's last four digits hidden."""
+    return parse_identifier(number).masked() if number else None
+
+
+# ---- decisions --------------------------------------------------------------------------
+
+
+class Decision:
+    """What one node decided for one declaration; its explanation is built on request."""
+
+    __slots__ = ("_made", "verdict")
+
+    def __init__(self, verdict: Verdict) -> None:
+        self.verdict = verdict
+        self._made: Explanation | None = None
+
+    def explain(self) -> Explanation:
+        """The explanation of this decision, built once, on first request."""
+        made = self._made
+        if made is None:
+            made = self._made = self._build()
+        return made
+
+    def _build(self) -> Explanation:
+        raise NotImplementedError
+
+    def reasons(self) -> tuple[str, ...]:
+        """The reason codes of the checks that gave this verdict."""
+        raise NotImplementedError
+
+    def requests(self) -> tuple[str, ...]:
+        """Evidence that would settle this node (none once it is decided), as the explanation's."""
+        raise NotImplementedError
+
+
+class Witness(Decision):
+    """A check's decision: verdict, reason code, evidence to ask for, and the values it used."""
+
+    __slots__ = ("check", "code", "data", "evidence")
+
+    def __init__(
+        self,
+        check: Compiled[Any],
+        verdict: Verdict,
+        code: str,
+        evidence: tuple[str, ...] = (),
+        data: Any = None,
+    ) -> None:
+        self.verdict = verdict
+        self._made = None
+        self.check = check
+        self.code = code
+        self.evidence = evidence
+        self.data = data
+
+    def _build(self) -> Explanation:
+        return self.check.explain(self)
+
+    def reasons(self) -> tuple[str, ...]:
+        """This check's own reason code."""
+        return (self.code,)
+
+    def requests(self) -> tuple[str, ...]:
+        """This check's evidence, while it is undecided."""
+        return self.evidence if self.verdict is UNDECIDED else ()
+
+
+class Combined(Decision):
+    """A combinator's decision: its verdict and its children's decisions."""
+
+    __slots__ = ("children", "node")
+
+    def __init__(
+        self, node: CompiledCombinator, verdict: Verdict, children: tuple[Decision, ...]
+    ) -> None:
+        self.verdict = verdict
+        self._made = None
+        self.node = node
+        self.children = children
+
+    def _build(self) -> Explanation:
+        return self.node.explain_combined(self)
+
+    def reasons(self) -> tuple[str, ...]:
+        """The reasons of the children whose verdict this one follows (all, if none)."""
+        own = self.verdict
+        if self.node.kind == "not":
+            return self.children[0].reasons()
+        deciding = [c for c in self.children if c.verdict is own] or list(self.children)
+        return tuple(dict.fromkeys(r for c in deciding for r in c.reasons()))
+
+    def requests(self) -> tuple[str, ...]:
+        """The undecided children's evidence, in order, without repeats."""
+        if self.verdict is not UNDECIDED:
+            return ()
+        return tuple(dict.fromkeys(e for c in self.children for e in c.requests()))
+
+
+# ---- compiled nodes ---------------------------------------------------------------------
+
+
+class Compiled(Generic[N]):
+    """One check of a rule set, compiled for one plan: parameters resolved, getters bound.
+
+    A subclass sets ``kind``, reads its node's values in ``__init__`` (with
+    :meth:`value`), decides in :meth:`decide` and explains a witness in :meth:`explain`.
+    """
+
+    kind: ClassVar[str]
+    __slots__ = ("node", "params", "plan")
+
+    def __init__(self, node: N, plan: Plan) -> None:
+        self.node = node
+        self.plan = plan
+        self.params = plan.param_facts(node)
+
+    def value(self, value: T | Param) -> T:
+        """A node field's value on the plan's date: a param() reference resolved."""
+        if isinstance(value, Param):
+            return self.plan.params[value.param]  # type: ignore[no-any-return]
+        return value
+
+    def witness(
+        self, verdict: Verdict, code: str, evidence: tuple[str, ...] = (), data: Any = None
+    ) -> Witness:
+        """A witness of this check."""
+        return Witness(self, verdict, code, evidence, data)
+
+    def decide(self, decl: Declaration) -> Decision:
+        """Decide the declaration: a witness, and nothing else."""
+        raise NotImplementedError
+
+    def explain(self, witness: Witness) -> Explanation:
+        """The explanation of one of this check's witnesses."""
+        raise NotImplementedError
+
+    def explanation(
+        self,
+        witness: Witness,
+        args: dict[str, Any] | None = None,
+        facts: tuple[Fact, ...] = (),
+        *,
+        gap: Message | None = None,
+        notes: tuple[Message, ...] = (),
+    ) -> Explanation:
+        """An explanation with the witness's verdict, reason code and evidence."""
+        return Explanation(
+            self.kind,
+            witness.verdict,
+            Message(witness.code, args or {}),
+            facts,
+            self.params,
+            witness.evidence,
+            gap,
+            notes,
+        )
+
+
+class Eager(Compiled[N]):
+    """A check whose explanation is its witness, built as it decides.
+
+    For checks whose deciding (fuzzy name matching, placing sites, reading accounts) costs
+    far more than writing down why, and whose explanation is the very list of what was
+    found: keeping the found values apart from their messages would save nothing.
+    """
+
+    __slots__ = ()
+
+    def decide(self, decl: Declaration) -> Decision:
+        """Decide and explain at once."""
+        made = self.judge(decl)
+        w = Witness(self, made.verdict, made.reason.code, made.evidence, made)
+        w._made = made
+        return w
+
+    def judge(self, decl: Declaration) -> Explanation:
+        """The explanation, with its verdict."""
+        raise NotImplementedError
+
+    def explain(self, witness: Witness) -> Explanation:
+        """The explanation made while deciding."""
+        return witness.data  # type: ignore[no-any-return]
+
+    def made(
+        self,
+        verdict: Verdict,
+        code: str,
+        args: dict[str, Any] | None = None,
+        facts: tuple[Fact, ...] = (),
+        evidence: tuple[str, ...] = (),
+        gap: Message | None = None,
+        notes: tuple[Message, ...] = (),
+    ) -> Explanation:
+        """An explanation of this check."""
+        return Explanation(
+            self.kind, verdict, Message(code, args or {}), facts, self.params, evidence, gap, notes
+        )
+
+
+_MEMO_LIMIT = 100_000
+
+
+class Memoised(Compiled[N]):
+    """A check whose answer depends only on one key read from the declaration.
+
+    Yes/no facts, closed vocabularies, dates and scope give the same witness for the same
+    key, so one witness (and, once read, one explanation) serves every declaration that
+    gives that answer: deciding is a dictionary look-up, and few objects are made.
+    """
+
+    __slots__ = ("memo",)
+
+    def __init__(self, node: N, plan: Plan) -> None:
+        super().__init__(node, plan)
+        self.memo: dict[Any, Witness] = {}
+
+    def key(self, decl: Declaration) -> Any:
+        """What the answer depends on."""
+        raise NotImplementedError
+
+    def judge(self, key: Any) -> Witness:
+        """The witness for one key."""
+        raise NotImplementedError
+
+    def decide(self, decl: Declaration) -> Decision:
+        """The shared witness for the declaration's key."""
+        key = self.key(decl)
+        hit = self.memo.get(key)
+        if hit is None:
+            if len(self.memo) >= _MEMO_LIMIT:
+                self.memo.clear()
+            hit = self.memo[key] = self.judge(key)
+        return hit
+
+    def explanation(
+        self,
+        witness: Witness,
+        args: dict[str, Any] | None = None,
+        facts: tuple[Fact, ...] = (),
+        *,
+        gap: Message | None = None,
+        notes: tuple[Message, ...] = (),
+    ) -> Explanation:
+        """The explanation, shared by every declaration with this key (and so its JSON)."""
+        return share_fragment(super().explanation(witness, args, facts, gap=gap, notes=notes))
+
+
+CHECKS: dict[str, type[Compiled[Any]]] = {}
+"""The compiled class of every check kind; a registry test holds it to the vocabulary."""
+
+
+def check(cls: type[Compiled[N]]) -> type[Compiled[N]]:
+    """Register a compiled check class under its ``kind``."""
+    CHECKS[cls.kind] = cls
+    return cls
+
+
+# ---- combinators ------------------------------------------------------------------------
+
+
+class CompiledCombinator(Compiled[_Node]):
+    """A combinator with its compiled children."""
+
+    __slots__ = ("children", "n")
+
+    def __init__(self, node: _Node, plan: Plan, children: tuple[Compiled[Any], ...]) -> None:
+        super().__init__(node, plan)
+        self.children = children
+        self.n = node.n if isinstance(node, AtLeast) else 0
+
+    def decide(self, decl: Declaration) -> Decision:
+        """The children's decisions, combined in Kleene logic."""
+        children = tuple(c.decide(decl) for c in self.children)
+        verdicts = [c.verdict for c in children]
+        kind = self.kind
+        if kind == "all_of":
+            verdict = all_verdicts(verdicts)
+        elif kind == "any_of":
+            verdict = any_verdicts(verdicts)
+        elif kind == "not":
+            verdict = not_verdict(verdicts[0])
+        else:
+            verdict = at_least_verdicts(self.n, verdicts)
+        return Combined(self, verdict, children)
+
+    def explain_combined(self, made: Combined) -> Explanation:
+        """The combinator's explanation over its children's."""
+        children = tuple(c.explain() for c in made.children)
+        args: dict[str, Any] = {}
+        if self.kind == "at_least":
+            met = sum(1 for c in made.children if c.verdict is MET)
+            args = {"n": self.n, "met": met}
+        code = f"{self.kind}.{made.verdict.value}"
+        return Explanation(self.kind, made.verdict, Message(code, args), children=children)
+
+
+def _combinator_class(kind: str) -> type[CompiledCombinator]:
+    return type(f"Compiled_{kind}", (CompiledCombinator,), {"kind": kind, "__slots__": ()})
+
+
+_COMBINATORS: dict[type[_Node], type[CompiledCombinator]] = {
+    AllOf: _combinator_class("all_of"),
+    AnyOf: _combinator_class("any_of"),
+    Not: _combinator_class("not"),
+    AtLeast: _combinator_class("at_least"),
+}
+
+
+# ---- the plan ---------------------------------------------------------------------------
+
+
+# The marks an explanation prints: where the law itself does not give the rule or value.
+PRINTED_MARKS = frozenset({"buyer", "tool-default", "open"})
+
+
+def _mark_value(value: Any, unit: str | None) -> tuple[str, Any]:
+    if isinstance(value, tuple):
+        return "list", scalar(value)
+    if isinstance(value, bool):
+        return "yes_no", value
+    if isinstance(value, str):
+        return "choice", value
+    if unit in ("share", "km", "months", "years"):
+        return unit, value
+    return "number", scalar(value)
+
+
+def _marks(crit: Criterion, rules: RuleSet, params: Mapping[str, Any]) -> tuple[Message, ...]:
+    out: list[Message] = []
+    if crit.basis in PRINTED_MARKS and crit.basis_note is not None:
+        # Without a note the mark says nothing the title does not ("myndighetens eget villkor").
+        note = crit.basis_note
+        out.append(
+            Message("mark.criterion", {"mark": crit.basis, "note_sv": note.sv, "note_en": note.en})
+        )
+    for name in rules.criterion_params(crit.id):
+        p = rules.parameters[name]
+        if p.basis not in PRINTED_MARKS:
+            continue
+        unit, value = _mark_value(params[name], p.unit)
+        out.append(
+            Message(
+                f"mark.param.{unit}",
+                {
+                    "mark": p.basis,
+                    "label_sv": p.display_label("sv", name),
+                    "label_en": p.display_label("en", name),
+                    "value": value,
+                    "note_sv": p.note.sv if p.note else "",
+                    "note_en": p.note.en if p.note else "",
+                },
+            )
+        )
+    return tuple(out)
+
+
+class CompiledCriterion:
+    """A criterion compiled: its check, its guard, and what its finding always says."""
+
+    __slots__ = ("advisory", "check", "crit", "marks", "when")
+
+    def __init__(self, crit: Criterion, plan: Plan) -> None:
+        self.crit = crit
+        self.check = plan.compile(crit.check)
+        self.when = plan.compile(crit.when) if crit.when is not None else None
+        self.marks = _marks(crit, plan.rules, plan.params)
+        self.advisory = crit.id in plan.advisory
+
+    def decide(self, decl: Declaration) -> tuple[Verdict, Decision | None, Decision | None]:
+        """The criterion's verdict, its check's decision and its guard's."""
+        guard = None
+        if self.when is not None:
+            guard = self.when.decide(decl)
+            if guard.verdict is NOT_MET:
+                return NOT_APPLICABLE, None, guard
+        decided = self.check.decide(decl)
+        verdict = decided.verdict
+        if guard is not None and guard.verdict is UNDECIDED:
+            # "when G then C" is (not G) or C in Kleene logic.
+            verdict = any_verdicts((not_verdict(guard.verdict), verdict))
+        return verdict, decided, guard
+
+    def finding(
+        self, verdict: Verdict, decided: Decision | None, guard: Decision | None
+    ) -> Finding:
+        """The finding, with its explanation built from the decisions."""
+        crit = self.crit
+        guard_made = guard.explain() if guard is not None else None
+        if decided is None:
+            assert guard_made is not None
+            if crit.when_text is not None:
+                # Say in words whom the criterion does not apply to, not the guard's logic.
+                facts = tuple(dict.fromkeys(f for n in guard_made.walk() for f in n.facts))
+                text = {"text_sv": crit.when_text.sv, "text_en": crit.when_text.en}
+                guard_made = Explanation("guard", NOT_MET, Message("guard.text", text), facts)
+            made = guard_made
+        else:
+            made = decided.explain()
+        return Finding(
+            crit.id,
+            crit.title,
+            crit.citation,
+            crit.authority_specific,
+            verdict,
+            made,
+            guard_made,
+            crit.description,
+            self.marks,
+            self.advisory,
+        )
+
+
+class Plan:
+    """A rule set compiled for one evaluation date, context and tender."""
+
+    __slots__ = (
+        "advisory",
+        "as_of",
+        "context",
+        "criteria",
+        "cutoffs",
+        "getters",
+        "law_warning",
+        "params",
+        "procurement",
+        "rules",
+    )
+
+    def __init__(
+        self,
+        rules: RuleSet,
+        as_of: date,
+        context: EvaluationContext,
+        procurement: Procurement | None,
+    ) -> None:
+        self.rules = rules
+        self.as_of = as_of
+        self.context = context
+        self.procurement = procurement
+        self.params = rules.params_at(as_of)
+        self.advisory = rules.advisory_at(as_of)
+        self.cutoffs: dict[int, date] = {}
+        self.getters: dict[str, Callable[[Declaration], Any]] = {}
+        self.law_warning = _law_warning(rules, as_of, procurement)
+        self.criteria = tuple(CompiledCriterion(c, self) for c in rules.criteria)
+        for crit in rules.criteria:
+            # Shared by every result of the plan: their JSON is written once.
+            for part in (crit.title, crit.citation, crit.description):
+                if part is not None:
+                    share_fragment(part)
+
+    def compile(self, node: _Node) -> Compiled[Any]:
+        """The node compiled for this plan."""
+        combinator = _COMBINATORS.get(type(node))
+        if combinator is not None:
+            of = node.of  # type: ignore[attr-defined]
+            kids = (of,) if isinstance(of, _Node) else of
+            return combinator(node, self, tuple(self.compile(c) for c in kids))
+        return CHECKS[node.kind](node, self)  # type: ignore[attr-defined]
+
+    def param_facts(self, node: _Node) -> tuple[Fact, ...]:
+        """The node's param() references and their values on this date, as facts."""
+        return tuple(
+            Fact(value.param, scalar(self.params[value.param]))
+            for name in type(node).model_fields
+            if isinstance(value := getattr(node, name), Param)
+        )
+
+    def cutoff(self, months: int) -> date:
+        """The date ``months`` calendar months before the evaluation date."""
+        hit = self.cutoffs.get(months)
+        if hit is None:
+            hit = self.cutoffs[months] = months_before(self.as_of, months)
+        return hit
+
+    def getter(self, path: str) -> Callable[[Declaration], Any]:
+        """A reader for a fact path; a fact of the tender (``procurement.``) is a constant."""
+        hit = self.getters.get(path)
+        if hit is None:
+            parts = path.split(".")
+            if parts[0] == "procurement":
+                value = _read(self.procurement, parts[1:])
+                hit = self.getters[path] = lambda decl: value
+            else:
+                hit = self.getters[path] = lambda decl: _read(decl, parts)
+        return hit
+
+    def decide(
+        self, decl: Declaration
+    ) -> tuple[tuple[tuple[Verdict, Decision | None, Decision | None], ...], Verdict]:
+        """Every criterion's decision, and the rule set's combined verdict."""
+        entries = tuple(c.decide(decl) for c in self.criteria)
+        if self.law_warning is not None:
+            # A legal basis not in force on the date qualifies nobody, whatever the criteria say.
+            return entries, NOT_MET
+        verdicts = [e[0] for c, e in zip(self.criteria, entries, strict=True) if not c.advisory]
+        return entries, all_verdicts(verdicts)
+
+
+def _read(obj: Any, parts: Iterable[str]) -> Any:
+    for part in parts:
+        if obj is None:
+            return None
+        obj = getattr(obj, part)
+    return obj
+
+
+def _law_warning(rules: RuleSet, as_of: date, procurement: Procurement | None) -> Message | None:
+    if rules.in_force(law_date(as_of, procurement)):
+        return None
+    code = "ruleset.not_in_force"
+    if rules.valid_from is None or rules.valid_to is None:
+        code += ".to" if rules.valid_from is None else ".from"
+    return Message(
+        code, {"as_of": as_of, "valid_from": rules.valid_from, "valid_to": rules.valid_to}
+    )
+
+
+_PLAN_LIMIT = 64
+
+
+def compile_plan(
+    rules: RuleSet,
+    as_of: date,
+    context: EvaluationContext | None = None,
+    procurement: Procurement | None = None,
+) -> Plan:
+    """The rule set compiled for the date, context and tender; compiled once, then reused."""
+    context = context or DEFAULT_CONTEXT
+    plans: dict[tuple[int, int], Plan] = rules.evaluation_state(as_of).setdefault("plans", {})
+    # By identity: the plan holds both objects, so their ids stay theirs while it is kept.
+    key = (id(context), id(procurement))
+    plan = plans.get(key)
+    if plan is None or plan.context is not context or plan.procurement is not procurement:
+        if len(plans) >= _PLAN_LIMIT:
+            plans.clear()
+        plan = plans[key] = Plan(rules, as_of, context, procurement)
+    return plan
+
+
+# ---- records and results ----------------------------------------------------------------
+
+
+class Record:
+    """One declaration decided under one plan: what a Result's findings are built from."""
+
+    __slots__ = ("decl", "entries", "plan")
+
+    def __init__(
+        self,
+        plan: Plan,
+        decl: Declaration,
+        entries: tuple[tuple[Verdict, Decision | None, Decision | None], ...],
+    ) -> None:
+        self.plan = plan
+        self.decl = decl
+        self.entries = entries
+
+    def build(self) -> dict[str, Any]:
+        """The Result's deferred fields: supplier, findings, provenance."""
+        plan, decl = self.plan, self.decl
+        rules = plan.rules
+        findings = tuple(c.finding(*e) for c, e in zip(plan.criteria, self.entries, strict=True))
+        procurement = plan.procurement
+        provenance = Provenance(
+            ruleset_id=rules.id,
+            ruleset_version=rules.version,
+            ruleset_hash=rules.content_hash,
+            library_version=__version__,
+            as_of=plan.as_of,
+            input_hash=decl.content_hash,
+            procurement=procurement.reference if procurement else None,
+        )
+        # The declaration's text was masked as it was read (FreeText): no second pass here.
+        supplier = Supplier(decl.supplier, masked(decl.organisationsnummer), decl.id)
+        return {"supplier": supplier, "findings": findings, "provenance": provenance}
+
+    def compact(self) -> dict[str, Any]:
+        """Outcome-level facts per criterion, without building explanations."""
+        out: dict[str, Any] = {}
+        for c, (verdict, decided, guard) in zip(self.plan.criteria, self.entries, strict=True):
+            shown = decided if decided is not None else guard
+            assert shown is not None
+            evidence: tuple[str, ...] = ()
+            if verdict is UNDECIDED:
+                found = decided.requests() if decided is not None else ()
+                if guard is not None:
+                    found = tuple(dict.fromkeys((*guard.requests(), *found)))
+                evidence = found
+            reasons = shown.reasons()
+            if decided is None and c.crit.when_text is not None:
+                reasons = ("guard.text",)  # as the finding says it: in words, not the guard's logic
+            out[c.crit.id] = (verdict, reasons, evidence)
+        return out
+
+
+def law_date(as_of: date, procurement: Procurement | None = None) -> date:
+    """The day whose law applies: when the procurement was begun, if known, else ``as_of``.
+
+    Procurements begun before a change keep the old rules (LOU 19 kap. from 2022-02-01).
+    """
+    started = procurement.started_on if procurement is not None else None
+    return started or as_of
+
+
+def evaluation_date(as_of: date | None, procurement: Procurement | None) -> date:
+    """``as_of``, else the procurement's submission date.
+
+    Raises:
+        EvaluationError: neither is given.
+    """
+    when = as_of or (procurement.submission_date if procurement else None)
+    if when is None:
+        raise EvaluationError(
+            [
+                Problem(
+                    "<python>",
+                    "as_of",
+                    "missing_date",
+                    "give as_of, or a procurement with a submission_date",
+                )
+            ]
+        )
+    return when
+
+
+def evaluate(
+    declaration: Declaration,
+    ruleset: RuleSet,
+    *,
+    procurement: Procurement | None = None,
+    as_of: date | None = None,
+    context: EvaluationContext | None = None,
+) -> Result:
+    """Evaluate one declaration against a rule set and explain every criterion.
+
+    The evaluation date is ``as_of``, else the procurement's submission date. The
+    verdicts are decided now; the findings and their explanations are built when first
+    read, from what was decided.
+
+    Raises:
+        EvaluationError: no evaluation date could be determined.
+    """
+    when = evaluation_date(as_of, procurement)
+    plan = compile_plan(ruleset, when, context, procurement)
+    entries, verdict = plan.decide(declaration)
+    warnings: list[Message] = []
+    if plan.law_warning is not None:
+        warnings.append(plan.law_warning)
+    against: list[str] = []
+    unknown: list[str] = []
+    for c, (v, _, _) in zip(plan.criteria, entries, strict=True):
+        if v is NOT_MET:
+            against.append(c.crit.id)
+        elif v is UNDECIDED:
+            unknown.append(c.crit.id)
+        else:
+            continue
+        if c.advisory:
+            title = c.crit.title
+            warnings.append(
+                Message(
+                    f"criterion.advisory_{v.value}", {"title_sv": title.sv, "title_en": title.en}
+                )
+            )
+    risk = None
+    if ruleset.risk is not None:
+        level = ruleset.risk.level
+        risk = Risk(
+            level(tuple(against)), level((*against, *unknown)), tuple(against), tuple(unknown)
+        )
+    return Result.deferred(
+        Record(plan, declaration, entries),
+        outcome=Outcome.of(verdict),
+        verdict=verdict,
+        ruleset_title=ruleset.title,
+        warnings=tuple(warnings),
+        risk=risk,
+    )
+
+
+def evaluate_many(
+    declarations: Iterable[Declaration | Mapping[str, Any] | DeclarationError],
+    ruleset: RuleSet,
+    *,
+    procurement: Procurement | None = None,
+    as_of: date | None = None,
+    context: EvaluationContext | None = None,
+) -> Iterator[Result | DeclarationError]:
+    """Evaluate each input lazily, in order: one Result or one located error per input.
+
+    Mappings are validated first (source ``[i]``); an input that is already an error
+    is passed through, so a batch never loses a row.
+    """
+    for i, item in enumerate(declarations):
+        if isinstance(item, DeclarationError):
+            yield item
+            continue
+        if isinstance(item, Declaration):
+            decl = item
+        else:
+            try:
+                decl = parse_declaration(item, source=f"[{i}]")
+            except DeclarationError as exc:
+                yield exc
+                continue
+        yield evaluate(decl, ruleset, procurement=procurement, as_of=as_of, context=context)
