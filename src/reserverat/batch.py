@@ -80,6 +80,10 @@ def safe_cell(value: Any) -> Any:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+def _json_str(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
 def _why(result: Result, lang: str) -> str:
     parts = []
     for f in result.findings:
@@ -187,14 +191,15 @@ class ResultWriter:
             return
         if self.kind == "jsonl":
             assert self._file is not None
-            item: dict[str, Any] = {"source": source}
-            if isinstance(outcome, Result):
-                item["result"] = outcome.to_dict()
-            else:
-                item["errors"] = [p.to_dict() for p in outcome.problems]
             # No mask over the line: identity numbers are masked where they enter, and a
             # pass over the text would corrupt numbers that look like birth dates.
-            self._file.write(json.dumps(item, sort_keys=True, ensure_ascii=False) + "\n")
+            if isinstance(outcome, Result):
+                # The same text as json.dumps({"result": ..., "source": ...}, sort_keys=True).
+                text = outcome.to_json(indent=None)
+                self._file.write(f'{{"result": {text}, "source": {_json_str(source)}}}\n')
+            else:
+                item = {"errors": [p.to_dict() for p in outcome.problems], "source": source}
+                self._file.write(json.dumps(item, sort_keys=True, ensure_ascii=False) + "\n")
             return
         row = [safe_cell(v) for v in self._flat(source, outcome)]
         if self._csv is not None:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any, ClassVar, Generic, TypeVar
 
 from reserverat._version import __version__
@@ -185,13 +186,18 @@ def masked(number: str | None) -> str | None:
 
 
 class Decision:
-    """What one node decided for one declaration; its explanation is built on request."""
+    """What one node decided for one declaration; its explanation is built on request.
 
-    __slots__ = ("_made", "verdict")
+    A ``shared`` decision serves every declaration that decides the same way (it is held
+    by its compiled node's memo); its explanation, once built, is shared too.
+    """
+
+    __slots__ = ("_made", "shared", "verdict")
 
     def __init__(self, verdict: Verdict) -> None:
         self.verdict = verdict
         self._made: Explanation | None = None
+        self.shared = False
 
     def explain(self) -> Explanation:
         """The explanation of this decision, built once, on first request."""
@@ -227,6 +233,7 @@ class Witness(Decision):
     ) -> None:
         self.verdict = verdict
         self._made = None
+        self.shared = False
         self.check = check
         self.code = code
         self.evidence = evidence
@@ -254,11 +261,13 @@ class Combined(Decision):
     ) -> None:
         self.verdict = verdict
         self._made = None
+        self.shared = False
         self.node = node
         self.children = children
 
     def _build(self) -> Explanation:
-        return self.node.explain_combined(self)
+        made = self.node.explain_combined(self)
+        return share_fragment(made) if self.shared else made
 
     def reasons(self) -> tuple[str, ...]:
         """The reasons of the children whose verdict this one follows (all, if none)."""
@@ -387,15 +396,13 @@ class Memoised(Compiled[N]):
     gives that answer: deciding is a dictionary look-up, and few objects are made.
     """
 
-    __slots__ = ("memo",)
+    __slots__ = ("key", "memo")
 
-    def __init__(self, node: N, plan: Plan) -> None:
+    def __init__(self, node: N, plan: Plan, key: Callable[[Declaration], Any]) -> None:
         super().__init__(node, plan)
         self.memo: dict[Any, Witness] = {}
-
-    def key(self, decl: Declaration) -> Any:
-        """What the answer depends on."""
-        raise NotImplementedError
+        self.key = key
+        """Reads what the answer depends on from a declaration."""
 
     def judge(self, key: Any) -> Witness:
         """The witness for one key."""
@@ -409,6 +416,7 @@ class Memoised(Compiled[N]):
             if len(self.memo) >= _MEMO_LIMIT:
                 self.memo.clear()
             hit = self.memo[key] = self.judge(key)
+            hit.shared = True
         return hit
 
     def explanation(
@@ -440,27 +448,56 @@ def check(cls: type[Compiled[N]]) -> type[Compiled[N]]:
 class CompiledCombinator(Compiled[_Node]):
     """A combinator with its compiled children."""
 
-    __slots__ = ("children", "n")
+    __slots__ = ("by_key", "children", "combine", "key", "memo", "n")
 
     def __init__(self, node: _Node, plan: Plan, children: tuple[Compiled[Any], ...]) -> None:
         super().__init__(node, plan)
         self.children = children
         self.n = node.n if isinstance(node, AtLeast) else 0
+        self.combine = _COMBINE[self.kind]
+        # Combinations of shared children, by their ids: each entry holds its children,
+        # so no id in a key can pass to another object while the entry is kept.
+        self.memo: dict[tuple[int, ...], Combined] = {}
+        # Where every child's answer depends on one key (yes/no facts, dates, scope), so
+        # does this one's: the children's keys together, looked up without deciding them.
+        keys = [_key_of(c) for c in children]
+        self.key: Callable[[Declaration], Any] | None = None
+        if all(k is not None for k in keys):
+            readers = tuple(k for k in keys if k is not None)
+            self.key = lambda decl: tuple([read(decl) for read in readers])
+        self.by_key: dict[Any, Decision] = {}
 
     def decide(self, decl: Declaration) -> Decision:
-        """The children's decisions, combined in Kleene logic."""
-        children = tuple(c.decide(decl) for c in self.children)
-        verdicts = [c.verdict for c in children]
-        kind = self.kind
-        if kind == "all_of":
-            verdict = all_verdicts(verdicts)
-        elif kind == "any_of":
-            verdict = any_verdicts(verdicts)
-        elif kind == "not":
-            verdict = not_verdict(verdicts[0])
-        else:
-            verdict = at_least_verdicts(self.n, verdicts)
-        return Combined(self, verdict, children)
+        """The children's decisions, combined in Kleene logic (shared where they all are)."""
+        if self.key is not None:
+            key = self.key(decl)
+            hit = self.by_key.get(key)
+            if hit is None:
+                if len(self.by_key) >= _MEMO_LIMIT:
+                    self.by_key.clear()
+                hit = self.by_key[key] = self._decide(decl)
+            return hit
+        return self._decide(decl)
+
+    def _decide(self, decl: Declaration) -> Combined:
+        children = tuple([c.decide(decl) for c in self.children])
+        shared = True
+        for c in children:
+            if not c.shared:
+                shared = False
+                break
+        if shared:
+            ids = tuple([id(c) for c in children])
+            hit = self.memo.get(ids)
+            if hit is not None:
+                return hit
+        made = Combined(self, self.combine(self.n, [c.verdict for c in children]), children)
+        if shared:
+            if len(self.memo) >= _MEMO_LIMIT:
+                self.memo.clear()
+            self.memo[ids] = made
+            made.shared = True
+        return made
 
     def explain_combined(self, made: Combined) -> Explanation:
         """The combinator's explanation over its children's."""
@@ -471,6 +508,23 @@ class CompiledCombinator(Compiled[_Node]):
             args = {"n": self.n, "met": met}
         code = f"{self.kind}.{made.verdict.value}"
         return Explanation(self.kind, made.verdict, Message(code, args), children=children)
+
+
+def _key_of(compiled: Compiled[Any]) -> Callable[[Declaration], Any] | None:
+    """What a compiled node's answer depends on, where that is one key."""
+    if isinstance(compiled, Memoised):
+        return compiled.key
+    if isinstance(compiled, CompiledCombinator):
+        return compiled.key
+    return None
+
+
+_COMBINE: dict[str, Callable[[int, list[Verdict]], Verdict]] = {
+    "all_of": lambda n, vs: all_verdicts(vs),
+    "any_of": lambda n, vs: any_verdicts(vs),
+    "not": lambda n, vs: not_verdict(vs[0]),
+    "at_least": at_least_verdicts,
+}
 
 
 def _combinator_class(kind: str) -> type[CompiledCombinator]:
@@ -536,13 +590,15 @@ def _marks(crit: Criterion, rules: RuleSet, params: Mapping[str, Any]) -> tuple[
 class CompiledCriterion:
     """A criterion compiled: its check, its guard, and what its finding always says."""
 
-    __slots__ = ("advisory", "check", "crit", "marks", "when")
+    __slots__ = ("advisory", "check", "crit", "findings", "marks", "when")
 
     def __init__(self, crit: Criterion, plan: Plan) -> None:
         self.crit = crit
+        # Findings over shared decisions, by the decisions' ids (held by the entries).
+        self.findings: dict[tuple[int, int], tuple[Finding, Decision | None, Decision | None]] = {}
         self.check = plan.compile(crit.check)
         self.when = plan.compile(crit.when) if crit.when is not None else None
-        self.marks = _marks(crit, plan.rules, plan.params)
+        self.marks = tuple(share_fragment(m) for m in _marks(crit, plan.rules, plan.params))
         self.advisory = crit.id in plan.advisory
 
     def decide(self, decl: Declaration) -> tuple[Verdict, Decision | None, Decision | None]:
@@ -562,7 +618,22 @@ class CompiledCriterion:
     def finding(
         self, verdict: Verdict, decided: Decision | None, guard: Decision | None
     ) -> Finding:
-        """The finding, with its explanation built from the decisions."""
+        """The finding, with its explanation built from the decisions (shared where they are)."""
+        shared = (decided is None or decided.shared) and (guard is None or guard.shared)
+        if not shared:
+            return self._finding(verdict, decided, guard)
+        key = (id(decided), id(guard))
+        hit = self.findings.get(key)
+        if hit is None:
+            if len(self.findings) >= _MEMO_LIMIT:
+                self.findings.clear()
+            made = share_fragment(self._finding(verdict, decided, guard))
+            hit = self.findings[key] = (made, decided, guard)
+        return hit[0]
+
+    def _finding(
+        self, verdict: Verdict, decided: Decision | None, guard: Decision | None
+    ) -> Finding:
         crit = self.crit
         guard_made = guard.explain() if guard is not None else None
         if decided is None:
@@ -600,6 +671,7 @@ class Plan:
         "cutoffs",
         "getters",
         "law_warning",
+        "listed",
         "params",
         "procurement",
         "rules",
@@ -622,6 +694,8 @@ class Plan:
         self.getters: dict[str, Callable[[Declaration], Any]] = {}
         self.law_warning = _law_warning(rules, as_of, procurement)
         self.criteria = tuple(CompiledCriterion(c, self) for c in rules.criteria)
+        # Whether a result lists anything by criterion: advisory warnings, or a risk level.
+        self.listed = bool(self.advisory) or rules.risk is not None
         for crit in rules.criteria:
             # Shared by every result of the plan: their JSON is written once.
             for part in (crit.title, crit.citation, crit.description):
@@ -661,19 +735,34 @@ class Plan:
                 value = _read(self.procurement, parts[1:])
                 hit = self.getters[path] = lambda decl: value
             else:
-                hit = self.getters[path] = lambda decl: _read(decl, parts)
+                hit = self.getters[path] = _reader(parts)
         return hit
 
     def decide(
         self, decl: Declaration
     ) -> tuple[tuple[tuple[Verdict, Decision | None, Decision | None], ...], Verdict]:
         """Every criterion's decision, and the rule set's combined verdict."""
-        entries = tuple(c.decide(decl) for c in self.criteria)
+        entries = tuple([c.decide(decl) for c in self.criteria])
         if self.law_warning is not None:
             # A legal basis not in force on the date qualifies nobody, whatever the criteria say.
             return entries, NOT_MET
         verdicts = [e[0] for c, e in zip(self.criteria, entries, strict=True) if not c.advisory]
         return entries, all_verdicts(verdicts)
+
+
+def _reader(parts: list[str]) -> Callable[[Any], Any]:
+    """A reader for a path of attributes that gives None where a step is None."""
+    if len(parts) == 1:
+        return attrgetter(parts[0])
+    if len(parts) == 2:
+        first, second = parts
+
+        def two(obj: Any) -> Any:
+            inner = getattr(obj, first)
+            return None if inner is None else getattr(inner, second)
+
+        return two
+    return lambda obj: _read(obj, parts)
 
 
 def _read(obj: Any, parts: Iterable[str]) -> Any:
@@ -706,6 +795,15 @@ def compile_plan(
 ) -> Plan:
     """The rule set compiled for the date, context and tender; compiled once, then reused."""
     context = context or DEFAULT_CONTEXT
+    last = _LAST[0]
+    if (
+        last is not None
+        and last.rules is rules
+        and last.as_of == as_of
+        and last.context is context
+        and last.procurement is procurement
+    ):
+        return last  # the same plan as the call before: a loop over declarations
     plans: dict[tuple[int, int], Plan] = rules.evaluation_state(as_of).setdefault("plans", {})
     # By identity: the plan holds both objects, so their ids stay theirs while it is kept.
     key = (id(context), id(procurement))
@@ -714,7 +812,11 @@ def compile_plan(
         if len(plans) >= _PLAN_LIMIT:
             plans.clear()
         plan = plans[key] = Plan(rules, as_of, context, procurement)
+    _LAST[0] = plan
     return plan
+
+
+_LAST: list[Plan | None] = [None]
 
 
 # ---- records and results ----------------------------------------------------------------
@@ -803,26 +905,10 @@ def evaluation_date(as_of: date | None, procurement: Procurement | None) -> date
     return when
 
 
-def evaluate(
-    declaration: Declaration,
-    ruleset: RuleSet,
-    *,
-    procurement: Procurement | None = None,
-    as_of: date | None = None,
-    context: EvaluationContext | None = None,
-) -> Result:
-    """Evaluate one declaration against a rule set and explain every criterion.
-
-    The evaluation date is ``as_of``, else the procurement's submission date. The
-    verdicts are decided now; the findings and their explanations are built when first
-    read, from what was decided.
-
-    Raises:
-        EvaluationError: no evaluation date could be determined.
-    """
-    when = evaluation_date(as_of, procurement)
-    plan = compile_plan(ruleset, when, context, procurement)
-    entries, verdict = plan.decide(declaration)
+def _warnings_and_risk(
+    plan: Plan, entries: tuple[tuple[Verdict, Decision | None, Decision | None], ...]
+) -> tuple[tuple[Message, ...], Risk | None]:
+    """The rule set's validity warning, advisory criteria's warnings, and the risk level."""
     warnings: list[Message] = []
     if plan.law_warning is not None:
         warnings.append(plan.law_warning)
@@ -843,17 +929,45 @@ def evaluate(
                 )
             )
     risk = None
-    if ruleset.risk is not None:
-        level = ruleset.risk.level
+    scale = plan.rules.risk
+    if scale is not None:
+        level = scale.level
         risk = Risk(
             level(tuple(against)), level((*against, *unknown)), tuple(against), tuple(unknown)
         )
+    return tuple(warnings), risk
+
+
+def evaluate(
+    declaration: Declaration,
+    ruleset: RuleSet,
+    *,
+    procurement: Procurement | None = None,
+    as_of: date | None = None,
+    context: EvaluationContext | None = None,
+) -> Result:
+    """Evaluate one declaration against a rule set and explain every criterion.
+
+    The evaluation date is ``as_of``, else the procurement's submission date. The
+    verdicts are decided now; the findings and their explanations are built when first
+    read, from what was decided.
+
+    Raises:
+        EvaluationError: no evaluation date could be determined.
+    """
+    when = evaluation_date(as_of, procurement)
+    plan = compile_plan(ruleset, when, context, procurement)
+    entries, verdict = plan.decide(declaration)
+    warnings: tuple[Message, ...] = ()
+    risk = None
+    if plan.law_warning is not None or plan.listed:
+        warnings, risk = _warnings_and_risk(plan, entries)
     return Result.deferred(
         Record(plan, declaration, entries),
         outcome=Outcome.of(verdict),
         verdict=verdict,
         ruleset_title=ruleset.title,
-        warnings=tuple(warnings),
+        warnings=warnings,
         risk=risk,
     )
 

@@ -172,6 +172,10 @@ def _constant(name: str) -> Any:
     raise _BoundError("not_finite", f"{name} is not a number JSON allows")
 
 
+# Made once: json.loads with hooks builds a decoder per call.
+_DECODER = json.JSONDecoder(parse_int=_int, parse_float=_float, parse_constant=_constant)
+
+
 def parse_json(
     text: str, source: str, error: type[ReserveratError], *, loc: str = ""
 ) -> Any:
@@ -182,7 +186,7 @@ def parse_json(
             ``number_too_large`` or ``not_finite``.
     """
     try:
-        return json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
+        return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno} column {exc.colno}"
         raise error([Problem(source, f"{loc} {where}".strip(), "bad_json", exc.msg)]) from None

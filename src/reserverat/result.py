@@ -457,10 +457,37 @@ def _array(values: Any, write: Writer, out: list[str], nl: str | None, step: str
 
 
 def _scalar(value: Any, out: list[str], nl: str | None, step: str) -> None:
-    if value is None or isinstance(value, str | int):  # bools too
-        _plain(value, out, nl, step)
+    """A result scalar: as _encode tags it (see the module docstring), written directly."""
+    kind = type(value)
+    if kind is str:
+        out.append(_encode_str(value))
+    elif kind is int:
+        out.append(int.__repr__(value))
+    elif value is None or kind is bool:
+        out.append("null" if value is None else "true" if value else "false")
+    elif kind is Fraction:
+        approx = float.__repr__(float(value))
+        fraction = f'"{value.numerator}/{value.denominator}"'
+        _tag(out, nl, step, '"approx": ', approx, '"fraction": ', fraction)
+    elif kind is Decimal:
+        _tag(out, nl, step, '"decimal": ', f'"{value}"')
+    elif kind is date:
+        _tag(out, nl, step, '"date": ', f'"{value.isoformat()}"')
     else:
         _plain(_encode(value), out, nl, step)
+
+
+def _tag(out: list[str], nl: str | None, step: str, *parts: str) -> None:
+    # A tagged scalar's object: key and value pairs, already encoded, keys in sorted order.
+    _, opening, sep, close = _frame(nl, step)
+    out.append(opening)
+    out.append(parts[0])
+    out.append(parts[1])
+    if len(parts) > 2:
+        out.append(sep)
+        out.append(parts[2])
+        out.append(parts[3])
+    out.append(close)
 
 
 def _model_now(value: Any, out: list[str], nl: str | None, step: str) -> None:
@@ -498,6 +525,10 @@ def _message_now(m: Message, out: list[str], nl: str | None, step: str) -> None:
 
 
 def _fact(f: Fact, out: list[str], nl: str | None, step: str) -> None:
+    _cached(f, _fact_now, out, nl, step)
+
+
+def _fact_now(f: Fact, out: list[str], nl: str | None, step: str) -> None:
     inner, opening, sep, close = _frame(nl, step)
     out.append(opening + '"path": ' + _encode_str(f.path) + sep + '"value": ')
     _scalar(f.value, out, inner, step)
@@ -531,6 +562,10 @@ def _explanation_now(e: Explanation, out: list[str], nl: str | None, step: str) 
 
 
 def _finding(f: Finding, out: list[str], nl: str | None, step: str) -> None:
+    _cached(f, _finding_now, out, nl, step)
+
+
+def _finding_now(f: Finding, out: list[str], nl: str | None, step: str) -> None:
     inner, opening, sep, close = _frame(nl, step)
     out.append(opening + '"advisory": ' + ("true" if f.advisory else "false"))
     out.append(sep + '"authority_specific": ' + ("true" if f.authority_specific else "false"))
@@ -552,22 +587,35 @@ def _finding(f: Finding, out: list[str], nl: str | None, step: str) -> None:
     out.append(sep + '"verdict": "' + f.verdict.value + '"' + close)
 
 
+def _strings(out: list[str], nl: str | None, step: str, *items: tuple[str, str | None]) -> None:
+    # An object of text or null members, given in sorted key order.
+    _, opening, sep, close = _frame(nl, step)
+    first = True
+    for key, value in items:
+        out.append(opening if first else sep)
+        first = False
+        out.append(f'"{key}": ' + ("null" if value is None else _encode_str(value)))
+    out.append(close)
+
+
 def _result(r: Result, out: list[str], nl: str | None, step: str) -> None:
     inner, opening, sep, close = _frame(nl, step)
     out.append(opening + '"findings": ')
     _array(r.findings, _finding, out, inner, step)
     out.append(sep + '"outcome": "' + r.outcome.value + '"' + sep + '"provenance": ')
     p = r.provenance
-    provenance = {
-        "as_of": p.as_of.isoformat(),
-        "input_hash": p.input_hash,
-        "library_version": p.library_version,
-        "procurement": p.procurement,
-        "ruleset_hash": p.ruleset_hash,
-        "ruleset_id": p.ruleset_id,
-        "ruleset_version": p.ruleset_version,
-    }
-    _plain(provenance, out, inner, step)
+    _strings(
+        out,
+        inner,
+        step,
+        ("as_of", p.as_of.isoformat()),
+        ("input_hash", p.input_hash),
+        ("library_version", p.library_version),
+        ("procurement", p.procurement),
+        ("ruleset_hash", p.ruleset_hash),
+        ("ruleset_id", p.ruleset_id),
+        ("ruleset_version", p.ruleset_version),
+    )
     out.append(sep + '"risk": ')
     risk = r.risk
     if risk is None:
@@ -584,11 +632,13 @@ def _result(r: Result, out: list[str], nl: str | None, step: str) -> None:
     _model(r.ruleset_title, out, inner, step)
     out.append(sep + '"schema": ' + _encode_str(r.schema) + sep + '"supplier": ')
     sup = r.supplier
-    _plain(
-        {"identifier": sup.identifier, "name": sup.name, "reference": sup.reference},
+    _strings(
         out,
         inner,
         step,
+        ("identifier", sup.identifier),
+        ("name", sup.name),
+        ("reference", sup.reference),
     )
     out.append(sep + '"verdict": "' + r.verdict.value + '"' + sep + '"warnings": ')
     _array(r.warnings, _message, out, inner, step)

@@ -50,16 +50,11 @@ class FactIsTrueCheck(Memoised[FactIsTrue]):
     """The yes/no fact at the path is stated and is yes."""
 
     kind = "fact_is_true"
-    __slots__ = ("get", "path")
+    __slots__ = ("path",)
 
     def __init__(self, node: FactIsTrue, plan: Plan) -> None:
-        super().__init__(node, plan)
+        super().__init__(node, plan, plan.getter(node.path))
         self.path = node.path
-        self.get = plan.getter(node.path)
-
-    def key(self, decl: Declaration) -> Any:
-        """The fact's value."""
-        return self.get(decl)
 
     def judge(self, key: Any) -> Witness:
         """Unknown is undecided, yes is met, no is not met."""
@@ -86,19 +81,14 @@ class ValueInCheck(Memoised[ValueIn]):
     """The value at the path is stated and is one of the listed values."""
 
     kind = "value_in"
-    __slots__ = ("get", "listed", "path", "values")
+    __slots__ = ("listed", "path", "values")
 
     def __init__(self, node: ValueIn, plan: Plan) -> None:
-        super().__init__(node, plan)
+        get = plan.getter(node.path)
+        super().__init__(node, plan, lambda decl: None if (v := get(decl)) is None else str(v))
         self.path = node.path
         self.values = frozenset(node.values)
         self.listed = ", ".join(node.values)
-        self.get = plan.getter(node.path)
-
-    def key(self, decl: Declaration) -> Any:
-        """The value, as text."""
-        value = self.get(decl)
-        return None if value is None else str(value)
 
     def judge(self, key: Any) -> Witness:
         """Unknown is undecided; listed is met; anything else is not met."""
@@ -128,18 +118,14 @@ class _NumberCheck(Memoised[Any]):
     """A number compared with a limit, exactly (Decimals; a float column as stored)."""
 
     at_least: bool
-    __slots__ = ("get", "limit", "path")
+    __slots__ = ("limit", "path")
 
     def __init__(self, node: NumberAtLeast | NumberAtMost, plan: Plan) -> None:
-        super().__init__(node, plan)
+        get = plan.getter(node.path)
+        super().__init__(node, plan, lambda decl: _key(get(decl)))
         self.path = node.path
         raw = node.minimum if isinstance(node, NumberAtLeast) else node.maximum
         self.limit = Decimal(self.value(raw))
-        self.get = plan.getter(node.path)
-
-    def key(self, decl: Declaration) -> Any:
-        """The number."""
-        return _key(self.get(decl))
 
     def judge(self, key: Any) -> Witness:
         """Unknown is undecided; on the right side of the limit (inclusive) is met."""
@@ -208,18 +194,13 @@ class NotOlderThanCheck(Memoised[NotOlderThan]):
     """The date at the path is recent: not before the cut-off, not after the evaluation date."""
 
     kind = "not_older_than"
-    __slots__ = ("cutoff", "get", "months", "path")
+    __slots__ = ("cutoff", "months", "path")
 
     def __init__(self, node: NotOlderThan, plan: Plan) -> None:
-        super().__init__(node, plan)
+        super().__init__(node, plan, plan.getter(node.path))
         self.path = node.path
         self.months = self.value(node.months)
         self.cutoff = plan.cutoff(self.months)
-        self.get = plan.getter(node.path)
-
-    def key(self, decl: Declaration) -> Any:
-        """The date."""
-        return self.get(decl)
 
     def judge(self, key: Any) -> Witness:
         """Unknown, stale or later than the evaluation date is undecided; else met."""
@@ -266,6 +247,11 @@ class NotOlderThanCheck(Memoised[NotOlderThan]):
         return out
 
 
+def _scope(decl: Declaration) -> tuple[str | None, str | None]:
+    """The scope, and the unit's name."""
+    return decl.scope, decl.unit_name
+
+
 @check
 class WholeLegalPersonCheck(Memoised[WholeLegalPerson]):
     """The figures describe the tendering legal person as a whole (HFD 2021:48)."""
@@ -274,13 +260,9 @@ class WholeLegalPersonCheck(Memoised[WholeLegalPerson]):
     __slots__ = ("unit_verdict",)
 
     def __init__(self, node: WholeLegalPerson, plan: Plan) -> None:
-        super().__init__(node, plan)
+        super().__init__(node, plan, _scope)
         unit_data = self.value(node.unit_data)
         self.unit_verdict = Verdict.NOT_MET if unit_data == "not_met" else Verdict.UNDECIDED
-
-    def key(self, decl: Declaration) -> Any:
-        """The scope, and the unit's name."""
-        return decl.scope, decl.unit_name
 
     def judge(self, key: Any) -> Witness:
         """The legal person is met; a unit is the rule set's choice; unknown is undecided."""

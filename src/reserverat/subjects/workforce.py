@@ -26,7 +26,7 @@ from reserverat.declaration import (
 )
 from reserverat.engine import Compiled, Plan, Witness, check
 from reserverat.logic import Verdict
-from reserverat.result import Explanation, Fact, Message
+from reserverat.result import Explanation, Fact, Message, share_fragment
 
 __all__ = ["ShareAtLeastCheck"]
 
@@ -58,15 +58,32 @@ class _Tally:
     (path, value) pairs: the explanation makes them Facts if it is ever asked for.
     """
 
-    __slots__ = ("facts", "high", "low", "missing", "missing_groups", "occupied")
+    __slots__ = (
+        "facts",
+        "folded",
+        "high",
+        "low",
+        "missing",
+        "missing_groups",
+        "occupied",
+        "other",
+        "undocumented",
+        "wf",
+    )
 
-    def __init__(self) -> None:
+    def __init__(self, wf: Workforce) -> None:
+        self.wf = wf
         self.occupied: Number = 0
         self.low: Number = 0
         self.high: Number = 0
         self.missing: list[str] = []
         self.missing_groups: list[str] = []
         self.facts: list[tuple[str, Any]] = []
+        # Documented need (see ShareAtLeastCheck._undocumented), when counted on the way.
+        self.folded = False
+        self.undocumented: tuple[int, int, list[tuple[str, Any]]] | None = None
+        # The other basis's tally, when the decision needed it.
+        self.other: _Tally | None = None
 
     @property
     def exact(self) -> bool:
@@ -140,10 +157,18 @@ def _verdict_of(t: _Tally, p: int, q: int) -> Verdict:
     return UNDECIDED_V
 
 
+_RATIOS: dict[tuple[int, int], Fraction] = {}
+
+
 def _ratio(part: Number, whole: Number) -> Fraction:
-    """part / whole, exactly; ints take the one-step constructor."""
-    if isinstance(part, int) and isinstance(whole, int):
-        return Fraction(part, whole)
+    """part / whole, exactly. Shares of small headcounts recur: those are kept, not remade."""
+    if type(part) is int and type(whole) is int:
+        hit = _RATIOS.get((part, whole))
+        if hit is None:
+            if len(_RATIOS) >= 100_000:
+                _RATIOS.clear()
+            hit = _RATIOS[(part, whole)] = Fraction(part, whole)
+        return hit
     return Fraction(part) / Fraction(whole)
 
 
@@ -155,30 +180,31 @@ def _dec(value: Fraction) -> Decimal:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"))
 
 
+_FACTS: dict[tuple[str, int], Fact] = {}
+
+
 def _fact(path: str, value: Any) -> Fact:
+    if type(value) is int:
+        # Counts recur across declarations: one Fact per path and count.
+        hit = _FACTS.get((path, value))
+        if hit is None:
+            if len(_FACTS) >= 100_000:
+                _FACTS.clear()
+            hit = _FACTS[(path, value)] = share_fragment(Fact(path, value))
+        return hit
     if isinstance(value, dict):  # a breakdown by category, written as the buyer reads it
         return Fact(path, ", ".join(f"{k}={v}" for k, v in value.items()))
     return Fact(path, value)
 
 
-class _Share:
-    """What the share check used for one declaration."""
+class _Stated:
+    """What the share check used where no counts were given: the workforce and the ESPD."""
 
-    __slots__ = ("espd", "other", "tally", "undocumented", "wf")
+    __slots__ = ("espd", "wf")
 
-    def __init__(
-        self,
-        wf: Workforce | None,
-        espd: EspdAnswer | None,
-        tally: _Tally | None = None,
-        undocumented: tuple[int, int, list[tuple[str, Any]]] | None = None,
-        other: _Tally | None = None,
-    ) -> None:
+    def __init__(self, wf: Workforce | None, espd: EspdAnswer | None) -> None:
         self.wf = wf
         self.espd = espd
-        self.tally = tally
-        self.undocumented = undocumented
-        self.other = other
 
 
 @check
@@ -223,11 +249,14 @@ class ShareAtLeastCheck(Compiled[ShareAtLeast]):
         }
 
     def _tally(self, wf: Workforce, basis: str, need_only: bool, with_facts: bool) -> _Tally:
-        tally = _Tally()
+        tally = _Tally(wf)
         # The basis that does not decide is only summarised in a note: no facts for it.
         facts = tally.facts if with_facts else None
         headcount_basis = basis == "headcount"
         categories = self.categories
+        if categories is None and not need_only:
+            self._plain_tally(wf, headcount_basis, tally, facts)
+            return tally
         for paths in self.paths[basis]:
             group: OccupationGroup | None = getattr(wf, paths.form)
             if group is None:
@@ -248,6 +277,70 @@ class ShareAtLeastCheck(Compiled[ShareAtLeast]):
             tally.low += low
             tally.high += high
         return tally
+
+    def _plain_tally(
+        self,
+        wf: Workforce,
+        headcount_basis: bool,
+        tally: _Tally,
+        facts: list[tuple[str, Any]] | None,
+    ) -> None:
+        """The tally without categories or documented-need limits: the common case, inlined.
+
+        The same counting as :func:`_target_bounds` with neither option (a property test
+        holds the two equal), written out because it runs for every declaration.
+        """
+        occupied: Number = 0
+        low: Number = 0
+        high: Number = 0
+        # On the headcount basis, the documented need is counted on the way, as
+        # _undocumented counts it.
+        documented = counted = 0
+        short = False
+        need_facts: list[tuple[str, Any]] = []
+        for paths in self.paths["headcount" if headcount_basis else "fte"]:
+            group: OccupationGroup | None = getattr(wf, paths.form)
+            if group is None:
+                tally.missing_groups.append(paths.group)
+                continue
+            tg = group.target_group
+            if headcount_basis and tg is not None and tg.headcount is not None:
+                counted += tg.headcount
+                need = tg.documented_need
+                if need is None:
+                    documented += tg.headcount
+                else:
+                    documented += need
+                    need_facts.append((paths.need, need))
+                    short = short or need < tg.headcount
+            n: Number | None = group.headcount if headcount_basis else group.fte
+            if n is None and not headcount_basis and group.headcount == 0:
+                n = ZERO
+            if n is None:
+                tally.missing_groups.append(paths.count)
+                continue
+            if facts is not None:
+                facts.append((paths.count, n))
+            occupied += n
+            if not n:
+                continue
+            if tg is None:
+                tally.missing.append(paths.target)
+                high += n
+                continue
+            total: Number | None = tg.headcount if headcount_basis else tg.fte
+            if total is None:
+                tally.missing.append(paths.target_count)
+                high += n
+                continue
+            if facts is not None:
+                facts.append((paths.target_count, total))
+            low += total
+            high += total
+        tally.occupied, tally.low, tally.high = occupied, low, high
+        if headcount_basis:
+            tally.folded = True
+            tally.undocumented = (documented, counted, need_facts) if short else None
 
     def _undocumented(self, wf: Workforce) -> tuple[int, int, list[tuple[str, Any]]] | None:
         """Documented and counted target-group persons, where some form states fewer documented."""
@@ -277,20 +370,19 @@ class ShareAtLeastCheck(Compiled[ShareAtLeast]):
         if wf is None:
             espd = decl.espd if self.supplier else None
             return self.witness(
-                UNDECIDED_V, "share.no_workforce", ("staff_list",), _Share(None, espd)
+                UNDECIDED_V, "share.no_workforce", ("staff_list",), _Stated(None, espd)
             )
         if wf.declared_share is not None and all(getattr(wf, f) is None for f in self.forms):
-            data = _Share(wf, decl.espd)
+            stated = _Stated(wf, decl.espd)
             if self.declared_policy == "undecided":
                 return self.witness(
-                    UNDECIDED_V, "share.declared_not_accepted", ("staff_list",), data
+                    UNDECIDED_V, "share.declared_not_accepted", ("staff_list",), stated
                 )
             if Fraction(wf.declared_share) >= self.threshold:
-                return self.witness(MET_V, "share.declared_met", (), data)
-            return self.witness(NOT_MET_V, "share.declared_below", (), data)
+                return self.witness(MET_V, "share.declared_met", (), stated)
+            return self.witness(NOT_MET_V, "share.declared_below", (), stated)
 
-        tally = self._tally(wf, self.primary, self.need_only, with_facts=True)
-        data = _Share(wf, None, tally)
+        tally = data = self._tally(wf, self.primary, self.need_only, with_facts=True)
         if tally.missing_groups:
             return self.witness(UNDECIDED_V, "share.missing_counts", ("staff_list",), data)
         if not tally.occupied:
@@ -298,8 +390,9 @@ class ShareAtLeastCheck(Compiled[ShareAtLeast]):
         p, q = self.p, self.q
         verdict = _verdict_of(tally, p, q)
         if not self.need_only:
-            data.undocumented = self._undocumented(wf)
-            if data.undocumented is not None:
+            if not tally.folded:
+                tally.undocumented = self._undocumented(wf)
+            if tally.undocumented is not None:
                 need_tally = self._tally(wf, self.primary, True, with_facts=False)
                 if _verdict_of(need_tally, p, q) is not verdict:
                     # UHM: each person counted must have a real need of support; never ignore it.
@@ -324,12 +417,13 @@ class ShareAtLeastCheck(Compiled[ShareAtLeast]):
 
     def explain(self, witness: Witness) -> Explanation:
         """The counts, the share, both bases where both are known, and the distance to pass."""
-        data: _Share = witness.data
-        wf, tally = data.wf, data.tally
-        if wf is None:
-            return self._no_workforce(witness, data.espd)
-        if tally is None:
-            return self._declared(witness, wf, data.espd)
+        data: _Stated | _Tally = witness.data
+        if isinstance(data, _Stated):
+            if data.wf is None:
+                return self._no_workforce(witness, data.espd)
+            return self._declared(witness, data.wf, data.espd)
+        tally = data
+        wf = tally.wf
         prefix = self.prefix
         facts = [_fact(path, value) for path, value in tally.facts]
         if wf.reference_date is not None:
@@ -350,7 +444,7 @@ class ShareAtLeastCheck(Compiled[ShareAtLeast]):
             "threshold": self.threshold,
         }
         notes: list[Message] = []
-        other = data.other if data.other is not None else self._other_tally(wf)
+        other = tally.other if tally.other is not None else self._other_tally(wf)
         if not other.missing_groups and other.occupied and other.exact:
             # The other basis, so the buyer sees both readings.
             notes.append(
@@ -375,8 +469,8 @@ class ShareAtLeastCheck(Compiled[ShareAtLeast]):
                         {"declared": Fraction(wf.declared_share), "share": share},
                     )
                 )
-        if data.undocumented is not None:
-            documented, listed, need_facts = data.undocumented
+        if tally.undocumented is not None:
+            documented, listed, need_facts = tally.undocumented
             facts.extend(Fact(path, value) for path, value in need_facts)
             need_args: dict[str, Any] = {"documented": documented, "target": listed}
             if witness.code == "share.undocumented_need":
