@@ -1,6 +1,7 @@
 """Benchmark: a streamed batch (JSONL or CSV in and out) and compare (not a test; prints figures).
 
 Run: python benchmarks/bench_batch.py [--rows 100000] [--compare 10000] [--format jsonl|csv]
+     [--compact]
 
 Writes generated declarations to a temporary JSONL file, runs the batch through the
 library exactly as `reserverat batch` does, and reports rows per second and the process's
@@ -55,6 +56,7 @@ def main() -> None:
     p.add_argument(
         "--format", choices=["jsonl", "csv"], default="jsonl", help="input and output format"
     )
+    p.add_argument("--compact", action="store_true", help="JSONL out without explanations")
     args = p.parse_args()
     rules = rr.load_ruleset("lou-4-18")
     with tempfile.TemporaryDirectory() as tmp:
@@ -74,11 +76,13 @@ def main() -> None:
                     writer_csv.writerow(_flat(d))
         before = _peak_mb()
         t0 = time.perf_counter()
-        with ResultWriter(Path(tmp) / f"out.{args.format}", rules) as writer:
+        out = Path(tmp) / f"out.{args.format}"
+        with ResultWriter(out, rules, compact=args.compact) as writer:
             summary = run_batch(rows_from([src]), rules, writer, as_of=date(2017, 12, 11))
         dt = time.perf_counter() - t0
         print(
-            f"batch: {summary.rows:,} rows (results {summary.results:,}, "
+            f"batch{' --compact' if args.compact else ''}: {summary.rows:,} rows "
+            f"(results {summary.results:,}, "
             f"errors {summary.errors:,}) in "
             f"{dt:.1f} s = {summary.rows / dt:,.0f} rows/s; peak RSS {_peak_mb():.0f} MB "
             f"(before the batch {before:.0f} MB)",

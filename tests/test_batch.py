@@ -416,3 +416,52 @@ def test_batch_summary_says_how_many_more(
         f"  possible duplicate: {src} line 1 ~ {src} line 2 (organisationsnummer)",
         "  … 3 more possible duplicates",
     ]
+
+
+def test_batch_compact_writes_verdicts_reasons_and_evidence(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    code = main(
+        [
+            "batch",
+            str(DECL / "11-for-lag-andel.json"),
+            str(DECL / "06-gammal-forsakran.json"),
+            "--rules",
+            "lou-4-18",
+            "--as-of",
+            "2017-12-11",
+            "--out",
+            str(out),
+            "--compact",
+        ]
+    )
+    assert code == 1  # not everyone qualified
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    first = lines[0]["result"]
+    assert first["outcome"] == "not_qualified"
+    assert first["criteria"]["target-group-share"] == {
+        "verdict": "not_met",
+        "reasons": ["share.below"],
+        "evidence": [],
+    }
+    assert first["supplier"]["name"] == "Fastighetsservice Exempelby AB"
+    assert (first["ruleset_id"], first["as_of"]) == ("lou-4-18", "2017-12-11")
+    stale = lines[1]["result"]
+    assert stale["criteria"]["current-declaration"]["verdict"] == "undecided"
+    assert stale["criteria"]["current-declaration"]["reasons"] == ["age.stale"]
+    assert stale["evidence"] == ["truth_declaration", "staff_list"]
+    # The compact line is the full result's compact form.
+    full = rr.evaluate(
+        rr.load_declarations(DECL / "06-gammal-forsakran.json")[0],
+        rr.load_ruleset("lou-4-18"),
+        as_of=rr.date(2017, 12, 11),
+    )
+    assert stale == json.loads(full.compact().to_json())
+
+
+def test_batch_compact_is_jsonl_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out.csv"
+    args = ["batch", str(DECL / "11-for-lag-andel.json"), "--rules", "lou-4-18", "--compact"]
+    code = main([*args, "--out", str(out)])
+    assert code == 2
+    assert "[compact_jsonl_only]" in capsys.readouterr().err
+    assert not (tmp_path / "out.csv").exists()

@@ -30,16 +30,6 @@ RULESETS = [rr.load_ruleset(f"{i.id}@{i.version}") for i in list_rulesets()]
 PROC = rr.Procurement(authority="Exempelby kommun", main_cpv="85311000", duration_months=24)
 
 
-def _leaf_reasons(e: rr.Explanation) -> tuple[str, ...]:
-    """The reason codes of the leaves whose verdict the node follows (as the record says)."""
-    if not e.children:
-        return (e.reason.code,)
-    if e.kind == "not":
-        return _leaf_reasons(e.children[0])
-    deciding = [c for c in e.children if c.verdict is e.verdict] or list(e.children)
-    return tuple(dict.fromkeys(r for c in deciding for r in _leaf_reasons(c)))
-
-
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(varied(), min_size=1, max_size=8))
 def test_record_explanation_and_columns_agree(decls: list[rr.Declaration]) -> None:
@@ -47,9 +37,9 @@ def test_record_explanation_and_columns_agree(decls: list[rr.Declaration]) -> No
         results = [rr.evaluate(d, rules, as_of=WHEN, procurement=PROC) for d in decls]
         # Read the record before anything builds the findings.
         records = [r.record for r in results]
-        assert all("findings" not in r.__dict__ for r in results)
+        compact = [r.compact() for r in results]
+        assert all("findings" not in r.__dict__ for r in results)  # compact explains nothing
         decided = [[v.value for v, _, _ in rec.entries] for rec in records]
-        compact = [rec.compact() for rec in records]
         explained = [[f.verdict.value for f in r.findings] for r in results]
         assert decided == explained, rules.id
         corpus = Corpus.from_declarations(decls)
@@ -57,11 +47,13 @@ def test_record_explanation_and_columns_agree(decls: list[rr.Declaration]) -> No
         codes = np.array([[CODES[rr.Verdict(v)] for v in row] for row in decided], dtype=np.int8)
         assert np.array_equal(columns, codes), rules.id
         for result, short in zip(results, compact, strict=True):
+            # From the record, from the findings, and from the stored JSON: the same.
+            assert short == result.compact() == rr.result_from_json(result.to_json()).compact()
             for f in result.findings:
-                verdict, reasons, evidence = short[f.criterion]
-                assert verdict is f.verdict
-                assert evidence == f.evidence
-                assert reasons == _leaf_reasons(f.explanation)
+                got = short.criteria[f.criterion]
+                assert got.verdict is f.verdict
+                assert got.evidence == f.evidence
+                assert got.reasons == f.explanation.reasons()
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -89,6 +89,7 @@ def test_imported_espd_and_notices_are_valid() -> None:
 
 def test_every_example_result_is_valid() -> None:
     validator = _validator("result")
+    compact = _validator("compact")
     rules = [rr.load_ruleset(info.id) for info in rr.list_rulesets()]
     procurement = rr.load_procurement(EXAMPLES / "procurement.json")
     count = 0
@@ -100,6 +101,10 @@ def test_every_example_result_is_valid() -> None:
             data = json.loads(result.to_json())
             validator.validate(data)
             assert data["schema"] == "urn:reserverat:schema:result:1"
+            short = json.loads(result.compact().to_json())
+            compact.validate(short)
+            assert short["schema"] == "urn:reserverat:schema:compact:1"
+            assert set(short["criteria"]) == {f["criterion"] for f in data["findings"]}
             count += 1
     assert count == len(DECLARATIONS) * len(rules)
 

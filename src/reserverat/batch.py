@@ -100,7 +100,9 @@ class ResultWriter:
     supplier for that summary.
     """
 
-    def __init__(self, path: Path, rules: RuleSet, lang: str = "sv") -> None:
+    def __init__(
+        self, path: Path, rules: RuleSet, lang: str = "sv", *, compact: bool = False
+    ) -> None:
         self.path = path
         self.kind = path.suffix.lower().lstrip(".")
         if self.kind == "htm":
@@ -109,6 +111,11 @@ class ResultWriter:
             raise DeclarationError(
                 [Problem(str(path), "", "unknown_format", "write .jsonl, .csv, .xlsx or .html")]
             )
+        if compact and self.kind != "jsonl":
+            raise DeclarationError(
+                [Problem(str(path), "", "compact_jsonl_only", "--compact writes .jsonl only")]
+            )
+        self.compact = compact
         self.lang = lang
         self.criteria = [c.id for c in rules.criteria]
         self.header = [
@@ -195,7 +202,7 @@ class ResultWriter:
             # pass over the text would corrupt numbers that look like birth dates.
             if isinstance(outcome, Result):
                 # The same text as json.dumps({"result": ..., "source": ...}, sort_keys=True).
-                text = outcome.to_json(indent=None)
+                text = outcome.compact().to_json() if self.compact else outcome.to_json(indent=None)
                 self._file.write(f'{{"result": {text}, "source": {_json_str(source)}}}\n')
             else:
                 item = {"errors": [p.to_dict() for p in outcome.problems], "source": source}

@@ -157,6 +157,11 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--as-of", type=_date, metavar="DATE")
     b.add_argument("--lang", choices=("sv", "en"), default="sv")
     b.add_argument("--register", action="append", default=[], metavar="ID=CSV")
+    b.add_argument(
+        "--compact",
+        action="store_true",
+        help="JSONL only: per criterion the verdict, reason codes and evidence, no explanations",
+    )
     _input_options(b)
     b.add_argument(
         "--progress",
@@ -463,7 +468,11 @@ def _shown(value: Any, lang: str = "en") -> str:
     if isinstance(value, bool):
         return fmt_value(value, lang)
     if isinstance(value, tuple):
-        return "[" + ", ".join(str(v.get("name", v)) if isinstance(v, dict) else str(v) for v in value) + "]"
+        return (
+            "["
+            + ", ".join(str(v.get("name", v)) if isinstance(v, dict) else str(v) for v in value)
+            + "]"
+        )
     return str(value)
 
 
@@ -482,10 +491,16 @@ def _open_points(rules: RuleSet, lang: str) -> list[str]:
         if p.basis in PRINTED_MARKS:
             values = ", ".join(_shown(dv.value, lang) for dv in p.values)
             note = f" {p.note.get(lang)}" if p.note else ""
-            lines.append(f"  [{words[p.basis]}] {name} = {values} ({p.display_label(lang, name)}).{note}")
+            lines.append(
+                f"  [{words[p.basis]}] {name} = {values} ({p.display_label(lang, name)}).{note}"
+            )
     for point in rules.open_points:
         lines.append(f"  [{words[point.basis]}] {point.subject}: {point.text.get(lang)}")
-    title = "öppna punkter och verktygets val:" if lang == "sv" else "open points and the tool's choices:"
+    title = (
+        "öppna punkter och verktygets val:"
+        if lang == "sv"
+        else "open points and the tool's choices:"
+    )
     return [title, *lines] if lines else []
 
 
@@ -624,7 +639,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         procurement = load_procurement(args.procurement) if args.procurement else None
         rules = _load_rules(args, procurement)
         context = _context(args.register)
-        writer = ResultWriter(args.out, rules, args.lang)
+        writer = ResultWriter(args.out, rules, args.lang, compact=args.compact)
     except ReserveratError as exc:
         _print_problems(exc.problems)
         return EXIT_BAD_INPUT

@@ -32,6 +32,8 @@ from reserverat.identifiers import parse_identifier
 from reserverat.logic import Verdict, all_verdicts, any_verdicts, at_least_verdicts, not_verdict
 from reserverat.registry import PublicBodyRegister, SupplierRegister, builtin_register
 from reserverat.result import (
+    Compact,
+    CriterionVerdict,
     Explanation,
     Fact,
     Finding,
@@ -856,9 +858,9 @@ class Record:
         supplier = Supplier(decl.supplier, masked(decl.organisationsnummer), decl.id)
         return {"supplier": supplier, "findings": findings, "provenance": provenance}
 
-    def compact(self) -> dict[str, Any]:
-        """Outcome-level facts per criterion, without building explanations."""
-        out: dict[str, Any] = {}
+    def compact(self, result: Result) -> Compact:
+        """The result's compact form, from the decisions alone: nothing is explained."""
+        criteria: dict[str, CriterionVerdict] = {}
         for c, (verdict, decided, guard) in zip(self.plan.criteria, self.entries, strict=True):
             shown = decided if decided is not None else guard
             assert shown is not None
@@ -871,8 +873,12 @@ class Record:
             reasons = shown.reasons()
             if decided is None and c.crit.when_text is not None:
                 reasons = ("guard.text",)  # as the finding says it: in words, not the guard's logic
-            out[c.crit.id] = (verdict, reasons, evidence)
-        return out
+            criteria[c.crit.id] = CriterionVerdict(verdict, reasons, evidence)
+        decl, plan = self.decl, self.plan
+        supplier = Supplier(decl.supplier, masked(decl.organisationsnummer), decl.id)
+        return Compact.of(
+            result, criteria, supplier, (plan.rules.id, plan.rules.version, plan.as_of)
+        )
 
 
 def law_date(as_of: date, procurement: Procurement | None = None) -> date:

@@ -26,8 +26,11 @@ from reserverat.logic import Verdict
 from reserverat.ruleset import Citation, Text
 
 __all__ = [
+    "COMPACT_SCHEMA_ID",
     "RESULT_SCHEMA_ID",
     "SCHEMA_VERSION",
+    "Compact",
+    "CriterionVerdict",
     "Explanation",
     "Fact",
     "Finding",
@@ -163,6 +166,15 @@ class Explanation:
         yield self
         for child in self.children:
             yield from child.walk()
+
+    def reasons(self) -> tuple[str, ...]:
+        """The reason codes of the checks this node's verdict follows (a leaf: its own)."""
+        if not self.children:
+            return (self.reason.code,)
+        if self.kind == "not":
+            return self.children[0].reasons()
+        deciding = [c for c in self.children if c.verdict is self.verdict] or list(self.children)
+        return tuple(dict.fromkeys(r for c in deciding for r in c.reasons()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,6 +325,22 @@ class Result:
         self._whole()
         return (Result, tuple(getattr(self, f) for f in _FIELDS))
 
+    def compact(self) -> Compact:
+        """The result without explanations: each criterion's verdict, reasons and evidence.
+
+        From the record where this Result came from :func:`reserverat.evaluate` (nothing is
+        explained), else from the findings; the two agree (a property test holds them).
+        """
+        record = self.__dict__.get("_record")
+        if record is not None and "findings" not in self.__dict__:
+            return record.compact(self)  # type: ignore[no-any-return]
+        criteria = {}
+        for f in self.findings:
+            reasons = f.explanation.reasons()
+            criteria[f.criterion] = CriterionVerdict(f.verdict, reasons, f.evidence)
+        p = self.provenance
+        return Compact.of(self, criteria, self.supplier, (p.ruleset_id, p.ruleset_version, p.as_of))
+
     @property
     def record(self) -> Any:
         """What :func:`reserverat.evaluate` decided, when this Result came from it (else None)."""
@@ -344,6 +372,64 @@ class Result:
         out: list[str] = []
         _result(self, out, "\n" if indent is not None else None, " " * (indent or 0))
         return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionVerdict:
+    """One criterion in a compact result: verdict, the reason codes that gave it, evidence."""
+
+    verdict: Verdict
+    reasons: tuple[str, ...]
+    evidence: tuple[str, ...] = ()
+
+
+COMPACT_SCHEMA_ID = f"urn:reserverat:schema:compact:{SCHEMA_VERSION}"
+"""The schema a compact result's JSON follows."""
+
+
+@dataclass(frozen=True, slots=True)
+class Compact:
+    """A result without explanations, for screening many suppliers: one line each.
+
+    ``evidence`` is every undecided criterion's evidence to request, in criterion order;
+    ``warnings`` are the result's warning codes.
+    """
+
+    outcome: Outcome
+    verdict: Verdict
+    supplier: Supplier
+    criteria: dict[str, CriterionVerdict]
+    evidence: tuple[str, ...]
+    ruleset_id: str
+    ruleset_version: str
+    as_of: date
+    warnings: tuple[str, ...] = ()
+    schema: str = COMPACT_SCHEMA_ID
+
+    @classmethod
+    def of(
+        cls,
+        result: Result,
+        criteria: dict[str, CriterionVerdict],
+        supplier: Supplier,
+        rules: tuple[str, str, date],
+    ) -> Compact:
+        """A result's compact form from its criteria's verdicts; ``rules``: id, version, date."""
+        evidence = tuple(dict.fromkeys(e for c in criteria.values() for e in c.evidence))
+        return cls(
+            result.outcome,
+            result.verdict,
+            supplier,
+            criteria,
+            evidence,
+            *rules,
+            tuple(w.code for w in result.warnings),
+        )
+
+    def to_json(self) -> str:
+        """One line of canonical JSON (sorted keys)."""
+        data = _COMPACT_ADAPTER.dump_python(self, mode="json")
+        return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
 _FIELDS = (
@@ -646,6 +732,14 @@ def _result(r: Result, out: list[str], nl: str | None, step: str) -> None:
 
 
 _ADAPTER: TypeAdapter[Result] = TypeAdapter(Result)
+_COMPACT_ADAPTER: TypeAdapter[Compact] = TypeAdapter(Compact)
+
+
+def compact_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a compact result's JSON form."""
+    schema = _COMPACT_ADAPTER.json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
 
 
 def result_from_json(text: str | bytes) -> Result:

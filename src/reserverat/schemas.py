@@ -1,8 +1,9 @@
 """Versioned JSON Schemas for what other applications exchange with reserverat.
 
-Three documents: a :class:`~reserverat.declaration.Declaration` and a
-:class:`~reserverat.declaration.Procurement` (inputs, validation form) and a
-:class:`~reserverat.result.Result` (output, serialised form). Each schema's ``$id``
+Four documents: a :class:`~reserverat.declaration.Declaration` and a
+:class:`~reserverat.declaration.Procurement` (inputs, validation form), a
+:class:`~reserverat.result.Result` and its :class:`~reserverat.result.Compact` form
+(outputs, serialised form). Each schema's ``$id``
 names the kind and the major version, ``urn:reserverat:schema:result:1``; a stored
 result carries the same id in its ``schema`` field.
 
@@ -18,12 +19,18 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from reserverat.declaration import Declaration, Procurement
-from reserverat.result import RESULT_SCHEMA_ID, SCHEMA_VERSION, result_json_schema
+from reserverat.result import (
+    COMPACT_SCHEMA_ID,
+    RESULT_SCHEMA_ID,
+    SCHEMA_VERSION,
+    compact_json_schema,
+    result_json_schema,
+)
 
 __all__ = ["KINDS", "SCHEMA_VERSION", "json_schema", "schema_id"]
 
-Kind = Literal["declaration", "procurement", "result"]
-KINDS: tuple[Kind, ...] = ("declaration", "procurement", "result")
+Kind = Literal["declaration", "procurement", "result", "compact"]
+KINDS: tuple[Kind, ...] = ("declaration", "procurement", "result", "compact")
 """The documents that have a published schema."""
 
 _DESCRIPTIONS = {
@@ -33,6 +40,8 @@ _DESCRIPTIONS = {
     "reservation codes).",
     "result": "The explained outcome for one declaration under one rule set. Exact numbers "
     'are tagged: {"fraction": "3/10"} and {"decimal": "0.30"}.',
+    "compact": "A result without explanations, one line per supplier: the outcome, each "
+    "criterion's verdict, the reason codes that gave it and the evidence to request.",
 }
 
 
@@ -47,6 +56,9 @@ def json_schema(kind: Kind) -> dict[str, Any]:
         body = Declaration.model_json_schema()
     elif kind == "procurement":
         body = Procurement.model_json_schema()
+    elif kind == "compact":
+        body = compact_json_schema()
+        assert schema_id(kind) == COMPACT_SCHEMA_ID
     else:
         body = result_json_schema()
         assert schema_id(kind) == RESULT_SCHEMA_ID
