@@ -178,7 +178,7 @@ AnyPath = Annotated[
 
 
 class _Base(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     # Names of fields printed positionally in the repr, in factory-argument order.
     _positional: ClassVar[tuple[str, ...]] = ()
@@ -709,8 +709,8 @@ Check = (
 )
 Node = Annotated[Check | AllOf | AnyOf | Not | AtLeast, Field(discriminator="kind")]
 
-for _cls in (AllOf, AnyOf, Not, AtLeast):
-    _cls.model_rebuild()
+# The combinators' forward reference to Node resolves when they are first built (models
+# here defer building their validators to first use, which keeps start-up short).
 
 NODE_TYPES: dict[str, type[_Node]] = {
     typing.get_args(cls.model_fields["kind"].annotation)[0]: cls

@@ -23,7 +23,6 @@ from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from rapidfuzz import fuzz, process
 
 from reserverat.declaration import Declaration, OccupationGroup, Procurement, TargetGroup, Workforce
 from reserverat.evaluate import EvaluationContext, evaluate, law_date
@@ -47,7 +46,7 @@ __all__ = [
 class GroupMember(BaseModel):
     """One party in a group tender and its role."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     declaration: Declaration
     role: Literal["member", "subcontractor", "capacity_provider"] = "member"
@@ -57,7 +56,7 @@ class GroupMember(BaseModel):
 class GroupTender(BaseModel):
     """A tender by several suppliers together."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str = Field(min_length=1)
     members: tuple[GroupMember, ...] = Field(min_length=1)
@@ -225,6 +224,8 @@ def find_duplicates(
     and at most ``max_pairs`` pairs are returned (similar generated names would
     otherwise give millions).
     """
+    from rapidfuzz import fuzz, process  # 50 ms to import: only when names are matched
+
     decls = list(declarations)
     found: dict[tuple[int, int], Duplicate] = {}
     by_number: dict[str, int] = {}

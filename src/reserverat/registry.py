@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from rapidfuzz import fuzz, process
 
 __all__ = [
     "OwnerClass",
@@ -183,6 +182,8 @@ class PublicBodyRegister:
         seen (in chunks, to bound memory), which is several times faster than a search
         per name. ``workers`` is rapidfuzz's thread count (-1: every core).
         """
+        from rapidfuzz import fuzz, process  # 50 ms to import: only when names are matched
+
         names = list(names)
         numbers = (
             list(organisationsnummer) if organisationsnummer is not None else [None] * len(names)
@@ -274,6 +275,8 @@ class PublicBodyRegister:
         return None
 
     def _best(self, core: str, grey: float) -> tuple[str | None, str | None, float]:
+        from rapidfuzz import fuzz, process  # 50 ms to import: only when names are matched
+
         exact = self._kind.get(core)
         if exact is not None:
             return exact[0], exact[1], 100.0
@@ -374,6 +377,8 @@ class SupplierRegister:
         self, organisationsnummer: str | None, name: str, *, accept: float = 90
     ) -> RegisterMatch:
         """Look a supplier up: number first, then the name (exact, then at least ``accept``)."""
+        from rapidfuzz import fuzz, process  # 50 ms to import: only when names are matched
+
         if organisationsnummer and organisationsnummer in self._by_number:
             return RegisterMatch("organisationsnummer", self._by_number[organisationsnummer], 100.0)
         key = normalise_name(name)

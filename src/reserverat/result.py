@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from functools import cache
 from typing import Annotated, Any, Protocol, TypeVar
 
 from pydantic import PlainSerializer, PlainValidator, TypeAdapter, WithJsonSchema
@@ -359,7 +360,7 @@ class Result:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready form (exact numbers tagged, see the module docstring)."""
-        return _ADAPTER.dump_python(self._whole(), mode="json")  # type: ignore[no-any-return]
+        return _adapter().dump_python(self._whole(), mode="json")  # type: ignore[no-any-return]
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """Canonical JSON: sorted keys, UTF-8 text, byte-identical for equal results.
@@ -428,7 +429,7 @@ class Compact:
 
     def to_json(self) -> str:
         """One line of canonical JSON (sorted keys)."""
-        data = _COMPACT_ADAPTER.dump_python(self, mode="json")
+        data = _compact_adapter().dump_python(self, mode="json")
         return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
@@ -731,24 +732,31 @@ def _result(r: Result, out: list[str], nl: str | None, step: str) -> None:
     out.append(close)
 
 
-_ADAPTER: TypeAdapter[Result] = TypeAdapter(Result)
-_COMPACT_ADAPTER: TypeAdapter[Compact] = TypeAdapter(Compact)
+@cache
+def _adapter() -> TypeAdapter[Result]:
+    # Built on first use: building it costs tens of milliseconds that evaluating never needs.
+    return TypeAdapter(Result)
+
+
+@cache
+def _compact_adapter() -> TypeAdapter[Compact]:
+    return TypeAdapter(Compact)
 
 
 def compact_json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a compact result's JSON form."""
-    schema = _COMPACT_ADAPTER.json_schema(mode="serialization")
+    schema = _compact_adapter().json_schema(mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
 
 
 def result_from_json(text: str | bytes) -> Result:
     """Rebuild a Result from its JSON form (the inverse of :meth:`Result.to_json`)."""
-    return _ADAPTER.validate_json(text)
+    return _adapter().validate_json(text)
 
 
 def result_json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a Result's JSON form."""
-    schema = _ADAPTER.json_schema(mode="serialization")
+    schema = _adapter().json_schema(mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema

@@ -63,7 +63,7 @@ Unit = Literal["share", "km", "months", "years", "number", "choice", "yes_no", "
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Text(_Model):
