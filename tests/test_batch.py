@@ -62,7 +62,7 @@ def test_swedish_csv_with_bom_semicolons_and_decimal_commas(tmp_path: Path) -> N
     assert decl.legal_form == "ekonomisk_forening"
 
 
-def test_rows_in_equal_results_plus_errors(tmp_path: Path) -> None:
+def test_a_bad_cell_makes_the_fact_unknown_not_the_row_lost(tmp_path: Path) -> None:
     path = tmp_path / "mixed.csv"
     path.write_text(
         HEADER
@@ -74,20 +74,40 @@ def test_rows_in_equal_results_plus_errors(tmp_path: Path) -> None:
                 ";;;;;;;;;;;;;",
                 "C;aktiebolag;kanske;2017-12-01;2017-12-01;-1;;;0;0;0;;;",
                 "D;aktiebolag;nej;2017-12-01;2017-12-01;4;;5;0;0;0;;;unit",
+                ";aktiebolag;nej;2017-12-01;2017-12-01;4;;5;0;0;0;;;unit",
             ]
         )
         + "\n",
         encoding="utf-8",
     )
     rows = list(read_rows(path))
-    assert [r.source.rsplit(" ", 1)[1] for r in rows] == ["2", "3", "5", "6"]
+    assert [r.source.rsplit(" ", 1)[1] for r in rows] == ["2", "3", "5", "6", "7"]
+    assert [r.name for r in rows] == ["A", "B", "C", "D", None]
     kinds = [type(r.outcome).__name__ for r in rows]
-    assert kinds == ["Declaration", "DeclarationError", "DeclarationError", "DeclarationError"]
-    err = rows[2].outcome
+    assert kinds == ["Declaration"] * 4 + ["DeclarationError"]
+    # Each unreadable or refused cell is a located warning; the supplier keeps the rest.
+    assert [[(w.loc, w.code, w.input) for w in r.warnings] for r in rows[:4]] == [
+        [],
+        [("B3 (legal_form)", "invalid", "bolag")],
+        [
+            ("C5 (purpose.integration_main_aim)", "cell.yes_no", "kanske"),
+            ("F5 (workforce.employed.headcount)", "out_of_range", "-1"),
+        ],
+        [("F6 (workforce.employed.headcount)", "invalid", None)],
+    ]
+    assert rows[2].warnings[0].message("sv") == (
+        "läste 'kanske': skriv ja eller nej; uppgiften räknas som okänd"
+    )
+    c = rows[2].outcome
+    assert isinstance(c, rr.Declaration)
+    assert c.purpose is None and c.legal_form == "aktiebolag"  # its one purpose cell: unknown
+    d = rows[3].outcome
+    assert isinstance(d, rr.Declaration) and d.workforce is not None
+    assert d.workforce.employed is None  # 5 of 4 in the target group: the group is unknown
+    err = rows[4].outcome
     assert isinstance(err, rr.DeclarationError)
-    assert [(p.loc, p.code) for p in err.problems] == [
-        ("purpose.integration_main_aim", "wrong_type"),
-        ("workforce.employed.headcount", "out_of_range"),
+    assert [(p.loc, p.code, p.message("sv")) for p in err.problems] == [
+        ("supplier", "missing", "raden har inget giltigt leverantörsnamn och kan inte bedömas")
     ]
 
 
@@ -162,10 +182,7 @@ def test_unknown_column_suggests(tmp_path: Path) -> None:
     with pytest.raises(rr.DeclarationError) as info:
         list(read_rows(path))
     (problem,) = info.value.problems
-    assert (problem.code, problem.loc) == (
-        "unknown_column",
-        "column 2 (workforce.employed.headcont)",
-    )
+    assert (problem.code, problem.loc) == ("unknown_column", "B1 (workforce.employed.headcont)")
     assert "did you mean 'workforce.employed.headcount'" in problem.msg
 
 

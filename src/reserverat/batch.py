@@ -31,7 +31,7 @@ from reserverat.evaluate import EvaluationContext, MapLayer, evaluate, geography
 from reserverat.groups import Duplicate, find_duplicates
 from reserverat.identifiers import mask_personal_numbers
 from reserverat.inputs import AtomicOutput
-from reserverat.io import Row
+from reserverat.io import Row, reading_warnings
 from reserverat.render import html
 from reserverat.render.messages import EVIDENCE, OUTCOME_LABELS, VERDICT_LABELS, render_message
 from reserverat.result import Result
@@ -127,6 +127,7 @@ class ResultWriter:
             *self.criteria,
             "reasons",
             "evidence",
+            "warnings",
             "errors",
         ]
         self._file: TextIO | None = None
@@ -171,19 +172,21 @@ class ResultWriter:
         source: str,
         outcome: Result | DeclarationError,
         layers: Sequence[MapLayer] = (),
+        name: str | None = None,
     ) -> None:
-        """Write one input's result or errors (``layers``: its maps, for HTML).
+        """Write one input's result or errors (``layers``: its maps, for HTML; ``name``: the
+        supplier's name as the row gives it, shown also on an error row).
 
         A row that cannot be written is written as an error row in its place, so the
         output always has one row per input.
         """
         try:
-            self._write(source, outcome, layers)
+            self._write(source, outcome, layers, name)
         except Exception as exc:
             problem = Problem(
                 source, "", "unwritable_row", f"the result could not be written: {exc}"[:300]
             )
-            self._write(source, DeclarationError([problem]), ())
+            self._write(source, DeclarationError([problem]), (), name)
         self.written += 1
 
     def _write(
@@ -191,10 +194,11 @@ class ResultWriter:
         source: str,
         outcome: Result | DeclarationError,
         layers: Sequence[MapLayer],
+        name: str | None,
     ) -> None:
         if self._pages is not None:
-            self._summary.append(html.summary_row(source, outcome))
-            self._pages.write(html.page(source, outcome, layers, self.lang) + "\n")
+            self._summary.append(html.summary_row(source, outcome, name))
+            self._pages.write(html.page(source, outcome, layers, self.lang, name) + "\n")
             return
         if self.kind == "jsonl":
             assert self._file is not None
@@ -205,10 +209,13 @@ class ResultWriter:
                 text = outcome.compact().to_json() if self.compact else outcome.to_json(indent=None)
                 self._file.write(f'{{"result": {text}, "source": {_json_str(source)}}}\n')
             else:
-                item = {"errors": [p.to_dict() for p in outcome.problems], "source": source}
+                item: dict[str, Any] = {"errors": [p.to_dict() for p in outcome.problems]}
+                item["source"] = source
+                if name is not None:
+                    item["supplier"] = name
                 self._file.write(json.dumps(item, sort_keys=True, ensure_ascii=False) + "\n")
             return
-        row = [safe_cell(v) for v in self._flat(source, outcome)]
+        row = [safe_cell(v) for v in self._flat(source, outcome, name)]
         if self._csv is not None:
             self._csv.writerow(row)
         else:
@@ -223,16 +230,17 @@ class ResultWriter:
                 cells.append(cell)
             self._sheet.append(cells)
 
-    def _flat(self, source: str, outcome: Result | DeclarationError) -> list[Any]:
+    def _flat(self, source: str, outcome: Result | DeclarationError, name: str | None) -> list[Any]:
         if isinstance(outcome, DeclarationError):
-            errors = " | ".join(str(p) for p in outcome.problems)
+            errors = " | ".join(p.text(self.lang) for p in outcome.problems)
             return [
                 source,
+                name or "",
                 "",
-                "",
-                "error",
+                "FEL" if self.lang == "sv" else "error",
                 "",
                 *([""] * len(self.criteria)),
+                "",
                 "",
                 "",
                 mask_personal_numbers(errors),
@@ -250,6 +258,9 @@ class ResultWriter:
             *(verdicts.get(c, "") for c in self.criteria),
             mask_personal_numbers(_why(outcome, self.lang)),
             "; ".join(EVIDENCE[self.lang][e] for e in evidence),
+            mask_personal_numbers(
+                " | ".join(render_message(w, self.lang) for w in outcome.warnings)
+            ),
             "",
         ]
 
@@ -317,7 +328,7 @@ def run_batch(
             if isinstance(row.outcome, Declaration):
                 outcome = evaluate(
                     row.outcome, rules, procurement=procurement, as_of=as_of, context=context
-                )
+                ).with_warnings(reading_warnings(row))
                 summary.outcomes[outcome.outcome.value] += 1
                 seen.add(row.source, row.outcome)
                 if writer.wants_maps:
@@ -327,7 +338,7 @@ def run_batch(
             else:
                 outcome = row.outcome
                 summary.errors += 1
-            writer.write(row.source, outcome, layers)
+            writer.write(row.source, outcome, layers, row.name)
             if progress is not None:
                 progress(summary.rows)
         summary.duplicates, summary.duplicate_count = seen.pairs(MAX_PAIRS)

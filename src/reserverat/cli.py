@@ -40,7 +40,7 @@ from reserverat.geo import NominatimGeocoder
 from reserverat.groups import GroupTender, evaluate_group, find_duplicates
 from reserverat.identifiers import MASK, mask_personal_numbers, parse_identifier
 from reserverat.inputs import parse_json, read_text, write_text_atomic
-from reserverat.io import write_template
+from reserverat.io import reading_warnings, write_template
 from reserverat.loading import list_rulesets, load_ruleset
 from reserverat.registry import load_register
 from reserverat.render import FORMATS, Entry, render, render_group
@@ -361,13 +361,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
     entries: list[Entry] = []
     for row in rows_from(args.files, **_input_kwargs(args)):
         for warning in row.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+            if warning.msg_sv is None:  # the others are in the result, and so in the output
+                print(f"warning: {warning}", file=sys.stderr)
         decl = row.outcome if isinstance(row.outcome, Declaration) else None
         outcome = _evaluate_one(row.outcome, rules, procurement, as_of, context)
+        if isinstance(outcome, Result):
+            outcome = outcome.with_warnings(reading_warnings(row))
         layers: tuple[MapLayer, ...] = ()
         if args.format == "html" and decl is not None:
             layers = geography(decl, rules, as_of=as_of, context=context, procurement=procurement)
-        entries.append(Entry(row.source, outcome, decl, layers))
+        entries.append(Entry(row.source, outcome, decl, layers, row.name))
     sys.stdout.write(render(entries, args.format, args.lang))
     _warn_duplicates([(e.source, e.declaration) for e in entries if e.declaration is not None])
     bad = [e.outcome for e in entries if isinstance(e.outcome, ReserveratError)]

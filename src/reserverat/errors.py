@@ -71,6 +71,8 @@ class Problem:
     msg: str
     input: Any = field(default=_MISSING, compare=False)
     rule: str | None = None
+    msg_sv: str | None = field(default=None, compare=False)
+    """The message in Swedish, where the problem has one."""
 
     def __post_init__(self) -> None:
         # Masked as the problem is made, so no rendering of it can show an identity number:
@@ -78,6 +80,8 @@ class Problem:
         for name in ("source", "loc", "msg"):
             value = getattr(self, name)
             object.__setattr__(self, name, mask_personal_numbers(value))
+        if self.msg_sv is not None:
+            object.__setattr__(self, "msg_sv", mask_personal_numbers(self.msg_sv))
         value = self.input
         if isinstance(value, str):
             object.__setattr__(self, "input", mask_personal_numbers(value))
@@ -88,20 +92,29 @@ class Problem:
         ):
             object.__setattr__(self, "input", MASK)
 
+    def message(self, lang: str = "en") -> str:
+        """The message in ``lang`` (Swedish where the problem has it, else English)."""
+        return self.msg_sv if lang == "sv" and self.msg_sv is not None else self.msg
+
     def has_input(self) -> bool:
         """Whether the problem carries the offending input value."""
         return self.input is not _MISSING
 
     def __str__(self) -> str:
+        return self.text("en")
+
+    def text(self, lang: str = "en") -> str:
+        """The located problem as one line, in ``lang`` where the problem has that language."""
+        sv = lang == "sv" and self.msg_sv is not None
         where = self.source
         if self.rule:
-            where += f" rule {self.rule!r}"
+            where += f" {'regel' if sv else 'rule'} {self.rule!r}"
         if self.loc:
-            where += f" at {self.loc}"
-        text = f"{where}: [{self.code}] {self.msg}"
+            where += f" {'vid' if sv else 'at'} {self.loc}"
+        text = f"{where}: [{self.code}] {self.message(lang)}"
         if self.has_input() and not isinstance(self.input, dict | list):
             # A table or list given as input may hold a number that was not masked with it.
-            text += f" (got {mask_personal_numbers(repr(self.input))})"
+            text += f" ({'angivet' if sv else 'got'} {mask_personal_numbers(repr(self.input))})"
         return text
 
     def to_dict(self) -> dict[str, Any]:

@@ -14,6 +14,7 @@ dropped: rows in equals results plus errors.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
@@ -23,18 +24,29 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
+from reserverat.cells import CellError, Kind, kind_of, read_cell
 from reserverat.checks import FACT_PATHS
 from reserverat.declaration import Declaration, parse_declaration
 from reserverat.errors import DeclarationError, DocumentError, Problem, did_you_mean
 from reserverat.identifiers import mask_personal_numbers
 from reserverat.inputs import check_regular, decode, open_regular, parse_json, read_bytes
+from reserverat.result import Message
 
-__all__ = ["COLUMNS", "Row", "read_rows", "row_to_data", "write_template"]
+__all__ = [
+    "COLUMNS",
+    "Row",
+    "header_path",
+    "read_rows",
+    "reading_warnings",
+    "row_to_data",
+    "write_template",
+]
 
 _INDEX = re.compile(r"^(\w+)\[(\d+)\]$")
 _TRUE = {"ja", "j", "yes", "y", "true", "sant", "1", "x"}
@@ -77,6 +89,16 @@ def _base_type(t: Any) -> Any:
     return get_args(t)[0] if get_origin(t) is not None and get_args(t) else t
 
 
+def _kind(path: str) -> Kind:
+    """How the cells of a column are read."""
+    m = re.match(r"^(\w+)\[\d+\]\.(.+)$", path)
+    if m and m.group(1) in _LIST_FIELDS:
+        return kind_of(_LIST_FIELDS[m.group(1)].get(m.group(2)))
+    if ".by_category." in path:
+        return "count"
+    return kind_of(FACT_PATHS.get(path))
+
+
 def _column_type(path: str) -> Any:
     m = re.match(r"^(\w+)\[\d+\]\.(.+)$", path)
     if m and m.group(1) in _LIST_FIELDS:
@@ -94,10 +116,27 @@ class Row:
     source: str
     outcome: Declaration | DeclarationError
     warnings: tuple[Problem, ...] = ()
+    name: str | None = None
+    """The supplier's name as the row gives it, also where the row is an error."""
 
     def __post_init__(self) -> None:
         # The source names a file, and file names can hold identity numbers.
         object.__setattr__(self, "source", mask_personal_numbers(self.source))
+        if self.name is not None:
+            object.__setattr__(self, "name", mask_personal_numbers(self.name))
+        elif isinstance(self.outcome, Declaration):
+            object.__setattr__(self, "name", self.outcome.supplier)
+
+
+def reading_warnings(row: Row) -> tuple[Message, ...]:
+    """A row's reading warnings as result messages, so that every output carries them."""
+    out = []
+    for w in row.warnings:
+        if w.msg_sv is None:
+            continue  # an importer's own warning (ESPD): reported where it is read
+        args = {"where": w.loc, "problem_sv": w.message("sv"), "problem_en": w.msg}
+        out.append(Message("input.cell" if w.loc else "input.file", args))
+    return tuple(out)
 
 
 def _cell(value: Any, path: str, decimal_comma: bool) -> Any:
@@ -153,6 +192,181 @@ def row_to_data(row: dict[Any, Any], *, decimal_comma: bool = False) -> dict[str
     return out
 
 
+_SHORT_LABELS = {
+    "supplier": ("Leverantör", "Supplier"),
+    "id": ("Referens", "Reference"),
+    "organisationsnummer": ("Organisationsnummer", "Organisation number"),
+    "legal_form": ("Juridisk form", "Legal form"),
+    "scope": ("Omfattning", "Scope"),
+    "unit_name": ("Enhetens namn", "Unit name"),
+    "founded": ("Bildad", "Founded"),
+    "declared_on": ("Försäkrans datum", "Date of the declaration"),
+}
+
+
+def _fold(text: str) -> str:
+    return " ".join(str(text).replace("›", " ").replace(">", " ").casefold().split())
+
+
+def _header_names() -> dict[str, str]:
+    """Every name a column may be headed by, folded, to its field path."""
+    names: dict[str, str] = {}
+    for path in ["supplier", *COLUMNS]:
+        for name in (path, _describe(path, "sv"), _describe(path, "en")):
+            names.setdefault(_fold(name), path)
+    for path, labels in _SHORT_LABELS.items():
+        for name in labels:
+            names.setdefault(_fold(name), path)
+    return names
+
+
+def header_path(header: Any) -> str | None:
+    """The field path a column header names: the path itself, or its Swedish or English
+    label, in any case and spacing; None for an empty header."""
+    if header is None or not str(header).strip():
+        return None
+    text = str(header).strip()
+    return _names().get(_fold(text), text)
+
+
+@cache
+def _names() -> dict[str, str]:
+    return _header_names()
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A row's cells read: the data to validate, where each path's cell is, and warnings."""
+
+    data: dict[str, Any]
+    cells: dict[str, tuple[str, str]]
+    warnings: tuple[Problem, ...]
+
+
+def _read_cells(
+    items: Iterable[tuple[str, str, str, Any]], source: str, decimal_comma: bool | None
+) -> _Read:
+    """Read (path, header, cell reference, value) cells; an unreadable cell is left out and
+    warned about, so the row keeps every other fact."""
+    pairs: dict[str, Any] = {}
+    cells: dict[str, tuple[str, str]] = {}
+    warnings: list[Problem] = []
+    for path, header, ref, raw in items:
+        cells[path] = (ref, header)
+        try:
+            value = read_cell(raw, _kind(path), decimal_comma=decimal_comma)
+        except CellError as exc:
+            warnings.append(_cell_warning(source, ref, header, exc.code, exc.en, exc.sv, raw))
+            continue
+        pairs[path] = value
+    return _Read(row_to_data(pairs), cells, tuple(warnings))
+
+
+def _cell_warning(
+    source: str, ref: str, header: str, code: str, en: str, sv: str, raw: Any
+) -> Problem:
+    return Problem(
+        source,
+        f"{ref} ({header})",
+        code,
+        f"{en}; the fact counts as unknown",
+        str(raw) if raw is not None else None,
+        msg_sv=f"{sv}; uppgiften räknas som okänd",
+    )
+
+
+# What a refused value means, for the cell warning (pydantic's own words are English).
+_REFUSED_SV = {
+    "out_of_range": "värdet ligger utanför det tillåtna",
+    "too_precise": "för många decimaler",
+    "not_allowed": "värdet är inte ett av de tillåtna",
+    "wrong_type": "värdet har fel slag",
+    "invalid": "värdet går inte ihop med de andra uppgifterna eller har fel form",
+    "too_long": "texten är för lång",
+}
+
+
+def _lenient(
+    read: _Read, source: str
+) -> tuple[Declaration | DeclarationError, tuple[Problem, ...]]:
+    """Validate a spreadsheet row; a refused value makes that fact unknown, with a warning.
+
+    Only a row that cannot be tied to a supplier (no valid name) is an error.
+    """
+    data = read.data
+    warnings = list(read.warnings)
+    while True:
+        try:
+            return parse_declaration(data, source=source), tuple(warnings)
+        except DeclarationError as exc:
+            fatal = [p for p in exc.problems if not p.loc or p.loc.split(".")[0] == "supplier"]
+            if fatal:
+                named = [_no_supplier(p) if p.loc == "supplier" else p for p in fatal]
+                return DeclarationError([*named, *warnings]), ()
+            smaller = data
+            for p in exc.problems:
+                warnings.append(_refused(p, read.cells, source))
+                smaller = _without(smaller, p.loc)
+            if smaller == data:  # nothing left to take away: cannot happen, but never loop
+                return exc, tuple(warnings)
+            data = smaller
+
+
+def _no_supplier(p: Problem) -> Problem:
+    return Problem(
+        p.source,
+        p.loc,
+        p.code,
+        f"the row has no valid supplier name ({p.msg}), so it cannot be assessed",
+        msg_sv="raden har inget giltigt leverantörsnamn och kan inte bedömas",
+    )
+
+
+def _refused(p: Problem, cells: dict[str, tuple[str, str]], source: str) -> Problem:
+    ref, header = cells.get(p.loc) or next(
+        (c for path, c in cells.items() if path.startswith(p.loc + ".")), ("", p.loc)
+    )
+    sv = _REFUSED_SV.get(p.code, "värdet godtogs inte")
+    raw = p.input if p.has_input() and not isinstance(p.input, dict | list) else None
+    return _cell_warning(source, ref or p.loc, header, p.code, p.msg, sv, raw)
+
+
+def _without(data: dict[str, Any], loc: str) -> dict[str, Any]:
+    """The data without the value at ``loc`` (``owners[0].vote_share``); where nothing is
+    there (a required field was missing), without the item or group that lacks it."""
+    parts: list[str | int] = []
+    for part in loc.split("."):
+        m = _INDEX.match(part)
+        parts.extend([m.group(1), int(m.group(2))] if m else [part])
+    while parts:
+        out: dict[str, Any] = _copy(data)
+        node: Any = out
+        for step in parts[:-1]:
+            try:
+                node = node[step]
+            except (KeyError, IndexError, TypeError):
+                node = None
+                break
+        last = parts[-1]
+        if isinstance(node, dict) and last in node:
+            del node[last]
+            return out
+        if isinstance(node, list) and isinstance(last, int) and last < len(node):
+            del node[last]
+            return out
+        parts = parts[:-1]
+    return data
+
+
+def _copy(value: Any) -> Any:
+    # A deep copy of plain JSON-like data (dicts, lists, scalars).
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
 def _problem(source: str, loc: str, code: str, msg: str) -> DeclarationError:
     return DeclarationError([Problem(source, loc, code, msg)])
 
@@ -170,25 +384,28 @@ MAX_LIST_ITEMS = 100
 _BY_CATEGORY = re.compile(r"^(workforce|programme_workforce)\.\w+\.target_group\.by_category$")
 
 
-def _known_columns(header: Iterable[Any], source: str) -> list[Problem]:
+def _known_columns(header: Iterable[Any], source: str, row: int = 1) -> list[Problem]:
     known = set(COLUMNS) | {"supplier"}
     problems = []
     for i, h in enumerate(header):
-        if h is None or not str(h).strip():
+        path = header_path(h)
+        if path is None:
             continue
-        name = re.sub(r"\[\d+\]", "[0]", str(h).strip())
+        name = re.sub(r"\[\d+\]", "[0]", path)
         name = re.sub(
             r"^(workforce|programme_workforce)\.(\w+)\.target_group\.by_category\.\w+$",
             r"\1.\2.target_group.by_category",
             name,
         )
-        if any(int(i) >= MAX_LIST_ITEMS for i in re.findall(r"\[(\d+)\]", str(h))):
+        where = f"{_letter(i)}{row} ({str(h).strip()[:60]})"
+        if any(int(i) >= MAX_LIST_ITEMS for i in re.findall(r"\[(\d+)\]", path)):
             problems.append(
                 Problem(
                     source,
-                    f"column {i + 1} ({str(h)[:60]})",
+                    where,
                     "out_of_range",
                     f"a list item is numbered from 0 to {MAX_LIST_ITEMS - 1}",
+                    msg_sv=f"listans poster numreras från 0 till {MAX_LIST_ITEMS - 1}",
                 )
             )
             continue
@@ -198,12 +415,46 @@ def _known_columns(header: Iterable[Any], source: str) -> list[Problem]:
         problems.append(
             Problem(
                 source,
-                f"column {i + 1} ({h})",
+                where,
                 "unknown_column",
                 f"unknown column {str(h)!r}" + (f"; did you mean {hint!r}?" if hint else ""),
+                msg_sv=f"okänd kolumn {str(h)!r}" + (f"; menade du {hint!r}?" if hint else ""),
             )
         )
     return problems
+
+
+def _letter(i: int) -> str:
+    """A spreadsheet column's letters, counting from 0: A, B, ..., Z, AA, ..."""
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+HEADER_SEARCH_ROWS = 10
+"""How many rows from the top a sheet's header row may be (title rows above it)."""
+
+
+def _is_header(cells: list[Any]) -> bool:
+    return any(header_path(c) == "supplier" for c in cells)
+
+
+def _tabular_row(
+    header: list[Any], values: list[Any], n: int, source: str, decimal_comma: bool | None
+) -> Row:
+    """One sheet row: its cells read as Swedes write them, then validated leniently."""
+    items = []
+    for i, (h, v) in enumerate(zip(header, values, strict=False)):
+        path = header_path(h)
+        if path is not None:
+            items.append((path, str(h).strip(), f"{_letter(i)}{n}", v))
+    read = _read_cells(items, source, decimal_comma)
+    name = read.data.get("supplier")
+    outcome, warnings = _lenient(read, source)
+    return Row(source, outcome, warnings, str(name) if name is not None else None)
 
 
 def read_rows(
@@ -235,7 +486,7 @@ def read_rows(
     elif suffix in (".csv", ".tsv", ".txt"):
         yield from _read_csv(path, delimiter, decimal_comma)
     elif suffix in (".xlsx", ".xlsm"):
-        yield from _read_xlsx(path, sheet)
+        yield from _read_xlsx(path, sheet, decimal_comma)
     elif suffix == ".xml":
         from reserverat.espd import read_espd
 
@@ -272,31 +523,83 @@ def _read_jsonl(path: Path) -> Iterator[Row]:
 
 
 def _read_csv(path: Path, delimiter: str | None, decimal_comma: bool | None) -> Iterator[Row]:
-    # Streamed: memory stays flat however many rows (the decoder is strict UTF-8).
+    # Streamed: memory stays flat however many rows. UTF-8 (with or without BOM) is read
+    # as it is; a file whose start is not UTF-8 but is Windows-1252 (what Swedish Excel
+    # saves) is read as that, with a warning; anything else is a located error.
     with open_regular(path, DeclarationError) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
+        encoding, notes = _csv_encoding(raw.read(1 << 16), str(path))
+        raw.seek(0)
+        text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
+        head: list[str] = []
         try:
-            first = text.readline()
-            while first and not first.strip():
-                first = text.readline()
+            for line in text:
+                if line.strip():
+                    head.append(line)
+                if len(head) >= HEADER_SEARCH_ROWS:
+                    break
         except UnicodeDecodeError:
             raise _problem(
                 str(path), "row 1", "encoding", "not UTF-8 text; save the CSV as UTF-8"
             ) from None
-        if not first.strip():
+        if not head:
             raise _problem(str(path), "", "empty", "the file has no rows")
-        sep = delimiter or max((";", ",", "\t"), key=first.count)
-        comma = decimal_comma if decimal_comma is not None else sep == ";"
-        yield from _csv_body(path, itertools.chain([first], text), sep, comma)
+        # The separator that occurs most in the first rows (a title row above has none).
+        sep = delimiter or max((";", ",", "\t"), key=lambda c: sum(h.count(c) for h in head))
+        comma = decimal_comma if decimal_comma is not None else (True if sep == ";" else None)
+        yield from _csv_body(path, itertools.chain(head, text), sep, comma, notes)
 
 
-def _csv_body(path: Path, lines: Iterator[str], sep: str, comma: bool) -> Iterator[Row]:
-    reader = csv.reader(lines, delimiter=sep)
+def _csv_encoding(start: bytes, source: str) -> tuple[str, tuple[Problem, ...]]:
+    """The encoding to read a CSV with, from its first bytes, and a warning if not UTF-8."""
     try:
-        header = [h.strip() for h in next(reader)]
+        codecs.getincrementaldecoder("utf-8-sig")().decode(start, final=False)
+        return "utf-8-sig", ()
+    except UnicodeDecodeError as exc:
+        at = exc.start
+    try:
+        start.decode("cp1252")
+    except UnicodeDecodeError:
+        line = start.count(b"\n", 0, at) + 1
+        raise _problem(
+            source,
+            f"line {line}",
+            "encoding",
+            f"neither UTF-8 nor Windows-1252 text (byte {at}: 0x{start[at]:02x}); "
+            "save the CSV as UTF-8",
+        ) from None
+    note = Problem(
+        source,
+        "",
+        "cp1252",
+        "not UTF-8; read as Windows-1252 (as Swedish Excel saves CSV): check å, ä and ö",
+        msg_sv="inte UTF-8; lästes som Windows-1252 (så som svenska Excel sparar CSV): "
+        "kontrollera å, ä och ö",
+    )
+    return "cp1252", (note,)
+
+
+def _csv_body(
+    path: Path,
+    lines: Iterator[str],
+    sep: str,
+    comma: bool | None,
+    notes: tuple[Problem, ...] = (),
+) -> Iterator[Row]:
+    reader = csv.reader(lines, delimiter=sep)
+    header: list[str] | None = None
+    try:
+        for _ in range(HEADER_SEARCH_ROWS):
+            top = next(reader)
+            if _is_header(top):
+                header = [h.strip() for h in top]
+                break
+    except StopIteration:
+        pass
     except csv.Error:
         raise _problem(str(path), "row 1", "too_long", "a header cell is too long") from None
-    problems = _header_problems(header, str(path))
+    if header is None:
+        raise _no_header(str(path))
+    problems = _header_problems(header, str(path), reader.line_num)
     if problems:
         raise DeclarationError(problems)
     for n, cells in _csv_rows(reader, str(path)):
@@ -320,12 +623,23 @@ def _csv_body(path: Path, lines: Iterator[str], sep: str, comma: bool) -> Iterat
                 ),
             )
             continue
-        yield Row(
-            source,
-            _parse(
-                row_to_data(dict(zip(header, cells, strict=False)), decimal_comma=comma), source
-            ),
-        )
+        row = _tabular_row(header, cells, n, source, comma)
+        yield Row(row.source, row.outcome, notes + row.warnings, row.name)
+
+
+def _no_header(source: str) -> DeclarationError:
+    return DeclarationError(
+        [
+            Problem(
+                source,
+                f"rows 1-{HEADER_SEARCH_ROWS}",
+                "missing_column",
+                f"no 'supplier' (Leverantör) column in the first {HEADER_SEARCH_ROWS} rows",
+                msg_sv=f"ingen kolumn 'supplier' (Leverantör) bland de {HEADER_SEARCH_ROWS} "
+                "första raderna",
+            )
+        ]
+    )
 
 
 def _csv_rows(reader: Any, source: str) -> Iterator[tuple[int, list[str] | None]]:
@@ -350,14 +664,11 @@ def _csv_rows(reader: Any, source: str) -> Iterator[tuple[int, list[str] | None]
         yield reader.line_num, cells
 
 
-def _header_problems(header: list[Any], source: str) -> list[Problem]:
-    problems = _known_columns(header, source)
-    if "supplier" not in [str(h).strip() for h in header if h is not None]:
-        problems.insert(0, Problem(source, "row 1", "missing_column", "no 'supplier' column"))
-    return problems
+def _header_problems(header: list[Any], source: str, row: int = 1) -> list[Problem]:
+    return _known_columns(header, source, row)
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> Iterator[Row]:
+def _read_xlsx(path: Path, sheet: str | None, decimal_comma: bool | None) -> Iterator[Row]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -378,17 +689,22 @@ def _read_xlsx(path: Path, sheet: str | None) -> Iterator[Row]:
     ws = book[name]
     merged = list(ws.merged_cells.ranges)
     rows = ws.iter_rows(values_only=False)
-    try:
-        header_cells = next(rows)
-    except StopIteration:
-        raise _problem(str(path), f"sheet {name}", "empty", "the sheet is empty") from None
-    header = [c.value for c in header_cells]
-    problems = _header_problems(header, f"{path} sheet {name}")
+    where = f"{path} sheet {name}"
+    header: list[Any] | None = None
+    header_row = 0
+    for cells in itertools.islice(rows, HEADER_SEARCH_ROWS):
+        values = [c.value for c in cells]
+        if _is_header(values):
+            header, header_row = values, int(cells[0].row or 0)
+            break
+    if header is None:
+        raise _no_header(where)
+    problems = _header_problems(header, where, header_row)
     if problems:
         raise DeclarationError(problems)
     for cells in rows:
-        n = cells[0].row
-        source = f"{path} sheet {name} row {n}"
+        n = int(cells[0].row or 0)
+        source = f"{where} row {n}"
         values = [c.value for c in cells]
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
@@ -401,6 +717,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> Iterator[Row]:
                         f"{c.coordinate} ({header[c.column - 1]})",
                         "formula",
                         "a formula, not a value: paste the values (Klistra in värden)",
+                        msg_sv="en formel, inget värde: klistra in värdena (Klistra in värden)",
                     )
                 )
             for rng in merged:
@@ -411,16 +728,19 @@ def _read_xlsx(path: Path, sheet: str | None) -> Iterator[Row]:
                             f"{c.coordinate}",
                             "merged_cell",
                             f"merged cells ({rng.coord}): unmerge them, one value per cell",
+                            msg_sv=f"sammanfogade celler ({rng.coord}): dela upp dem, ett "
+                            "värde per cell",
                         )
                     )
                     break
         if issues:
-            yield Row(source, DeclarationError(issues))
+            given = [
+                v for h, v in zip(header, values, strict=False) if header_path(h) == "supplier"
+            ]
+            who = str(given[0]).strip() if given and given[0] is not None else None
+            yield Row(source, DeclarationError(issues), (), who)
             continue
-        data = row_to_data(
-            {str(h): v for h, v in zip(header, values, strict=False) if h is not None}
-        )
-        yield Row(source, _parse(data, source))
+        yield _tabular_row(header, values, n, source, decimal_comma)
 
 
 _WORDS = {

@@ -326,6 +326,24 @@ class Result:
         self._whole()
         return (Result, tuple(getattr(self, f) for f in _FIELDS))
 
+    def with_warnings(self, warnings: tuple[Message, ...]) -> Result:
+        """This result with more warnings (as from reading its row); findings stay deferred."""
+        if not warnings:
+            return self
+        record = self.__dict__.get("_record")
+        if record is not None and "findings" not in self.__dict__:
+            return Result.deferred(
+                record,
+                outcome=self.outcome,
+                verdict=self.verdict,
+                ruleset_title=self.ruleset_title,
+                warnings=self.warnings + warnings,
+                risk=self.risk,
+            )
+        values = {f: getattr(self, f) for f in _FIELDS}
+        values["warnings"] = self.warnings + warnings
+        return Result(**values)
+
     def compact(self) -> Compact:
         """The result without explanations: each criterion's verdict, reasons and evidence.
 

@@ -56,9 +56,13 @@ class Entry:
     outcome: Result | ReserveratError
     declaration: Declaration | None = None
     layers: tuple[MapLayer, ...] = ()
+    name: str | None = None
+    """The supplier's name as its row gives it, shown also where the row is an error."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "source", mask_personal_numbers(self.source))
+        if self.name is not None:
+            object.__setattr__(self, "name", mask_personal_numbers(self.name))
 
 
 def render_text(result: Result, lang: str = "sv") -> str:
@@ -158,9 +162,10 @@ def render_markdown(result: Result, lang: str = "sv") -> str:
     return mask_personal_numbers("\n".join(out)) + "\n"
 
 
-def _error_lines(error: ReserveratError, lang: str) -> list[str]:
+def _error_lines(error: ReserveratError, lang: str, name: str | None = None) -> list[str]:
     labels = _LABELS[lang]
-    return [f"{labels['error']}: {problem}" for problem in error.problems]
+    head = [name] if name else []
+    return head + [f"{labels['error']}: {problem.text(lang)}" for problem in error.problems]
 
 
 def render_json(entries: Sequence[Entry]) -> str:
@@ -170,7 +175,11 @@ def render_json(entries: Sequence[Entry]) -> str:
         if isinstance(e.outcome, Result):
             items.append({"source": e.source, "result": e.outcome.to_dict()})
         else:
-            items.append({"source": e.source, "errors": [p.to_dict() for p in e.outcome.problems]})
+            item: dict[str, Any] = {"source": e.source}
+            item["errors"] = [p.to_dict() for p in e.outcome.problems]
+            if e.name is not None:
+                item["supplier"] = e.name
+            items.append(item)
     # No mask over the text: it would corrupt numbers that look like birth dates.
     # Identity numbers were masked where they entered (declarations, sources, problems).
     return json.dumps(items, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
@@ -192,9 +201,11 @@ def render(entries: Iterable[Entry], fmt: str = "text", lang: str = "sv") -> str
                 render_text(e.outcome, lang) if fmt == "text" else render_markdown(e.outcome, lang)
             )
         else:
-            lines = _error_lines(e.outcome, lang)
+            lines = _error_lines(e.outcome, lang, e.name)
             if fmt == "markdown":
-                lines = [f"## {_md(e.source)}", "", *(f"- {_md(line)}" for line in lines)]
+                title = f"{e.name} ({e.source})" if e.name else e.source
+                body = lines[1:] if e.name else lines
+                lines = [f"## {_md(title)}", "", *(f"- {_md(line)}" for line in body)]
             parts.append(mask_personal_numbers("\n".join(lines)) + "\n")
     sep = "\n" + ("-" * 72 if fmt == "text" else "---") + "\n\n"
     text = sep.join(parts)

@@ -154,19 +154,23 @@ def render_html(entries: Iterable[Any], lang: str = "sv") -> str:
     items = list(entries)
     parts = [document_start(lang)]
     if len(items) > 1:
-        parts.append(summary_page([summary_row(e.source, e.outcome) for e in items], lang))
+        rows = [summary_row(e.source, e.outcome, getattr(e, "name", None)) for e in items]
+        parts.append(summary_page(rows, lang))
     for entry in items:
-        parts.append(page(entry.source, entry.outcome, getattr(entry, "layers", ()), lang))
+        layers = getattr(entry, "layers", ())
+        parts.append(page(entry.source, entry.outcome, layers, lang, getattr(entry, "name", None)))
     parts.append(DOCUMENT_END)
     return mask_personal_numbers("\n".join(parts))
 
 
-def summary_row(source: str, outcome: Result | ReserveratError) -> tuple[str, str | None]:
+def summary_row(
+    source: str, outcome: Result | ReserveratError, name: str | None = None
+) -> tuple[str, str | None]:
     """A supplier's line on the summary page: its name and outcome (None for an error)."""
     if isinstance(outcome, Result):
         sup = outcome.supplier
         return sup.name + (f" ({sup.identifier})" if sup.identifier else ""), outcome.outcome.value
-    return source, None
+    return (f"{name} ({source})" if name else source), None
 
 
 def summary_page(rows: Sequence[tuple[str, str | None]], lang: str = "sv") -> str:
@@ -208,19 +212,21 @@ def page(
     outcome: Result | ReserveratError,
     layers: Sequence[MapLayer] = (),
     lang: str = "sv",
+    name: str | None = None,
 ) -> str:
     """One supplier's page (its result, with maps from ``layers``), or its errors."""
     if isinstance(outcome, Result):
         text = _result_page(outcome, layers, lang)
     else:
-        text = _error_page(source, outcome, lang)
+        text = _error_page(source, outcome, lang, name)
     return mask_personal_numbers(text)
 
 
-def _error_page(source: str, error: ReserveratError, lang: str) -> str:
-    items = "".join(f"<li>{_e(p)}</li>" for p in error.problems)
+def _error_page(source: str, error: ReserveratError, lang: str, name: str | None) -> str:
+    items = "".join(f"<li>{_e(p.text(lang))}</li>" for p in error.problems)
+    title = f"<h1>{_e(name)}</h1><p>{_e(source)}</p>" if name else f"<h1>{_e(source)}</h1>"
     return (
-        f'<section class="page error"><h1>{_e(source)}</h1>'
+        f'<section class="page error">{title}'
         f"<h2>{_e(_WORDS[lang]['errors'])}</h2><ul>{items}</ul></section>"
     )
 

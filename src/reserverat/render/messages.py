@@ -407,6 +407,8 @@ _SV: dict[str, str] = {
     "ruleset.not_in_force.from": "Den rättsliga grunden gällde inte på bedömningsdagen {as_of:date} (den gäller från {valid_from:date}): ingen kan kvalificeras enligt den.",
     "ruleset.not_in_force.to": "Den rättsliga grunden gällde inte på bedömningsdagen {as_of:date} (den gällde till och med {valid_to:date}): ingen kan kvalificeras enligt den.",
     "criterion.advisory_not_met": "Rådgivande kriterium ej uppfyllt (påverkar inte utfallet): {title_sv}.",
+    "input.cell": "Cell {where}: {problem_sv}.",
+    "input.file": "Filen: {problem_sv}.",
     "criterion.advisory_undecided": "Rådgivande kriterium kan inte avgöras (påverkar inte utfallet): {title_sv}.",
     "mark.criterion": "{mark}: {note_sv}",
     "mark.param.share": "{mark}: {label_sv}, värde som används: {value:pct}. {note_sv}",
@@ -560,6 +562,8 @@ _EN: dict[str, str] = {
     "ruleset.not_in_force.from": "The legal basis was not in force on the evaluation date {as_of:date} (it applies from {valid_from:date}): nobody can qualify under it.",
     "ruleset.not_in_force.to": "The legal basis was not in force on the evaluation date {as_of:date} (it applied until {valid_to:date}): nobody can qualify under it.",
     "criterion.advisory_not_met": "Advisory criterion not met (does not change the outcome): {title_en}.",
+    "input.cell": "Cell {where}: {problem_en}.",
+    "input.file": "The file: {problem_en}.",
     "criterion.advisory_undecided": "Advisory criterion undecided (does not change the outcome): {title_en}.",
     "mark.criterion": "{mark}: {note_en}",
     "mark.param.share": "{mark}: {label_en}, value used: {value:pct}. {note_en}",
@@ -776,7 +780,11 @@ WORDS = {
         "source": _SOURCE_EN,
         "centre_source": _SOURCE_EN,
         "mark": {k: v[0].upper() + v[1:] for k, v in BASIS_WORDS["en"].items()},
-        "how": {"declared": "the declared municipality", "postal_code": "the postal code", "locality": "the locality"},
+        "how": {
+            "declared": "the declared municipality",
+            "postal_code": "the postal code",
+            "locality": "the locality",
+        },
     },
 }
 

@@ -1,0 +1,223 @@
+"""Spreadsheets as Swedish buyers get them (issue 14, USER-TRIALS part A): values typed the
+Swedish way, a title row above Swedish headers, Windows-1252 CSV, and a bad cell that
+makes one fact unknown instead of losing the supplier."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+import reserverat as rr
+from reserverat.batch import ResultWriter, run_batch
+from reserverat.cells import CellError, read_cell
+from reserverat.io import header_path, read_rows
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("30 %", "share", Decimal("0.3")),
+        ("30%", "share", Decimal("0.3")),
+        ("0,3", "share", Decimal("0.3")),
+        ("0,30", "share", Decimal("0.30")),
+        ("21,5", "number", Decimal("21.5")),
+        ("1 250", "count", 1250),
+        ("1\u00a0250\u00a0000 kr", "number", Decimal("1250000")),
+        ("12 st", "count", 12),
+        ("\u22123,5", "number", Decimal("-3.5")),
+        ("1.250.000", "number", Decimal("1250000")),
+        ("15/2/2024", "date", date(2024, 2, 15)),
+        ("15.2.2024", "date", date(2024, 2, 15)),
+        ("2024-02-15", "date", date(2024, 2, 15)),
+        ("20240215", "date", date(2024, 2, 15)),
+        ("Ja ", "yes_no", True),
+        ("x", "yes_no", True),
+        ("NEJ", "yes_no", False),
+        ("", "number", None),
+    ],
+)
+def test_swedish_values_are_read(text: str, kind: str, value: object) -> None:
+    assert read_cell(text, kind) == value  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "code", "sv"),
+    [
+        (
+            "30",
+            "share",
+            "cell.share_over_one",
+            "läste '30', mer än 1: en andel skrivs 0,30 eller 30 %",
+        ),
+        (
+            "1,250",
+            "number",
+            "cell.ambiguous_number",
+            "läste '1,250', som kan betyda 1,25 eller 1 250: skriv tusental med mellanslag "
+            "(1 250) och decimaler med komma (1,25)",
+        ),
+        ("12,5", "count", "cell.count", "läste '12,5': ett antal personer är ett heltal"),
+        (
+            "15/2/24",
+            "date",
+            "cell.short_year",
+            "läste '15/2/24': skriv året med fyra siffror, t.ex. 2024-02-15",
+        ),
+        (
+            "31/2/2024",
+            "date",
+            "cell.date",
+            "läste '31/2/2024': skriv ett datum som 2024-02-15 eller 15/2/2024",
+        ),
+        ("kanske", "yes_no", "cell.yes_no", "läste 'kanske': skriv ja eller nej"),
+        ("tio", "number", "cell.number", "läste 'tio': skriv ett tal, t.ex. 21,5 eller 1 250"),
+        ("30 %", "number", "cell.percent", "läste '30 %': här skrivs ett tal utan %"),
+    ],
+)
+def test_unreadable_values_say_what_to_write(text: str, kind: str, code: str, sv: str) -> None:
+    with pytest.raises(CellError) as info:
+        read_cell(text, kind)  # type: ignore[arg-type]
+    assert (info.value.code, info.value.sv) == (code, sv)
+    assert info.value.en.startswith(f"read {text!r}")
+
+
+def _swedish(value: Decimal, space: str) -> str:
+    sign, whole, frac = ("-" if value < 0 else ""), *f"{abs(value):.2f}".split(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return sign + space.join(groups) + "," + frac
+
+
+@given(
+    st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False),
+    st.sampled_from([" ", "\u00a0", "\u202f"]),
+)
+def test_a_number_written_the_swedish_way_reads_back(value: Decimal, space: str) -> None:
+    assert read_cell(_swedish(value, space), "number") == value
+
+
+@given(st.integers(0, 100))
+def test_a_percentage_reads_as_its_share(points: int) -> None:
+    assert read_cell(f"{points} %", "share") == Decimal(points) / 100
+    assert read_cell(f"{points}%", "share") == Decimal(points) / 100
+
+
+def test_headers_by_label_in_any_case_and_spacing() -> None:
+    assert header_path(" Leverantör ") == "supplier"
+    assert header_path("ORGANISATIONSNUMMER") == "organisationsnummer"
+    assert header_path("Omfattning") == "scope"
+    assert header_path("sysselsatta › anställda › antal personer") == "workforce.employed.headcount"
+    assert header_path("persons occupied > employees > headcount") == "workforce.employed.headcount"
+    assert header_path("workforce.employed.headcount") == "workforce.employed.headcount"
+
+
+def _trial_workbook(path: Path) -> None:
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = "Deklarationer"
+    ws.append(["Anbud till Exempelby kommun, städning 2024"])
+    ws.merge_cells("A1:H1")
+    ws.append(
+        [
+            "Leverantör",
+            "Organisationsnummer",
+            "Omfattning",
+            "sysselsatta › anställda › antal personer",
+            "workforce.employed.target_group.headcount",
+            "purpose.integration_main_aim",
+            "Försäkrans datum",
+            "workforce.reference_date",
+            "sysselsatta › praktikanter › antal personer",
+            "Sysselsatta › arbetsträning › antal personer",
+            "sysselsatta › övriga › antal personer",
+        ]
+    )
+    alfa = ["Alfa AB", "556811-2220", "legal_person", "12 st", "4", "Ja ", "15/2/2024"]
+    ws.append([*alfa, "2024-01-31", "0", "0 st", 0])
+    ws.append(["Beta AB", None, "legal_person", 10, "3,5", "x", "15/2/2024", "2024-01-31", 0, 0, 0])
+    ws.append(
+        ["Gamma AB", None, "legal_person", "10", "3", "kanske", "2024-02-15", "31/1/2024", 0, 0, 0]
+    )
+    ws.append([None, None, "legal_person", "10", "3", "ja", "2024-02-15", "2024-01-31", 0, 0, 0])
+    book.save(path)
+
+
+def test_a_swedish_workbook_assesses_every_supplier(tmp_path: Path) -> None:
+    book = tmp_path / "anbud.xlsx"
+    _trial_workbook(book)
+    rows = list(read_rows(book))
+    assert [r.name for r in rows] == ["Alfa AB", "Beta AB", "Gamma AB", None]
+    assert [type(r.outcome).__name__ for r in rows] == ["Declaration"] * 3 + ["DeclarationError"]
+    alfa = rows[0].outcome
+    assert isinstance(alfa, rr.Declaration) and alfa.workforce and alfa.workforce.employed
+    assert alfa.workforce.employed.headcount == 12 and alfa.declared_on == date(2024, 2, 15)
+    assert [(w.loc, w.code) for w in rows[1].warnings] == [
+        ("E4 (workforce.employed.target_group.headcount)", "cell.count")
+    ]
+    assert [(w.loc, w.code) for w in rows[2].warnings] == [
+        ("F5 (purpose.integration_main_aim)", "cell.yes_no")
+    ]
+    # The batch: one line per row, names on every line, warnings in words, in Swedish.
+    out = tmp_path / "resultat.csv"
+    rules = rr.load_ruleset("lou-4-18")
+    with ResultWriter(out, rules, "sv") as writer:
+        summary = run_batch(rows, rules, writer, as_of=date(2024, 3, 1))
+    assert (summary.rows, summary.results, summary.errors) == (4, 3, 1)
+    table = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["supplier"] for r in table] == ["Alfa AB", "Beta AB", "Gamma AB", ""]
+    assert [r["outcome"] for r in table] == [
+        "KVALIFICERAD",
+        "KAN INTE AVGÖRAS",
+        "KAN INTE AVGÖRAS",
+        "FEL",
+    ]
+    assert table[1]["warnings"] == (
+        "Cell E4 (workforce.employed.target_group.headcount): läste '3,5': ett antal personer "
+        "är ett heltal; uppgiften räknas som okänd."
+    )
+    assert "raden har inget giltigt leverantörsnamn" in table[3]["errors"]
+    # JSONL carries the warning in the result itself.
+    jsonl = tmp_path / "resultat.jsonl"
+    with ResultWriter(jsonl, rules, "sv") as writer:
+        run_batch(list(read_rows(book)), rules, writer, as_of=date(2024, 3, 1))
+    lines = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
+    assert lines[2]["result"]["warnings"][0]["code"] == "input.cell"
+    assert lines[2]["result"]["warnings"][0]["args"]["where"] == "F5 (purpose.integration_main_aim)"
+
+
+def test_a_windows_1252_csv_is_read_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    text = (
+        "Leverantör;Omfattning;workforce.employed.headcount\nÅkeriet i Älvsbyn AB;legal_person;5\n"
+    )
+    path.write_bytes(text.encode("cp1252"))
+    (row,) = read_rows(path)
+    assert isinstance(row.outcome, rr.Declaration)
+    assert row.outcome.supplier == "Åkeriet i Älvsbyn AB"
+    assert [(w.code, w.message("sv")) for w in row.warnings] == [
+        (
+            "cp1252",
+            "inte UTF-8; lästes som Windows-1252 (så som svenska Excel sparar CSV): "
+            "kontrollera å, ä och ö",
+        )
+    ]
+
+
+def test_a_file_neither_utf8_nor_windows_1252_is_a_located_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(b"supplier\nA\x81B\n")
+    with pytest.raises(rr.DeclarationError) as info:
+        list(read_rows(path))
+    (problem,) = info.value.problems
+    assert (problem.code, problem.loc) == ("encoding", "line 2")
