@@ -54,7 +54,7 @@ def test_absent_is_not_zero() -> None:
                     {"name": "B", "capital_share": 0.4},
                 ],
             },
-            [("invalid", "")],
+            [("invalid", "owners")],  # located at the list it is about
         ),
         (
             {"supplier": "X", "workforce": {"employed": {"headcount": "many"}}},

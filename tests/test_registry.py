@@ -40,6 +40,20 @@ def test_every_check_kind_has_one_compiled_class_in_a_subject_module() -> None:
         assert (inspect.getdoc(cls) or "").endswith("."), kind
 
 
+def test_every_compiled_check_says_what_it_reads() -> None:
+    # What the rule set's template asks for: every path a known column (list items numbered).
+    from reserverat.io import COLUMNS
+
+    for kind, cls in CHECKS.items():
+        assert _own(cls, "reads", Compiled), kind
+    for info in list_rulesets():
+        from reserverat.io import ruleset_columns
+
+        cols, _ = ruleset_columns(rr.load_ruleset(info.id))
+        unknown = [c for c in cols if c not in COLUMNS and ".by_category." not in c]
+        assert unknown == [], (info.id, unknown)
+
+
 def test_every_compiled_check_decides_and_explains() -> None:
     for kind, cls in CHECKS.items():
         if issubclass(cls, Eager):

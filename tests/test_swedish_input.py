@@ -221,3 +221,60 @@ def test_a_file_neither_utf8_nor_windows_1252_is_a_located_error(tmp_path: Path)
         list(read_rows(path))
     (problem,) = info.value.problems
     assert (problem.code, problem.loc) == ("encoding", "line 2")
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_every_ruleset_template_reads_back(tmp_path: Path, lang: str) -> None:
+    from openpyxl import load_workbook
+
+    from reserverat.io import write_template
+
+    for info in rr.list_rulesets():
+        rules = rr.load_ruleset(info.id)
+        path = tmp_path / f"{info.id}.xlsx"
+        cols = write_template(path, lang, rules)
+        book = load_workbook(path)
+        sheet = book["Deklarationer"]
+        labels = [c.value for c in sheet[1]]
+        assert [header_path(label) for label in labels] == cols, info.id
+        # Needed columns are yellow, and the instruction sheet says so.
+        instructions = list(
+            book["Instruktioner" if lang == "sv" else "Instructions"].iter_rows(values_only=True)
+        )
+        needed = {r[1] for r in instructions[2:] if r[3] in ("ja", "yes")}
+        assert ("supplier" in needed and "organisationsnummer" not in needed) or info.id.startswith(
+            "iop"
+        )
+        yellow = {cols[i] for i, c in enumerate(sheet[1]) if c.fill.fgColor.rgb == "00FFF2A8"}
+        assert yellow == needed, info.id
+        # A row filled with the instruction sheet's examples reads without a warning (list
+        # items left empty: one example value in every year or owner is not a declaration).
+        examples = {r[1]: None if "[" in r[1] else r[5] or None for r in instructions[2:]}
+        sheet.append(["Exempel AB" if c == "supplier" else examples[c] for c in cols])
+        book.save(path)
+        (row,) = read_rows(path)
+        assert isinstance(row.outcome, rr.Declaration), (info.id, row.outcome)
+        assert row.warnings == (), (info.id, [w.text() for w in row.warnings])
+
+
+def test_lou_template_asks_for_what_lou_reads() -> None:
+    from reserverat.io import ruleset_columns
+
+    cols, needed = ruleset_columns(rr.load_ruleset("lou-4-18"))
+    assert cols == [
+        "supplier",
+        "id",
+        "organisationsnummer",
+        "scope",
+        "unit_name",
+        "declared_on",
+        "purpose.sheltered_workshop",
+        "purpose.integration_main_aim",
+        "workforce.reference_date",
+        *(
+            f"workforce.{form}.{part}"
+            for form in ("employed", "trainees", "work_training", "other")
+            for part in ("headcount", "target_group.headcount")
+        ),
+    ]
+    assert needed == set(cols) - {"id", "organisationsnummer"}

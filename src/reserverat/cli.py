@@ -170,8 +170,15 @@ def _parser() -> argparse.ArgumentParser:
         help="show a progress bar on standard error (default: when it is a terminal)",
     )
 
-    t = sub.add_parser("template", help="write an empty sheet with every column (XLSX or CSV)")
+    t = sub.add_parser(
+        "template",
+        help="write an empty sheet (XLSX or CSV): every column, or a rule set's own (--rules)",
+    )
     t.add_argument("file", type=Path, metavar="FILE.xlsx|FILE.csv")
+    t.add_argument("--rules", metavar="ID|PATH", help="only the columns this rule set reads")
+    t.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR")
+    t.add_argument("--as-of", type=_date, metavar="DATE", help="the rule set version in force")
+    t.add_argument("--lang", choices=("sv", "en"), default="sv")
 
     cmp_ = sub.add_parser(
         "compare", help="rule set A against B (or A with --set) over declarations"
@@ -720,8 +727,16 @@ def _cmd_template(args: argparse.Namespace) -> int:
         raise DeclarationError(
             [Problem(str(args.file), "", "unwritable", f"no such folder: {args.file.parent}")]
         )
-    cols = write_template(args.file)
-    print(f"{args.file}: {len(cols)} columns")
+    rules = None
+    if args.rules:
+        try:
+            rules = load_ruleset(args.rules, search=args.rules_dir, as_of=args.as_of)
+        except ReserveratError as exc:
+            _print_problems(exc.problems)
+            return EXIT_BAD_INPUT
+    cols = write_template(args.file, args.lang, rules)
+    words = "kolumner" if args.lang == "sv" else "columns"
+    print(f"{args.file}: {len(cols)} {words}")
     return EXIT_OK
 
 

@@ -24,6 +24,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -569,19 +570,29 @@ class Declaration(_Model):
             private["_hash"] = "sha256:" + hashlib.sha256(text.encode()).hexdigest()
         return private["_hash"]  # type: ignore[no-any-return]
 
-    @model_validator(mode="after")
-    def _owner_shares(self) -> Declaration:
+    # Field validators, not a model validator: the error is located at the list it is about,
+    # so a spreadsheet row can leave that list out and keep the rest.
+    @field_validator("owners")
+    @classmethod
+    def _owner_shares(cls, owners: tuple[Owner, ...] | None) -> tuple[Owner, ...] | None:
         for attr in ("capital_share", "vote_share"):
             total = sum(
-                (getattr(o, attr) for o in self.owners or () if getattr(o, attr) is not None),
+                (getattr(o, attr) for o in owners or () if getattr(o, attr) is not None),
                 Decimal(0),
             )
             if total > 1:
                 raise ValueError(f"owners' {attr} add up to {total}, more than 1 (100 %)")
-        years = [fy.end for fy in self.financial_years or ()]
-        if len(set(years)) != len(years):
+        return owners
+
+    @field_validator("financial_years")
+    @classmethod
+    def _distinct_years(
+        cls, years: tuple[FinancialYear, ...] | None
+    ) -> tuple[FinancialYear, ...] | None:
+        ends = [fy.end for fy in years or ()]
+        if len(set(ends)) != len(ends):
             raise ValueError("two financial years end on the same date")
-        return self
+        return years
 
 
 class Procurement(_Model):

@@ -304,6 +304,12 @@ class Compiled(Generic[N]):
         self.plan = plan
         self.params = plan.param_facts(node)
 
+    @classmethod
+    def reads(cls, node: Any) -> tuple[str, ...]:
+        """The declaration fields this check reads (list items as ``owners[].name``): what
+        a template for its rule set must ask for."""
+        raise NotImplementedError
+
     def value(self, value: T | Param) -> T:
         """A node field's value on the plan's date: a param() reference resolved."""
         if isinstance(value, Param):

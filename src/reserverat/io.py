@@ -22,7 +22,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -31,12 +31,13 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 
 from reserverat.cells import CellError, Kind, kind_of, read_cell
-from reserverat.checks import FACT_PATHS
+from reserverat.checks import COMBINATOR_KINDS, FACT_PATHS, Param
 from reserverat.declaration import Declaration, parse_declaration
 from reserverat.errors import DeclarationError, DocumentError, Problem, did_you_mean
 from reserverat.identifiers import mask_personal_numbers
 from reserverat.inputs import check_regular, decode, open_regular, parse_json, read_bytes
 from reserverat.result import Message
+from reserverat.ruleset import RuleSet
 
 __all__ = [
     "COLUMNS",
@@ -265,18 +266,20 @@ def _read_cells(
 def _cell_warning(
     source: str, ref: str, header: str, code: str, en: str, sv: str, raw: Any
 ) -> Problem:
+    given = {} if raw is None else {"input": str(raw)}
     return Problem(
         source,
         f"{ref} ({header})",
         code,
         f"{en}; the fact counts as unknown",
-        str(raw) if raw is not None else None,
         msg_sv=f"{sv}; uppgiften räknas som okänd",
+        **given,
     )
 
 
 # What a refused value means, for the cell warning (pydantic's own words are English).
 _REFUSED_SV = {
+    "missing": "en uppgift som hör till den saknas",
     "out_of_range": "värdet ligger utanför det tillåtna",
     "too_precise": "för många decimaler",
     "not_allowed": "värdet är inte ett av de tillåtna",
@@ -835,14 +838,124 @@ _CHOICES: dict[str, list[str]] = {
 }
 
 
-def write_template(path: str | Path, lang: str = "sv") -> list[str]:
-    """Write an empty sheet (XLSX or CSV) with every column; returns the columns.
+# The order a person answers in: who, what the figures cover, purpose, the workforce, money,
+# owners and control, places, the rest.
+_GROUP_ORDER = (
+    "supplier",
+    "id",
+    "organisationsnummer",
+    "legal_form",
+    "founded",
+    "scope",
+    "unit_name",
+    "declared_on",
+    "purpose",
+    "statutes",
+    "workforce",
+    "programme_workforce",
+    "business",
+    "financial_years",
+    "salaries",
+    "owners",
+    "control",
+    "participation",
+    "welfare",
+    "iop",
+    "sites",
+    "prior_awards",
+)
 
-    XLSX: a sheet "Deklarationer" with the header row and drop-down lists for closed
-    vocabularies and yes/no, and a sheet "Kolumner" describing each column in Swedish
-    and English. CSV: the header row, and the descriptions in ``<name>.kolumner.csv``.
+
+def ruleset_columns(rules: RuleSet) -> tuple[list[str], set[str]]:
+    """The columns a rule set reads, in the order a person answers them, and which of them
+    its criteria need (the name, reference and number identify the supplier)."""
+    from reserverat.engine import CHECKS
+
+    needed: list[str] = []
+
+    def walk(node: Any) -> None:
+        of = getattr(node, "of", None)
+        if node.kind in COMBINATOR_KINDS:
+            for child in of if isinstance(of, tuple) else (of,):
+                walk(child)
+            return
+        for path in CHECKS[node.kind].reads(resolved(node)):
+            head, _, rest = path.partition("[].")
+            if rest:
+                needed.extend(f"{head}[{i}].{rest}" for i in range(_LIST_SIZES[head]))
+            else:
+                needed.append(path)
+
+    # Parameters as the rule set sets them now (a basis of full-time equivalents asks for them).
+    when = min(max(date.today(), rules.valid_from or date.min), rules.valid_to or date.max)
+    params = rules.params_at(when)
+
+    def resolved(node: Any) -> Any:
+        updates = {
+            name: params[value.param]
+            for name in type(node).model_fields
+            if isinstance(value := getattr(node, name), Param)
+        }
+        return node.model_copy(update=updates) if updates else node
+
+    for crit in rules.criteria:
+        walk(resolved(crit.check))
+        if crit.when is not None:
+            walk(resolved(crit.when))
+    cols = list(dict.fromkeys(["supplier", "id", "organisationsnummer", *needed]))
+
+    def order(col: str) -> tuple[int, int]:
+        top = col.split(".", maxsplit=1)[0].split("[", maxsplit=1)[0]
+        rank = _GROUP_ORDER.index(top) if top in _GROUP_ORDER else len(_GROUP_ORDER)
+        return rank, cols.index(col)
+
+    return sorted(cols, key=order), set(needed) | {"supplier"}
+
+
+def column_label(path: str, lang: str = "sv") -> str:
+    """The header a template writes for a column: a short label, else the composed one."""
+    short = _SHORT_LABELS.get(path)
+    if short is not None:
+        return short[0 if lang == "sv" else 1]
+    if path in COLUMNS:
+        label = _describe(path, lang)
+        return label[0].upper() + label[1:]
+    return path  # a category of its own naming (by_category.<name>): its path reads back
+
+
+_KIND_WORDS = {
+    "yes_no": (("ja eller nej", "ja"), ("ja (yes) or nej (no)", "ja")),
+    "count": (("heltal, 0 om inga", "12"), ("a whole number, 0 if none", "12")),
+    "number": (("tal, t.ex. 21,5 eller 250 000", "21,5"), ("a number, e.g. 21.5", "21.5")),
+    "share": (("andel: 30 % eller 0,30", "30 %"), ("a share: 30 % or 0.30", "30 %")),
+    "date": (
+        ("datum, 2024-02-15 eller 15/2/2024", "2024-02-15"),
+        ("a date, 2024-02-15", "2024-02-15"),
+    ),
+    "text": (("text", ""), ("text", "")),
+}
+
+
+def _allowed(path: str, lang: str) -> tuple[str, str]:
+    k = 0 if lang == "sv" else 1
+    choices = _CHOICES.get(path)
+    if choices:
+        return " / ".join(choices), choices[0]
+    return _KIND_WORDS[_kind(path)][k]
+
+
+def write_template(path: str | Path, lang: str = "sv", rules: RuleSet | None = None) -> list[str]:
+    """Write an empty sheet (XLSX or CSV); returns its columns (field paths).
+
+    Without ``rules``: every column, headed by field paths, with a sheet "Kolumner"
+    describing each in Swedish and English (CSV: ``<name>.kolumner.csv``). With ``rules``:
+    only the columns that rule set reads, headed by labels in ``lang``, in the order a
+    person answers them, the columns its criteria need marked, and an instruction sheet:
+    what each column means, whether it is needed, allowed values and an example.
     """
     path = Path(path)
+    if rules is not None:
+        return _ruleset_template(path, lang, rules)
     cols = ["supplier", *(c for c in COLUMNS if c != "supplier")]
     descriptions = [(c, _describe(c, "sv"), _describe(c, "en")) for c in cols]
     if path.suffix.lower() == ".csv":
@@ -876,5 +989,99 @@ def write_template(path: str | Path, lang: str = "sv") -> list[str]:
     info.append(["column", "svenska", "English"])
     for row in descriptions:
         info.append(list(row))
+    book.save(path)
+    return cols
+
+
+_HEADS = {
+    "sv": ["Kolumn", "Fält", "Betydelse", "Behövs för bedömningen", "Tillåtna värden", "Exempel"],
+    "en": ["Column", "Field", "Meaning", "Needed to decide", "Allowed values", "Example"],
+}
+_INSTRUCTIONS: dict[str, dict[str, str]] = {
+    "sv": {
+        "sheet": "Instruktioner",
+        "yes": "ja",
+        "no": "nej",
+        "intro": (
+            "Fyll i en rad per leverantör under rubrikraden. Gula kolumner behövs för att "
+            "kriterierna i {rules} ska kunna avgöras: lämna dem inte tomma, skriv 0 där det "
+            "inte finns några. En tom cell betyder att uppgiften saknas."
+        ),
+    },
+    "en": {
+        "sheet": "Instructions",
+        "yes": "yes",
+        "no": "no",
+        "intro": (
+            "One row per supplier below the header row. Yellow columns are needed to decide "
+            "the criteria of {rules}: do not leave them empty, write 0 where there are none. "
+            "An empty cell means the fact is not stated."
+        ),
+    },
+}
+
+
+def _ruleset_template(path: Path, lang: str, rules: RuleSet) -> list[str]:
+    cols, needed = ruleset_columns(rules)
+    labels = [column_label(c, lang) for c in cols]
+    words = _INSTRUCTIONS[lang]
+    rows = []
+    for col, label in zip(cols, labels, strict=True):
+        allowed, example = _allowed(col, lang)
+        meaning = _describe(col, lang) if col in COLUMNS else col
+        rows.append(
+            [label, col, meaning, words["yes"] if col in needed else words["no"], allowed, example]
+        )
+    intro = words["intro"].format(rules=f"{rules.id} {rules.version}")
+    if path.suffix.lower() == ".csv":
+        # As Swedish Excel opens it: semicolons and a BOM (English: commas, no BOM).
+        sep, encoding = (";", "utf-8-sig") if lang == "sv" else (",", "utf-8")
+        with path.open("w", encoding=encoding, newline="") as f:
+            csv.writer(f, delimiter=sep).writerow(labels)
+        side = path.with_suffix(".instruktioner.csv" if lang == "sv" else ".instructions.csv")
+        with side.open("w", encoding=encoding, newline="") as f:
+            w = csv.writer(f, delimiter=sep)
+            w.writerow([intro])
+            w.writerow(_HEADS[lang])
+            w.writerows(rows)
+        return cols
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Deklarationer"
+    sheet.append(labels)
+    needed_fill = PatternFill("solid", fgColor="FFF2A8")
+    for i, col in enumerate(cols, start=1):
+        letter = get_column_letter(i)
+        cell = sheet.cell(row=1, column=i)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if col in needed:
+            cell.fill = needed_fill
+        sheet.column_dimensions[letter].width = max(14, min(40, len(labels[i - 1]) // 2 + 4))
+        choices = _CHOICES.get(col)
+        if choices is None and _kind(col) == "yes_no":
+            choices = ["ja", "nej"]
+        if choices:
+            dv = DataValidation(
+                type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True
+            )
+            sheet.add_data_validation(dv)
+            dv.add(f"{letter}2:{letter}1000")
+    sheet.freeze_panes = "B2"
+    info = book.create_sheet(words["sheet"])
+    info.append([intro])
+    info.append(_HEADS[lang])
+    for cell in info[2]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        info.append(row)
+    for letter, width in zip("ABCDEF", (40, 40, 50, 12, 30, 14), strict=True):
+        info.column_dimensions[letter].width = width
     book.save(path)
     return cols

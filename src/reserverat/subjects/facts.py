@@ -52,6 +52,11 @@ class FactIsTrueCheck(Memoised[FactIsTrue]):
     kind = "fact_is_true"
     __slots__ = ("path",)
 
+    @classmethod
+    def reads(cls, node: Any) -> tuple[str, ...]:
+        """The fields it reads."""
+        return () if node.path.startswith("procurement.") else (node.path,)
+
     def __init__(self, node: FactIsTrue, plan: Plan) -> None:
         super().__init__(node, plan, plan.getter(node.path))
         self.path = node.path
@@ -82,6 +87,11 @@ class ValueInCheck(Memoised[ValueIn]):
 
     kind = "value_in"
     __slots__ = ("listed", "path", "values")
+
+    @classmethod
+    def reads(cls, node: Any) -> tuple[str, ...]:
+        """The fields it reads."""
+        return () if node.path.startswith("procurement.") else (node.path,)
 
     def __init__(self, node: ValueIn, plan: Plan) -> None:
         get = plan.getter(node.path)
@@ -119,6 +129,11 @@ class _NumberCheck(Memoised[Any]):
 
     at_least: bool
     __slots__ = ("limit", "path")
+
+    @classmethod
+    def reads(cls, node: Any) -> tuple[str, ...]:
+        """The fields it reads."""
+        return () if node.path.startswith("procurement.") else (node.path,)
 
     def __init__(self, node: NumberAtLeast | NumberAtMost, plan: Plan) -> None:
         get = plan.getter(node.path)
@@ -196,6 +211,11 @@ class NotOlderThanCheck(Memoised[NotOlderThan]):
     kind = "not_older_than"
     __slots__ = ("cutoff", "months", "path")
 
+    @classmethod
+    def reads(cls, node: Any) -> tuple[str, ...]:
+        """The fields it reads."""
+        return () if node.path.startswith("procurement.") else (node.path,)
+
     def __init__(self, node: NotOlderThan, plan: Plan) -> None:
         super().__init__(node, plan, plan.getter(node.path))
         self.path = node.path
@@ -258,6 +278,11 @@ class WholeLegalPersonCheck(Memoised[WholeLegalPerson]):
 
     kind = "whole_legal_person"
     __slots__ = ("unit_verdict",)
+
+    @classmethod
+    def reads(cls, node: Any) -> tuple[str, ...]:
+        """The fields it reads."""
+        return ("scope", "unit_name")
 
     def __init__(self, node: WholeLegalPerson, plan: Plan) -> None:
         super().__init__(node, plan, _scope)

@@ -137,6 +137,13 @@ class ProfitsMainlyReinvestedCheck(_MoneyCheck[ProfitsMainlyReinvested]):
     kind = "profits_mainly_reinvested"
     __slots__ = ()
 
+    @classmethod
+    def reads(cls, node: Any) -> tuple[str, ...]:
+        """The fields it reads."""
+        recipients = node.distributed_to if isinstance(node.distributed_to, tuple) else ("owners",)
+        fields = ["end", "result", *(_RECIPIENT_FIELD[r] for r in recipients)]
+        return ("founded", *(f"financial_years[].{f}" for f in fields))
+
     def judge(self, decl: Declaration) -> Explanation:
         """Decide, and say why."""
         node = self.node
@@ -193,6 +200,13 @@ class TransfersOnlyToCheck(_MoneyCheck[TransfersOnlyTo]):
 
     kind = "transfers_only_to"
     __slots__ = ()
+
+    @classmethod
+    def reads(cls, node: Any) -> tuple[str, ...]:
+        """The fields it reads."""
+        allowed = node.allowed if isinstance(node.allowed, tuple) else ()
+        fields = ["end", *(f for r, f in _RECIPIENT_FIELD.items() if r not in allowed)]
+        return ("founded", *(f"financial_years[].{f}" for f in fields))
 
     def judge(self, decl: Declaration) -> Explanation:
         """Decide, and say why."""
@@ -256,6 +270,11 @@ class SalaryRatioAtMostCheck(Eager[SalaryRatioAtMost]):
 
     kind = "salary_ratio_at_most"
     __slots__ = ()
+
+    @classmethod
+    def reads(cls, node: Any) -> tuple[str, ...]:
+        """The fields it reads."""
+        return ("salaries.lowest", "salaries.highest")
 
     def judge(self, decl: Declaration) -> Explanation:
         """Decide, and say why."""

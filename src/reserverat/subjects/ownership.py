@@ -97,6 +97,11 @@ class NoPublicOwnerCheck(Eager[NoPublicOwner]):
     kind = "no_public_owner"
     __slots__ = ()
 
+    @classmethod
+    def reads(cls, node: Any) -> tuple[str, ...]:
+        """The fields it reads."""
+        return tuple(f"owners[].{f}" for f in ("name", "organisationsnummer", "kind", "vote_share"))
+
     def judge(self, decl: Declaration) -> Explanation:
         """Decide, and say why."""
         node = self.node
@@ -137,6 +142,14 @@ class PublicShareAtMostCheck(Eager[PublicShareAtMost]):
 
     kind = "public_share_at_most"
     __slots__ = ()
+
+    @classmethod
+    def reads(cls, node: Any) -> tuple[str, ...]:
+        """The fields it reads."""
+        return tuple(
+            f"owners[].{f}"
+            for f in ("name", "organisationsnummer", "kind", "vote_share", "capital_share")
+        )
 
     def judge(self, decl: Declaration) -> Explanation:
         """Decide, and say why."""
@@ -182,6 +195,13 @@ class NoControllingInfluenceCheck(Eager[NoControllingInfluence]):
 
     kind = "no_controlling_influence"
     __slots__ = ()
+
+    @classmethod
+    def reads(cls, node: Any) -> tuple[str, ...]:
+        """The fields it reads."""
+        owners = ("name", "organisationsnummer", "kind", "vote_share", "appoints_board_majority")
+        control = ("control.public_appoints_board_majority", "control.public_other_control")
+        return (*control, *(f"owners[].{f}" for f in owners))
 
     def judge(self, decl: Declaration) -> Explanation:
         """Decide, and say why."""
@@ -270,6 +290,11 @@ class RegisteredInCheck(Eager[RegisteredIn]):
 
     kind = "registered_in"
     __slots__ = ()
+
+    @classmethod
+    def reads(cls, node: Any) -> tuple[str, ...]:
+        """The fields it reads."""
+        return ("organisationsnummer",)
 
     def judge(self, decl: Declaration) -> Explanation:
         """Decide, and say why."""

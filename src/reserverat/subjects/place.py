@@ -145,6 +145,12 @@ class WithinKmCheck(Eager[WithinKm]):
     kind = "within_km"
     __slots__ = ()
 
+    @classmethod
+    def reads(cls, node: Any) -> tuple[str, ...]:
+        """The fields it reads."""
+        fields = ("name", "address", "postal_code", "locality", "municipality", "lat", "lon")
+        return (*(f"sites[].{f}" for f in fields), "sites[].performs_contract")
+
     def judge(self, decl: Declaration) -> Explanation:
         """Decide, and say why."""
         kind = self.kind
@@ -311,6 +317,12 @@ class InZoneCheck(Eager[InZone]):
     kind = "in_zone"
     __slots__ = ()
 
+    @classmethod
+    def reads(cls, node: Any) -> tuple[str, ...]:
+        """The fields it reads."""
+        fields = ("name", "address", "postal_code", "locality", "municipality", "lat", "lon")
+        return (*(f"sites[].{f}" for f in fields), "sites[].performs_contract")
+
     def judge(self, decl: Declaration) -> Explanation:
         """Decide, and say why."""
         kind = self.kind
@@ -382,6 +394,12 @@ class InMunicipalityCheck(Eager[InMunicipality]):
 
     kind = "in_municipality"
     __slots__ = ()
+
+    @classmethod
+    def reads(cls, node: Any) -> tuple[str, ...]:
+        """The fields it reads."""
+        fields = ("name", "address", "postal_code", "locality", "municipality", "lat", "lon")
+        return (*(f"sites[].{f}" for f in fields), "sites[].performs_contract")
 
     def judge(self, decl: Declaration) -> Explanation:
         """Decide, and say why."""

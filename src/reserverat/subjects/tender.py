@@ -32,6 +32,11 @@ class CpvInCheck(Compiled[CpvIn]):
     kind = "cpv_in"
     __slots__ = ("decided", "listed")
 
+    @classmethod
+    def reads(cls, node: Any) -> tuple[str, ...]:
+        """The fields it reads."""
+        return ()  # the tender's code, not the supplier's
+
     def __init__(self, node: CpvIn, plan: Plan) -> None:
         super().__init__(node, plan)
         self.listed = ", ".join([*node.codes, *(f"{a}–{b}" for a, b in node.ranges)])
@@ -79,6 +84,11 @@ class NoPriorAwardWithinCheck(Eager[NoPriorAwardWithin]):
 
     kind = "no_prior_award_within"
     __slots__ = ()
+
+    @classmethod
+    def reads(cls, node: Any) -> tuple[str, ...]:
+        """The fields it reads."""
+        return tuple(f"prior_awards[].{f}" for f in ("authority", "cpv", "awarded_on", "basis"))
 
     def judge(self, decl: Declaration) -> Explanation:
         """Decide, and say why."""

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from reserverat.checks import ShareAtLeast, canonical_decimal
+from reserverat.checks import Param, ShareAtLeast, canonical_decimal
 from reserverat.columnar import MET, NOT_MET, UNDECIDED, Array, Columns, compare_exact, ints
 from reserverat.declaration import (
     OCCUPATION_FORMS,
@@ -227,6 +227,24 @@ class ShareAtLeastCheck(Compiled[ShareAtLeast]):
         "supplier",
         "threshold",
     )
+
+    @classmethod
+    def reads(cls, node: Any) -> tuple[str, ...]:
+        """The fields it reads."""
+        prefix = "workforce" if node.workforce == "supplier" else "programme_workforce"
+        forms = OCCUPATION_FORMS if isinstance(node.forms, Param) else node.forms
+        bases = ("headcount",) if node.basis == "headcount" else ("headcount", "fte")
+        out = [f"{prefix}.reference_date"]
+        for form in forms:
+            for basis in bases:
+                out += [f"{prefix}.{form}.{basis}", f"{prefix}.{form}.target_group.{basis}"]
+        if isinstance(node.categories, tuple):
+            out += [
+                f"{prefix}.{form}.target_group.by_category.{c}"
+                for form in forms
+                for c in node.categories
+            ]
+        return tuple(out)
 
     def __init__(self, node: ShareAtLeast, plan: Plan) -> None:
         super().__init__(node, plan)
