@@ -278,3 +278,36 @@ def test_lou_template_asks_for_what_lou_reads() -> None:
         ),
     ]
     assert needed == set(cols) - {"id", "organisationsnummer"}
+
+
+def test_no_traceback_for_the_trial_s_wrong_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reserverat.cli import main
+    from reserverat.io import write_template
+
+    decl = Path(__file__).parent.parent / "examples" / "declarations" / "01-yalla-kooperativ.json"
+    # An .xlsx given as the procurement.
+    sheet = tmp_path / "upphandling.xlsx"
+    write_template(sheet)
+    code = main(["check", str(decl), "--rules", "lou-4-18", "--procurement", str(sheet)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "[unknown_format] a procurement is read from a .json file" in err
+    # A case file whose date is text: read if it is ISO, a located error otherwise.
+    case = tmp_path / "fall.toml"
+    lines = [
+        "[[case]]",
+        'name = "x"',
+        'ruleset = "lou-4-18"',
+        'as_of = "2017-12-11"',
+        """declaration_json = '{"supplier": "X"}'""",
+        "[case.expected]",
+        'outcome = "undecided"',
+    ]
+    case.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["test", str(case)]) == 0
+    case.write_text(case.read_text(encoding="utf-8").replace("2017-12-11", "11 dec"), "utf-8")
+    assert main(["test", str(case)]) == 2
+    out = capsys.readouterr().out
+    assert "[wrong_type] as_of is a date, such as as_of = 2017-12-11 (got '11 dec')" in out

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -117,7 +117,7 @@ def load_cases(path: str | Path) -> Iterator[Case]:
             name=raw.get("name", name),
             source=str(path),
             ruleset=raw["ruleset"],
-            as_of=raw["as_of"],
+            as_of=_as_of(raw["as_of"], str(path), name),
             declaration=_declaration(
                 raw.get("declaration"), path.parent, str(path), raw.get("declaration_json")
             ),
@@ -125,6 +125,28 @@ def load_cases(path: str | Path) -> Iterator[Case]:
             expected=raw["expected"],
             procurement=_procurement(raw.get("procurement"), str(path)),
         )
+
+
+def _as_of(raw: Any, source: str, name: str) -> date:
+    """A case's evaluation date: a TOML date, or its ISO text (2017-12-11)."""
+    if isinstance(raw, date) and not isinstance(raw, datetime):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return date.fromisoformat(raw.strip())
+        except ValueError:
+            pass
+    raise RuleSetError(
+        [
+            Problem(
+                source,
+                f"{name}.as_of",
+                "wrong_type",
+                f"as_of is a date, such as as_of = 2017-12-11 (got {raw!r})",
+                msg_sv=f"as_of är ett datum, t.ex. as_of = 2017-12-11 (angivet {raw!r})",
+            )
+        ]
+    )
 
 
 def _procurement(raw: Any, source: str) -> Procurement | None:

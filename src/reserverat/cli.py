@@ -836,11 +836,12 @@ def _cmd_test(args: argparse.Namespace) -> int:
     files: list[Path] = []
     for p in args.paths or [builtin_cases_dir()]:
         files.extend(sorted(p.glob("*.toml")) if p.is_dir() else [p])
-    passed = failed = 0
+    passed = failed = broken = 0
     for path in files:
         for outcome in run_file(path):
             if isinstance(outcome, ReserveratError):
                 failed += 1
+                broken += 1
                 print(f"ERROR {path}")
                 for problem in outcome.problems:
                     print(f"    {problem}")
@@ -853,6 +854,8 @@ def _cmd_test(args: argparse.Namespace) -> int:
                 for failure in outcome.failures:
                     print(f"    {failure}")
     print(f"{passed} passed, {failed} failed")
+    if broken:
+        return EXIT_BAD_INPUT  # a case file that cannot be read is bad input, not a failure
     return EXIT_OK if failed == 0 else EXIT_NOT_ALL_QUALIFIED
 
 

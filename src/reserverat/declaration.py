@@ -700,6 +700,18 @@ def load_procurement(path: str | Path) -> Procurement:
         DeclarationError: the file is unreadable, not JSON or not a valid procurement.
     """
     path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".csv", ".xml"):
+        raise DeclarationError(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    "unknown_format",
+                    "a procurement is read from a .json file (an eForms notice: --notice)",
+                    msg_sv="en upphandling läses från en .json-fil (en eForms-annons: --notice)",
+                )
+            ]
+        )
     data = _read_json(path)
     if not isinstance(data, dict):
         raise DeclarationError([Problem(str(path), "", "wrong_type", "expected a JSON object")])
