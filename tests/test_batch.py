@@ -261,19 +261,32 @@ def test_batch_writes_every_row(tmp_path: Path, suffix: str) -> None:
             (False, True)
         ] * 3
     elif suffix == "csv":
+        assert not out.read_bytes().startswith(b"\xef\xbb\xbf")  # English: no BOM, commas
         table = list(csv.DictReader(out.open(encoding="utf-8")))
-        assert [r["outcome"] for r in table] == [
+        assert [r["Outcome"] for r in table] == [
             "NOT QUALIFIED",
             "UNDECIDED",
-            "error",
-            "error",
-            "error",
+            "ERROR",
+            "ERROR",
+            "ERROR",
         ]
-        assert table[0]["target-group-share"] == "not met"
-        assert "8 of 33 persons occupied" in table[0]["reasons"]
+        share = "At least 30 % of the persons occupied belong to the target groups"
+        assert table[0][share] == "not met"
+        assert "8 of 33 persons occupied" in table[0]["Reasons"]
+        assert table[0]["Rule set"] == "lou-4-18" and table[0]["Evaluation date"] == "2017-12-11"
     else:
-        sheet = load_workbook(out)["Resultat"]
+        book = load_workbook(out)
+        sheet = book["Results"]
         assert sheet.max_row == 6
+        assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref == "A1:S6"
+        assert sheet["A1"].font.b and sheet["D2"].fill.fgColor.rgb == "00FFC7CE"  # not qualified
+        provenance = {r[0]: r[1] for r in book["Provenance"].iter_rows(values_only=True)}
+        assert provenance["Rule set version"] == rules.version
+        assert provenance["Rule set hash"] == rules.content_hash
+        assert provenance["Evaluation date"] == "2017-12-11"
+        assert provenance["Rows"] == "5"
+        notes = list(book["Warnings and errors"].iter_rows(values_only=True))
+        assert len(notes) == 1 + 3 and notes[0] == ("Source", "Supplier", "Where", "Message")
 
 
 def test_compare_and_sweep_api() -> None:

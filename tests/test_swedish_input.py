@@ -174,19 +174,22 @@ def test_a_swedish_workbook_assesses_every_supplier(tmp_path: Path) -> None:
     with ResultWriter(out, rules, "sv") as writer:
         summary = run_batch(rows, rules, writer, as_of=date(2024, 3, 1))
     assert (summary.rows, summary.results, summary.errors) == (4, 3, 1)
-    table = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert [r["supplier"] for r in table] == ["Alfa AB", "Beta AB", "Gamma AB", ""]
-    assert [r["outcome"] for r in table] == [
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # a BOM: Swedish Excel reads UTF-8
+    table = list(csv.DictReader(out.open(encoding="utf-8-sig"), delimiter=";"))
+    assert [r["Leverantör"] for r in table] == ["Alfa AB", "Beta AB", "Gamma AB", ""]
+    assert [r["Utfall"] for r in table] == [
         "KVALIFICERAD",
         "KAN INTE AVGÖRAS",
         "KAN INTE AVGÖRAS",
         "FEL",
     ]
-    assert table[1]["warnings"] == (
+    assert table[1]["Varningar"] == (
         "Cell E4 (workforce.employed.target_group.headcount): läste '3,5': ett antal personer "
         "är ett heltal; uppgiften räknas som okänd."
     )
-    assert "raden har inget giltigt leverantörsnamn" in table[3]["errors"]
+    assert "raden har inget giltigt leverantörsnamn" in table[3]["Fel"]
+    assert {r["Regelverk"] for r in table} == {"lou-4-18"}
+    assert [r["Bedömningsdag"] for r in table] == ["2024-03-01"] * 3 + [""]
     # JSONL carries the warning in the result itself.
     jsonl = tmp_path / "resultat.jsonl"
     with ResultWriter(jsonl, rules, "sv") as writer:

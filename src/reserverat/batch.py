@@ -25,6 +25,7 @@ from typing import IO, Any, Literal, TextIO
 
 import numpy as np
 
+from reserverat._version import __version__
 from reserverat.declaration import Declaration, Procurement
 from reserverat.errors import DeclarationError, Problem
 from reserverat.evaluate import EvaluationContext, MapLayer, evaluate, geography
@@ -80,6 +81,74 @@ def safe_cell(value: Any) -> Any:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+_PROVENANCE = (
+    "ruleset_id",
+    "ruleset_version",
+    "ruleset_hash",
+    "library_version",
+    "as_of",
+    "procurement",
+)
+_HEADERS = {
+    "sv": {
+        "sheet": "Resultat",
+        "source": "Källa",
+        "supplier": "Leverantör",
+        "organisationsnummer": "Organisationsnummer",
+        "outcome": "Utfall",
+        "risk": "Risk",
+        "reasons": "Skäl",
+        "evidence": "Begär in",
+        "warnings": "Varningar",
+        "errors": "Fel",
+        "error": "FEL",
+        "ruleset_id": "Regelverk",
+        "ruleset_version": "Regelverkets version",
+        "ruleset_hash": "Regelverkets kontrollsumma",
+        "library_version": "reserverat-version",
+        "as_of": "Bedömningsdag",
+        "procurement": "Upphandling",
+        "provenance_sheet": "Underlag",
+        "notes_sheet": "Varningar och fel",
+        "inputs": "Indatafiler",
+        "rows": "Rader",
+        "where": "Var",
+        "message": "Meddelande",
+    },
+    "en": {
+        "sheet": "Results",
+        "source": "Source",
+        "supplier": "Supplier",
+        "organisationsnummer": "Organisation number",
+        "outcome": "Outcome",
+        "risk": "Risk",
+        "reasons": "Reasons",
+        "evidence": "Request",
+        "warnings": "Warnings",
+        "errors": "Errors",
+        "error": "ERROR",
+        "ruleset_id": "Rule set",
+        "ruleset_version": "Rule set version",
+        "ruleset_hash": "Rule set hash",
+        "library_version": "reserverat version",
+        "as_of": "Evaluation date",
+        "procurement": "Procurement",
+        "provenance_sheet": "Provenance",
+        "notes_sheet": "Warnings and errors",
+        "inputs": "Input files",
+        "rows": "Rows",
+        "where": "Where",
+        "message": "Message",
+    },
+}
+_OUTCOME_FILLS = {
+    "qualified": "C6EFCE",
+    "not_qualified": "FFC7CE",
+    "undecided": "FFEB9C",
+    "error": "D9D9D9",
+}
+
+
 def _json_str(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
@@ -117,19 +186,18 @@ class ResultWriter:
             )
         self.compact = compact
         self.lang = lang
+        self.rules = rules
         self.criteria = [c.id for c in rules.criteria]
+        words = _HEADERS[lang]
+        # For people: labels in their language, each criterion under its title.
         self.header = [
-            "source",
-            "supplier",
-            "organisationsnummer",
-            "outcome",
-            "risk",
-            *self.criteria,
-            "reasons",
-            "evidence",
-            "warnings",
-            "errors",
+            *(words[k] for k in ("source", "supplier", "organisationsnummer", "outcome", "risk")),
+            *(c.title.get(lang) for c in rules.criteria),
+            *(words[k] for k in ("reasons", "evidence", "warnings", "errors")),
+            *(words[k] for k in _PROVENANCE),
         ]
+        self._notes: list[tuple[str, str, str, str]] = []
+        self._seen: dict[str, set[str]] = {"as_of": set(), "procurement": set(), "inputs": set()}
         self._file: TextIO | None = None
         self._csv: Any = None
         self._book: Any = None
@@ -158,14 +226,36 @@ class ResultWriter:
             from openpyxl import Workbook
 
             self._book = Workbook(write_only=True)
-            self._sheet = self._book.create_sheet("Resultat")
-            self._sheet.append(self.header)
+            self._sheet = self._book.create_sheet(_HEADERS[self.lang]["sheet"])
+            self._start_sheet()
+        elif self.kind == "csv":
+            # As Swedish Excel opens it: semicolons and a BOM (English: commas, no BOM).
+            sv = self.lang == "sv"
+            self._file = temp.open("w", encoding="utf-8-sig" if sv else "utf-8", newline="")
+            self._csv = csv.writer(self._file, delimiter=";" if sv else ",")
+            self._csv.writerow(self.header)
         else:
-            self._file = temp.open("w", encoding="utf-8", newline="")
-            if self.kind == "csv":
-                self._csv = csv.writer(self._file)
-                self._csv.writerow(self.header)
+            self._file = temp.open("w", encoding="utf-8", newline="", buffering=1 << 20)
         return self
+
+    def _start_sheet(self) -> None:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Alignment, Font, PatternFill
+        from openpyxl.utils import get_column_letter
+
+        sheet = self._sheet
+        sheet.freeze_panes = "C2"
+        for i, label in enumerate(self.header, start=1):
+            width = 44 if label in (self.header[1], self.header[-10]) else 18
+            sheet.column_dimensions[get_column_letter(i)].width = width
+        cells = []
+        for label in self.header:
+            cell = WriteOnlyCell(sheet, value=label)
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDE4EE")
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cells.append(cell)
+        sheet.append(cells)
 
     def write(
         self,
@@ -216,19 +306,41 @@ class ResultWriter:
                 self._file.write(json.dumps(item, sort_keys=True, ensure_ascii=False) + "\n")
             return
         row = [safe_cell(v) for v in self._flat(source, outcome, name)]
+        self._remember(source, outcome, name)
         if self._csv is not None:
             self._csv.writerow(row)
         else:
             from openpyxl.cell import WriteOnlyCell
+            from openpyxl.styles import PatternFill
 
             # Text cells are strings, never formulas, whatever they start with.
+            value_kind = outcome.outcome.value if isinstance(outcome, Result) else "error"
             cells = []
-            for value in row:
+            for i, value in enumerate(row):
                 cell = WriteOnlyCell(self._sheet, value=value)
                 if isinstance(value, str) and value:
                     cell.data_type = "s"
+                if i == 3:  # the outcome, coloured as in the report
+                    cell.fill = PatternFill("solid", fgColor=_OUTCOME_FILLS[value_kind])
                 cells.append(cell)
             self._sheet.append(cells)
+
+    def _remember(self, source: str, outcome: Result | DeclarationError, name: str | None) -> None:
+        """What the provenance and the warnings sheet list (kept per row, small)."""
+        file = source.split(" row ", maxsplit=1)[0].split(" sheet ", maxsplit=1)[0]
+        self._seen["inputs"].add(file)
+        if isinstance(outcome, Result):
+            p = outcome.provenance
+            self._seen["as_of"].add(p.as_of.isoformat())
+            if p.procurement:
+                self._seen["procurement"].add(p.procurement)
+            for w in outcome.warnings:
+                where = str(w.args.get("where", "")) if w.code.startswith("input.") else ""
+                text = render_message(w, self.lang)
+                self._notes.append((source, outcome.supplier.name, where, text))
+        else:
+            for problem in outcome.problems:
+                self._notes.append((source, name or "", problem.loc, problem.text(self.lang)))
 
     def _flat(self, source: str, outcome: Result | DeclarationError, name: str | None) -> list[Any]:
         if isinstance(outcome, DeclarationError):
@@ -237,13 +349,14 @@ class ResultWriter:
                 source,
                 name or "",
                 "",
-                "FEL" if self.lang == "sv" else "error",
+                _HEADERS[self.lang]["error"],
                 "",
                 *([""] * len(self.criteria)),
                 "",
                 "",
                 "",
                 mask_personal_numbers(errors),
+                *self._provenance(None),
             ]
         verdicts = {
             f.criterion: VERDICT_LABELS[self.lang][f.verdict.value] for f in outcome.findings
@@ -262,6 +375,21 @@ class ResultWriter:
                 " | ".join(render_message(w, self.lang) for w in outcome.warnings)
             ),
             "",
+            *self._provenance(outcome),
+        ]
+
+    def _provenance(self, result: Result | None) -> list[str]:
+        if result is None:
+            r = self.rules
+            return [r.id, r.version, r.content_hash, __version__, "", ""]
+        p = result.provenance
+        return [
+            p.ruleset_id,
+            p.ruleset_version,
+            p.ruleset_hash,
+            p.library_version,
+            p.as_of.isoformat(),
+            p.procurement or "",
         ]
 
     def __exit__(
@@ -280,10 +408,40 @@ class ResultWriter:
         else:
             self._out.discard()
 
+    def _finish_book(self) -> None:
+        from openpyxl.utils import get_column_letter
+
+        words = _HEADERS[self.lang]
+        last = get_column_letter(len(self.header))
+        self._sheet.auto_filter.ref = f"A1:{last}{self.written + 1}"
+        # The provenance, for the procurement file.
+        info = self._book.create_sheet(words["provenance_sheet"])
+        info.column_dimensions["A"].width = 28
+        info.column_dimensions["B"].width = 80
+        r = self.rules
+        for label, value in (
+            (words["ruleset_id"], f"{r.id}: {r.title.get(self.lang)}"),
+            (words["ruleset_version"], r.version),
+            (words["ruleset_hash"], r.content_hash),
+            (words["library_version"], __version__),
+            (words["as_of"], ", ".join(sorted(self._seen["as_of"]))),
+            (words["procurement"], ", ".join(sorted(self._seen["procurement"]))),
+            (words["inputs"], ", ".join(sorted(self._seen["inputs"]))),
+            (words["rows"], str(self.written)),
+        ):
+            info.append([label, safe_cell(value)])
+        notes = self._book.create_sheet(words["notes_sheet"])
+        for letter, width in zip("ABCD", (40, 30, 30, 90), strict=True):
+            notes.column_dimensions[letter].width = width
+        notes.append([words["source"], words["supplier"], words["where"], words["message"]])
+        for note in self._notes:
+            notes.append([safe_cell(v) for v in note])
+
     def _finish(self, exc_type: type[BaseException] | None) -> None:
         temp = self._out.temp
         assert temp is not None
         if self._book is not None and exc_type is None:
+            self._finish_book()
             self._book.save(temp)
         if self._pages is not None:
             pages = Path(self._pages.name)
