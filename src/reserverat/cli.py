@@ -45,6 +45,7 @@ from reserverat.loading import list_rulesets, load_ruleset
 from reserverat.registry import load_register
 from reserverat.render import FORMATS, Entry, render, render_group
 from reserverat.render.messages import OUTCOME_LABELS, fmt_value
+from reserverat.render.request import letters, render_letters
 from reserverat.result import Outcome, Result
 from reserverat.ruleset import RuleSet
 from reserverat.schemas import KINDS, json_schema
@@ -85,7 +86,13 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     c = sub.add_parser("check", help="evaluate declarations against a rule set")
-    c.add_argument("files", nargs="+", type=Path, metavar="FILE", help="declaration JSON files")
+    c.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="declarations: .json, .jsonl, .csv, .xlsx or an ESPD Response .xml",
+    )
     c.add_argument(
         "--rules", required=True, metavar="ID|PATH", help="rule set id, alias or TOML file"
     )
@@ -169,6 +176,22 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="show a progress bar on standard error (default: when it is a terminal)",
     )
+
+    q = sub.add_parser(
+        "request",
+        help="letters asking the suppliers whose result is undecided to supplement their tender",
+    )
+    q.add_argument("files", nargs="+", type=Path, metavar="INPUT")
+    q.add_argument("--rules", required=True, metavar="ID|PATH")
+    q.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR")
+    q.add_argument("--procurement", type=Path, metavar="FILE")
+    q.add_argument("--as-of", type=_date, metavar="DATE")
+    q.add_argument("--reply-by", type=_date, metavar="DATE", help="the date to answer by")
+    q.add_argument("--date", type=_date, metavar="DATE", help="the letter's date (default today)")
+    q.add_argument("--format", choices=("text", "markdown", "html"), default="text")
+    q.add_argument("--lang", choices=("sv", "en"), default="sv")
+    q.add_argument("--register", action="append", default=[], metavar="ID=CSV")
+    _input_options(q)
 
     t = sub.add_parser(
         "template",
@@ -412,6 +435,38 @@ def _evaluate_one(
     if isinstance(item, ReserveratError):
         return item
     return evaluate(item, rules, procurement=procurement, as_of=as_of, context=context)
+
+
+def _cmd_request(args: argparse.Namespace) -> int:
+    try:
+        procurement = load_procurement(args.procurement) if args.procurement else None
+        rules = _load_rules(args, procurement)
+        context = _context(args.register)
+    except ReserveratError as exc:
+        _print_problems(exc.problems)
+        return EXIT_BAD_INPUT
+    as_of = args.as_of or (procurement.submission_date if procurement else None) or date.today()
+    results: list[Result] = []
+    bad: list[ReserveratError] = []
+    for row in rows_from(args.files, **_input_kwargs(args)):
+        outcome = _evaluate_one(row.outcome, rules, procurement, as_of, context)
+        if isinstance(outcome, Result):
+            results.append(outcome)
+        else:
+            bad.append(outcome)
+    text = render_letters(
+        letters(results, args.lang),
+        rules,
+        procurement,
+        today=args.date or date.today(),
+        reply_by=args.reply_by,
+        fmt=args.format,
+        lang=args.lang,
+    )
+    sys.stdout.write(text)
+    for error in bad:
+        _print_problems(error.problems)
+    return EXIT_BAD_INPUT if bad else EXIT_OK
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
@@ -865,6 +920,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = {
         "batch": _cmd_batch,
         "check": _cmd_check,
+        "request": _cmd_request,
         "compare": _cmd_compare,
         "group": _cmd_group,
         "import-espd": _cmd_import_espd,
