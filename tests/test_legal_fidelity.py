@@ -298,8 +298,8 @@ def test_count_lines_agree_in_number(lang: str, counts: tuple[int, ...], line: s
 @pytest.mark.parametrize(
     ("lang", "text"),
     [
-        ("sv", "48\u00a0månader är mer än 36\u00a0månader (procurement.duration_months)."),
-        ("en", "48 months is more than 36 months (procurement.duration_months)."),
+        ("sv", "48\u00a0månader är mer än 36\u00a0månader (Upphandlingen › avtalstid (månader))."),
+        ("en", "48 months is more than 36 months (The procurement › term (months))."),
     ],
 )
 def test_durations_carry_their_unit(lang: str, text: str) -> None:

@@ -36,6 +36,8 @@ from reserverat.declaration import Declaration, parse_declaration
 from reserverat.errors import DeclarationError, DocumentError, Problem, did_you_mean
 from reserverat.identifiers import mask_personal_numbers
 from reserverat.inputs import check_regular, decode, open_regular, parse_json, read_bytes
+from reserverat.labels import INDEX as _INDEX
+from reserverat.labels import SHORT_LABELS, column_label, describe
 from reserverat.result import Message
 from reserverat.ruleset import RuleSet
 
@@ -49,7 +51,6 @@ __all__ = [
     "write_template",
 ]
 
-_INDEX = re.compile(r"^(\w+)\[(\d+)\]$")
 _TRUE = {"ja", "j", "yes", "y", "true", "sant", "1", "x"}
 _FALSE = {"nej", "n", "no", "false", "falskt", "0"}
 
@@ -193,18 +194,6 @@ def row_to_data(row: dict[Any, Any], *, decimal_comma: bool = False) -> dict[str
     return out
 
 
-_SHORT_LABELS = {
-    "supplier": ("Leverantör", "Supplier"),
-    "id": ("Referens", "Reference"),
-    "organisationsnummer": ("Organisationsnummer", "Organisation number"),
-    "legal_form": ("Juridisk form", "Legal form"),
-    "scope": ("Omfattning", "Scope"),
-    "unit_name": ("Enhetens namn", "Unit name"),
-    "founded": ("Bildad", "Founded"),
-    "declared_on": ("Försäkrans datum", "Date of the declaration"),
-}
-
-
 def _fold(text: str) -> str:
     return " ".join(str(text).replace("›", " ").replace(">", " ").casefold().split())
 
@@ -213,9 +202,9 @@ def _header_names() -> dict[str, str]:
     """Every name a column may be headed by, folded, to its field path."""
     names: dict[str, str] = {}
     for path in ["supplier", *COLUMNS]:
-        for name in (path, _describe(path, "sv"), _describe(path, "en")):
+        for name in (path, describe(path, "sv"), describe(path, "en")):
             names.setdefault(_fold(name), path)
-    for path, labels in _SHORT_LABELS.items():
+    for path, labels in SHORT_LABELS.items():
         for name in labels:
             names.setdefault(_fold(name), path)
     return names
@@ -746,79 +735,6 @@ def _read_xlsx(path: Path, sheet: str | None, decimal_comma: bool | None) -> Ite
         yield _tabular_row(header, values, n, source, decimal_comma)
 
 
-_WORDS = {
-    "supplier": (
-        "leverantörens namn (den juridiska personen)",
-        "the supplier's name (the legal person)",
-    ),
-    "id": ("er egen referens", "your own reference"),
-    "organisationsnummer": ("organisationsnummer", "organisation number"),
-    "legal_form": ("juridisk form", "legal form"),
-    "scope": (
-        "uppgifterna avser hela den juridiska personen eller en enhet",
-        "the figures describe the whole legal person or a unit",
-    ),
-    "unit_name": ("enhetens namn", "the unit's name"),
-    "founded": ("bildad (datum)", "founded (date)"),
-    "declared_on": ("försäkrans datum", "date of the declaration"),
-    "purpose": ("syfte", "purpose"),
-    "integration_main_aim": (
-        "främsta syfte: social och yrkesmässig integrering (ja/nej)",
-        "main aim: social and professional integration (yes/no)",
-    ),
-    "sheltered_workshop": ("skyddad verkstad (ja/nej)", "sheltered workshop (yes/no)"),
-    "workforce": ("sysselsatta", "persons occupied"),
-    "programme_workforce": (
-        "sysselsatta i program för skyddad anställning",
-        "persons occupied in a sheltered-employment programme",
-    ),
-    "reference_date": ("referensdag", "reference date"),
-    "employed": ("anställda", "employees"),
-    "trainees": ("praktikanter", "trainees (praktik)"),
-    "work_training": ("arbetsträning", "work training"),
-    "other": ("övriga", "others"),
-    "headcount": ("antal personer", "headcount"),
-    "fte": ("heltidsekvivalenter", "full-time equivalents"),
-    "target_group": ("i målgrupperna", "in the target groups"),
-    "documented_need": ("med dokumenterat stödbehov", "with a documented need of support"),
-    "declared_share": (
-        "uppgiven andel i målgrupperna (0-1)",
-        "declared share in the target groups (0-1)",
-    ),
-    "financial_years": ("räkenskapsår", "financial year"),
-    "end": ("slutdatum", "end date"),
-    "result": ("resultat (kr)", "result (SEK)"),
-    "to_owners": ("överfört till ägare/medlemmar (kr)", "transferred to owners/members (SEK)"),
-    "to_ideburna": (
-        "överfört till idéburna organisationer (kr)",
-        "transferred to idéburna organisations (SEK)",
-    ),
-    "to_research": ("överfört till forskning (kr)", "transferred to research (SEK)"),
-    "owners": ("ägare", "owner"),
-    "name": ("namn", "name"),
-    "kind": ("slag", "kind"),
-    "vote_share": ("andel av rösterna (0-1)", "share of the votes (0-1)"),
-    "capital_share": ("andel av kapitalet (0-1)", "share of the capital (0-1)"),
-    "sites": ("plats", "site"),
-    "postal_code": ("postnummer", "postal code"),
-    "locality": ("ort", "locality"),
-    "municipality": ("kommun", "municipality"),
-    "lat": ("latitud (WGS84)", "latitude (WGS84)"),
-    "lon": ("longitud (WGS84)", "longitude (WGS84)"),
-}
-
-
-def _describe(path: str, lang: str) -> str:
-    k = 0 if lang == "sv" else 1
-    parts = []
-    for part in path.split("."):
-        m = _INDEX.match(part)
-        base, index = (m.group(1), int(m.group(2)) + 1) if m else (part, None)
-        word = _WORDS.get(base, (base.replace("_", " "),) * 2)[k]
-        parts.append(f"{word} {index}" if index else word)
-    return " › ".join(parts)
-
-
 _CHOICES: dict[str, list[str]] = {
     "legal_form": [
         "aktiebolag",
@@ -912,17 +828,6 @@ def ruleset_columns(rules: RuleSet) -> tuple[list[str], set[str]]:
     return sorted(cols, key=order), set(needed) | {"supplier"}
 
 
-def column_label(path: str, lang: str = "sv") -> str:
-    """The header a template writes for a column: a short label, else the composed one."""
-    short = _SHORT_LABELS.get(path)
-    if short is not None:
-        return short[0 if lang == "sv" else 1]
-    if path in COLUMNS:
-        label = _describe(path, lang)
-        return label[0].upper() + label[1:]
-    return path  # a category of its own naming (by_category.<name>): its path reads back
-
-
 _KIND_WORDS = {
     "yes_no": (("ja eller nej", "ja"), ("ja (yes) or nej (no)", "ja")),
     "count": (("heltal, 0 om inga", "12"), ("a whole number, 0 if none", "12")),
@@ -957,7 +862,7 @@ def write_template(path: str | Path, lang: str = "sv", rules: RuleSet | None = N
     if rules is not None:
         return _ruleset_template(path, lang, rules)
     cols = ["supplier", *(c for c in COLUMNS if c != "supplier")]
-    descriptions = [(c, _describe(c, "sv"), _describe(c, "en")) for c in cols]
+    descriptions = [(c, describe(c, "sv"), describe(c, "en")) for c in cols]
     if path.suffix.lower() == ".csv":
         path.write_text(",".join(cols) + "\n", encoding="utf-8")
         with path.with_suffix(".kolumner.csv").open("w", encoding="utf-8", newline="") as f:
@@ -1028,7 +933,7 @@ def _ruleset_template(path: Path, lang: str, rules: RuleSet) -> list[str]:
     rows = []
     for col, label in zip(cols, labels, strict=True):
         allowed, example = _allowed(col, lang)
-        meaning = _describe(col, lang) if col in COLUMNS else col
+        meaning = describe(col, lang) if col in COLUMNS else col
         rows.append(
             [label, col, meaning, words["yes"] if col in needed else words["no"], allowed, example]
         )

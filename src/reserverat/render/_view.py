@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
+from reserverat.labels import fact_label
 from reserverat.logic import Verdict
 from reserverat.render.messages import (
     EVIDENCE,
+    FACT_WORDS,
     OUTCOME_LABELS,
     RISK_WORDS,
+    fmt_as,
     fmt_value,
     render_message,
 )
@@ -69,11 +73,54 @@ _LABELS = {
 
 
 def _facts_text(node: Explanation, lang: str) -> str:
-    return "; ".join(f"{f.path} = {fmt_value(f.value, lang)}" for f in node.facts)
+    """Facts as labelled values in words: "Sysselsatta › anställda › antal personer: 8"."""
+    parts = []
+    for f in node.facts:
+        value = f.value
+        if isinstance(value, str):
+            shown = FACT_WORDS[lang].get(value) or fmt_as(value, "word", lang)
+        else:
+            shown = fmt_value(value, lang)
+        parts.append(f"{fact_label(f.path, lang)}: {shown}")
+    return "; ".join(parts)
 
 
 def _params_text(node: Explanation, lang: str) -> str:
-    return "; ".join(f"{f.path} = {fmt_value(f.value, lang)}" for f in node.parameters)
+    """Parameters by their labels, in their units: "lägsta andel i målgrupperna: 30 %"."""
+    catalogue = _param_catalogue()
+    parts = []
+    for f in node.parameters:
+        label_sv, label_en, unit = catalogue.get(f.path, (f.path, f.path, None))
+        value = f.value
+        if unit in ("share", "km", "months", "years"):
+            spec = {"share": "pct"}.get(unit, unit)
+        elif unit == "list":
+            spec = "words"
+        elif isinstance(value, str):
+            spec = "word"
+        else:
+            spec = "num"
+        shown = fmt_as(value, spec, lang)
+        parts.append(f"{label_sv if lang == 'sv' else label_en}: {shown}")
+    return "; ".join(parts)
+
+
+@cache
+def _param_catalogue() -> dict[str, tuple[str, str, str | None]]:
+    """Every built-in rule set's parameters by name: their labels and units.
+
+    A result holds a parameter by name only; the built-in rule sets name the same
+    parameter the same way, so their labels serve any result (a name no built-in rule set
+    has is shown as itself).
+    """
+    from reserverat.loading import list_rulesets, load_ruleset
+
+    out: dict[str, tuple[str, str, str | None]] = {}
+    for info in list_rulesets():
+        rules = load_ruleset(f"{info.id}@{info.version}")
+        for name, p in rules.parameters.items():
+            out.setdefault(name, (p.display_label("sv", name), p.display_label("en", name), p.unit))
+    return out
 
 
 @dataclass(frozen=True)

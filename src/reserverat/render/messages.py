@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from typing import Any
 
+from reserverat.labels import fact_label
 from reserverat.result import Message
 
 __all__ = [
@@ -177,6 +178,18 @@ class _Formatter(string.Formatter):
 
 _FORMATTERS = {lang: _Formatter(lang) for lang in LANGS}
 
+# Messages whose "missing" argument lists field paths (elsewhere only "path" is one).
+_PATH_ARGS = {
+    "share.missing_counts": ("path", "missing"),
+    "share.unknown_targets": ("path", "missing"),
+    "money.missing": ("path", "missing"),
+}
+
+
+def fmt_as(value: Any, spec: str, lang: str) -> str:
+    """A value formatted as a message argument would be with ``spec`` (pct, km, word, ...)."""
+    return _FORMATTERS[lang].format_field(value, spec)
+
 
 def render_message(message: Message, lang: str) -> str:
     """The message's text in ``lang``.
@@ -190,6 +203,11 @@ def render_message(message: Message, lang: str) -> str:
         variant = "one"  # "ekonomisk förening är inte enskild firma", not "… av värdena (x)"
     template = CATALOGUES[lang][f"{code}.{variant}" if variant else code]
     args = dict(message.args)
+    # Field paths are said in words: "(sysselsatta › anställda › antal personer)".
+    for key in ("path", "missing"):
+        value = args.get(key)
+        if isinstance(value, str) and value and key in _PATH_ARGS.get(code, ("path",)):
+            args[key] = ", ".join(fact_label(part, lang) for part in value.split(", "))
     for key, words in WORDS[lang].items():
         if key in args and args[key] in words:
             args[key] = words[args[key]]

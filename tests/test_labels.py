@@ -1,0 +1,61 @@
+"""One label catalogue (reserverat.labels) for the template, the headers and the reports:
+every declaration field has words in Swedish and English, and a report shows no paths."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import reserverat as rr
+from reserverat.checks import FACT_PATHS
+from reserverat.io import COLUMNS
+from reserverat.labels import INDEX, WORDS, fact_label
+from reserverat.render import Entry, render
+
+EXAMPLES = Path(__file__).parent.parent / "examples" / "declarations"
+# A field path as the code writes it: two or more snake_case parts joined by dots.
+# (Abbreviations such as "t.ex." and "e.g." have one-letter parts, so they do not match.)
+PATH = re.compile(r"\b[a-z]{2,}(?:_[a-z]+)*(?:\[\d+\])?\.[a-z]{2,}(?:_[a-z]+)*\b")
+
+
+def test_every_field_has_words_in_both_languages() -> None:
+    missing = set()
+    for path in [*COLUMNS, *FACT_PATHS]:
+        for part in path.split("."):
+            m = INDEX.match(part)
+            base = m.group(1) if m else part
+            if base not in WORDS:
+                missing.add(base)
+    assert missing == set()
+    assert all(sv and en for sv, en in WORDS.values())
+
+
+def test_fact_labels() -> None:
+    assert fact_label("workforce.employed.target_group.headcount") == (
+        "Sysselsatta › anställda › i målgrupperna › antal personer"
+    )
+    assert fact_label("owners[0].vote_share", "en") == "Owner 1 › share of the votes (0-1)"
+    assert fact_label("financial_years[2016-12-31].result") == (
+        "Räkenskapsår 2016-12-31 › resultat (kr)"
+    )
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_reports_show_labels_not_field_paths(lang: str) -> None:
+    rules = [rr.load_ruleset(i) for i in ("lou-4-18", "asf-skoopi", "botkyrka-2017")]
+    entries = []
+    for path in sorted(EXAMPLES.glob("*.json")):
+        for decl in rr.load_declarations(path):
+            if isinstance(decl, rr.Declaration):
+                for r in rules:
+                    entries.append(Entry(path.name, rr.evaluate(decl, r, as_of=date(2017, 12, 11))))
+    page = render(entries, "html", lang)
+    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)
+    text = render(entries, "text", lang) + re.sub(r"<[^>]+>", " ", page)
+    # Rule-set ids and criterion ids (lou-4-18, target-group-share) use dashes, not dots;
+    # provenance hashes are hex. Any dotted snake_case word is a field path leaking out.
+    leaked = sorted(set(PATH.findall(text)) - {"reserverat.se"})
+    assert leaked == []
