@@ -141,12 +141,14 @@ def test_bad_input_is_located_and_other_rows_survive(
     )
     assert code == 2
     assert "Outcome: QUALIFIED" in out
-    assert f"error: {bad}[0] at workforce.employed.headcount: [out_of_range]" in err
+    # Each error is printed once, in the report; standard error says how many.
+    assert f"ERROR: {bad}[0] at workforce.employed.headcount: [out_of_range]" in out
     assert (
-        f"error: {bad}[1] at legal_form: [invalid] unknown legal form 'aktiebolagg'; did you mean 'aktiebolag'?"
-        in err
+        f"ERROR: {bad}[1] at legal_form: [invalid] unknown legal form 'aktiebolagg'; did you mean 'aktiebolag'?"
+        in out
     )
-    assert f"error: {broken} at line 1 column 2: [bad_json]" in err
+    assert f"ERROR: {broken} at line 1 column 2: [bad_json]" in out
+    assert err == "error: 3 inputs could not be assessed; see the errors in the report\n"
     assert "Traceback" not in err + out
     # Every input is counted once: 1 result and 3 errors (two rows and one unreadable file).
     assert out.endswith(
@@ -162,7 +164,7 @@ def test_unknown_rules_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert out == ""
     assert (
         err
-        == "error: <rules>: [unknown_ruleset] no rule set 'lou-4-81'; did you mean 'lou-4-18'? (got 'lou-4-81')\n"
+        == "fel: <rules>: [unknown_ruleset] no rule set 'lou-4-81'; did you mean 'lou-4-18'? (got 'lou-4-81')\n"
     )
 
 
@@ -193,8 +195,8 @@ def test_rules_validate(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     )
     assert code == 2
     assert out.startswith("rules/lou-4-18.toml: ok (lou-4-18 2.0.0 sha256:")
-    assert f"error: {bad} at title: [missing] Field required" in err
-    assert f"error: {bad} at criteria: [missing] Field required" in err
+    assert f"fel: {bad} at title: [missing] Field required" in err
+    assert f"fel: {bad} at criteria: [missing] Field required" in err
 
 
 @pytest.mark.parametrize("what", ["declaration", "procurement", "result"])
@@ -290,7 +292,7 @@ def test_register_option_and_duplicate_warning(
     )
     code, _, err = _run(capsys, "check", *twice[:1], "--rules", str(rules), "--register", "nope")
     assert code == 2
-    assert err == "error: --register at nope: [bad_option] expected ID=PATH.csv\n"
+    assert err == "fel: --register at nope: [bad_option] expected ID=PATH.csv\n"
 
 
 def test_check_botkyrka_exact(capsys: pytest.CaptureFixture[str]) -> None:
@@ -323,7 +325,7 @@ def test_geocoder_needs_a_user_agent(capsys: pytest.CaptureFixture[str]) -> None
     assert (code, out) == (2, "")
     assert (
         err
-        == "error: --geocoder at --user-agent: [missing] online geocoding needs --user-agent (Nominatim's policy)\n"
+        == "fel: --geocoder at --user-agent: [missing] online geocoding needs --user-agent (Nominatim's policy)\n"
     )
 
 

@@ -267,7 +267,12 @@ def test_check_with_notice(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["check", decl, "--rules", "lou-4-18", "--notice", str(PIN), "--lang", "en"])
     out, err = capsys.readouterr()
     assert code == 1
-    assert err == ""
+    # The notice gives no submission date: the command says it used today's.
+    today = rr.date.today().isoformat()
+    assert err == (
+        "note: no evaluation date was given (--as-of or the procurement's submission date): "
+        f"today, {today}, is used\n"
+    )
     code = main(
         [
             "check",

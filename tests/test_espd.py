@@ -448,7 +448,7 @@ def test_import_espd_bad_file_exit_2(capsys: pytest.CaptureFixture[str], tmp_pat
     bad.write_text("<a><b></a>", encoding="utf-8")
     assert main(["import-espd", str(bad)]) == 2
     assert capsys.readouterr().err == (
-        f"error: {bad} at line 1 column 9: [xml_malformed] mismatched tag\n"
+        f"fel: {bad} at line 1 column 9: [xml_malformed] mismatched tag\n"
     )
 
 

@@ -296,7 +296,10 @@ def test_no_traceback_for_the_trial_s_wrong_files(
     code = main(["check", str(decl), "--rules", "lou-4-18", "--procurement", str(sheet)])
     assert code == 2
     err = capsys.readouterr().err
-    assert "[unknown_format] a procurement is read from a .json file" in err
+    assert (
+        "[unknown_format] en upphandling läses från en .json-fil (en eForms-annons: --notice)"
+        in err
+    )
     # A case file whose date is text: read if it is ISO, a located error otherwise.
     case = tmp_path / "fall.toml"
     lines = [

@@ -285,9 +285,29 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _print_problems(problems: Sequence[Problem]) -> None:
+def _print_problems(problems: Sequence[Problem], lang: str = "sv") -> None:
+    """Each problem once, on standard error, in ``lang`` where the problem has it."""
+    prefix = "fel" if lang == "sv" else "error"
     for problem in problems:
-        print(f"error: {problem}", file=sys.stderr)
+        print(f"{prefix}: {problem.text(lang)}", file=sys.stderr)
+
+
+def _evaluation_date(args: argparse.Namespace, procurement: Procurement | None) -> date:
+    """--as-of, else the procurement's submission date, else today: and then it says so."""
+    when = args.as_of or (procurement.submission_date if procurement else None)
+    if when is not None:
+        return when
+    today = date.today()
+    if _lang(args) == "sv":
+        note = f"obs: ingen bedömningsdag angavs (--as-of eller upphandlingens sista anbudsdag): dagens datum {today.isoformat()} används"
+    else:
+        note = f"note: no evaluation date was given (--as-of or the procurement's submission date): today, {today.isoformat()}, is used"
+    print(note, file=sys.stderr)
+    return today
+
+
+def _lang(args: argparse.Namespace) -> str:
+    return str(getattr(args, "lang", "sv"))
 
 
 def _input_options(p: argparse.ArgumentParser) -> None:
@@ -385,9 +405,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
                 )
         context = _context(args.register, _geocoder(args))
     except ReserveratError as exc:
-        _print_problems(exc.problems)
+        _print_problems(exc.problems, _lang(args))
         return EXIT_BAD_INPUT
-    as_of = args.as_of or (procurement.submission_date if procurement else None) or date.today()
+    as_of = _evaluation_date(args, procurement)
     entries: list[Entry] = []
     for row in rows_from(args.files, **_input_kwargs(args)):
         for warning in row.warnings:
@@ -404,9 +424,15 @@ def _cmd_check(args: argparse.Namespace) -> int:
     sys.stdout.write(render(entries, args.format, args.lang))
     _warn_duplicates([(e.source, e.declaration) for e in entries if e.declaration is not None])
     bad = [e.outcome for e in entries if isinstance(e.outcome, ReserveratError)]
-    for error in bad:
-        _print_problems(error.problems)
     if bad:
+        # The errors are in the report itself: say here only that there are some, once.
+        sv = args.lang == "sv"
+        n = len(bad)
+        if sv:
+            what = f"{n} av indata kunde inte bedömas; se felen i rapporten"
+        else:
+            what = f"{n} {'input' if n == 1 else 'inputs'} could not be assessed; see the errors in the report"
+        print(f"{'fel' if sv else 'error'}: {what}", file=sys.stderr)
         return EXIT_BAD_INPUT
     results = [e.outcome for e in entries if isinstance(e.outcome, Result)]
     if all(r.outcome is Outcome.QUALIFIED for r in results):
@@ -443,9 +469,9 @@ def _cmd_request(args: argparse.Namespace) -> int:
         rules = _load_rules(args, procurement)
         context = _context(args.register)
     except ReserveratError as exc:
-        _print_problems(exc.problems)
+        _print_problems(exc.problems, _lang(args))
         return EXIT_BAD_INPUT
-    as_of = args.as_of or (procurement.submission_date if procurement else None) or date.today()
+    as_of = _evaluation_date(args, procurement)
     results: list[Result] = []
     bad: list[ReserveratError] = []
     for row in rows_from(args.files, **_input_kwargs(args)):
@@ -465,7 +491,7 @@ def _cmd_request(args: argparse.Namespace) -> int:
     )
     sys.stdout.write(text)
     for error in bad:
-        _print_problems(error.problems)
+        _print_problems(error.problems, _lang(args))
     return EXIT_BAD_INPUT if bad else EXIT_OK
 
 
@@ -483,7 +509,7 @@ def _cmd_rules(args: argparse.Namespace) -> int:
         try:
             rules = load_ruleset(args.ref, search=args.rules_dir)
         except ReserveratError as exc:
-            _print_problems(exc.problems)
+            _print_problems(exc.problems, _lang(args))
             return EXIT_BAD_INPUT
         sys.stdout.write(_show(rules, args.lang))
         return EXIT_OK
@@ -494,7 +520,7 @@ def _cmd_rules(args: argparse.Namespace) -> int:
             print(f"{path}: ok ({rules.id} {rules.version} {rules.content_hash})")
         except ReserveratError as exc:
             failed = True
-            _print_problems(exc.problems)
+            _print_problems(exc.problems, _lang(args))
     return EXIT_BAD_INPUT if failed else EXIT_OK
 
 
@@ -691,9 +717,9 @@ def _cmd_group(args: argparse.Namespace) -> int:
         context = _context(args.register, _geocoder(args))
         group = _load_group(args.file)
     except ReserveratError as exc:
-        _print_problems(exc.problems)
+        _print_problems(exc.problems, _lang(args))
         return EXIT_BAD_INPUT
-    as_of = args.as_of or (procurement.submission_date if procurement else None) or date.today()
+    as_of = _evaluation_date(args, procurement)
     result = evaluate_group(group, rules, procurement=procurement, as_of=as_of, context=context)
     sys.stdout.write(render_group(result, args.lang))
     return EXIT_OK if result.outcome is Outcome.QUALIFIED else EXIT_NOT_ALL_QUALIFIED
@@ -706,9 +732,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         context = _context(args.register)
         writer = ResultWriter(args.out, rules, args.lang, compact=args.compact)
     except ReserveratError as exc:
-        _print_problems(exc.problems)
+        _print_problems(exc.problems, _lang(args))
         return EXIT_BAD_INPUT
-    as_of = args.as_of or (procurement.submission_date if procurement else None) or date.today()
+    as_of = _evaluation_date(args, procurement)
     show = sys.stderr.isatty() if args.progress is None else args.progress
     rows = rows_from(args.files, **_input_kwargs(args))
     with writer:
@@ -776,7 +802,9 @@ def _batch_summary(summary: BatchSummary, out: Path, lang: str) -> str:
 
 def _cmd_template(args: argparse.Namespace) -> int:
     if args.file.suffix.lower() not in (".xlsx", ".csv"):
-        _print_problems([Problem(str(args.file), "", "unknown_format", "write .xlsx or .csv")])
+        _print_problems(
+            [Problem(str(args.file), "", "unknown_format", "write .xlsx or .csv")], _lang(args)
+        )
         return EXIT_BAD_INPUT
     if not args.file.parent.is_dir():
         raise DeclarationError(
@@ -787,7 +815,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
         try:
             rules = load_ruleset(args.rules, search=args.rules_dir, as_of=args.as_of)
         except ReserveratError as exc:
-            _print_problems(exc.problems)
+            _print_problems(exc.problems, _lang(args))
             return EXIT_BAD_INPUT
     cols = write_template(args.file, args.lang, rules)
     words = "kolumner" if args.lang == "sv" else "columns"
@@ -813,7 +841,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         procurement = load_procurement(args.procurement) if args.procurement else None
         a = _load_rules(args, procurement)
         decls = _declarations(args.files, args)
-        as_of = args.as_of or (procurement.submission_date if procurement else None) or date.today()
+        as_of = _evaluation_date(args, procurement)
         if args.sweep:
             name, values = parse_sweep(args.sweep)
             rows = sweep(
@@ -828,7 +856,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         label_b = f"{b.id} {b.version}" + (f" ({', '.join(args.set)})" if args.set else "")
         result = compare(decls, a, b, as_of=as_of, procurement=procurement, label_b=label_b)
     except ReserveratError as exc:
-        _print_problems(exc.problems)
+        _print_problems(exc.problems, _lang(args))
         return EXIT_BAD_INPUT
     sys.stdout.write(_render_comparison(result, args.format))
     return EXIT_OK
@@ -934,7 +962,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return commands[args.command](args)
     except ReserveratError as exc:
-        _print_problems(exc.problems)
+        _print_problems(exc.problems, _lang(args))
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("reserverat: interrupted", file=sys.stderr)
