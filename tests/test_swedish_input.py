@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
@@ -317,3 +317,31 @@ def test_no_traceback_for_the_trial_s_wrong_files(
     assert main(["test", str(case)]) == 2
     out = capsys.readouterr().out
     assert "[wrong_type] as_of is a date, such as as_of = 2017-12-11 (got '11 dec')" in out
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.binary(max_size=600),
+    st.sampled_from([".json", ".jsonl", ".csv", ".xlsx", ".xml", ".toml"]),
+    st.sampled_from(["declaration", "procurement", "rules", "cases"]),
+)
+def test_random_bytes_as_any_input_never_give_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes, suffix: str, role: str
+) -> None:
+    from reserverat.cli import main
+
+    path = tmp_path / f"input{suffix}"
+    path.write_bytes(data)
+    decl = Path(__file__).parent.parent / "examples" / "declarations" / "01-yalla-kooperativ.json"
+    argv = {
+        "declaration": ["check", str(path), "--rules", "lou-4-18", "--as-of", "2024-01-01"],
+        "procurement": ["check", str(decl), "--rules", "lou-4-18", "--procurement", str(path)],
+        "rules": ["check", str(decl), "--rules", str(path), "--as-of", "2024-01-01"],
+        "cases": ["test", str(path)],
+    }[role]
+    code = main(argv)
+    out, err = capsys.readouterr()
+    assert code in (0, 1, 2), err
+    assert "Traceback" not in out + err and "internal error" not in err
