@@ -339,8 +339,9 @@ class Compiled(Generic[N]):
         gap: Message | None = None,
         notes: tuple[Message, ...] = (),
     ) -> Explanation:
-        """An explanation with the witness's verdict, reason code and evidence."""
-        return Explanation(
+        """An explanation with the witness's verdict, reason code and evidence; a shared
+        witness's explanation is shared by every declaration with its key (its JSON too)."""
+        made = Explanation(
             self.kind,
             witness.verdict,
             Message(witness.code, args or {}),
@@ -350,6 +351,7 @@ class Compiled(Generic[N]):
             gap,
             notes,
         )
+        return share_fragment(made) if witness.shared else made
 
 
 class Eager(Compiled[N]):
@@ -426,18 +428,6 @@ class Memoised(Compiled[N]):
             hit = self.memo[key] = self.judge(key)
             hit.shared = True
         return hit
-
-    def explanation(
-        self,
-        witness: Witness,
-        args: dict[str, Any] | None = None,
-        facts: tuple[Fact, ...] = (),
-        *,
-        gap: Message | None = None,
-        notes: tuple[Message, ...] = (),
-    ) -> Explanation:
-        """The explanation, shared by every declaration with this key (and so its JSON)."""
-        return share_fragment(super().explanation(witness, args, facts, gap=gap, notes=notes))
 
 
 CHECKS: dict[str, type[Compiled[Any]]] = {}

@@ -11,7 +11,16 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["INDEX", "SHORT_LABELS", "WORDS", "column_label", "describe", "fact_label"]
+__all__ = [
+    "INDEX",
+    "PARAMETERS",
+    "SHORT_LABELS",
+    "WORDS",
+    "column_label",
+    "describe",
+    "fact_label",
+    "remember_parameter",
+]
 
 INDEX = re.compile(r"^(\w+)\[(\d+)\]$")
 """A numbered list item in a path: ``owners[0]``."""
@@ -249,3 +258,13 @@ def column_label(path: str, lang: str = "sv") -> str:
 def fact_label(path: str, lang: str = "sv") -> str:
     """A fact's label in a report: the field in words, capitalised."""
     return column_label(path, lang)
+
+
+PARAMETERS: dict[str, tuple[str, str, str | None]] = {}
+"""Rule-set parameters by name, as every rule set built in this process labels them: the
+Swedish and English label and the unit."""
+
+
+def remember_parameter(name: str, sv: str, en: str, unit: str | None) -> None:
+    """Keep a parameter's labels (the first rule set to name it gives them)."""
+    PARAMETERS.setdefault(name, (sv, en, unit))

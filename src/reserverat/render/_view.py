@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from reserverat.labels import fact_label
+from reserverat.labels import PARAMETERS, fact_label
 from reserverat.logic import Verdict
 from reserverat.render.messages import (
     EVIDENCE,
@@ -87,10 +87,10 @@ def _facts_text(node: Explanation, lang: str) -> str:
 
 def _params_text(node: Explanation, lang: str) -> str:
     """Parameters by their labels, in their units: "lägsta andel i målgrupperna: 30 %"."""
-    catalogue = _param_catalogue()
     parts = []
     for f in node.parameters:
-        label_sv, label_en, unit = catalogue.get(f.path, (f.path, f.path, None))
+        known = PARAMETERS.get(f.path) or _param_catalogue().get(f.path)
+        label_sv, label_en, unit = known or (f.path, f.path, None)
         value = f.value
         if unit in ("share", "km", "months", "years"):
             spec = {"share": "pct"}.get(unit, unit)
@@ -109,9 +109,9 @@ def _params_text(node: Explanation, lang: str) -> str:
 def _param_catalogue() -> dict[str, tuple[str, str, str | None]]:
     """Every built-in rule set's parameters by name: their labels and units.
 
-    A result holds a parameter by name only; the built-in rule sets name the same
-    parameter the same way, so their labels serve any result (a name no built-in rule set
-    has is shown as itself).
+    Only for a result whose rule set was not built in this process (read from JSON): the
+    built-in rule sets name the same parameter the same way, so their labels serve it (a
+    name no built-in rule set has is shown as itself). Loading them all takes a moment.
     """
     from reserverat.loading import list_rulesets, load_ruleset
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -48,6 +48,7 @@ __all__ = [
 ]
 
 MET, NOT_MET, UNDECIDED = Verdict.MET, Verdict.NOT_MET, Verdict.UNDECIDED
+N = TypeVar("N", bound=_Node)
 
 
 def candidate_sites(decl: Declaration) -> list[tuple[int, Site]]:
@@ -134,15 +135,9 @@ def _sites_result(
     )
 
 
-def _km(metres: float) -> Decimal:
-    return Decimal(round(metres)) / 1000
+class _SitesCheck(Eager[N]):
+    """A check of where the contract is performed: it reads the sites."""
 
-
-@check
-class WithinKmCheck(Eager[WithinKm]):
-    """The sites are within the radius of a centre, allowing for uncertainty."""
-
-    kind = "within_km"
     __slots__ = ()
 
     @classmethod
@@ -150,6 +145,18 @@ class WithinKmCheck(Eager[WithinKm]):
         """The fields it reads."""
         fields = ("name", "address", "postal_code", "locality", "municipality", "lat", "lon")
         return (*(f"sites[].{f}" for f in fields), "sites[].performs_contract")
+
+
+def _km(metres: float) -> Decimal:
+    return Decimal(round(metres)) / 1000
+
+
+@check
+class WithinKmCheck(_SitesCheck[WithinKm]):
+    """The sites are within the radius of a centre, allowing for uncertainty."""
+
+    kind = "within_km"
+    __slots__ = ()
 
     def judge(self, decl: Declaration) -> Explanation:
         """Decide, and say why."""
@@ -311,17 +318,11 @@ def _boundary_distance_m(zone: Any, lat: float, lon: float) -> tuple[bool, float
 
 
 @check
-class InZoneCheck(Eager[InZone]):
+class InZoneCheck(_SitesCheck[InZone]):
     """The sites are inside the zone, allowing for uncertainty."""
 
     kind = "in_zone"
     __slots__ = ()
-
-    @classmethod
-    def reads(cls, node: Any) -> tuple[str, ...]:
-        """The fields it reads."""
-        fields = ("name", "address", "postal_code", "locality", "municipality", "lat", "lon")
-        return (*(f"sites[].{f}" for f in fields), "sites[].performs_contract")
 
     def judge(self, decl: Declaration) -> Explanation:
         """Decide, and say why."""
@@ -389,17 +390,11 @@ def _municipality_label(gaz: Gazetteer, code: str) -> str:
 
 
 @check
-class InMunicipalityCheck(Eager[InMunicipality]):
+class InMunicipalityCheck(_SitesCheck[InMunicipality]):
     """The sites are in one of the municipalities."""
 
     kind = "in_municipality"
     __slots__ = ()
-
-    @classmethod
-    def reads(cls, node: Any) -> tuple[str, ...]:
-        """The fields it reads."""
-        fields = ("name", "address", "postal_code", "locality", "municipality", "lat", "lon")
-        return (*(f"sites[].{f}" for f in fields), "sites[].performs_contract")
 
     def judge(self, decl: Declaration) -> Explanation:
         """Decide, and say why."""

@@ -54,6 +54,7 @@ class CpvInCheck(Compiled[CpvIn]):
             )
         else:
             self.decided = self.witness(NOT_MET, "cpv.not_in", (), raw)
+        self.decided.shared = True  # one tender, one answer for every declaration
 
     def decide(self, decl: Declaration) -> Witness:
         """The tender's witness."""
