@@ -91,6 +91,7 @@ def _base_type(t: Any) -> Any:
     return get_args(t)[0] if get_origin(t) is not None and get_args(t) else t
 
 
+@cache
 def _kind(path: str) -> Kind:
     """How the cells of a column are read."""
     m = re.match(r"^(\w+)\[\d+\]\.(.+)$", path)
@@ -101,6 +102,7 @@ def _kind(path: str) -> Kind:
     return kind_of(FACT_PATHS.get(path))
 
 
+@cache
 def _column_type(path: str) -> Any:
     m = re.match(r"^(\w+)\[\d+\]\.(.+)$", path)
     if m and m.group(1) in _LIST_FIELDS:
@@ -161,32 +163,47 @@ def _cell(value: Any, path: str, decimal_comma: bool) -> Any:
 
 def row_to_data(row: dict[Any, Any], *, decimal_comma: bool = False) -> dict[str, Any]:
     """Nest a flat row (header path to cell) into the dict a Declaration is built from."""
-    out: dict[str, Any] = {}
+    pairs = {}
     for header, raw in row.items():
         if header is None or not str(header).strip():
             continue
         path = str(header).strip()
         value = _cell(raw, path, decimal_comma)
-        if value is None:
-            continue
+        if value is not None:
+            pairs[path] = value
+    return _nest(pairs)
+
+
+@cache
+def _steps(path: str) -> tuple[tuple[str, int | None], ...]:
+    """A path's parts, each with its list index (None where it is not a list item)."""
+    out: list[tuple[str, int | None]] = []
+    for part in path.split("."):
+        m = _INDEX.match(part)
+        out.append((m.group(1), int(m.group(2))) if m else (part, None))
+    return tuple(out)
+
+
+def _nest(pairs: dict[str, Any]) -> dict[str, Any]:
+    """Values read by path, nested into the dict a Declaration is built from."""
+    out: dict[str, Any] = {}
+    for path, value in pairs.items():
         node: Any = out
-        parts = path.split(".")
-        for k, part in enumerate(parts):
-            last = k == len(parts) - 1
-            m = _INDEX.match(part)
-            if m:
-                items = node.setdefault(m.group(1), [])
-                i = int(m.group(2))
-                while len(items) <= i:
+        steps = _steps(path)
+        last = len(steps) - 1
+        for k, (name, index) in enumerate(steps):
+            if index is not None:
+                items = node.setdefault(name, [])
+                while len(items) <= index:
                     items.append({})
-                if last:
-                    items[i] = value
+                if k == last:
+                    items[index] = value
                 else:
-                    node = items[i]
-            elif last:
-                node[part] = value
+                    node = items[index]
+            elif k == last:
+                node[name] = value
             else:
-                node = node.setdefault(part, {})
+                node = node.setdefault(name, {})
     for name in _LIST_FIELDS:
         # Numbered items left empty in between are not items at all.
         if isinstance(out.get(name), list):
@@ -249,7 +266,7 @@ def _read_cells(
             warnings.append(_cell_warning(source, ref, header, exc.code, exc.en, exc.sv, raw))
             continue
         pairs[path] = value
-    return _Read(row_to_data(pairs), cells, tuple(warnings))
+    return _Read(_nest(pairs), cells, tuple(warnings))
 
 
 def _cell_warning(
@@ -434,15 +451,32 @@ def _is_header(cells: list[Any]) -> bool:
     return any(header_path(c) == "supplier" for c in cells)
 
 
+Spec = list[tuple[int, str, str, str]]
+
+
+def _spec(header: list[Any]) -> Spec:
+    """Each named column once per file: its index, field path, header text and letter."""
+    out = []
+    for i, h in enumerate(header):
+        path = header_path(h)
+        if path is not None:
+            out.append((i, path, str(h).strip(), _letter(i)))
+    return out
+
+
 def _tabular_row(
-    header: list[Any], values: list[Any], n: int, source: str, decimal_comma: bool | None
+    spec: Spec, values: list[Any], n: int, source: str, decimal_comma: bool | None
 ) -> Row:
     """One sheet row: its cells read as Swedes write them, then validated leniently."""
     items = []
-    for i, (h, v) in enumerate(zip(header, values, strict=False)):
-        path = header_path(h)
-        if path is not None:
-            items.append((path, str(h).strip(), f"{_letter(i)}{n}", v))
+    width = len(values)
+    for i, path, text, letter in spec:
+        if i >= width:
+            break
+        v = values[i]
+        if v is None or v == "" or (isinstance(v, str) and not v.strip()):
+            continue  # an empty cell: not stated (most cells of a wide sheet)
+        items.append((path, text, f"{letter}{n}", v))
     read = _read_cells(items, source, decimal_comma)
     name = read.data.get("supplier")
     outcome, warnings = _lenient(read, source)
@@ -594,6 +628,7 @@ def _csv_body(
     problems = _header_problems(header, str(path), reader.line_num)
     if problems:
         raise DeclarationError(problems)
+    spec = _spec(header)
     for n, cells in _csv_rows(reader, str(path)):
         source = f"{path} row {n}"
         if cells is None:
@@ -615,7 +650,7 @@ def _csv_body(
                 ),
             )
             continue
-        row = _tabular_row(header, cells, n, source, comma)
+        row = _tabular_row(spec, cells, n, source, comma)
         yield Row(row.source, row.outcome, notes + row.warnings, row.name)
 
 
@@ -694,6 +729,7 @@ def _read_xlsx(path: Path, sheet: str | None, decimal_comma: bool | None) -> Ite
     problems = _header_problems(header, where, header_row)
     if problems:
         raise DeclarationError(problems)
+    spec = _spec(header)
     for cells in rows:
         n = int(cells[0].row or 0)
         source = f"{where} row {n}"
@@ -732,7 +768,7 @@ def _read_xlsx(path: Path, sheet: str | None, decimal_comma: bool | None) -> Ite
             who = str(given[0]).strip() if given and given[0] is not None else None
             yield Row(source, DeclarationError(issues), (), who)
             continue
-        yield _tabular_row(header, values, n, source, decimal_comma)
+        yield _tabular_row(spec, values, n, source, decimal_comma)
 
 
 _CHOICES: dict[str, list[str]] = {
