@@ -907,25 +907,13 @@ def write_template(path: str | Path, lang: str = "sv", rules: RuleSet | None = N
             w.writerows(descriptions)
         return cols
     from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "Deklarationer"
     sheet.append(cols)
-    for i, col in enumerate(cols, start=1):
-        letter = get_column_letter(i)
-        choices = _CHOICES.get(col)
-        if choices is None and _column_type(col) is bool:
-            choices = ["ja", "nej"]
-        if choices:
-            dv = DataValidation(
-                type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True
-            )
-            sheet.add_data_validation(dv)
-            dv.add(f"{letter}2:{letter}1000")
+    _dropdowns(sheet, cols)
     info = book.create_sheet("Kolumner")
     info.append(["column", "svenska", "English"])
     for row in descriptions:
@@ -962,6 +950,24 @@ _INSTRUCTIONS: dict[str, dict[str, str]] = {
 }
 
 
+def _dropdowns(sheet: Any, cols: list[str]) -> None:
+    """Drop-down lists for closed vocabularies and yes/no, down to row 1000."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for i, col in enumerate(cols, start=1):
+        choices = _CHOICES.get(col)
+        if choices is None and _kind(col) == "yes_no":
+            choices = ["ja", "nej"]
+        if choices:
+            letter = get_column_letter(i)
+            dv = DataValidation(
+                type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True
+            )
+            sheet.add_data_validation(dv)
+            dv.add(f"{letter}2:{letter}1000")
+
+
 def _ruleset_template(path: Path, lang: str, rules: RuleSet) -> list[str]:
     cols, needed = ruleset_columns(rules)
     labels = [column_label(c, lang) for c in cols]
@@ -989,7 +995,6 @@ def _ruleset_template(path: Path, lang: str, rules: RuleSet) -> list[str]:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     book = Workbook()
     sheet = book.active
@@ -1005,15 +1010,7 @@ def _ruleset_template(path: Path, lang: str, rules: RuleSet) -> list[str]:
         if col in needed:
             cell.fill = needed_fill
         sheet.column_dimensions[letter].width = max(14, min(40, len(labels[i - 1]) // 2 + 4))
-        choices = _CHOICES.get(col)
-        if choices is None and _kind(col) == "yes_no":
-            choices = ["ja", "nej"]
-        if choices:
-            dv = DataValidation(
-                type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True
-            )
-            sheet.add_data_validation(dv)
-            dv.add(f"{letter}2:{letter}1000")
+    _dropdowns(sheet, cols)
     sheet.freeze_panes = "B2"
     info = book.create_sheet(words["sheet"])
     info.append([intro])
