@@ -345,3 +345,22 @@ def test_random_bytes_as_any_input_never_give_a_traceback(
     out, err = capsys.readouterr()
     assert code in (0, 1, 2), err
     assert "Traceback" not in out + err and "internal error" not in err
+
+
+def test_a_list_never_loses_one_item_so_the_rest_cannot_look_whole(tmp_path: Path) -> None:
+    # An owner row the declaration cannot hold (no name) must not leave "no owners": the
+    # owners become unknown, and "no public owner" is undecided, never met.
+    path = tmp_path / "agare.csv"
+    path.write_text(
+        "supplier;owners[0].kind;owners[0].vote_share;owners[1].name;owners[1].kind\n"
+        "Alfa AB;municipality;0,6;Anna Andersson;person\n",
+        encoding="utf-8",
+    )
+    (row,) = read_rows(path)
+    decl = row.outcome
+    assert isinstance(decl, rr.Declaration)
+    assert decl.owners is None
+    assert [(w.loc, w.code) for w in row.warnings] == [("B2 (owners[0].kind)", "missing")]
+    rules = rr.load_ruleset("asf-tillvaxtverket")
+    finding = rr.evaluate(decl, rules, as_of=date(2024, 3, 1)).finding("independent-of-public-sector")
+    assert finding.verdict is rr.Verdict.UNDECIDED

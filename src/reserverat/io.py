@@ -314,8 +314,11 @@ def _lenient(
                 return DeclarationError([*named, *warnings]), ()
             smaller = data
             for p in exc.problems:
-                warnings.append(_refused(p, read.cells, source))
+                before = smaller
                 smaller = _without(smaller, p.loc)
+                top = _steps(p.loc)[0][0] if p.loc else ""
+                gone = isinstance(before.get(top), list) and top not in smaller
+                warnings.append(_refused(p, read.cells, source, whole_list=gone))
             if smaller == data:  # nothing left to take away: cannot happen, but never loop
                 return exc, tuple(warnings)
             data = smaller
@@ -331,18 +334,34 @@ def _no_supplier(p: Problem) -> Problem:
     )
 
 
-def _refused(p: Problem, cells: dict[str, tuple[str, str]], source: str) -> Problem:
-    ref, header = cells.get(p.loc) or next(
-        (c for path, c in cells.items() if path.startswith(p.loc + ".")), ("", p.loc)
-    )
+def _refused(
+    p: Problem, cells: dict[str, tuple[str, str]], source: str, whole_list: bool = False
+) -> Problem:
+    # The cell itself, else the first cell of the item or group it belongs to.
+    found = cells.get(p.loc)
+    scope = p.loc
+    while found is None and scope:
+        found = next((c for path, c in cells.items() if path.startswith(scope + ".")), None)
+        scope = scope.rpartition(".")[0]
+    ref, header = found or ("", p.loc)
     sv = _REFUSED_SV.get(p.code, "värdet godtogs inte")
+    en = p.msg
+    if whole_list:
+        # The item could not stay, so the whole list went (see _without).
+        sv += " (hela listan räknas som okänd)"
+        en += " (the whole list counts as unknown)"
     raw = p.input if p.has_input() and not isinstance(p.input, dict | list) else None
-    return _cell_warning(source, ref or p.loc, header, p.code, p.msg, sv, raw)
+    return _cell_warning(source, ref or p.loc, header, p.code, en, sv, raw)
 
 
 def _without(data: dict[str, Any], loc: str) -> dict[str, Any]:
     """The data without the value at ``loc`` (``owners[0].vote_share``); where nothing is
-    there (a required field was missing), without the item or group that lacks it."""
+    there (a required field was missing), without the group that lacks it.
+
+    A list loses no item: without one owner, one year or one site, the rest would look
+    like all of them, and "no public owner" or "every site within" could be met on a
+    list that is not whole. Where an item cannot stay, the whole list is unknown.
+    """
     parts: list[str | int] = []
     for part in loc.split("."):
         m = _INDEX.match(part)
@@ -360,9 +379,9 @@ def _without(data: dict[str, Any], loc: str) -> dict[str, Any]:
         if isinstance(node, dict) and last in node:
             del node[last]
             return out
-        if isinstance(node, list) and isinstance(last, int) and last < len(node):
-            del node[last]
-            return out
+        if isinstance(node, list) and isinstance(last, int):
+            parts = parts[:-1]  # the item cannot stay: the whole list goes
+            continue
         parts = parts[:-1]
     return data
 
