@@ -362,5 +362,26 @@ def test_a_list_never_loses_one_item_so_the_rest_cannot_look_whole(tmp_path: Pat
     assert decl.owners is None
     assert [(w.loc, w.code) for w in row.warnings] == [("B2 (owners[0].kind)", "missing")]
     rules = rr.load_ruleset("asf-tillvaxtverket")
-    finding = rr.evaluate(decl, rules, as_of=date(2024, 3, 1)).finding("independent-of-public-sector")
+    finding = rr.evaluate(decl, rules, as_of=date(2024, 3, 1)).finding(
+        "independent-of-public-sector"
+    )
     assert finding.verdict is rr.Verdict.UNDECIDED
+
+
+def test_the_report_says_when_today_is_the_evaluation_date(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from reserverat.cli import main
+
+    decl = Path(__file__).parent.parent / "examples" / "declarations" / "01-yalla-kooperativ.json"
+    main(["check", str(decl), "--rules", "lou-4-18"])
+    out, err = capsys.readouterr()
+    today = date.today().isoformat()
+    assert (
+        "Varning: Ingen bedömningsdag angavs och upphandlingen anger ingen sista anbudsdag: "
+        f"dagens datum {today} används."
+    ) in out
+    assert err.startswith("obs: ingen bedömningsdag angavs")
+    main(["check", str(decl), "--rules", "lou-4-18", "--as-of", "2017-12-11"])
+    out, err = capsys.readouterr()
+    assert "bedömningsdag angavs" not in out + err

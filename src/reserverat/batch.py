@@ -35,7 +35,7 @@ from reserverat.inputs import AtomicOutput
 from reserverat.io import Row, reading_warnings
 from reserverat.render import html
 from reserverat.render.messages import EVIDENCE, OUTCOME_LABELS, VERDICT_LABELS, render_message
-from reserverat.result import Result
+from reserverat.result import Message, Result
 from reserverat.ruleset import RuleSet
 
 __all__ = ["BatchSummary", "ResultWriter", "run_batch", "safe_cell"]
@@ -470,8 +470,10 @@ def run_batch(
     procurement: Procurement | None = None,
     context: EvaluationContext | None = None,
     progress: Any = None,
+    warnings: tuple[Message, ...] = (),
 ) -> BatchSummary:
-    """Evaluate every row and write it; returns what was done.
+    """Evaluate every row and write it; returns what was done (``warnings``: added to
+    every result, such as that the evaluation date is today's).
 
     A row whose declaration is invalid is written as its errors. ``progress`` is called
     with the number of rows done (for a progress bar).
@@ -486,7 +488,7 @@ def run_batch(
             if isinstance(row.outcome, Declaration):
                 outcome = evaluate(
                     row.outcome, rules, procurement=procurement, as_of=as_of, context=context
-                ).with_warnings(reading_warnings(row))
+                ).with_warnings(warnings + reading_warnings(row))
                 summary.outcomes[outcome.outcome.value] += 1
                 seen.add(row.source, row.outcome)
                 if writer.wants_maps:

@@ -46,7 +46,7 @@ from reserverat.registry import load_register
 from reserverat.render import FORMATS, Entry, render, render_group
 from reserverat.render.messages import OUTCOME_LABELS, fmt_value
 from reserverat.render.request import letters, render_letters
-from reserverat.result import Outcome, Result
+from reserverat.result import Message, Outcome, Result
 from reserverat.ruleset import RuleSet
 from reserverat.schemas import KINDS, json_schema
 
@@ -306,6 +306,15 @@ def _evaluation_date(args: argparse.Namespace, procurement: Procurement | None) 
     return today
 
 
+def _today_warning(
+    args: argparse.Namespace, procurement: Procurement | None, as_of: date
+) -> tuple[Message, ...]:
+    """The report's own note that the evaluation date is today's, when nothing gave one."""
+    if args.as_of is not None or (procurement is not None and procurement.submission_date):
+        return ()
+    return (Message("evaluation.today", {"as_of": as_of}),)
+
+
 def _lang(args: argparse.Namespace) -> str:
     return str(getattr(args, "lang", "sv"))
 
@@ -408,6 +417,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         _print_problems(exc.problems, _lang(args))
         return EXIT_BAD_INPUT
     as_of = _evaluation_date(args, procurement)
+    today = _today_warning(args, procurement, as_of)
     entries: list[Entry] = []
     for row in rows_from(args.files, **_input_kwargs(args)):
         for warning in row.warnings:
@@ -416,7 +426,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         decl = row.outcome if isinstance(row.outcome, Declaration) else None
         outcome = _evaluate_one(row.outcome, rules, procurement, as_of, context)
         if isinstance(outcome, Result):
-            outcome = outcome.with_warnings(reading_warnings(row))
+            outcome = outcome.with_warnings(today + reading_warnings(row))
         layers: tuple[MapLayer, ...] = ()
         if args.format == "html" and decl is not None:
             layers = geography(decl, rules, as_of=as_of, context=context, procurement=procurement)
@@ -753,10 +763,17 @@ def _cmd_batch(args: argparse.Namespace) -> int:
                     procurement=procurement,
                     context=context,
                     progress=lambda n: bar.update(task, completed=n),
+                    warnings=_today_warning(args, procurement, as_of),
                 )
         else:
             summary = run_batch(
-                rows, rules, writer, as_of=as_of, procurement=procurement, context=context
+                rows,
+                rules,
+                writer,
+                as_of=as_of,
+                procurement=procurement,
+                context=context,
+                warnings=_today_warning(args, procurement, as_of),
             )
     if not writer.written == summary.rows == summary.results + summary.errors:
         # Never report success over a file that lacks rows: this is a bug, say so.
