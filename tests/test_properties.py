@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import reserverat as rr
 from reserverat.render import Entry, render
-from strategies import AS_OF, FORMS, declarations, personnummer, workforces
+from strategies import AS_OF, FORMS, declarations, personnummer, varied, workforces
 
 LOU = rr.load_ruleset("lou-4-18")
 SHARE = "target-group-share"
@@ -134,3 +134,24 @@ def test_no_personnummer_passes_through_any_renderer(pnr: str, rules_id: str, la
         assert digits not in flat
         assert pnr[:6] not in out
     assert result.supplier.identifier == "******-****"
+
+
+@settings(max_examples=200)
+@given(st.one_of(declarations(known_target=False), varied()), st.sampled_from(["headcount", "fte"]))
+def test_the_inlined_share_tally_counts_as_the_general_one(
+    decl: rr.Declaration, basis: str
+) -> None:
+    # The share check inlines its common tally for speed; it must count exactly as the
+    # general one (categories and documented-need limits off).
+    from reserverat.engine import compile_plan
+    from reserverat.subjects.workforce import ShareAtLeastCheck, _Tally
+
+    plan = compile_plan(LOU, AS_OF)
+    check = next(c.check for c in plan.criteria if isinstance(c.check, ShareAtLeastCheck))
+    if decl.workforce is None:
+        return
+    plain, general = _Tally(decl.workforce), _Tally(decl.workforce)
+    check._plain_tally(decl.workforce, basis == "headcount", plain, plain.facts)
+    check._general_tally(decl.workforce, basis == "headcount", False, general, general.facts)
+    fields = ("occupied", "low", "high", "missing", "missing_groups", "facts")
+    assert [getattr(plain, f) for f in fields] == [getattr(general, f) for f in fields]

@@ -747,6 +747,12 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     as_of = _evaluation_date(args, procurement)
     show = sys.stderr.isatty() if args.progress is None else args.progress
     rows = rows_from(args.files, **_input_kwargs(args))
+    options: dict[str, Any] = {
+        "as_of": as_of,
+        "procurement": procurement,
+        "context": context,
+        "warnings": _today_warning(args, procurement, as_of),
+    }
     with writer:
         if show:
             from rich.progress import Progress, SpinnerColumn, TextColumn
@@ -759,22 +765,11 @@ def _cmd_batch(args: argparse.Namespace) -> int:
                     rows,
                     rules,
                     writer,
-                    as_of=as_of,
-                    procurement=procurement,
-                    context=context,
                     progress=lambda n: bar.update(task, completed=n),
-                    warnings=_today_warning(args, procurement, as_of),
+                    **options,
                 )
         else:
-            summary = run_batch(
-                rows,
-                rules,
-                writer,
-                as_of=as_of,
-                procurement=procurement,
-                context=context,
-                warnings=_today_warning(args, procurement, as_of),
-            )
+            summary = run_batch(rows, rules, writer, **options)
     if not writer.written == summary.rows == summary.results + summary.errors:
         # Never report success over a file that lacks rows: this is a bug, say so.
         raise RuntimeError(

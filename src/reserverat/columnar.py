@@ -31,6 +31,7 @@ from reserverat.engine import (
     Plan,
     compile_plan,
     law_date,
+    reader,
 )
 from reserverat.logic import Verdict
 from reserverat.ruleset import RuleSet
@@ -134,12 +135,12 @@ class Corpus:
         if hit is None:
             if self.declarations is None:
                 raise KeyError(f"the corpus has no column {path!r}")
-            parts = path.split(".")
+            read = reader(path)
             # fromiter, not slice assignment: assigning a list probes every element for
             # the array protocols, and on a pydantic model each probe is a slow miss.
             decls: Sequence[Any] = self.declarations
             values: Array = np.fromiter(
-                (_read(d, parts) for d in decls),
+                (read(d) for d in decls),
                 dtype=object,
                 count=self.n,
             )
@@ -189,14 +190,6 @@ def _at_least(n: int, children: list[Array]) -> Array:
 
 
 # ---- what the kernels share ------------------------------------------------------------
-
-
-def _read(obj: Any, parts: list[str]) -> Any:
-    for part in parts:
-        if obj is None:
-            return None
-        obj = getattr(obj, part)
-    return obj
 
 
 class Columns:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from operator import attrgetter
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -58,6 +59,7 @@ __all__ = [
     "Memoised",
     "Plan",
     "Witness",
+    "cents",
     "check",
     "compile_plan",
     "evaluate",
@@ -66,6 +68,7 @@ __all__ = [
     "law_date",
     "masked",
     "months_before",
+    "reader",
     "scalar",
 ]
 
@@ -177,6 +180,11 @@ def months_before(when: date, months: int) -> date:
     month += 1
     day = min(when.day, calendar.monthrange(year, month)[1])
     return date(year, month, day)
+
+
+def cents(value: Fraction) -> Decimal:
+    """An exact fraction as a Decimal rounded to two decimals (a gap in FTE, kronor, ratio)."""
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"))
 
 
 def masked(number: str | None) -> str | None:
@@ -733,7 +741,7 @@ class Plan:
                 value = _read(self.procurement, parts[1:])
                 hit = self.getters[path] = lambda decl: value
             else:
-                hit = self.getters[path] = _reader(parts)
+                hit = self.getters[path] = reader(path)
         return hit
 
     def decide(
@@ -748,8 +756,9 @@ class Plan:
         return entries, all_verdicts(verdicts)
 
 
-def _reader(parts: list[str]) -> Callable[[Any], Any]:
-    """A reader for a path of attributes that gives None where a step is None."""
+def reader(path: str) -> Callable[[Any], Any]:
+    """A reader for a dotted path of attributes that gives None where a step is None."""
+    parts = path.split(".")
     if len(parts) == 1:
         return attrgetter(parts[0])
     if len(parts) == 2:

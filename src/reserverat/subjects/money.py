@@ -22,7 +22,7 @@ from reserverat.checks import (
     _Node,
 )
 from reserverat.declaration import Declaration, FinancialYear
-from reserverat.engine import Eager, check, months_before
+from reserverat.engine import Eager, cents, check, months_before
 from reserverat.logic import Verdict
 from reserverat.result import Explanation, Fact, Message
 
@@ -31,10 +31,6 @@ __all__ = ["ProfitsMainlyReinvestedCheck", "SalaryRatioAtMostCheck", "TransfersO
 MET, NOT_MET, UNDECIDED = Verdict.MET, Verdict.NOT_MET, Verdict.UNDECIDED
 ZERO = Decimal(0)
 N = TypeVar("N", bound=_Node)
-
-
-def _dec(value: Fraction) -> Decimal:
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"))
 
 
 _RECIPIENT_FIELD = {
@@ -190,7 +186,7 @@ class ProfitsMainlyReinvestedCheck(_MoneyCheck[ProfitsMainlyReinvested]):
             "money.not_mainly_reinvested",
             args,
             facts,
-            gap=Message("gap.money", {"amount": _dec(excess)}),
+            gap=Message("gap.money", {"amount": cents(excess)}),
         )
 
 
@@ -287,7 +283,7 @@ class SalaryRatioAtMostCheck(Eager[SalaryRatioAtMost]):
         if lowest is None or highest is None:
             return self.made(UNDECIDED, "salary.unknown", None, facts, ("salary_statement",))
         actual = Fraction(highest) / Fraction(lowest)
-        args = {"ratio": _dec(actual), "maximum": ratio, "lowest": lowest, "highest": highest}
+        args = {"ratio": cents(actual), "maximum": ratio, "lowest": lowest, "highest": highest}
         if actual <= Fraction(ratio):
             return self.made(MET, "salary.within", args, facts)
         return self.made(

@@ -24,7 +24,7 @@ from reserverat.declaration import (
     OccupationGroup,
     Workforce,
 )
-from reserverat.engine import Compiled, Plan, Witness, check
+from reserverat.engine import Compiled, Plan, Witness, cents, check
 from reserverat.logic import Verdict
 from reserverat.result import Explanation, Fact, Message, share_fragment
 
@@ -176,10 +176,6 @@ def _num(value: Number) -> int | Decimal:
     return value if isinstance(value, int) else canonical_decimal(value)
 
 
-def _dec(value: Fraction) -> Decimal:
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"))
-
-
 _FACTS: dict[tuple[str, int], Fact] = {}
 
 
@@ -274,8 +270,21 @@ class ShareAtLeastCheck(Compiled[ShareAtLeast]):
         categories = self.categories
         if categories is None and not need_only:
             self._plain_tally(wf, headcount_basis, tally, facts)
-            return tally
-        for paths in self.paths[basis]:
+        else:
+            self._general_tally(wf, headcount_basis, need_only, tally, facts)
+        return tally
+
+    def _general_tally(
+        self,
+        wf: Workforce,
+        headcount_basis: bool,
+        need_only: bool,
+        tally: _Tally,
+        facts: list[tuple[str, Any]] | None,
+    ) -> None:
+        """The tally with categories or documented-need limits (see :func:`_target_bounds`)."""
+        categories = self.categories
+        for paths in self.paths["headcount" if headcount_basis else "fte"]:
             group: OccupationGroup | None = getattr(wf, paths.form)
             if group is None:
                 tally.missing_groups.append(paths.group)
@@ -294,7 +303,6 @@ class ShareAtLeastCheck(Compiled[ShareAtLeast]):
             tally.occupied += n
             tally.low += low
             tally.high += high
-        return tally
 
     def _plain_tally(
         self,
@@ -305,8 +313,9 @@ class ShareAtLeastCheck(Compiled[ShareAtLeast]):
     ) -> None:
         """The tally without categories or documented-need limits: the common case, inlined.
 
-        The same counting as :func:`_target_bounds` with neither option (a property test
-        holds the two equal), written out because it runs for every declaration.
+        The same counting as :meth:`_general_tally` with neither option (a property test,
+        tests/test_properties.py, holds the two equal), written out because it runs for
+        every declaration.
         """
         occupied: Number = 0
         low: Number = 0
@@ -511,7 +520,7 @@ class ShareAtLeastCheck(Compiled[ShareAtLeast]):
                 {"persons": int(needed), "occupied": int(t.occupied), "points": points},
             )
         fte = threshold * Fraction(t.occupied) - Fraction(t.high)
-        return Message("gap.share_fte", {"fte": _dec(fte), "points": points})
+        return Message("gap.share_fte", {"fte": cents(fte), "points": points})
 
     def _no_workforce(self, witness: Witness, espd: EspdAnswer | None) -> Explanation:
         notes: tuple[Message, ...] = ()
