@@ -203,11 +203,9 @@ class Decision:
     """
 
     __slots__ = ("_made", "shared", "verdict")
-
-    def __init__(self, verdict: Verdict) -> None:
-        self.verdict = verdict
-        self._made: Explanation | None = None
-        self.shared = False
+    _made: Explanation | None
+    shared: bool
+    verdict: Verdict
 
     def explain(self) -> Explanation:
         """The explanation of this decision, built once, on first request."""

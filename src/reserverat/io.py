@@ -644,7 +644,7 @@ def _csv_body(
         raise _problem(str(path), "row 1", "too_long", "a header cell is too long") from None
     if header is None:
         raise _no_header(str(path))
-    problems = _header_problems(header, str(path), reader.line_num)
+    problems = _known_columns(header, str(path), reader.line_num)
     if problems:
         raise DeclarationError(problems)
     spec = _spec(header)
@@ -710,10 +710,6 @@ def _csv_rows(reader: Any, source: str) -> Iterator[tuple[int, list[str] | None]
         yield reader.line_num, cells
 
 
-def _header_problems(header: list[Any], source: str, row: int = 1) -> list[Problem]:
-    return _known_columns(header, source, row)
-
-
 def _read_xlsx(path: Path, sheet: str | None, decimal_comma: bool | None) -> Iterator[Row]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
@@ -745,7 +741,7 @@ def _read_xlsx(path: Path, sheet: str | None, decimal_comma: bool | None) -> Ite
             break
     if header is None:
         raise _no_header(where)
-    problems = _header_problems(header, where, header_row)
+    problems = _known_columns(header, where, header_row)
     if problems:
         raise DeclarationError(problems)
     spec = _spec(header)
