@@ -33,6 +33,7 @@ def test_pin_lot() -> None:
         rr.Procurement(
             authority="ZenithNova Innovations Ltd.",
             reference="7a0d92d2-de31-4c7d-9baa-023a9a2db87b",
+            title="Title vol3",
             main_cpv="85000000",
             reservation="res-ws",
             lot="LOT-0001",

@@ -7,6 +7,7 @@ import re
 import shutil
 import struct
 import subprocess
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import reserverat as rr
 from reserverat.cli import main
 from reserverat.evaluate import geography
 from reserverat.render import Entry, render
-from reserverat.render.html import svg_map
+from reserverat.render.html import ReportHeading, svg_map
 from strategies import one_criterion
 
 ROOT = Path(__file__).parent.parent
@@ -119,8 +120,87 @@ def test_self_contained_and_script_free(capsys: pytest.CaptureFixture[str]) -> N
     outline = _outline(page)
     assert "script" not in outline.tags
     assert "link" not in outline.tags and "img" not in outline.tags and "iframe" not in outline.tags
-    assert not [k for k, _ in outline.attrs if k in ("src", "href") or k.startswith("on")]
+    # Links only within the page: the summary's links to each supplier's page.
+    links = [v for k, v in outline.attrs if k == "href"]
+    assert links == ["#leverantor-1", "#leverantor-2"]
+    ids = {v for k, v in outline.attrs if k == "id"}
+    assert set(links) == {f"#{i}" for i in ids if i.startswith("leverantor-")}
+    assert not [k for k, _ in outline.attrs if k == "src" or k.startswith("on")]
     assert "url(" not in page and "@import" not in page
+
+
+def test_the_header_names_the_procurement_assessor_and_report_date() -> None:
+    (decl,) = rr.load_declarations(BOTKYRKA / "26-tva-platser.json")
+    assert isinstance(decl, rr.Declaration)
+    entry = Entry("26", rr.evaluate(decl, rr.load_ruleset("botkyrka-2017"), as_of=WHEN), decl)
+    page = render([entry], "html", "en", HEADING)
+    header = page[page.index('<header class="report">') : page.index("</header>")]
+    assert re.findall(r">([^<]+)<", header) == [
+        "Reserved-contract assessment",
+        "Contracting authority",
+        "Botkyrka kommun",
+        "Procurement",
+        "Skötsel av parker och grönytor, reserverad upphandling",
+        "Reference number",
+        "KS/2017:812",
+        "Main CPV code",
+        "85312000-9 Social work services without accommodation",
+        "Evaluation date",
+        "2017-12-11",
+        "Assessed by",
+        "Anna Andersson",
+        "Report made",
+        "2017-12-12 09:30",
+    ]
+    assert "<title>Reserved-contract assessment: Skötsel av parker" in page
+    assert 'content: "KS/2017:812"' in page
+    assert '"Page " counter(page) " of " counter(pages)' in page
+    # A code outside the shipped list of names is shown as the code alone.
+    other = ReportHeading(main_cpv="77310000")
+    assert other.items("sv") == [("Huvudsaklig CPV-kod", "77310000")]
+
+
+def test_the_page_foot_cannot_break_out_of_the_style() -> None:
+    hostile = ReportHeading(reference='x"; } </style><script>alert(1)</script> 19121212-1212')
+    page = render([], "html", "sv", hostile)
+    style = page[page.index("<style>") : page.index("</style>") + len("</style>")]
+    assert style.count("</style>") == 1 and "<script>" not in page
+    assert '"x\\22 ; } \\3c /style\\3e \\3c script\\3e alert(1)\\3c /script\\3e ' in style
+    assert "19121212-1212" not in page
+    header = page[page.index("<header") : page.index("</header>")]
+    assert "&lt;/style&gt;&lt;script&gt;" in header
+
+
+def test_the_summary_says_what_to_request_and_links_each_page(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    page = _check_html(
+        capsys,
+        BOTKYRKA / "26-tva-platser.json",
+        BOTKYRKA / "22-norsborg-bara-postnummer.json",
+        lang="sv",
+    )
+    summary = page[page.index('<table class="summary">') : page.index("</table>")]
+    rows = re.findall(r"<tr>(<td.*?)</tr>", summary)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", r) for r in rows]
+    assert [re.sub(r"<[^>]+>", "", c[0]) for c in cells] == [
+        "Två Orter Service ekonomisk förening (769600-0160)",
+        "Norsborgs Trädgårdskooperativ ekonomisk förening (769600-0129)",
+    ]
+    assert [re.sub(r"<[^>]+>", "", c[1]) for c in cells] == ["KVALIFICERAD", "KAN INTE AVGÖRAS"]
+    assert cells[0][2] == "–"
+    assert re.findall(r"<li>(.*?)</li>", cells[1][2]) == [
+        "koordinater eller postnummer för de platser där uppdraget utförs"
+    ]
+    assert 'href="#leverantor-2"' in cells[1][0]
+    assert '<section class="page result" id="leverantor-2">' in page
+    # On the supplier's page the same evidence names the criterion it settles, by title.
+    own = page[page.index('id="leverantor-2"') :]
+    asks = own[own.index("<h2>Att begära in</h2>") :]
+    assert re.findall(r"<li>(.*?)</li>", asks) == [
+        "koordinater eller postnummer för de platser där uppdraget utförs (avgör: Verksamhet "
+        "inom 9 km från centrum i Huddinge, Botkyrka (Tumba) eller Salem (Rönninge))"
+    ]
 
 
 def test_batch_has_a_summary_then_a_page_each(
@@ -247,8 +327,55 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
             )
         )
     path = tmp_path_factory.mktemp("html") / "report.html"
-    path.write_text(render(entries, "html", "sv"), encoding="utf-8")
+    path.write_text(render(entries, "html", "sv", HEADING), encoding="utf-8")
     return path
+
+
+HEADING = ReportHeading(
+    authority="Botkyrka kommun",
+    title="Skötsel av parker och grönytor, reserverad upphandling",
+    reference="KS/2017:812",
+    main_cpv="85312000-9",
+    as_of=WHEN,
+    assessor="Anna Andersson",
+    made=datetime(2017, 12, 12, 9, 30),
+)
+
+
+def _pdftotext() -> str:
+    found = shutil.which("pdftotext")
+    if found:
+        return found
+    message = "pdftotext not found (install Debian's 'poppler-utils'; .ci/run does)"
+    if os.environ.get("RESERVERAT_REQUIRE_BROWSER"):
+        pytest.fail(message)
+    pytest.skip(message + ": PDF text checks skipped")
+
+
+def test_printed_pages_carry_the_reference_and_their_number(report: Path, tmp_path: Path) -> None:
+    pdf = tmp_path / "report.pdf"
+    _browse(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", report.as_uri())
+    done = subprocess.run(
+        [_pdftotext(), "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    )
+    pages = done.stdout.split("\f")[:-1]  # pdftotext ends every page with a form feed
+    assert len(pages) >= 4
+    for n, text in enumerate(pages, start=1):
+        foot = [line.split() for line in text.splitlines() if line.strip()][-1]
+        assert foot == ["KS/2017:812", "Sida", str(n), "av", str(len(pages))]
+    # The header, on the first page, in the order a reader takes it in.
+    first = [" ".join(line.split()) for line in pages[0].splitlines() if line.strip()]
+    assert first[:9] == [
+        "Bedömning av reserverat kontrakt",
+        "Upphandlande organisation Botkyrka kommun",
+        "Upphandling Skötsel av parker och grönytor, reserverad upphandling",
+        "Diarienummer eller referens KS/2017:812",
+        "Huvudsaklig CPV-kod 85312000-9 Socialvård utan inkvartering",
+        "Bedömningsdag 2017-12-11",
+        "Bedömd av Anna Andersson",
+        "Rapporten skapad 2017-12-12 09:30",
+        "Sammanfattning",
+    ]
 
 
 def test_browser_renders_headings_without_console_errors(report: Path, tmp_path: Path) -> None:
@@ -340,12 +467,19 @@ def test_batch_writes_an_html_report(capsys: pytest.CaptureFixture[str], tmp_pat
             "--lang",
             "en",
             "--no-progress",
+            "--assessor",
+            "Anna Andersson",
         ]
     )
     capsys.readouterr()
     assert code == 2  # one row is invalid; the others are still written
     page = out.read_text(encoding="utf-8")
     outline = _outline(page)
+    header = page[page.index('<header class="report">') : page.index("</header>")]
+    assert "<dt>Assessed by</dt><dd>Anna Andersson</dd>" in header
+    assert re.search(r"<dt>Report made</dt><dd>\d{4}-\d\d-\d\d \d\d:\d\d</dd>", header)
+    assert "<dt>Evaluation date</dt><dd>2017-12-11</dd>" in header
+    assert page.index("</header>") < page.index("<h1>Summary</h1>")
     assert [t for tag, t in outline.headings if tag == "h1"] == [
         "Summary",
         "Två Orter Service ekonomisk förening (769600-0160)",

@@ -59,3 +59,25 @@ def test_reports_show_labels_not_field_paths(lang: str) -> None:
     # provenance hashes are hex. Any dotted snake_case word is a field path leaking out.
     leaked = sorted(set(PATH.findall(text)) - {"reserverat.se"})
     assert leaked == []
+
+
+def test_a_report_names_parameters_as_its_own_rule_set_does() -> None:
+    """Two rule sets label one parameter name differently: each result shows its own label,
+    whichever rule set was built first (the catalogue once kept the first one's)."""
+    import tomllib
+
+    from reserverat.loading import builtin_rules_dir, parse_ruleset
+
+    data = tomllib.loads((builtin_rules_dir() / "lou-4-18.toml").read_text(encoding="utf-8"))
+    data["id"] = "lou-4-18-variant"
+    data["parameters"]["max_age_months"]["label"] = {"sv": "ålder i månader", "en": "age"}
+    variant = parse_ruleset(data, source="variant.toml")
+    own = rr.load_ruleset("lou-4-18")
+    (decl,) = rr.load_declarations(EXAMPLES / "11-for-lag-andel.json")
+    assert isinstance(decl, rr.Declaration)
+    when = date(2017, 12, 11)
+    texts = [render([Entry("d", rr.evaluate(decl, r, as_of=when))], "text") for r in (variant, own)]
+    assert "Parametrar: ålder i månader: 12\xa0månader" in texts[0]
+    assert "högsta ålder på försäkran och personaluppgifter" not in texts[0]
+    assert "Parametrar: högsta ålder på försäkran och personaluppgifter: 12\xa0månader" in texts[1]
+    assert "ålder i månader" not in texts[1]

@@ -170,7 +170,13 @@ class ResultWriter:
     """
 
     def __init__(
-        self, path: Path, rules: RuleSet, lang: str = "sv", *, compact: bool = False
+        self,
+        path: Path,
+        rules: RuleSet,
+        lang: str = "sv",
+        *,
+        compact: bool = False,
+        heading: html.ReportHeading | None = None,
     ) -> None:
         self.path = path
         self.kind = path.suffix.lower().lstrip(".")
@@ -185,6 +191,8 @@ class ResultWriter:
                 [Problem(str(path), "", "compact_jsonl_only", "--compact writes .jsonl only")]
             )
         self.compact = compact
+        self.heading = heading
+        """What heads the HTML report: the procurement, assessor and report date."""
         self.lang = lang
         self.rules = rules
         self.criteria = [c.id for c in rules.criteria]
@@ -202,7 +210,7 @@ class ResultWriter:
         self._csv: Any = None
         self._book: Any = None
         self._sheet: Any = None
-        self._summary: list[tuple[str, str | None]] = []
+        self._summary: list[html.SummaryRow] = []
         self._pages: IO[str] | None = None
         self._out = AtomicOutput(path, DeclarationError)
         self.written = 0
@@ -287,8 +295,10 @@ class ResultWriter:
         name: str | None,
     ) -> None:
         if self._pages is not None:
-            self._summary.append(html.summary_row(source, outcome, name))
-            self._pages.write(html.page(source, outcome, layers, self.lang, name) + "\n")
+            number = len(self._summary) + 1
+            self._summary.append(html.summary_row(source, outcome, name, self.lang, number))
+            anchor = self._summary[-1].anchor
+            self._pages.write(html.page(source, outcome, layers, self.lang, name, anchor) + "\n")
             return
         if self.kind == "jsonl":
             assert self._file is not None
@@ -449,7 +459,7 @@ class ResultWriter:
                 if exc_type is None:
                     self._pages.seek(0)
                     with temp.open("w", encoding="utf-8") as out:
-                        out.write(html.document_start(self.lang))
+                        out.write(html.document_start(self.lang, self.heading))
                         if len(self._summary) > 1:
                             out.write(html.summary_page(self._summary, self.lang) + "\n")
                         shutil.copyfileobj(self._pages, out)

@@ -14,7 +14,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,7 @@ from reserverat.io import reading_warnings, write_template
 from reserverat.loading import list_rulesets, load_ruleset
 from reserverat.registry import load_register
 from reserverat.render import FORMATS, Entry, render, render_group
+from reserverat.render.html import ReportHeading
 from reserverat.render.messages import OUTCOME_LABELS, fmt_value
 from reserverat.render.request import letters, render_letters
 from reserverat.result import Message, Outcome, Result
@@ -121,6 +122,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--lang", choices=("sv", "en"), default="sv")
     c.add_argument("--format", choices=FORMATS, default="text")
+    _assessor_option(c)
     _geocoder_options(c)
     _input_options(c)
     c.add_argument(
@@ -164,6 +166,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--as-of", type=_date, metavar="DATE")
     b.add_argument("--lang", choices=("sv", "en"), default="sv")
     b.add_argument("--register", action="append", default=[], metavar="ID=CSV")
+    _assessor_option(b)
     b.add_argument(
         "--compact",
         action="store_true",
@@ -319,6 +322,24 @@ def _lang(args: argparse.Namespace) -> str:
     return str(getattr(args, "lang", "sv"))
 
 
+def _assessor_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--assessor", metavar="NAME", help="who assessed, named in the HTML report's header"
+    )
+
+
+def _heading(
+    args: argparse.Namespace, procurement: Procurement | None, as_of: date
+) -> ReportHeading:
+    """The HTML report's header: the procurement, the evaluation date, the assessor, now."""
+    return ReportHeading.of(
+        procurement,
+        as_of=as_of,
+        assessor=getattr(args, "assessor", None),
+        made=datetime.now().replace(microsecond=0),
+    )
+
+
 def _input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--sheet", metavar="NAME", help="the Excel sheet (default: Deklarationer, else the first)"
@@ -431,7 +452,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
         if args.format == "html" and decl is not None:
             layers = geography(decl, rules, as_of=as_of, context=context, procurement=procurement)
         entries.append(Entry(row.source, outcome, decl, layers, row.name))
-    sys.stdout.write(render(entries, args.format, args.lang))
+    heading = _heading(args, procurement, as_of) if args.format == "html" else None
+    sys.stdout.write(render(entries, args.format, args.lang, heading))
     _warn_duplicates([(e.source, e.declaration) for e in entries if e.declaration is not None])
     bad = [e.outcome for e in entries if isinstance(e.outcome, ReserveratError)]
     if bad:
@@ -745,6 +767,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         _print_problems(exc.problems, _lang(args))
         return EXIT_BAD_INPUT
     as_of = _evaluation_date(args, procurement)
+    writer.heading = _heading(args, procurement, as_of)
     show = sys.stderr.isatty() if args.progress is None else args.progress
     rows = rows_from(args.files, **_input_kwargs(args))
     options: dict[str, Any] = {

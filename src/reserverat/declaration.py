@@ -600,6 +600,9 @@ class Procurement(_Model):
 
     authority: FreeText | None = None
     reference: FreeText | None = None
+    title: FreeText | None = Field(
+        default=None, description="The procurement's name, as in the notice (eForms BT-21)."
+    )
     submission_date: Day | None = None
     started_on: Day | None = Field(
         default=None,

@@ -176,6 +176,9 @@ def read_notice(path: str | Path, *, max_bytes: int = MAX_XML_BYTES) -> Notice:
     buyer = _buyer(root)
     issued = _date(text(child(root, "IssueDate", _CBC)))
     reference = text(child(root, "ContractFolderID", _CBC))
+    # BT-21: the lot's own title, else the procedure's.
+    procedure = child(root, "ProcurementProject", _CAC)
+    procedure_title = _title(procedure) if procedure is not None else None
     lots: list[Procurement] = []
     for lot in children(root, "ProcurementProjectLot", _CAC):
         ident = child(lot, "ID", _CBC)
@@ -184,6 +187,8 @@ def read_notice(path: str | Path, *, max_bytes: int = MAX_XML_BYTES) -> Notice:
         lot_id = text(ident) or "?"
         data = _lot(lot, lot_id, subtype, source, problems)
         data.update(authority=buyer, reference=reference)
+        if procedure_title and "title" not in data:
+            data["title"] = procedure_title
         try:
             lots.append(parse_procurement(data, source=f"{source} {lot_id}"))
         except DeclarationError as exc:
@@ -230,7 +235,9 @@ def _lot(
     project = child(lot, "ProcurementProject", _CAC)
     cpv = None
     months = None
+    title = None
     if project is not None:
+        title = _title(project)
         main = child(project, "MainCommodityClassification", _CAC)
         cpv = text(child(main, "ItemClassificationCode", _CBC)) if main is not None else None
         period = child(project, "PlannedPeriod", _CAC)
@@ -274,6 +281,8 @@ def _lot(
         flag("bt71_missing", f"BT-71 is mandatory in notice subtype {subtype} but absent")
 
     data: dict[str, Any] = {"lot": lot_id, "main_cpv": cpv, "duration_months": months}
+    if title:
+        data["title"] = title
     if participation:
         data["reserved_participation"] = tuple(participation)
     data["reserved_execution"] = execution
@@ -282,6 +291,15 @@ def _lot(
     if submission is not None:
         data["submission_date"] = submission
     return data
+
+
+def _title(project: ET.Element) -> str | None:
+    """BT-21, in Swedish where the notice gives it in several languages."""
+    names = list(children(project, "Name", _CBC))
+    for name in names:
+        if (name.get("languageID") or "").upper() == "SWE" and text(name):
+            return text(name)
+    return next((text(n) for n in names if text(n)), None)
 
 
 def _reservation(reserved: set[str], codes: list[str], execution: str | None) -> str | None:

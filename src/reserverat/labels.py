@@ -9,7 +9,10 @@ a declaration field has no words.
 
 from __future__ import annotations
 
+import csv
+import functools
 import re
+from importlib import resources
 
 __all__ = [
     "INDEX",
@@ -17,9 +20,10 @@ __all__ = [
     "SHORT_LABELS",
     "WORDS",
     "column_label",
+    "cpv_name",
     "describe",
     "fact_label",
-    "remember_parameter",
+    "remember_parameters",
 ]
 
 INDEX = re.compile(r"^(\w+)\[(\d+)\]$")
@@ -260,11 +264,29 @@ def fact_label(path: str, lang: str = "sv") -> str:
     return column_label(path, lang)
 
 
-PARAMETERS: dict[str, tuple[str, str, str | None]] = {}
-"""Rule-set parameters by name, as every rule set built in this process labels them: the
-Swedish and English label and the unit."""
+PARAMETERS: dict[tuple[str, str], dict[str, tuple[str, str, str | None]]] = {}
+"""Each rule set's parameters (by rule set id and version, for the rule sets built in this
+process): the Swedish and English label and the unit of each, by name. Two rule sets may
+label one parameter name differently, so a report looks a result's up by its own rule set."""
 
 
-def remember_parameter(name: str, sv: str, en: str, unit: str | None) -> None:
-    """Keep a parameter's labels (the first rule set to name it gives them)."""
-    PARAMETERS.setdefault(name, (sv, en, unit))
+def remember_parameters(
+    ruleset: tuple[str, str], labels: dict[str, tuple[str, str, str | None]]
+) -> None:
+    """Keep a rule set's parameter labels (Swedish, English, unit), by its id and version."""
+    PARAMETERS[ruleset] = labels
+
+
+@functools.cache
+def _cpv_names() -> dict[str, tuple[str, str]]:
+    text = resources.files("reserverat").joinpath("data/cpv_names.csv").read_text("utf-8")
+    return {row["code"]: (row["sv"], row["en"]) for row in csv.DictReader(text.splitlines())}
+
+
+def cpv_name(code: str, lang: str = "sv") -> str | None:
+    """A CPV code's name in ``lang``, where the shipped list has it (the social and other
+    specific services of the eForms SDK); None for other codes."""
+    names = _cpv_names().get(code.split("-", 1)[0])
+    if names is None:
+        return None
+    return names[0 if lang == "sv" else 1]

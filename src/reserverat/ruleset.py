@@ -30,7 +30,7 @@ from pydantic_core import PydanticCustomError
 
 from reserverat.checks import NODE_TYPES, Node, Param, _Node, bounded_decimal, canonical_decimal
 from reserverat.errors import Problem, RuleSetError, did_you_mean, format_loc
-from reserverat.labels import remember_parameter
+from reserverat.labels import remember_parameters
 
 __all__ = [
     "BASIS_MARKS",
@@ -322,12 +322,15 @@ class RuleSet(_Model):
         problems = self._problems()
         if problems:
             raise RuleSetError(problems)
-        for name, p in self.parameters.items():
-            # The reports name a result's parameters in words from here (a result holds
-            # only their names).
-            remember_parameter(
-                name, p.display_label("sv", name), p.display_label("en", name), p.unit
-            )
+        # The reports name a result's parameters in words from here (a result holds only
+        # their names).
+        remember_parameters(
+            (self.id, self.version),
+            {
+                name: (p.display_label("sv", name), p.display_label("en", name), p.unit)
+                for name, p in self.parameters.items()
+            },
+        )
         return self
 
     def _problems(self) -> list[Problem]:

@@ -25,6 +25,7 @@ from reserverat.render._view import (
     _mark_lines,
     _node_lines,
     _outcome_lines,
+    parameter_labels,
 )
 from reserverat.render.messages import (
     GROUP_WORDS,
@@ -68,6 +69,7 @@ class Entry:
 def render_text(result: Result, lang: str = "sv") -> str:
     """The result as plain text for a terminal or a case file."""
     labels = _LABELS[lang]
+    params = parameter_labels(result)
     out: list[str] = []
     sup = result.supplier
     out.append(sup.name + (f" ({sup.identifier})" if sup.identifier else ""))
@@ -88,7 +90,7 @@ def render_text(result: Result, lang: str = "sv") -> str:
             out.append(f"    {labels['not_applicable']}")
         elif f.guard is not None:
             out.append(f"    {labels['guard']}: {render_message(f.guard.reason, lang)}")
-        lines = _node_lines(f.explanation, lang, 0)
+        lines = _node_lines(f.explanation, lang, 0, params=params)
         for line in lines:
             pad = "    " + "  " * line.depth
             marker = f"[{VERDICT_LABELS[lang][line.verdict]}] " if line.depth else ""
@@ -117,6 +119,7 @@ def _md_cell(text: str) -> str:
 def render_markdown(result: Result, lang: str = "sv") -> str:
     """The result as Markdown: a summary table, then each criterion in detail."""
     labels = _LABELS[lang]
+    params = parameter_labels(result)
     p = result.provenance
     sup = result.supplier
     out = [f"## {_md(sup.name)}" + (f" ({sup.identifier})" if sup.identifier else ""), ""]
@@ -146,7 +149,7 @@ def render_markdown(result: Result, lang: str = "sv") -> str:
         out += ["", f"### {_md(_finding_title(f, lang))}", ""]
         if f.description is not None:
             out += [f"*{labels['why']}:* {_md(f.description.get(lang))}", ""]
-        for line in _node_lines(f.explanation, lang, 0):
+        for line in _node_lines(f.explanation, lang, 0, params=params):
             pad = "  " * line.depth
             out.append(f"{pad}- **{VERDICT_LABELS[lang][line.verdict]}:** {_md(line.text)}")
             for label, text in line.details:
@@ -185,15 +188,20 @@ def render_json(entries: Sequence[Entry]) -> str:
     return json.dumps(items, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
 
 
-def render(entries: Iterable[Entry], fmt: str = "text", lang: str = "sv") -> str:
-    """Render a batch in ``fmt`` (text, json, markdown, html) and ``lang`` (sv, en)."""
+def render(
+    entries: Iterable[Entry], fmt: str = "text", lang: str = "sv", heading: Any = None
+) -> str:
+    """Render a batch in ``fmt`` (text, json, markdown, html) and ``lang`` (sv, en).
+
+    ``heading`` (a :class:`reserverat.render.html.ReportHeading`) heads the HTML report.
+    """
     entries = list(entries)
     if fmt == "json":
         return render_json(entries)
     if fmt == "html":
         from reserverat.render.html import render_html
 
-        return render_html(entries, lang)
+        return render_html(entries, lang, heading)
     parts: list[str] = []
     for e in entries:
         if isinstance(e.outcome, Result):

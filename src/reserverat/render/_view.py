@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -85,11 +86,29 @@ def _facts_text(node: Explanation, lang: str) -> str:
     return "; ".join(parts)
 
 
-def _params_text(node: Explanation, lang: str) -> str:
+_ParamLabels = Mapping[str, tuple[str, str, str | None]]
+
+
+def parameter_labels(result: Result) -> _ParamLabels:
+    """The labels and units of the parameters of the result's own rule set (id and version):
+    from the rule set if it was built in this process or is built in, else {}."""
+    key = (result.provenance.ruleset_id, result.provenance.ruleset_version)
+    if key not in PARAMETERS:
+        from reserverat.errors import ReserveratError
+        from reserverat.loading import load_ruleset
+
+        try:
+            load_ruleset(f"{key[0]}@{key[1]}")  # its validator records its labels
+        except ReserveratError:
+            return {}
+    return PARAMETERS.get(key, {})
+
+
+def _params_text(node: Explanation, lang: str, params: _ParamLabels) -> str:
     """Parameters by their labels, in their units: "lägsta andel i målgrupperna: 30 %"."""
     parts = []
     for f in node.parameters:
-        known = PARAMETERS.get(f.path) or _param_catalogue().get(f.path)
+        known = params.get(f.path) or _param_catalogue().get(f.path)
         label_sv, label_en, unit = known or (f.path, f.path, None)
         value = f.value
         if unit in ("share", "km", "months", "years"):
@@ -109,9 +128,9 @@ def _params_text(node: Explanation, lang: str) -> str:
 def _param_catalogue() -> dict[str, tuple[str, str, str | None]]:
     """Every built-in rule set's parameters by name: their labels and units.
 
-    Only for a result whose rule set was not built in this process (read from JSON): the
-    built-in rule sets name the same parameter the same way, so their labels serve it (a
-    name no built-in rule set has is shown as itself). Loading them all takes a moment.
+    Only for a result whose rule set is neither built in nor built in this process (read
+    from JSON): a built-in rule set's label for the same name serves it (a name no built-in
+    rule set has is shown as itself). Loading them all takes a moment.
     """
     from reserverat.loading import list_rulesets, load_ruleset
 
@@ -131,8 +150,16 @@ class _Line:
     details: tuple[tuple[str, str], ...]
 
 
-def _node_lines(node: Explanation, lang: str, depth: int, relevant: bool = True) -> list[_Line]:
-    """Lines for a node and its children; evidence only where it could change the verdict."""
+def _node_lines(
+    node: Explanation,
+    lang: str,
+    depth: int,
+    relevant: bool = True,
+    params: _ParamLabels | None = None,
+) -> list[_Line]:
+    """Lines for a node and its children; evidence only where it could change the verdict.
+
+    ``params`` are the labels of the rule set's parameters (:func:`parameter_labels`)."""
     labels = _LABELS[lang]
     details: list[tuple[str, str]] = []
     if node.gap is not None:
@@ -144,17 +171,22 @@ def _node_lines(node: Explanation, lang: str, depth: int, relevant: bool = True)
     if node.facts:
         details.append((labels["facts"], _facts_text(node, lang)))
     if node.parameters:
-        details.append((labels["params"], _params_text(node, lang)))
+        details.append((labels["params"], _params_text(node, lang, params or {})))
     lines = [_Line(depth, node.verdict.value, render_message(node.reason, lang), tuple(details))]
     # Once a combinator is decided, no missing fact below it can change it.
     below = relevant and node.verdict is Verdict.UNDECIDED
     for child in node.children:
-        lines.extend(_node_lines(child, lang, depth + 1, below))
+        lines.extend(_node_lines(child, lang, depth + 1, below, params))
     return lines
 
 
 def _finding_title(f: Finding, lang: str) -> str:
-    title = f"{f.criterion}: {f.title.get(lang)}"
+    return f"{f.criterion}: {_finding_name(f, lang)}"
+
+
+def _finding_name(f: Finding, lang: str) -> str:
+    """The criterion's title in words, with what kind of condition it is; no id."""
+    title = f.title.get(lang)
     if f.authority_specific:
         title += f" ({_LABELS[lang]['authority']})"
     if f.advisory:

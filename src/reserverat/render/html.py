@@ -12,24 +12,30 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Iterable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
 from reserverat.errors import ReserveratError
 from reserverat.evaluate import MapLayer, MapPoint
 from reserverat.identifiers import mask_personal_numbers
+from reserverat.labels import cpv_name
 from reserverat.logic import Verdict
 from reserverat.render._view import (
     _LABELS,
-    _finding_title,
+    _finding_name,
     _mark_lines,
     _node_lines,
     _outcome_lines,
+    parameter_labels,
 )
 from reserverat.render.messages import EVIDENCE, OUTCOME_LABELS, VERDICT_LABELS, render_message
 from reserverat.result import Result
 
 __all__ = [
     "DOCUMENT_END",
+    "ReportHeading",
+    "SummaryRow",
     "document_start",
     "page",
     "render_html",
@@ -58,6 +64,17 @@ _WORDS = {
         "library": "Programversion",
         "input_hash": "Indatans hash",
         "procurement": "Upphandling",
+        "authority": "Upphandlande organisation",
+        "reference": "Diarienummer eller referens",
+        "lot": "Delområde",
+        "cpv": "Huvudsaklig CPV-kod",
+        "assessor": "Bedömd av",
+        "made": "Rapporten skapad",
+        "page": "Sida",
+        "of": "av",
+        "settles": "avgör",
+        "error_ask": "Rätta felen i underlaget (se leverantörens sida)",
+        "criterion_id": "Kriteriets id",
     },
     "en": {
         "title": "Reserved-contract assessment",
@@ -78,11 +95,21 @@ _WORDS = {
         "library": "Library version",
         "input_hash": "Input hash",
         "procurement": "Procurement",
+        "authority": "Contracting authority",
+        "reference": "Reference number",
+        "lot": "Lot",
+        "cpv": "Main CPV code",
+        "assessor": "Assessed by",
+        "made": "Report made",
+        "page": "Page",
+        "of": "of",
+        "settles": "settles",
+        "error_ask": "Correct the errors in the input (see the supplier's page)",
+        "criterion_id": "Criterion id",
     },
 }
 
 _CSS = """
-@page { size: A4; margin: 14mm 12mm 16mm 12mm; }
 * { box-sizing: border-box; }
 html { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10pt;
   color: #111; line-height: 1.35; }
@@ -116,77 +143,232 @@ figure { margin: 2mm 0; break-inside: avoid; page-break-inside: avoid; }
 figure svg { display: block; width: 100%; height: auto; border: 0.2mm solid #bbb; }
 figcaption { font-size: 8.5pt; color: #333; }
 footer.provenance { margin-top: 5mm; font-size: 8.5pt; color: #333; }
+header.report { margin: 0 0 5mm; padding: 0 0 3mm; border-bottom: 0.6mm solid #333; }
+header.report p.report-title { font-size: 18pt; font-weight: bold; margin: 0 0 2mm; }
+.crit-id { color: #555; font-size: 7.5pt; margin-top: 0.8mm; }
+.crit-id code { font-size: 7.5pt; }
+table.summary td ul { margin: 0; padding-left: 4mm; }
+col.c-supplier { width: 38%; } col.c-outcome { width: 20%; }
 """
+
+_PAGE_CSS = """
+@page {{ size: A4; margin: 14mm 12mm 18mm 12mm;
+  @bottom-left {{ content: {left}; font-size: 8pt; color: #333; }}
+  @bottom-right {{ content: {right}; font-size: 8pt; color: #333; }} }}
+"""
+# Printed pages carry the procurement and their number in the page margins (CSS paged
+# media; Chromium prints these margin boxes).
+
+
+@dataclass(frozen=True)
+class ReportHeading:
+    """What the report's header names: the procurement, the evaluation date, who assessed
+    and when the report was made. Every field is optional."""
+
+    authority: str | None = None
+    title: str | None = None
+    reference: str | None = None
+    lot: str | None = None
+    main_cpv: str | None = None
+    as_of: date | None = None
+    assessor: str | None = None
+    made: datetime | None = None
+
+    @classmethod
+    def of(
+        cls,
+        procurement: Any = None,
+        *,
+        as_of: date | None = None,
+        assessor: str | None = None,
+        made: datetime | None = None,
+    ) -> ReportHeading:
+        """The heading for a :class:`reserverat.Procurement` (or None)."""
+
+        def get(name: str) -> str | None:
+            value = getattr(procurement, name, None)
+            return None if value is None else str(value)
+
+        return cls(
+            authority=get("authority"),
+            title=get("title"),
+            reference=get("reference"),
+            lot=get("lot"),
+            main_cpv=get("main_cpv"),
+            as_of=as_of,
+            assessor=assessor,
+            made=made,
+        )
+
+    def items(self, lang: str) -> list[tuple[str, str]]:
+        """The heading's labelled values, in reading order, for what is known."""
+        words = _WORDS[lang]
+        out: list[tuple[str, str]] = []
+        if self.authority:
+            out.append((words["authority"], self.authority))
+        if self.title:
+            out.append((words["procurement"], self.title))
+        if self.reference:
+            out.append((words["reference"], self.reference))
+        if self.lot:
+            out.append((words["lot"], self.lot))
+        if self.main_cpv:
+            name = cpv_name(self.main_cpv, lang)
+            out.append((words["cpv"], f"{self.main_cpv} {name}" if name else self.main_cpv))
+        if self.as_of:
+            out.append((_LABELS[lang]["as_of"], self.as_of.isoformat()))
+        if self.assessor:
+            out.append((words["assessor"], self.assessor))
+        if self.made:
+            out.append((words["made"], self.made.strftime("%Y-%m-%d %H:%M")))
+        return out
+
+    def footer(self, lang: str) -> str:
+        """What each printed page names at its foot: the reference, else the title."""
+        return self.reference or self.title or _WORDS[lang]["title"]
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string: quotes, backslashes and line breaks escaped, and ``<``
+    written as an escape so that no input can close the style element."""
+    out = []
+    for ch in text:
+        if ch in '"\\<>&' or ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _page_css(heading: ReportHeading | None, lang: str) -> str:
+    words = _WORDS[lang]
+    left = _css_string((heading or ReportHeading()).footer(lang))
+    right = f'"{words["page"]} " counter(page) " {words["of"]} " counter(pages)'
+    return _PAGE_CSS.format(left=left, right=right)
+
+
+def _heading(heading: ReportHeading, lang: str) -> str:
+    rows = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in heading.items(lang))
+    return (
+        f'<header class="report"><p class="report-title">{_e(_WORDS[lang]["title"])}</p>'
+        f'<dl class="meta">{rows}</dl></header>'
+    )
+
+
+class SummaryRow(NamedTuple):
+    """A supplier's line on the summary page."""
+
+    name: str
+    outcome: str | None
+    """The outcome's value, or None for an input with errors."""
+    asks: tuple[str, ...] = ()
+    """The evidence to request, in words."""
+    anchor: str | None = None
+    """The id of the supplier's page in the document."""
 
 
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def document_start(lang: str = "sv") -> str:
-    """The document up to and including ``<body>``: metadata and the inline styles."""
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            f'<html lang="{_e(lang)}">',
-            "<head>",
-            '<meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{_e(_WORDS[lang]['title'])}</title>",
-            f"<style>{_CSS}</style>",
-            "</head>",
-            "<body>",
-            "",
-        ]
-    )
+def document_start(lang: str = "sv", heading: ReportHeading | None = None) -> str:
+    """The document up to and including ``<body>`` and the report's header: metadata, the
+    inline styles, and (with ``heading``) the procurement, assessor and report date."""
+    title = _WORDS[lang]["title"]
+    if heading is not None and (heading.title or heading.reference):
+        title += f": {heading.title or heading.reference}"
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{_e(lang)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)}</title>",
+        f"<style>{_page_css(heading, lang)}{_CSS}</style>",
+        "</head>",
+        "<body>",
+    ]
+    if heading is not None:
+        parts.append(_heading(heading, lang))
+    parts.append("")
+    return mask_personal_numbers("\n".join(parts))
 
 
 DOCUMENT_END = "</body>\n</html>\n"
 """What closes a document begun with :func:`document_start`."""
 
 
-def render_html(entries: Iterable[Any], lang: str = "sv") -> str:
-    """A whole HTML document: a summary page when there are several entries, then a page each.
+def render_html(
+    entries: Iterable[Any], lang: str = "sv", heading: ReportHeading | None = None
+) -> str:
+    """A whole HTML document: the header (with ``heading``), a summary page when there are
+    several entries, then a page each.
 
     ``entries`` are :class:`reserverat.render.Entry` values; their ``layers`` (from
     :func:`reserverat.evaluate.geography`) become maps.
     """
     items = list(entries)
-    parts = [document_start(lang)]
+    parts = [document_start(lang, heading)]
     if len(items) > 1:
-        rows = [summary_row(e.source, e.outcome, getattr(e, "name", None)) for e in items]
+        rows = [
+            summary_row(e.source, e.outcome, getattr(e, "name", None), lang, n)
+            for n, e in enumerate(items, start=1)
+        ]
         parts.append(summary_page(rows, lang))
-    for entry in items:
+    for n, entry in enumerate(items, start=1):
         layers = getattr(entry, "layers", ())
-        parts.append(page(entry.source, entry.outcome, layers, lang, getattr(entry, "name", None)))
+        name = getattr(entry, "name", None)
+        parts.append(page(entry.source, entry.outcome, layers, lang, name, _anchor(n)))
     parts.append(DOCUMENT_END)
     return mask_personal_numbers("\n".join(parts))
 
 
+def _anchor(n: int) -> str:
+    return f"leverantor-{n}"
+
+
 def summary_row(
-    source: str, outcome: Result | ReserveratError, name: str | None = None
-) -> tuple[str, str | None]:
-    """A supplier's line on the summary page: its name and outcome (None for an error)."""
+    source: str,
+    outcome: Result | ReserveratError,
+    name: str | None = None,
+    lang: str = "sv",
+    number: int | None = None,
+) -> SummaryRow:
+    """A supplier's line on the summary page: its name, outcome (None for an error), the
+    evidence to request, and (with ``number``, its place in the report) a link to its page."""
+    anchor = _anchor(number) if number is not None else None
     if isinstance(outcome, Result):
         sup = outcome.supplier
-        return sup.name + (f" ({sup.identifier})" if sup.identifier else ""), outcome.outcome.value
-    return (f"{name} ({source})" if name else source), None
+        label = sup.name + (f" ({sup.identifier})" if sup.identifier else "")
+        asks = tuple(code for code, _ in _evidence_requests(outcome))
+        return SummaryRow(label, outcome.outcome.value, asks, anchor)
+    return SummaryRow(f"{name} ({source})" if name else source, None, (), anchor)
 
 
-def summary_page(rows: Sequence[tuple[str, str | None]], lang: str = "sv") -> str:
-    """The first page of a batch: counts, and each supplier's outcome."""
+def summary_page(rows: Sequence[SummaryRow], lang: str = "sv") -> str:
+    """The first page of a batch: counts, and each supplier's outcome and what to request,
+    with a link to its page."""
     from reserverat.render import count_line
 
     labels, words = _LABELS[lang], _WORDS[lang]
     counts = {"qualified": 0, "not_qualified": 0, "undecided": 0, "errors": 0}
     cells = []
-    for name, value in rows:
-        counts[value or "errors"] += 1
-        if value is None:
+    for row in rows:
+        counts[row.outcome or "errors"] += 1
+        name = _e(row.name)
+        if row.anchor:
+            name = f'<a href="#{_e(row.anchor)}">{name}</a>'
+        if row.outcome is None:
             cell = f"<td>{_e(labels['error'])}</td>"
+            asks = _e(words["error_ask"])
         else:
-            cell = f'<td class="{value}">{_e(OUTCOME_LABELS[lang][value])}</td>'
-        cells.append(f"<tr><td>{_e(name)}</td>{cell}</tr>")
+            cell = f'<td class="{row.outcome}">{_e(OUTCOME_LABELS[lang][row.outcome])}</td>'
+            asks = (
+                "<ul>" + "".join(f"<li>{_e(EVIDENCE[lang][c])}</li>" for c in row.asks) + "</ul>"
+                if row.asks
+                else "–"
+            )
+        cells.append(f"<tr><td>{name}</td>{cell}<td>{asks}</td></tr>")
     line = count_line(counts, lang)
     return mask_personal_numbers(
         "\n".join(
@@ -194,9 +376,10 @@ def summary_page(rows: Sequence[tuple[str, str | None]], lang: str = "sv") -> st
                 '<section class="page summary">',
                 f"<h1>{_e(labels['summary'])}</h1>",
                 f"<p>{_e(line)}</p>",
-                "<table>",
+                '<table class="summary">',
+                '<colgroup><col class="c-supplier"><col class="c-outcome"><col></colgroup>',
                 f"<thead><tr><th>{_e(words['supplier'])}</th><th>{_e(labels['outcome'])}</th>"
-                "</tr></thead>",
+                f"<th>{_e(words['ask'])}</th></tr></thead>",
                 "<tbody>",
                 *cells,
                 "</tbody>",
@@ -213,26 +396,35 @@ def page(
     layers: Sequence[MapLayer] = (),
     lang: str = "sv",
     name: str | None = None,
+    anchor: str | None = None,
 ) -> str:
-    """One supplier's page (its result, with maps from ``layers``), or its errors."""
+    """One supplier's page (its result, with maps from ``layers``), or its errors;
+    ``anchor`` is the page's id, for the summary's link."""
     if isinstance(outcome, Result):
-        text = _result_page(outcome, layers, lang)
+        text = _result_page(outcome, layers, lang, anchor)
     else:
-        text = _error_page(source, outcome, lang, name)
+        text = _error_page(source, outcome, lang, name, anchor)
     return mask_personal_numbers(text)
 
 
-def _error_page(source: str, error: ReserveratError, lang: str, name: str | None) -> str:
+def _section(kind: str, anchor: str | None) -> str:
+    ident = f' id="{_e(anchor)}"' if anchor else ""
+    return f'<section class="page {kind}"{ident}>'
+
+
+def _error_page(
+    source: str, error: ReserveratError, lang: str, name: str | None, anchor: str | None
+) -> str:
     items = "".join(f"<li>{_e(p.text(lang))}</li>" for p in error.problems)
     title = f"<h1>{_e(name)}</h1><p>{_e(source)}</p>" if name else f"<h1>{_e(source)}</h1>"
     return (
-        f'<section class="page error">{title}'
+        f"{_section('error', anchor)}{title}"
         f"<h2>{_e(_WORDS[lang]['errors'])}</h2><ul>{items}</ul></section>"
     )
 
 
-def _tree(result_node: Any, lang: str) -> str:
-    lines = _node_lines(result_node, lang, 0)
+def _tree(result_node: Any, lang: str, params: Any) -> str:
+    lines = _node_lines(result_node, lang, 0, params=params)
     out = []
     depth = 0
     out.append(f"<p>{_e(lines[0].text)}</p>")
@@ -258,18 +450,21 @@ def _details(details: Sequence[tuple[str, str]]) -> list[str]:
     return [f'<div class="detail"><b>{_e(k)}:</b> {_e(v)}</div>' for k, v in details]
 
 
-def _result_page(result: Result, layers: Sequence[MapLayer], lang: str) -> str:
+def _result_page(
+    result: Result, layers: Sequence[MapLayer], lang: str, anchor: str | None = None
+) -> str:
     labels, words = _LABELS[lang], _WORDS[lang]
+    params = parameter_labels(result)
     p = result.provenance
     sup = result.supplier
     name = sup.name + (f" ({sup.identifier})" if sup.identifier else "")
     first, *rest = _outcome_lines(result, lang)
     out = [
-        '<section class="page result">',
+        _section("result", anchor),
         f"<h1>{_e(name)}</h1>",
         '<dl class="meta">',
-        f"<dt>{_e(labels['ruleset'])}</dt><dd>{_e(p.ruleset_id)} {_e(p.ruleset_version)}: "
-        f"{_e(result.ruleset_title.get(lang))}</dd>",
+        f"<dt>{_e(labels['ruleset'])}</dt><dd>{_e(result.ruleset_title.get(lang))} "
+        f'<span class="crit-id">({_e(p.ruleset_id)} {_e(p.ruleset_version)})</span></dd>',
         f"<dt>{_e(labels['as_of'])}</dt><dd>{_e(p.as_of.isoformat())}</dd>",
     ]
     if p.procurement:
@@ -304,9 +499,11 @@ def _result_page(result: Result, layers: Sequence[MapLayer], lang: str) -> str:
             for text in _mark_lines(f, lang)
         )
         out.append(
-            f'<tr id="criterion-{_e(f.criterion)}"><td>{_e(_finding_title(f, lang))}{why}</td>'
+            f'<tr id="criterion-{_e(f.criterion)}"><td>{_e(_finding_name(f, lang))}'
+            f'<div class="crit-id">{_e(words["criterion_id"])}: <code>{_e(f.criterion)}</code>'
+            f"</div>{why}</td>"
             f'<td class="verdict v-{verdict}">{_e(VERDICT_LABELS[lang][verdict])}</td>'
-            f"<td>{_tree(f.explanation, lang)}{marks}</td><td>{source}</td></tr>"
+            f"<td>{_tree(f.explanation, lang, params)}{marks}</td><td>{source}</td></tr>"
         )
     out += ["</tbody>", "</table>"]
     if layers:
@@ -314,9 +511,18 @@ def _result_page(result: Result, layers: Sequence[MapLayer], lang: str) -> str:
         for layer in layers:
             out.append(_figure(layer, result, lang))
     out.append(f"<h2>{_e(words['ask'])}</h2>")
-    asks = _evidence_requests(result, lang)
+    asks = _evidence_requests(result)
     if asks:
-        out.append("<ul>" + "".join(f"<li>{_e(a)}</li>" for a in asks) + "</ul>")
+        titles = {f.criterion: f.title.get(lang) for f in result.findings}
+        out.append(
+            "<ul>"
+            + "".join(
+                f"<li>{_e(EVIDENCE[lang][code])} ({_e(words['settles'])}: "
+                f"{_e('; '.join(titles[c] for c in ids))})</li>"
+                for code, ids in asks
+            )
+            + "</ul>"
+        )
     else:
         out.append(f"<p>{_e(words['nothing_to_ask'])}</p>")
     out += [
@@ -335,21 +541,22 @@ def _result_page(result: Result, layers: Sequence[MapLayer], lang: str) -> str:
     return "\n".join(out)
 
 
-def _evidence_requests(result: Result, lang: str) -> list[str]:
-    """Evidence that could change an undecided verdict, each once, in criterion order."""
+def _evidence_requests(result: Result) -> list[tuple[str, list[str]]]:
+    """Evidence that could change an undecided verdict, each once, in criterion order, with
+    the criteria it settles."""
     seen: dict[str, list[str]] = {}
     for f in result.findings:
         if f.verdict is not Verdict.UNDECIDED:
             continue
         for code in f.explanation.requests():
             seen.setdefault(code, []).append(f.criterion)
-    return [f"{EVIDENCE[lang][code]} ({', '.join(ids)})" for code, ids in seen.items()]
+    return list(seen.items())
 
 
 def _figure(layer: MapLayer, result: Result, lang: str) -> str:
     words = _WORDS[lang]
     try:
-        title = _finding_title(result.finding(layer.criterion), lang)
+        title = _finding_name(result.finding(layer.criterion), lang)
     except KeyError:  # layers from another rule set than the result's
         title = layer.criterion
     caption = [_e(title)]
