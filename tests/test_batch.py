@@ -338,7 +338,10 @@ def test_compare_command(capsys: pytest.CaptureFixture[str]) -> None:
         {"after": "not_met", "before": "met", "count": 1}
     ]
     assert main(["compare", *files, "--rules", "lou-4-18", "--set", "treshold=0.4"]) == 2
-    assert "did you mean 'threshold'" in capsys.readouterr().err
+    assert (
+        "fel: --set vid treshold=0.4: [unknown_parameter] lou-4-18 har ingen parameter "
+        "'treshold'; menade du 'threshold'?" in capsys.readouterr().err
+    )
 
 
 def test_test_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

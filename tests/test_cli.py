@@ -142,7 +142,10 @@ def test_bad_input_is_located_and_other_rows_survive(
     assert code == 2
     assert "Outcome: QUALIFIED" in out
     # Each error is printed once, in the report; standard error says how many.
-    assert f"ERROR: {bad}[0] at workforce.employed.headcount: [out_of_range]" in out
+    assert (
+        f"ERROR: {bad}[0] at workforce.employed.headcount (Persons occupied › employees › "
+        "headcount): [out_of_range]" in out
+    )
     assert (
         f"ERROR: {bad}[1] at legal_form: [invalid] unknown legal form 'aktiebolagg'; did you mean 'aktiebolag'?"
         in out
@@ -164,7 +167,16 @@ def test_unknown_rules_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert out == ""
     assert (
         err
-        == "fel: <rules>: [unknown_ruleset] no rule set 'lou-4-81'; did you mean 'lou-4-18'? (got 'lou-4-81')\n"
+        == "fel: <rules>: [unknown_ruleset] inget regelverk 'lou-4-81'; menade du 'lou-4-18'? "
+        "(angivet 'lou-4-81')\n"
+    )
+    code, out, err = _run(
+        capsys, "check", str(DECL / "01-yalla-kooperativ.json"), "--rules", "lou-4-81", "--lang", "en"
+    )
+    assert (code, out) == (2, "")
+    assert err == (
+        "error: <rules>: [unknown_ruleset] no rule set 'lou-4-81'; did you mean 'lou-4-18'? "
+        "(got 'lou-4-81')\n"
     )
 
 
@@ -172,7 +184,17 @@ def test_bad_option_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(["check", "x.json", "--rules", "lou-4-18", "--as-of", "2017-13-01"])
     assert info.value.code == 2
-    assert "not a date (YYYY-MM-DD): '2017-13-01'" in capsys.readouterr().err
+    assert capsys.readouterr().err.endswith(
+        "reserverat check: fel: [bad_option] argument --as-of: inget datum (ÅÅÅÅ-MM-DD): "
+        "'2017-13-01'\n"
+    )
+    with pytest.raises(SystemExit) as info:
+        main(["check", "x.json", "--rules", "lou-4-18", "--as-of", "2017-13-01", "--lang", "en"])
+    assert info.value.code == 2
+    assert capsys.readouterr().err.endswith(
+        "reserverat check: error: [bad_option] argument --as-of: not a date (YYYY-MM-DD): "
+        "'2017-13-01'\n"
+    )
 
 
 def test_rules_list_exact(capsys: pytest.CaptureFixture[str]) -> None:
@@ -195,8 +217,8 @@ def test_rules_validate(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     )
     assert code == 2
     assert out.startswith("rules/lou-4-18.toml: ok (lou-4-18 2.0.0 sha256:")
-    assert f"fel: {bad} at title: [missing] Field required" in err
-    assert f"fel: {bad} at criteria: [missing] Field required" in err
+    assert f"fel: {bad} vid title (Titel): [missing] uppgiften saknas" in err
+    assert f"fel: {bad} vid criteria: [missing] uppgiften saknas" in err
 
 
 @pytest.mark.parametrize("what", ["declaration", "procurement", "result"])
@@ -292,7 +314,7 @@ def test_register_option_and_duplicate_warning(
     )
     code, _, err = _run(capsys, "check", *twice[:1], "--rules", str(rules), "--register", "nope")
     assert code == 2
-    assert err == "fel: --register at nope: [bad_option] expected ID=PATH.csv\n"
+    assert err == "fel: --register vid nope: [bad_option] skriv ID=SÖKVÄG.csv\n"
 
 
 def test_check_botkyrka_exact(capsys: pytest.CaptureFixture[str]) -> None:
@@ -325,7 +347,8 @@ def test_geocoder_needs_a_user_agent(capsys: pytest.CaptureFixture[str]) -> None
     assert (code, out) == (2, "")
     assert (
         err
-        == "fel: --geocoder at --user-agent: [missing] online geocoding needs --user-agent (Nominatim's policy)\n"
+        == "fel: --geocoder vid --user-agent: [missing] uppslag via internet kräver --user-agent "
+        "(Nominatims villkor)\n"
     )
 
 

@@ -141,7 +141,8 @@ def test_file_with_a_list_keeps_every_row(tmp_path: Path) -> None:
     err = out[1]
     assert isinstance(err, rr.DeclarationError)
     assert str(err.problems[0]).startswith(
-        f"{path}[1] at workforce.employed.headcount: [out_of_range]"
+        f"{path}[1] at workforce.employed.headcount (Persons occupied › employees › headcount): "
+        "[out_of_range] Input should be greater than or equal to 0 (got -1)"
     )
 
 

@@ -254,6 +254,16 @@ def test_read_notice_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["read-notice", str(CN), "--rules", "lou-19-25"]) == 0
     out, err = capsys.readouterr()
     assert out.splitlines() == [
+        f"{CN}: ContractNotice, annonstyp 16, 32014L0024, köpare Financial Adinistration for ...",
+        "  LOT-0001: BT-71 res-pub-ser; BT-736 yes; CPV 75121000; reservation oklar; "
+        "lou-19-25: passar",
+        "  LOT-0002: BT-71 none; BT-736 yes; CPV 75121000; reservation res-prog; "
+        "lou-19-25: passar inte",
+    ]
+    assert err.startswith(f"varning: {CN} vid LOT-0001: [eforms.reserved_and_programme]")
+    assert main(["read-notice", str(CN), "--rules", "lou-19-25", "--lang", "en"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
         f"{CN}: ContractNotice, subtype 16, 32014L0024, buyer Financial Adinistration for ...",
         "  LOT-0001: BT-71 res-pub-ser; BT-736 yes; CPV 75121000; reservation unclear; lou-19-25: fits",
         "  LOT-0002: BT-71 none; BT-736 yes; CPV 75121000; reservation res-prog; lou-19-25: does not fit",

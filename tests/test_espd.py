@@ -435,6 +435,12 @@ def test_import_espd_command(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     assert code == 0
     assert out == ""
     assert err.splitlines() == [
+        f"{V1}: ESPD 1, svar ja, uppgiven andel 11,11 %",
+        f"varning: {V1} vid EconomicOperatorParty: [espd.no_name] svaret anger inget namn på "
+        "leverantören",
+    ]
+    assert main(["import-espd", str(V1), "--out", str(out_file), "--lang", "en"]) == 0
+    assert capsys.readouterr().err.splitlines() == [
         f"{V1}: ESPD 1, answer yes, declared share 11.11 %",
         f"warning: {V1} at EconomicOperatorParty: [espd.no_name] the response gives no supplier name",
     ]
@@ -448,7 +454,7 @@ def test_import_espd_bad_file_exit_2(capsys: pytest.CaptureFixture[str], tmp_pat
     bad.write_text("<a><b></a>", encoding="utf-8")
     assert main(["import-espd", str(bad)]) == 2
     assert capsys.readouterr().err == (
-        f"fel: {bad} at line 1 column 9: [xml_malformed] mismatched tag\n"
+        f"fel: {bad} vid rad 1 kolumn 9: [xml_malformed] felaktig XML: mismatched tag\n"
     )
 
 
@@ -458,11 +464,20 @@ def test_check_reads_espd_directly(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1
     assert out.splitlines()[3] == "Outcome: UNDECIDED"
     assert err == ""
-    # The import's warnings reach the buyer in check too.
+    # The import's warnings reach the buyer in check too: in the report, like a cell's.
     main(["check", str(V2_NO), "--rules", "lou-4-18", "--as-of", "2020-01-10", "--lang", "en"])
-    assert capsys.readouterr().err == (
-        f"warning: {V2_NO} at EconomicOperatorParty: [espd.no_name] the response gives no "
-        "supplier name\n"
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert (
+        "Warning: The ESPD Response (EconomicOperatorParty): the response gives no supplier name."
+        in out.splitlines()
+    )
+    main(["check", str(V2_NO), "--rules", "lou-4-18", "--as-of", "2020-01-10"])
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert (
+        "Varning: ESPD-svaret (EconomicOperatorParty): svaret anger inget namn på leverantören."
+        in out.splitlines()
     )
 
 

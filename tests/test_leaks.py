@@ -200,6 +200,10 @@ def test_an_internal_error_exits_3_with_a_bug_report_message(
     monkeypatch.setattr(cli, "_cmd_template", broken)
     assert cli.main(["template", "x.csv"]) == cli.EXIT_INTERNAL_ERROR
     err = capsys.readouterr().err
+    assert err.startswith("reserverat: internt fel (RuntimeError: ******-**** went wrong).")
+    assert "rapportera det gärna" in err and "Traceback" not in err
+    assert cli.main(["template", "x.csv", "--lang", "en"]) == cli.EXIT_INTERNAL_ERROR
+    err = capsys.readouterr().err
     assert err.startswith("reserverat: internal error (RuntimeError: ******-**** went wrong).")
     assert "please report it" in err and "Traceback" not in err
 

@@ -131,54 +131,55 @@ PROBES = [
 ]
 
 
-# The message after each probe's code, exactly (file names vary, so only the message).
+# The message after each probe's code, exactly, in Swedish (the default) and in English
+# (RESERVERAT_LANG=en, which also sets --lang): file names vary, so only the message.
 MESSAGES = {
-    "JSON not UTF-8": "not UTF-8 text (byte 14: 0xe4); save the file as UTF-8",
-    "JSON nested 100,000 deep": "nested too deeply to read",
-    "JSON integer of 5,000 digits": "an integer of 5000 digits (at most 30)",
-    "--as-of 0001-01-01": "argument --as-of: 0001-01-01 is outside 1900-01-01 to 2199-12-31",
-    "site uncertainty_m 1e308": "Input should be less than or equal to 1000000 (got 1e+308)",
-    "profit 1e999999999 (3 years)": "Decimal input should have no more than 20 digits in total (got '1e999999999')",
-    "to_owners 1e999999999": "Decimal input should have no more than 20 digits in total (got '1e999999999')",
-    "profit 1e606054 (render)": "Decimal input should have no more than 20 digits in total (got '1e606054')",
-    "salary 1e40 (ratio quantize)": "Input should be less than or equal to 100000000 (got '1e40')",
-    "salary lowest 1e-999999999": "Decimal input should have no more than 4 decimal places (got '1e-999999999')",
-    "headcount 2012121212": "Input should be less than or equal to 1000000 (got '******-****')",
-    "headcount 2**63 -> compare": "Input should be less than or equal to 1000000 (got 9223372036854775808)",
-    "compare --set threshold=NaN": "NaN is not a number JSON allows (got 'NaN')",
-    "compare --set threshold=1e30": "a parameter must lie within ±10^13 and have at most 6 decimals (got 1e+30)",
-    "compare --set threshold=<5,000 digits>": "an integer of 5000 digits (at most 30)",
-    "compare --sweep step 1e-999999999": "FROM, TO and STEP must be numbers within ±10^13 with at most 6 decimals",
-    "batch --out into a missing folder": "no such folder:",
-    "import-espd --out into a missing folder": "no such folder:",
-    "group file not UTF-8": "not UTF-8 text (byte 10: 0xff); save the file as UTF-8",
-    "ESPD percentage NaN": "the percentage is not a number between 0 and 100 (got 'NaN')",
-    "ESPD percentage sNaN": "the percentage is not a number between 0 and 100 (got 'sNaN')",
-    "ESPD percentage 1E-999999999": "the percentage is not a number between 0 and 100 (got '1E-999999999')",
-    "ESPD unknown encoding": "the declared encoding cannot be read (unknown encoding: x-nope); use UTF-8",
-    "ESPD UTF-7 declared": "the declared encoding cannot be read (multi-byte encodings are not supported); use UTF-8",
-    "eForms duration inf": "the lot's duration 'inf' is not a term in months",
-    "eForms duration nan": "the lot's duration 'nan' is not a term in months",
-    "rule file not UTF-8": "not UTF-8 text (byte 6: 0xf6); save the file as UTF-8",
-    "rule file nested 1,000 deep": "nested too deeply to read",
-    "rule file 5,000-digit integer": "an integer of more than 30 digits",
-    "rule file: parameter NaN": "nan is not a number a rule file may hold",
-    'rule file: criteria = ["a", "b"] with extends': "a criterion is a table ([[criteria]] with id, title, citation, check) (got 'a')",
-    "rule file: remove_criteria = 5": "remove_criteria is a list of criterion ids (got 5)",
-    "--rules-dir holding one broken file": "an integer of more than 30 digits",
-    "rule file: in_zone file is binary, outside the folder": "a zone file must lie in the rule file's folder or below it, and not behind a symbolic link (got '../zone.bin')",
-    "rule file: in_zone file name with NUL": "a zone file is named relative to its rule file",
-    "rule file: max_age_months = 100000": "Input should be less than or equal to 1200 (got 100000)",
-    "CSV cell over 131,072 characters": "a cell longer than 131,072 characters",
-    "XLSX that is not a zip": "not an Excel workbook: File is not a zip file",
-    "CSV header supplier.target_group.by_category": "okänd kolumn 'supplier.target_group.by_category'; menade du",
-    "CSV header owners[99999999].name": "listans poster numreras från 0 till 99",
-    "template into a missing folder": "no such folder:",
-    "found on review: an ESPD file that is a FIFO": "not a regular file",
-    "found on review: a declaration file name too long for the file system": "File name too long",
-    "found by the campaign: a rule set name too long for a file name": "no rule set 'botkyrka-2999",
-    "found by the campaign: a zone ring that is not closed": "not a valid polygon:",
-    "a rule file whose zone file is a FIFO": "not a regular file (got 'zone.json')",
+    'JSON not UTF-8': ('inte UTF-8-text (byte 14: 0xe4); spara filen som UTF-8', 'not UTF-8 text (byte 14: 0xe4); save the file as UTF-8'),
+    'JSON nested 100,000 deep': ('för djupt nästlad för att läsas', 'nested too deeply to read'),
+    'JSON integer of 5,000 digits': ('ett heltal med 5000 siffror (högst 30)', 'an integer of 5000 digits (at most 30)'),
+    '--as-of 0001-01-01': ('argument --as-of: 0001-01-01 ligger utanför 1900-01-01 till 2199-12-31', 'argument --as-of: 0001-01-01 is outside 1900-01-01 to 2199-12-31'),
+    'site uncertainty_m 1e308': ('får vara högst 1\xa0000\xa0000 (angivet 1e+308)', 'Input should be less than or equal to 1000000 (got 1e+308)'),
+    'profit 1e999999999 (3 years)': ("får ha högst 20 siffror (angivet '1e999999999')", "Decimal input should have no more than 20 digits in total (got '1e999999999')"),
+    'to_owners 1e999999999': ("får ha högst 20 siffror (angivet '1e999999999')", "Decimal input should have no more than 20 digits in total (got '1e999999999')"),
+    'profit 1e606054 (render)': ("får ha högst 20 siffror (angivet '1e606054')", "Decimal input should have no more than 20 digits in total (got '1e606054')"),
+    'salary 1e40 (ratio quantize)': ("får vara högst 100\xa0000\xa0000 (angivet '1e40')", "Input should be less than or equal to 100000000 (got '1e40')"),
+    'salary lowest 1e-999999999': ("får ha högst 4 decimaler (angivet '1e-999999999')", "Decimal input should have no more than 4 decimal places (got '1e-999999999')"),
+    'headcount 2012121212': ("får vara högst 1\xa0000\xa0000 (angivet '******-****')", "Input should be less than or equal to 1000000 (got '******-****')"),
+    'headcount 2**63 -> compare': ('får vara högst 1\xa0000\xa0000 (angivet 9223372036854775808)', 'Input should be less than or equal to 1000000 (got 9223372036854775808)'),
+    'compare --set threshold=NaN': ("NaN är inget tal som JSON tillåter (angivet 'NaN')", "NaN is not a number JSON allows (got 'NaN')"),
+    'compare --set threshold=1e30': ('en parameter ska ligga inom ±10^13 och ha högst 6 decimaler (angivet 1e+30)', 'a parameter must lie within ±10^13 and have at most 6 decimals (got 1e+30)'),
+    'compare --set threshold=<5,000 digits>': ("ett heltal med 5000 siffror (högst 30) (angivet '9999999999999999999999999999999999999999')", 'an integer of 5000 digits (at most 30)'),
+    'compare --sweep step 1e-999999999': ('FRÅN, TILL och STEG ska vara tal inom ±10^13 med högst 6 decimaler', 'FROM, TO and STEP must be numbers within ±10^13 with at most 6 decimals'),
+    'batch --out into a missing folder': ('mappen finns inte:', 'no such folder:'),
+    'import-espd --out into a missing folder': ('mappen finns inte:', 'no such folder:'),
+    'group file not UTF-8': ('inte UTF-8-text (byte 10: 0xff); spara filen som UTF-8', 'not UTF-8 text (byte 10: 0xff); save the file as UTF-8'),
+    'ESPD percentage NaN': ("procentsatsen är inget tal mellan 0 och 100 (angivet 'NaN')", "the percentage is not a number between 0 and 100 (got 'NaN')"),
+    'ESPD percentage sNaN': ("procentsatsen är inget tal mellan 0 och 100 (angivet 'sNaN')", "the percentage is not a number between 0 and 100 (got 'sNaN')"),
+    'ESPD percentage 1E-999999999': ("procentsatsen är inget tal mellan 0 och 100 (angivet '1E-999999999')", "the percentage is not a number between 0 and 100 (got '1E-999999999')"),
+    'ESPD unknown encoding': ('den angivna teckenkodningen kan inte läsas (unknown encoding: x-nope); använd UTF-8', 'the declared encoding cannot be read (unknown encoding: x-nope); use UTF-8'),
+    'ESPD UTF-7 declared': ('den angivna teckenkodningen kan inte läsas (multi-byte encodings are not supported); använd UTF-8', 'the declared encoding cannot be read (multi-byte encodings are not supported); use UTF-8'),
+    'eForms duration inf': ("delområdets löptid 'inf' är ingen avtalstid i månader", "the lot's duration 'inf' is not a term in months"),
+    'eForms duration nan': ("delområdets löptid 'nan' är ingen avtalstid i månader", "the lot's duration 'nan' is not a term in months"),
+    'rule file not UTF-8': ('inte UTF-8-text (byte 6: 0xf6); spara filen som UTF-8', 'not UTF-8 text (byte 6: 0xf6); save the file as UTF-8'),
+    'rule file nested 1,000 deep': ('för djupt nästlad för att läsas', 'nested too deeply to read'),
+    'rule file 5,000-digit integer': ('ett heltal med fler än 30 siffror', 'an integer of more than 30 digits'),
+    'rule file: parameter NaN': ('nan är inget tal som en regelfil får ha', 'nan is not a number a rule file may hold'),
+    'rule file: criteria = ["a", "b"] with extends': ("ett kriterium är en tabell ([[criteria]] med id, title, citation, check) (angivet 'a')", "a criterion is a table ([[criteria]] with id, title, citation, check) (got 'a')"),
+    'rule file: remove_criteria = 5': ('remove_criteria är en lista av kriteriers id (angivet 5)', 'remove_criteria is a list of criterion ids (got 5)'),
+    '--rules-dir holding one broken file': ('ett heltal med fler än 30 siffror', 'an integer of more than 30 digits'),
+    'rule file: in_zone file is binary, outside the folder': ("en zonfil ska ligga i regelfilens mapp eller under den, och inte bakom en symbolisk länk (angivet '../zone.bin')", "a zone file must lie in the rule file's folder or below it, and not behind a symbolic link (got '../zone.bin')"),
+    'rule file: in_zone file name with NUL': ("en zonfil anges relativt till sin regelfil (angivet 'zo\\x00ne.json')", 'a zone file is named relative to its rule file'),
+    'rule file: max_age_months = 100000': ('får vara högst 1\xa0200 (angivet 100000)', 'Input should be less than or equal to 1200 (got 100000)'),
+    'CSV cell over 131,072 characters': ('en cell längre än 131\xa0072 tecken', 'a cell longer than 131,072 characters'),
+    'XLSX that is not a zip': ('ingen Excel-arbetsbok (.xlsx): spara filen som Excel-arbetsbok', 'not an Excel workbook: File is not a zip file'),
+    'CSV header supplier.target_group.by_category': ("okänd kolumn 'supplier.target_group.by_category'; menade du", "unknown column 'supplier.target_group.by_category'; did you mean"),
+    'CSV header owners[99999999].name': ('listans poster numreras från 0 till 99', 'a list item is numbered from 0 to 99'),
+    'found by the campaign: a rule set name too long for a file name': ("inget regelverk 'botkyrka-29999999999999", "no rule set 'botkyrka-2999"),
+    'found by the campaign: a zone ring that is not closed': ('ingen giltig polygon:', 'not a valid polygon:'),
+    'found on review: a declaration file name too long for the file system': ('filen kan inte läsas: namnet är för långt', 'File name too long'),
+    'found on review: an ESPD file that is a FIFO': ('det är ingen vanlig fil', 'not a regular file'),
+    'template into a missing folder': ('mappen finns inte:', 'no such folder:'),
+    'a rule file whose zone file is a FIFO': ("det är ingen vanlig fil (angivet 'zone.json')", "not a regular file (got 'zone.json')"),
 }
 
 
@@ -202,10 +203,20 @@ def deadline() -> Iterator[None]:
         signal.signal(signal.SIGALRM, old)
 
 
+@pytest.mark.parametrize("lang", ["sv", "en"])
 @pytest.mark.parametrize("probe", PROBES, ids=[p.name for p in PROBES])
 def test_reproducer(
-    probe: Probe, tmp_path: Path, capsys: pytest.CaptureFixture[str], deadline: None
+    probe: Probe,
+    lang: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    deadline: None,
 ) -> None:
+    if lang == "en":
+        monkeypatch.setenv("RESERVERAT_LANG", "en")
+    else:
+        monkeypatch.delenv("RESERVERAT_LANG", raising=False)
     argv = probe.make(tmp_path)
     start = time.monotonic()
     try:
@@ -218,5 +229,6 @@ def test_reproducer(
     assert code in probe.exit, err
     if probe.code is not None:
         # check puts a row's errors in its report (printed once), the others on stderr.
-        assert f"[{probe.code}] {MESSAGES[probe.name]}" in out + err, err
+        message = MESSAGES[probe.name][0 if lang == "sv" else 1]
+        assert f"[{probe.code}] {message}" in out + err, err
     assert elapsed < 5, f"{probe.name} took {elapsed:.1f} s"

@@ -27,7 +27,7 @@ import numpy as np
 
 from reserverat._version import __version__
 from reserverat.declaration import Declaration, Procurement
-from reserverat.errors import DeclarationError, Problem
+from reserverat.errors import DeclarationError, Problem, place_words
 from reserverat.evaluate import EvaluationContext, MapLayer, evaluate, geography
 from reserverat.groups import Duplicate, find_duplicates
 from reserverat.identifiers import mask_personal_numbers
@@ -184,11 +184,27 @@ class ResultWriter:
             self.kind = "html"
         if self.kind not in ("jsonl", "csv", "xlsx", "html"):
             raise DeclarationError(
-                [Problem(str(path), "", "unknown_format", "write .jsonl, .csv, .xlsx or .html")]
+                [
+                    Problem(
+                        str(path),
+                        "",
+                        "unknown_format",
+                        "write .jsonl, .csv, .xlsx or .html",
+                        msg_sv="skriv en .jsonl-, .csv-, .xlsx- eller .html-fil",
+                    )
+                ]
             )
         if compact and self.kind != "jsonl":
             raise DeclarationError(
-                [Problem(str(path), "", "compact_jsonl_only", "--compact writes .jsonl only")]
+                [
+                    Problem(
+                        str(path),
+                        "",
+                        "compact_jsonl_only",
+                        "--compact writes .jsonl only",
+                        msg_sv="--compact skriver bara .jsonl",
+                    )
+                ]
             )
         self.compact = compact
         self.heading = heading
@@ -282,7 +298,11 @@ class ResultWriter:
             self._write(source, outcome, layers, name)
         except Exception as exc:
             problem = Problem(
-                source, "", "unwritable_row", f"the result could not be written: {exc}"[:300]
+                source,
+                "",
+                "unwritable_row",
+                f"the result could not be written: {exc}"[:300],
+                msg_sv=f"resultatet kunde inte skrivas: {exc}"[:300],
             )
             self._write(source, DeclarationError([problem]), (), name)
         self.written += 1
@@ -315,7 +335,8 @@ class ResultWriter:
                     item["supplier"] = name
                 self._file.write(json.dumps(item, sort_keys=True, ensure_ascii=False) + "\n")
             return
-        row = [safe_cell(v) for v in self._flat(source, outcome, name)]
+        # For people: the place in the file in their words (the JSONL keeps it as it is).
+        row = [safe_cell(v) for v in self._flat(place_words(source, self.lang), outcome, name)]
         self._remember(source, outcome, name)
         if self._csv is not None:
             self._csv.writerow(row)
@@ -347,10 +368,19 @@ class ResultWriter:
             for w in outcome.warnings:
                 where = str(w.args.get("where", "")) if w.code.startswith("input.") else ""
                 text = render_message(w, self.lang)
-                self._notes.append((source, outcome.supplier.name, where, text))
+                self._notes.append(
+                    (place_words(source, self.lang), outcome.supplier.name, where, text)
+                )
         else:
             for problem in outcome.problems:
-                self._notes.append((source, name or "", problem.loc, problem.text(self.lang)))
+                self._notes.append(
+                    (
+                        place_words(source, self.lang),
+                        name or "",
+                        place_words(problem.loc, self.lang),
+                        problem.text(self.lang),
+                    )
+                )
 
     def _flat(self, source: str, outcome: Result | DeclarationError, name: str | None) -> list[Any]:
         if isinstance(outcome, DeclarationError):

@@ -79,19 +79,45 @@ def _declaration(raw: Any, base: Path, source: str, embedded: str | None = None)
         data = parse_json(str(embedded), source, DeclarationError, loc="declaration_json")
         if not isinstance(data, dict):
             raise DeclarationError(
-                [Problem(source, "declaration_json", "wrong_type", "expected a JSON object")]
+                [
+                    Problem(
+                        source,
+                        "declaration_json",
+                        "wrong_type",
+                        "expected a JSON object",
+                        msg_sv="ett JSON-objekt väntades",
+                    )
+                ]
             )
         return parse_declaration(data, source=f"{source} [declaration_json]")
     if isinstance(raw, str):
         path = base / raw
         data = parse_json(read_text(path, DeclarationError), str(path), DeclarationError)
         if not isinstance(data, dict):
-            raise DeclarationError([Problem(str(path), "", "wrong_type", "expected a JSON object")])
+            raise DeclarationError(
+                [
+                    Problem(
+                        str(path),
+                        "",
+                        "wrong_type",
+                        "expected a JSON object",
+                        msg_sv="ett JSON-objekt väntades",
+                    )
+                ]
+            )
         return parse_declaration(data, source=str(path))
     if isinstance(raw, dict):
         return parse_declaration(raw, source=f"{source} [declaration]")
     raise DeclarationError(
-        [Problem(source, "declaration", "wrong_type", "give a path or an inline table")]
+        [
+            Problem(
+                source,
+                "declaration",
+                "wrong_type",
+                "give a path or an inline table",
+                msg_sv="ange en sökväg eller en tabell",
+            )
+        ]
     )
 
 
@@ -111,7 +137,15 @@ def load_cases(path: str | Path) -> Iterator[Case]:
             missing.append("declaration")
         if missing:
             raise RuleSetError(
-                [Problem(str(path), name, "missing", f"case lacks {', '.join(missing)}")]
+                [
+                    Problem(
+                        str(path),
+                        name,
+                        "missing",
+                        f"case lacks {', '.join(missing)}",
+                        msg_sv=f"testfallet saknar {', '.join(missing)}",
+                    )
+                ]
             )
         yield Case(
             name=raw.get("name", name),

@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from reserverat.declaration import OCCUPATION_FORMS, Declaration, Procurement
+from reserverat.errors import InvalidValueError as _Invalid
 
 __all__ = [
     "FACT_PATHS",
@@ -96,6 +97,8 @@ def bounded_decimal(value: Decimal, *, digits: int = 13, decimals: int = 6) -> b
     exponent = value.as_tuple().exponent
     assert isinstance(exponent, int)
     return value.is_zero() or (value.adjusted() < digits and exponent >= -decimals)
+
+
 Dec = Annotated[
     Decimal,
     Field(ge=-MAX_RULE_NUMBER, le=MAX_RULE_NUMBER, decimal_places=6, allow_inf_nan=False),
@@ -160,9 +163,13 @@ def _check_path(value: str, allowed: list[str], what: str) -> str:
     from reserverat.errors import did_you_mean
 
     hint = did_you_mean(value, allowed)
-    raise ValueError(
+    kinds = {"numeric": "ett tal", "date": "ett datum", "yes/no": "ja eller nej"}
+    what_sv = f"med {kinds[what]}" if what in kinds else "som finns"
+    raise _Invalid(
         f"{value!r} is not a {what} field of a declaration"
-        + (f"; did you mean {hint!r}?" if hint else "")
+        + (f"; did you mean {hint!r}?" if hint else ""),
+        f"{value!r} är inget fält {what_sv} i leverantörens uppgifter"
+        + (f"; menade du {hint!r}?" if hint else ""),
     )
 
 
@@ -341,7 +348,10 @@ class NumberAtMost(_Node):
 def _cpv8(value: str) -> str:
     digits = value.split("-", 1)[0]
     if len(digits) != 8 or not digits.isdigit():
-        raise ValueError(f"{value!r} is not a CPV code (8 digits, optionally -check digit)")
+        raise _Invalid(
+            f"{value!r} is not a CPV code (8 digits, optionally -check digit)",
+            f"{value!r} är ingen CPV-kod (8 siffror, ev. -kontrollsiffra)",
+        )
     return digits
 
 
@@ -352,9 +362,15 @@ def _cpv_range(value: Any) -> Any:
     if isinstance(value, list | tuple) and len(value) == 2:
         low, high = _cpv8(str(value[0])), _cpv8(str(value[1]))
         if low > high:
-            raise ValueError(f"CPV range {low}-{high} runs backwards")
+            raise _Invalid(
+                f"CPV range {low}-{high} runs backwards",
+                f"CPV-intervallet {low}-{high} är baklänges",
+            )
         return (low, high)
-    raise ValueError(f"{value!r} is not a CPV range ('85000000-85323000')")
+    raise _Invalid(
+        f"{value!r} is not a CPV range ('85000000-85323000')",
+        f"{value!r} är inget CPV-intervall ('85000000-85323000')",
+    )
 
 
 CpvCode = Annotated[str, AfterValidator(_cpv8)]
@@ -525,9 +541,15 @@ class Centre(_Base):
     def _one_way(self) -> Centre:
         stated = self.lat is not None and self.lon is not None
         if (self.lat is None) != (self.lon is None):
-            raise ValueError("give both lat and lon, or a municipality")
+            raise _Invalid(
+                "give both lat and lon, or a municipality",
+                "ange både latitud och longitud, eller en kommun",
+            )
         if stated == (self.municipality is not None):
-            raise ValueError("give either a municipality or lat and lon")
+            raise _Invalid(
+                "give either a municipality or lat and lon",
+                "ange antingen en kommun eller latitud och longitud",
+            )
         if self.municipality is not None:
             from reserverat.geo import builtin_gazetteer
 
@@ -536,9 +558,11 @@ class Centre(_Base):
                 from reserverat.errors import did_you_mean
 
                 hint = did_you_mean(self.municipality, gaz.municipality_names())
-                raise ValueError(
+                raise _Invalid(
                     f"unknown municipality {self.municipality!r}"
-                    + (f"; did you mean {hint!r}?" if hint else "")
+                    + (f"; did you mean {hint!r}?" if hint else ""),
+                    f"okänd kommun {self.municipality!r}"
+                    + (f"; menade du {hint!r}?" if hint else ""),
                 )
         return self
 
@@ -571,7 +595,10 @@ def _canonical_geometry(value: Any) -> str:
         return _geometry_text(value)
     except (KeyError, TypeError, IndexError, AttributeError, RecursionError):
         # A malformed geometry, whatever its shape: a located error, never a crash.
-        raise ValueError("not a GeoJSON Polygon or MultiPolygon with coordinates") from None
+        raise _Invalid(
+            "not a GeoJSON Polygon or MultiPolygon with coordinates",
+            "ingen GeoJSON-polygon (Polygon eller MultiPolygon) med koordinater",
+        ) from None
 
 
 def _geometry_text(value: Any) -> str:
@@ -583,31 +610,44 @@ def _geometry_text(value: Any) -> str:
     if isinstance(value, str):
         value = json.loads(value)
     if not isinstance(value, dict):
-        raise ValueError("a zone is a GeoJSON geometry object")
+        raise _Invalid(
+            "a zone is a GeoJSON geometry object", "en zon är ett GeoJSON-geometriobjekt"
+        )
     if value.get("type") == "Feature":
         value = value.get("geometry") or {}
     if value.get("type") == "FeatureCollection":
         features = value.get("features") or []
         if len(features) != 1:
-            raise ValueError("a zone FeatureCollection must hold exactly one feature")
+            raise _Invalid(
+                "a zone FeatureCollection must hold exactly one feature",
+                "en zon som FeatureCollection ska ha exakt ett objekt (feature)",
+            )
         value = features[0].get("geometry") or {}
     if value.get("type") not in ("Polygon", "MultiPolygon"):
-        raise ValueError(f"a zone must be a Polygon or MultiPolygon, not {value.get('type')!r}")
+        raise _Invalid(
+            f"a zone must be a Polygon or MultiPolygon, not {value.get('type')!r}",
+            f"en zon ska vara Polygon eller MultiPolygon, inte {value.get('type')!r}",
+        )
     from shapely.errors import ShapelyError
 
     try:
         geometry = shape(value)
     except (ValueError, TypeError, AttributeError, IndexError, ShapelyError) as exc:
-        raise ValueError(f"not a valid polygon: {exc}") from None
+        raise _Invalid(f"not a valid polygon: {exc}", f"ingen giltig polygon: {exc}") from None
     xs, ys = zip(*_all_points(value["coordinates"]), strict=True)
     if all(55 <= x <= 70 for x in xs) and all(10 <= y <= 25 for y in ys):
-        raise ValueError(
-            "the coordinates look like latitude, longitude: GeoJSON writes longitude first"
+        raise _Invalid(
+            "the coordinates look like latitude, longitude: GeoJSON writes longitude first",
+            "koordinaterna ser ut att vara latitud, longitud: GeoJSON skriver longitud först",
         )
     if not (all(10 <= x <= 25 for x in xs) and all(55 <= y <= 70 for y in ys)):
-        raise ValueError("the zone lies outside Sweden (longitude 10-25, latitude 55-70)")
+        raise _Invalid(
+            "the zone lies outside Sweden (longitude 10-25, latitude 55-70)",
+            "zonen ligger utanför Sverige (longitud 10–25, latitud 55–70)",
+        )
     if not geometry.is_valid:
-        raise ValueError(f"invalid ring: {explain_validity(geometry)}")
+        why = explain_validity(geometry)
+        raise _Invalid(f"invalid ring: {why}", f"ogiltig ring: {why}")
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 

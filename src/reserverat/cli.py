@@ -20,9 +20,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from reserverat._version import __version__
 from reserverat.batch import BatchSummary, ResultWriter, rows_from, run_batch
 from reserverat.cases import builtin_cases_dir, run_file
+from reserverat.cliargs import help_language, parser
 from reserverat.compare import Comparison, compare, parse_overrides, parse_sweep, sweep
 from reserverat.declaration import Declaration, Procurement, load_declarations, load_procurement
 from reserverat.eforms import describe_codes, lot_matches, read_notice
@@ -43,13 +43,13 @@ from reserverat.inputs import parse_json, read_text, write_text_atomic
 from reserverat.io import reading_warnings, write_template
 from reserverat.loading import list_rulesets, load_ruleset
 from reserverat.registry import load_register
-from reserverat.render import FORMATS, Entry, render, render_group
+from reserverat.render import Entry, render, render_group
 from reserverat.render.html import ReportHeading
 from reserverat.render.messages import OUTCOME_LABELS, fmt_value
 from reserverat.render.request import letters, render_letters
 from reserverat.result import Message, Outcome, Result
 from reserverat.ruleset import RuleSet
-from reserverat.schemas import KINDS, json_schema
+from reserverat.schemas import json_schema
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL_ERROR", "EXIT_NOT_ALL_QUALIFIED", "EXIT_OK", "main"]
 
@@ -57,235 +57,6 @@ EXIT_OK = 0
 EXIT_NOT_ALL_QUALIFIED = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL_ERROR = 3
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> Any:
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: [bad_option] {message}\n")
-
-
-def _date(text: str) -> date:
-    from reserverat.declaration import FIRST_DAY, LAST_DAY
-
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
-    if not FIRST_DAY <= day <= LAST_DAY:
-        raise argparse.ArgumentTypeError(
-            f"{text} is outside {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
-        )
-    return day
-
-
-def _parser() -> argparse.ArgumentParser:
-    p = _Parser(
-        prog="reserverat", description="Explained checks for reserved public contracts in Sweden."
-    )
-    p.add_argument("--version", action="version", version=f"reserverat {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
-    c = sub.add_parser("check", help="evaluate declarations against a rule set")
-    c.add_argument(
-        "files",
-        nargs="+",
-        type=Path,
-        metavar="FILE",
-        help="declarations: .json, .jsonl, .csv, .xlsx or an ESPD Response .xml",
-    )
-    c.add_argument(
-        "--rules", required=True, metavar="ID|PATH", help="rule set id, alias or TOML file"
-    )
-    c.add_argument(
-        "--rules-dir",
-        action="append",
-        default=[],
-        type=Path,
-        metavar="DIR",
-        help="extra folder to find rule sets in (repeatable)",
-    )
-    where = c.add_mutually_exclusive_group()
-    where.add_argument("--procurement", type=Path, metavar="FILE", help="procurement JSON file")
-    where.add_argument(
-        "--notice",
-        type=Path,
-        metavar="NOTICE.xml",
-        help="take the procurement from an eForms notice",
-    )
-    c.add_argument("--lot", metavar="ID", help="the notice's lot (when it has several)")
-    c.add_argument(
-        "--as-of",
-        type=_date,
-        metavar="DATE",
-        help="evaluation date (default: the procurement's submission date, else today)",
-    )
-    c.add_argument("--lang", choices=("sv", "en"), default="sv")
-    c.add_argument("--format", choices=FORMATS, default="text")
-    _assessor_option(c)
-    _geocoder_options(c)
-    _input_options(c)
-    c.add_argument(
-        "--register",
-        action="append",
-        default=[],
-        metavar="ID=CSV",
-        help="a supplier register for registered_in checks (repeatable)",
-    )
-
-    g = sub.add_parser("group", help="evaluate a group tender (members, subcontractors)")
-    g.add_argument(
-        "file",
-        type=Path,
-        metavar="GROUP.json",
-        help="JSON: name, and members, each with a declaration (path or object), "
-        "a role (member, subcontractor, capacity_provider) and relied_on",
-    )
-    g.add_argument("--rules", required=True, metavar="ID|PATH")
-    g.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR")
-    g.add_argument("--procurement", type=Path, metavar="FILE")
-    g.add_argument("--as-of", type=_date, metavar="DATE")
-    g.add_argument("--lang", choices=("sv", "en"), default="sv")
-    _geocoder_options(g)
-    g.add_argument("--register", action="append", default=[], metavar="ID=CSV")
-
-    b = sub.add_parser(
-        "batch", help="evaluate files of declarations (JSON, JSONL, CSV, XLSX) to a file"
-    )
-    b.add_argument("files", nargs="+", type=Path, metavar="INPUT")
-    b.add_argument("--rules", required=True, metavar="ID|PATH")
-    b.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR")
-    b.add_argument(
-        "--out",
-        required=True,
-        type=Path,
-        metavar="FILE",
-        help="results.jsonl, results.csv, results.xlsx or report.html",
-    )
-    b.add_argument("--procurement", type=Path, metavar="FILE")
-    b.add_argument("--as-of", type=_date, metavar="DATE")
-    b.add_argument("--lang", choices=("sv", "en"), default="sv")
-    b.add_argument("--register", action="append", default=[], metavar="ID=CSV")
-    _assessor_option(b)
-    b.add_argument(
-        "--compact",
-        action="store_true",
-        help="JSONL only: per criterion the verdict, reason codes and evidence, no explanations",
-    )
-    _input_options(b)
-    b.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="show a progress bar on standard error (default: when it is a terminal)",
-    )
-
-    q = sub.add_parser(
-        "request",
-        help="letters asking the suppliers whose result is undecided to supplement their tender",
-    )
-    q.add_argument("files", nargs="+", type=Path, metavar="INPUT")
-    q.add_argument("--rules", required=True, metavar="ID|PATH")
-    q.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR")
-    q.add_argument("--procurement", type=Path, metavar="FILE")
-    q.add_argument("--as-of", type=_date, metavar="DATE")
-    q.add_argument("--reply-by", type=_date, metavar="DATE", help="the date to answer by")
-    q.add_argument("--date", type=_date, metavar="DATE", help="the letter's date (default today)")
-    q.add_argument("--format", choices=("text", "markdown", "html"), default="text")
-    q.add_argument("--lang", choices=("sv", "en"), default="sv")
-    q.add_argument("--register", action="append", default=[], metavar="ID=CSV")
-    _input_options(q)
-
-    t = sub.add_parser(
-        "template",
-        help="write an empty sheet (XLSX or CSV): every column, or a rule set's own (--rules)",
-    )
-    t.add_argument("file", type=Path, metavar="FILE.xlsx|FILE.csv")
-    t.add_argument("--rules", metavar="ID|PATH", help="only the columns this rule set reads")
-    t.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR")
-    t.add_argument("--as-of", type=_date, metavar="DATE", help="the rule set version in force")
-    t.add_argument("--lang", choices=("sv", "en"), default="sv")
-
-    cmp_ = sub.add_parser(
-        "compare", help="rule set A against B (or A with --set) over declarations"
-    )
-    cmp_.add_argument("files", nargs="+", type=Path, metavar="INPUT")
-    cmp_.add_argument("--rules", required=True, metavar="ID|PATH", help="rule set A")
-    cmp_.add_argument("--against", metavar="ID|PATH", help="rule set B (default: A with --set)")
-    cmp_.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="a parameter of B (or criterion.parameter=value), repeatable",
-    )
-    cmp_.add_argument(
-        "--sweep", metavar="NAME=FROM:TO:STEP", help="outcome counts per parameter value"
-    )
-    cmp_.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR")
-    cmp_.add_argument("--procurement", type=Path, metavar="FILE")
-    cmp_.add_argument("--as-of", type=_date, metavar="DATE")
-    cmp_.add_argument("--format", choices=FORMATS, default="text")
-    _input_options(cmp_)
-
-    tc = sub.add_parser("test", help="run rule test cases (TOML case files) like a test runner")
-    tc.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        metavar="PATH",
-        help="case files or folders (default: the cases shipped with the built-in rule sets)",
-    )
-
-    r = sub.add_parser("rules", help="list, show or validate rule sets")
-    rsub = r.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
-    rl = rsub.add_parser("list", help="list the known rule sets")
-    rl.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR")
-    rl.add_argument("--lang", choices=("sv", "en"), default="sv")
-    rs = rsub.add_parser("show", help="show a rule set's criteria and parameters")
-    rs.add_argument("ref", metavar="ID|PATH")
-    rs.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR")
-    rs.add_argument("--lang", choices=("sv", "en"), default="sv")
-    rv = rsub.add_parser("validate", help="validate rule files; print every problem")
-    rv.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    rv.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR")
-
-    e = sub.add_parser(
-        "import-espd", help="read the sheltered-workshop answer of an ESPD Response (XML)"
-    )
-    e.add_argument("file", type=Path, metavar="FILE.xml")
-    e.add_argument(
-        "--out", type=Path, metavar="FILE.json", help="write the declaration here (default: stdout)"
-    )
-    e.add_argument(
-        "--percent-scale",
-        choices=("auto", "fraction", "points"),
-        default="auto",
-        help="how the tool wrote the percentage (default: from the ESPD version; v1 "
-        "values in (0, 1] are ambiguous)",
-    )
-
-    nc = sub.add_parser(
-        "notice-codes", help="the eForms codes (BT-71, BT-736) a rule set stands for"
-    )
-    nc.add_argument("rules", metavar="ID|PATH")
-    nc.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR")
-    nc.add_argument("--lang", choices=("sv", "en"), default="sv")
-
-    rn = sub.add_parser(
-        "read-notice", help="read lots, BT-71, BT-736, CPV and buyer from an eForms notice"
-    )
-    rn.add_argument("file", type=Path, metavar="NOTICE.xml")
-    rn.add_argument(
-        "--rules", metavar="ID|PATH", help="also say whether each lot fits this rule set"
-    )
-    rn.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR")
-    rn.add_argument("--format", choices=("text", "json"), default="text")
-
-    s = sub.add_parser("schema", help="print the JSON Schema of an input or output")
-    s.add_argument("what", choices=KINDS)
-    s.add_argument("--out", type=Path, metavar="FILE", help="write it here (default: stdout)")
-    return p
 
 
 def _print_problems(problems: Sequence[Problem], lang: str = "sv") -> None:
@@ -322,12 +93,6 @@ def _lang(args: argparse.Namespace) -> str:
     return str(getattr(args, "lang", "sv"))
 
 
-def _assessor_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--assessor", metavar="NAME", help="who assessed, named in the HTML report's header"
-    )
-
-
 def _heading(
     args: argparse.Namespace, procurement: Procurement | None, as_of: date
 ) -> ReportHeading:
@@ -340,41 +105,8 @@ def _heading(
     )
 
 
-def _input_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--sheet", metavar="NAME", help="the Excel sheet (default: Deklarationer, else the first)"
-    )
-    p.add_argument("--delimiter", metavar="CHAR", help="the CSV delimiter (default: detected)")
-    p.add_argument(
-        "--decimal-comma",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="numbers use a decimal comma (default: when the CSV uses semicolons)",
-    )
-
-
 def _input_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     return {"sheet": args.sheet, "delimiter": args.delimiter, "decimal_comma": args.decimal_comma}
-
-
-def _geocoder_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--geocoder",
-        choices=("nominatim",),
-        help="opt in to online geocoding of sites that cannot be placed offline",
-    )
-    p.add_argument(
-        "--user-agent",
-        metavar="TEXT",
-        help="who you are, as Nominatim's usage policy requires (with --geocoder)",
-    )
-    p.add_argument(
-        "--geocode-cache",
-        type=Path,
-        default=Path(".reserverat-geocode-cache.json"),
-        metavar="FILE",
-        help="where geocoding answers are kept between runs",
-    )
 
 
 def _geocoder(args: argparse.Namespace) -> NominatimGeocoder | None:
@@ -388,6 +120,7 @@ def _geocoder(args: argparse.Namespace) -> NominatimGeocoder | None:
                     "--user-agent",
                     "missing",
                     "online geocoding needs --user-agent (Nominatim's policy)",
+                    msg_sv="uppslag via internet kräver --user-agent (Nominatims villkor)",
                 )
             ]
         )
@@ -399,7 +132,17 @@ def _context(specs: Sequence[str], geocoder: NominatimGeocoder | None = None) ->
     for spec in specs:
         rid, sep, path = spec.partition("=")
         if not sep or not rid or not path:
-            raise RegisterError([Problem("--register", spec, "bad_option", "expected ID=PATH.csv")])
+            raise RegisterError(
+                [
+                    Problem(
+                        "--register",
+                        spec,
+                        "bad_option",
+                        "expected ID=PATH.csv",
+                        msg_sv="skriv ID=SÖKVÄG.csv",
+                    )
+                ]
+            )
         registers[rid] = load_register(path, rid)
     return EvaluationContext(registers=registers, geocoder=geocoder)
 
@@ -427,12 +170,18 @@ def _cmd_check(args: argparse.Namespace) -> int:
             assert procurement is not None
             fits = lot_matches(rules, procurement)
             if fits is False:
-                codes = ", ".join(rules.reservation_codes or ()) or "no code"
-                print(
-                    f"warning: {args.notice} {procurement.lot}: the notice's reservation codes "
-                    f"do not match rule set {rules.id} ({codes})",
-                    file=sys.stderr,
-                )
+                codes = ", ".join(rules.reservation_codes or ())
+                if _lang(args) == "sv":
+                    note = (
+                        f"{args.notice} {procurement.lot}: annonsens koder för reservation "
+                        f"stämmer inte med regelverket {rules.id} ({codes or 'ingen kod'})"
+                    )
+                else:
+                    note = (
+                        f"{args.notice} {procurement.lot}: the notice's reservation codes "
+                        f"do not match rule set {rules.id} ({codes or 'no code'})"
+                    )
+                _warn(note, _lang(args))
         context = _context(args.register, _geocoder(args))
     except ReserveratError as exc:
         _print_problems(exc.problems, _lang(args))
@@ -443,7 +192,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     for row in rows_from(args.files, **_input_kwargs(args)):
         for warning in row.warnings:
             if warning.msg_sv is None:  # the others are in the result, and so in the output
-                print(f"warning: {warning}", file=sys.stderr)
+                _warn(warning.text(_lang(args)), _lang(args))
         decl = row.outcome if isinstance(row.outcome, Declaration) else None
         outcome = _evaluate_one(row.outcome, rules, procurement, as_of, context)
         if isinstance(outcome, Result):
@@ -454,7 +203,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
         entries.append(Entry(row.source, outcome, decl, layers, row.name))
     heading = _heading(args, procurement, as_of) if args.format == "html" else None
     sys.stdout.write(render(entries, args.format, args.lang, heading))
-    _warn_duplicates([(e.source, e.declaration) for e in entries if e.declaration is not None])
+    _warn_duplicates(
+        [(e.source, e.declaration) for e in entries if e.declaration is not None], args.lang
+    )
     bad = [e.outcome for e in entries if isinstance(e.outcome, ReserveratError)]
     if bad:
         # The errors are in the report itself: say here only that there are some, once.
@@ -472,15 +223,28 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return EXIT_NOT_ALL_QUALIFIED
 
 
-def _warn_duplicates(decls: list[tuple[str, Declaration]]) -> None:
+def _warn(text: str, lang: str) -> None:
+    """A warning on standard error, in ``lang``."""
+    print(f"{'varning' if lang == 'sv' else 'warning'}: {text}", file=sys.stderr)
+
+
+def _warn_duplicates(decls: list[tuple[str, Declaration]], lang: str = "sv") -> None:
     for dup in find_duplicates([d for _, d in decls]):
         first, second = decls[dup.first][0], decls[dup.second][0]
-        how = (
-            "same organisationsnummer"
-            if dup.reason == "organisationsnummer"
-            else (f"similar names (score {dup.score:.0f})")
-        )
-        print(f"warning: possible duplicate supplier: {first} and {second}: {how}", file=sys.stderr)
+        if lang == "sv":
+            how = (
+                "samma organisationsnummer"
+                if dup.reason == "organisationsnummer"
+                else f"liknande namn (likhet {dup.score:.0f})"
+            )
+            _warn(f"kanske samma leverantör två gånger: {first} och {second}: {how}", lang)
+        else:
+            how = (
+                "same organisationsnummer"
+                if dup.reason == "organisationsnummer"
+                else f"similar names (score {dup.score:.0f})"
+            )
+            _warn(f"possible duplicate supplier: {first} and {second}: {how}", lang)
 
 
 def _evaluate_one(
@@ -532,7 +296,7 @@ def _cmd_rules(args: argparse.Namespace) -> int:
         broken: list[Problem] = []
         infos = list_rulesets(args.rules_dir, problems=broken)
         for problem in broken:
-            print(f"warning: {problem}", file=sys.stderr)
+            _warn(problem.text(_lang(args)), _lang(args))
         for info in infos:
             aliases = f" (= {', '.join(info.aliases)})" if info.aliases else ""
             print(f"{info.id:<22} {info.version:<8} {info.title.get(args.lang)}{aliases}")
@@ -638,15 +402,20 @@ def _cmd_import_espd(args: argparse.Namespace) -> int:
         data["organisationsnummer"] = MASK
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     answer = imported.answer
-    share = f"{(imported.share * 100).normalize():f} %" if imported.share is not None else "none"
-    print(
-        mask_personal_numbers(
-            f"{args.file}: ESPD {answer.version}, answer {answer.answer}, declared share {share}"
-        ),
-        file=sys.stderr,
-    )
+    sv = _lang(args) == "sv"
+    if imported.share is None:
+        share = "ingen" if sv else "none"
+    else:
+        share = f"{(imported.share * 100).normalize():f} %"
+        share = share.replace(".", ",") if sv else share
+    if sv:
+        answer_sv = {"yes": "ja", "no": "nej"}.get(str(answer.answer), "obesvarad")
+        line = f"{args.file}: ESPD {answer.version}, svar {answer_sv}, uppgiven andel {share}"
+    else:
+        line = f"{args.file}: ESPD {answer.version}, answer {answer.answer}, declared share {share}"
+    print(mask_personal_numbers(line), file=sys.stderr)
     for warning in imported.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        _warn(warning.text(_lang(args)), _lang(args))
     if args.out:
         write_text_atomic(args.out, text, DeclarationError)
     else:
@@ -680,23 +449,36 @@ def _cmd_read_notice(args: argparse.Namespace) -> int:
             data["fits"] = {"rules": rules.id, "lots": fits}
         print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
+        sv = _lang(args) == "sv"
+        words = (
+            ("annonstyp", "köpare", "reservation", "oklar", "passar", "passar inte", "ej angivet")
+            if sv
+            else (
+                "subtype",
+                "buyer",
+                "reservation",
+                "unclear",
+                "fits",
+                "does not fit",
+                "not published",
+            )
+        )
         print(
-            f"{notice.source}: {notice.kind}, subtype {notice.subtype or '?'}, "
-            f"{notice.regulatory_domain or '?'}, buyer {notice.buyer or '?'}"
+            f"{notice.source}: {notice.kind}, {words[0]} {notice.subtype or '?'}, "
+            f"{notice.regulatory_domain or '?'}, {words[1]} {notice.buyer or '?'}"
         )
         for p in notice.lots:
             bt71 = ", ".join(p.reserved_participation or ()) or "-"
             line = (
                 f"  {p.lot}: BT-71 {bt71}; BT-736 {p.reserved_execution or '-'}; "
-                f"CPV {p.main_cpv or '-'}; reservation {p.reservation or 'unclear'}"
+                f"CPV {p.main_cpv or '-'}; {words[2]} {p.reservation or words[3]}"
             )
             if rules:
-                fit = fits[p.lot]
-                verdict = {True: "fits", False: "does not fit", None: "not published"}[fit]
+                verdict = {True: words[4], False: words[5], None: words[6]}[fits[p.lot]]
                 line += f"; {rules.id}: {verdict}"
             print(line)
     for problem in notice.problems:
-        print(f"warning: {problem}", file=sys.stderr)
+        _warn(problem.text(_lang(args)), _lang(args))
     return EXIT_OK
 
 
@@ -781,7 +563,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             from rich.progress import Progress, SpinnerColumn, TextColumn
 
             with Progress(
-                SpinnerColumn(), TextColumn("{task.completed:,} rows"), transient=True
+                SpinnerColumn(),
+                TextColumn("{task.completed:,} " + ("rader" if args.lang == "sv" else "rows")),
+                transient=True,
             ) as bar:
                 task = bar.add_task("rows", total=None)
                 summary = run_batch(
@@ -838,12 +622,29 @@ def _batch_summary(summary: BatchSummary, out: Path, lang: str) -> str:
 def _cmd_template(args: argparse.Namespace) -> int:
     if args.file.suffix.lower() not in (".xlsx", ".csv"):
         _print_problems(
-            [Problem(str(args.file), "", "unknown_format", "write .xlsx or .csv")], _lang(args)
+            [
+                Problem(
+                    str(args.file),
+                    "",
+                    "unknown_format",
+                    "write .xlsx or .csv",
+                    msg_sv="skriv en .xlsx- eller .csv-fil",
+                )
+            ],
+            _lang(args),
         )
         return EXIT_BAD_INPUT
     if not args.file.parent.is_dir():
         raise DeclarationError(
-            [Problem(str(args.file), "", "unwritable", f"no such folder: {args.file.parent}")]
+            [
+                Problem(
+                    str(args.file),
+                    "",
+                    "unwritable",
+                    f"no such folder: {args.file.parent}",
+                    msg_sv=f"mappen finns inte: {args.file.parent}",
+                )
+            ]
         )
     rules = None
     if args.rules:
@@ -979,7 +780,8 @@ def _cmd_test(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    args = _parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parser(help_language(argv)).parse_args(argv)
     commands = {
         "batch": _cmd_batch,
         "check": _cmd_check,
@@ -1000,18 +802,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_problems(exc.problems, _lang(args))
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("reserverat: interrupted", file=sys.stderr)
+        print(
+            f"reserverat: {'avbrutet' if _lang(args) == 'sv' else 'interrupted'}", file=sys.stderr
+        )
         return 130
     except Exception as exc:
         if os.environ.get("RESERVERAT_DEBUG"):
             raise
         what = mask_personal_numbers(f"{type(exc).__name__}: {exc}")[:500]
-        print(
-            f"reserverat: internal error ({what}). This is a bug in reserverat, not in your "
-            "input: please report it with the command and, if you can, the input file. "
-            "Set RESERVERAT_DEBUG=1 to see where it happened.",
-            file=sys.stderr,
-        )
+        if _lang(args) == "sv":
+            text = (
+                f"reserverat: internt fel ({what}). Felet finns i reserverat, inte i era "
+                "uppgifter: rapportera det gärna med kommandot och, om ni kan, indatafilen. "
+                "Sätt RESERVERAT_DEBUG=1 för att se var det inträffade."
+            )
+        else:
+            text = (
+                f"reserverat: internal error ({what}). This is a bug in reserverat, not in your "
+                "input: please report it with the command and, if you can, the input file. "
+                "Set RESERVERAT_DEBUG=1 to see where it happened."
+            )
+        print(text, file=sys.stderr)
         return EXIT_INTERNAL_ERROR
 
 

@@ -211,7 +211,11 @@ def _value(text: str) -> Any:
             return text
         problem = exc.problems[0]
         raise RuleSetError(
-            [Problem("--set", text[:40], "bad_option", problem.msg, text[:40])]
+            [
+                Problem(
+                    "--set", text[:40], "bad_option", problem.msg, text[:40], msg_sv=problem.msg_sv
+                )
+            ]
         ) from None
 
 
@@ -228,7 +232,11 @@ def parse_overrides(rules: RuleSet, specs: Sequence[str]) -> dict[str, Any]:
         key, sep, raw = spec.partition("=")
         key = key.strip()
         if not sep or not key:
-            problems.append(Problem("--set", spec, "bad_option", "expected name=value"))
+            problems.append(
+                Problem(
+                    "--set", spec, "bad_option", "expected name=value", msg_sv="skriv namn=värde"
+                )
+            )
             continue
         crit, dot, name = key.rpartition(".")
         if dot and crit not in ids:
@@ -239,6 +247,7 @@ def parse_overrides(rules: RuleSet, specs: Sequence[str]) -> dict[str, Any]:
                     spec,
                     "unknown_criterion",
                     f"no criterion {crit!r}" + (f"; did you mean {hint!r}?" if hint else ""),
+                    msg_sv=f"inget kriterium {crit!r}" + (f"; menade du {hint!r}?" if hint else ""),
                 )
             )
             continue
@@ -251,6 +260,8 @@ def parse_overrides(rules: RuleSet, specs: Sequence[str]) -> dict[str, Any]:
                     "unknown_parameter",
                     f"{rules.id} has no parameter {name!r}"
                     + (f"; did you mean {hint!r}?" if hint else ""),
+                    msg_sv=f"{rules.id} har ingen parameter {name!r}"
+                    + (f"; menade du {hint!r}?" if hint else ""),
                 )
             )
             continue
@@ -272,7 +283,15 @@ def parse_sweep(spec: str) -> tuple[str, list[Decimal]]:
         start, stop, step = (Decimal(p.strip().replace(",", ".")) for p in parts)
     except (ValueError, InvalidOperation):
         raise RuleSetError(
-            [Problem("--sweep", spec, "bad_option", "expected name=FROM:TO:STEP")]
+            [
+                Problem(
+                    "--sweep",
+                    spec,
+                    "bad_option",
+                    "expected name=FROM:TO:STEP",
+                    msg_sv="skriv namn=FRÅN:TILL:STEG",
+                )
+            ]
         ) from None
     for value in (start, stop, step):
         # Bounded before any arithmetic: 1e-999999999 would overflow the division below.
@@ -284,6 +303,7 @@ def parse_sweep(spec: str) -> tuple[str, list[Decimal]]:
                         spec,
                         "bad_option",
                         "FROM, TO and STEP must be numbers within ±10^13 with at most 6 decimals",
+                        msg_sv="FRÅN, TILL och STEG ska vara tal inom ±10^13 med högst 6 decimaler",
                     )
                 ]
             )
@@ -295,6 +315,7 @@ def parse_sweep(spec: str) -> tuple[str, list[Decimal]]:
                     spec,
                     "bad_option",
                     "expected name=FROM:TO:STEP with FROM <= TO, STEP > 0, at most 1,000 steps",
+                    msg_sv="skriv namn=FRÅN:TILL:STEG med FRÅN <= TILL, STEG > 0, högst 1\u00a0000 steg",
                 )
             ]
         )

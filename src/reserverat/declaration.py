@@ -28,7 +28,13 @@ from pydantic import (
     model_validator,
 )
 
-from reserverat.errors import DeclarationError, Problem, did_you_mean, problems_from_validation
+from reserverat.errors import (
+    DeclarationError,
+    InvalidValueError,
+    Problem,
+    did_you_mean,
+    problems_from_validation,
+)
 from reserverat.identifiers import MASK, mask_personal_numbers, parse_identifier
 from reserverat.inputs import parse_json, read_text
 
@@ -106,6 +112,11 @@ _LEGAL_FORM_ALIASES = {
 }
 
 
+def _sv_number(value: object) -> str:
+    """A number as Swedish writes it, with a decimal comma (for messages)."""
+    return str(value).replace(".", ",")
+
+
 def _legal_form(value: object) -> object:
     if not isinstance(value, str):
         return value
@@ -114,9 +125,11 @@ def _legal_form(value: object) -> object:
     valid = [f.value for f in LegalForm]
     if slug not in valid:
         hint = did_you_mean(slug, valid)
-        raise ValueError(
+        raise InvalidValueError(
             f"unknown legal form {value!r}"
-            + (f"; did you mean {hint!r}?" if hint else f"; expected one of {', '.join(valid)}")
+            + (f"; did you mean {hint!r}?" if hint else f"; expected one of {', '.join(valid)}"),
+            f"okänd juridisk form {value!r}"
+            + (f"; menade du {hint!r}?" if hint else f"; välj en av {', '.join(valid)}"),
         )
     return slug
 
@@ -206,9 +219,12 @@ class TargetGroup(_Model):
             if self.headcount is None:
                 object.__setattr__(self, "headcount", total)
             elif total != self.headcount:
-                raise ValueError(
+                raise InvalidValueError(
                     f"by_category adds up to {total} but headcount is {self.headcount}; "
-                    "count each person once, under their main category"
+                    "count each person once, under their main category",
+                    f"personerna per kategori blir {total}, men antalet personer är "
+                    f"{self.headcount}; räkna varje person en gång, under sin huvudsakliga "
+                    "kategori",
                 )
             # Equal declarations must hash equal whatever order the categories came in.
             object.__setattr__(self, "by_category", dict(sorted(self.by_category.items())))
@@ -217,9 +233,11 @@ class TargetGroup(_Model):
             and self.headcount is not None
             and self.documented_need > self.headcount
         ):
-            raise ValueError(
+            raise InvalidValueError(
                 f"documented_need ({self.documented_need}) exceeds the target-group "
-                f"headcount ({self.headcount})"
+                f"headcount ({self.headcount})",
+                f"antalet med dokumenterat stödbehov ({self.documented_need}) är större än "
+                f"antalet i målgrupperna ({self.headcount})",
             )
         return self
 
@@ -241,11 +259,17 @@ class OccupationGroup(_Model):
             and self.headcount is not None
             and tg.headcount > self.headcount
         ):
-            raise ValueError(
-                f"target_group.headcount ({tg.headcount}) exceeds headcount ({self.headcount})"
+            raise InvalidValueError(
+                f"target_group.headcount ({tg.headcount}) exceeds headcount ({self.headcount})",
+                f"antalet i målgrupperna ({tg.headcount}) är större än antalet personer "
+                f"({self.headcount})",
             )
         if tg.fte is not None and self.fte is not None and tg.fte > self.fte:
-            raise ValueError(f"target_group.fte ({tg.fte}) exceeds fte ({self.fte})")
+            raise InvalidValueError(
+                f"target_group.fte ({tg.fte}) exceeds fte ({self.fte})",
+                f"heltidsekvivalenterna i målgrupperna ({_sv_number(tg.fte)}) är fler än "
+                f"alla heltidsekvivalenter ({_sv_number(self.fte)})",
+            )
         return self
 
 
@@ -428,7 +452,10 @@ class Business(_Model):
             and self.total_revenue is not None
             and self.sales_revenue > self.total_revenue
         ):
-            raise ValueError("sales_revenue exceeds total_revenue")
+            raise InvalidValueError(
+                "sales_revenue exceeds total_revenue",
+                "intäkterna från försäljning är större än de totala intäkterna",
+            )
         return self
 
 
@@ -441,7 +468,11 @@ class Salaries(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> Salaries:
         if self.lowest is not None and self.highest is not None and self.lowest > self.highest:
-            raise ValueError(f"lowest ({self.lowest}) exceeds highest ({self.highest})")
+            raise InvalidValueError(
+                f"lowest ({self.lowest}) exceeds highest ({self.highest})",
+                f"lägsta lönen ({_sv_number(self.lowest)}) är högre än den högsta "
+                f"({_sv_number(self.highest)})",
+            )
         return self
 
 
@@ -463,7 +494,10 @@ class Site(_Model):
     @model_validator(mode="after")
     def _both_coordinates(self) -> Site:
         if (self.lat is None) != (self.lon is None):
-            raise ValueError("give both lat and lon, or neither")
+            raise InvalidValueError(
+                "give both lat and lon, or neither",
+                "ange både latitud och longitud, eller ingen av dem",
+            )
         return self
 
 
@@ -581,7 +615,11 @@ class Declaration(_Model):
                 Decimal(0),
             )
             if total > 1:
-                raise ValueError(f"owners' {attr} add up to {total}, more than 1 (100 %)")
+                what = "kapitalandelar" if attr == "capital_share" else "röstandelar"
+                raise InvalidValueError(
+                    f"owners' {attr} add up to {total}, more than 1 (100 %)",
+                    f"ägarnas {what} blir tillsammans {_sv_number(total)}, mer än 1 (100 %)",
+                )
         return owners
 
     @field_validator("financial_years")
@@ -591,7 +629,10 @@ class Declaration(_Model):
     ) -> tuple[FinancialYear, ...] | None:
         ends = [fy.end for fy in years or ()]
         if len(set(ends)) != len(ends):
-            raise ValueError("two financial years end on the same date")
+            raise InvalidValueError(
+                "two financial years end on the same date",
+                "två räkenskapsår slutar samma dag",
+            )
         return years
 
 

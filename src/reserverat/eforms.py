@@ -141,13 +141,16 @@ class Notice:
         if lot_id is None:
             if len(self.lots) == 1:
                 return self.lots[0]
-            msg = f"the notice has {len(ids)} lots ({', '.join(map(str, ids))}); choose one"
-            raise DocumentError([Problem(self.source, "", "choose_lot", msg)])
+            listed = ", ".join(map(str, ids))
+            msg = f"the notice has {len(ids)} lots ({listed}); choose one"
+            sv = f"annonsen har {len(ids)} delområden ({listed}); välj ett med --lot"
+            raise DocumentError([Problem(self.source, "", "choose_lot", msg, msg_sv=sv)])
         for procurement in self.lots:
             if procurement.lot == lot_id:
                 return procurement
         msg = f"no lot {lot_id!r}; the notice has {', '.join(map(str, ids))}"
-        raise DocumentError([Problem(self.source, "", "unknown_lot", msg)])
+        sv = f"inget delområde {lot_id!r}; annonsen har {', '.join(map(str, ids))}"
+        raise DocumentError([Problem(self.source, "", "unknown_lot", msg, msg_sv=sv)])
 
 
 def read_notice(path: str | Path, *, max_bytes: int = MAX_XML_BYTES) -> Notice:
@@ -168,6 +171,8 @@ def read_notice(path: str | Path, *, max_bytes: int = MAX_XML_BYTES) -> Notice:
                     "not_eforms",
                     "the root element is not an eForms ContractNotice, PriorInformationNotice "
                     "or ContractAwardNotice",
+                    msg_sv="rotelementet är ingen eForms-annons (ContractNotice, "
+                    "PriorInformationNotice eller ContractAwardNotice)",
                 )
             ]
         )
@@ -209,8 +214,8 @@ def read_notice(path: str | Path, *, max_bytes: int = MAX_XML_BYTES) -> Notice:
 def _lot(
     lot: ET.Element, lot_id: str, subtype: str | None, source: str, problems: list[Problem]
 ) -> dict[str, Any]:
-    def flag(code: str, msg: str) -> None:
-        problems.append(Problem(source, lot_id, f"eforms.{code}", msg))
+    def flag(code: str, msg: str, sv: str) -> None:
+        problems.append(Problem(source, lot_id, f"eforms.{code}", msg, msg_sv=sv))
 
     terms = child(lot, "TenderingTerms", _CAC)
     participation: list[str] = []
@@ -226,10 +231,18 @@ def _lot(
                 if code.get("listName") == "reserved-execution":
                     execution = text(code)
     for unknown in [c for c in participation if c not in BT_71_LABELS]:
-        flag("unknown_code", f"BT-71 code {unknown!r} is not in the reserved-procurement codelist")
+        flag(
+            "unknown_code",
+            f"BT-71 code {unknown!r} is not in the reserved-procurement codelist",
+            f"BT-71-koden {unknown!r} finns inte i kodlistan reserved-procurement",
+        )
     participation = [c for c in participation if c in BT_71_LABELS]
     if execution is not None and execution not in BT_736_LABELS:
-        flag("unknown_code", f"BT-736 code {execution!r} is not in the reserved-execution codelist")
+        flag(
+            "unknown_code",
+            f"BT-736 code {execution!r} is not in the reserved-execution codelist",
+            f"BT-736-koden {execution!r} finns inte i kodlistan reserved-execution",
+        )
         execution = None
 
     project = child(lot, "ProcurementProject", _CAC)
@@ -244,16 +257,27 @@ def _lot(
         months = _duration(period)
         measure = child(period, "DurationMeasure", _CBC) if period is not None else None
         if months is None and measure is not None and text(measure):
-            flag("bad_duration", f"the lot's duration {text(measure)!r} is not a term in months")
+            flag(
+                "bad_duration",
+                f"the lot's duration {text(measure)!r} is not a term in months",
+                f"delområdets löptid {text(measure)!r} är ingen avtalstid i månader",
+            )
 
     reserved = set(participation) - {"none"}
     if "none" in participation and reserved:
-        flag("none_and_reserved", f"BT-71 says both none and {', '.join(sorted(reserved))}")
+        flag(
+            "none_and_reserved",
+            f"BT-71 says both none and {', '.join(sorted(reserved))}",
+            f"BT-71 anger både none och {', '.join(sorted(reserved))}",
+        )
     if len(reserved) > 1:
         flag(
             "several_codes",
             "BT-71 reserves the lot both for sheltered workshops (res-ws, art. 20) and for "
             "public-service organisations (res-pub-ser, art. 77); these are different rules",
+            "BT-71 reserverar delområdet både för skyddade verkstäder (res-ws, art. 20) och för "
+            "organisationer med uppdrag av allmänt intresse (res-pub-ser, art. 77); det är "
+            "olika regler",
         )
     if reserved and execution == "yes":
         codes = " and ".join(sorted(reserved))
@@ -262,6 +286,9 @@ def _lot(
             f"BT-71 {codes} and BT-736 yes: the lot is both reserved for certain suppliers "
             "and to be performed within sheltered employment programmes; the evaluation "
             "needs to know which route applies",
+            f"BT-71 {codes.replace(' and ', ' och ')} och BT-736 yes: delområdet är både "
+            "reserverat för vissa leverantörer och ska utföras inom program för skyddad "
+            "anställning; bedömningen behöver veta vilken väg som gäller",
         )
     if "res-pub-ser" in reserved:
         if cpv is not None and not ART_77_CPV.contains(cpv):
@@ -269,16 +296,24 @@ def _lot(
                 "res_pub_ser_cpv",
                 f"res-pub-ser, but the main CPV {cpv} is not among the art. 77 services "
                 "(BR-BT-00262-0200)",
+                f"res-pub-ser, men huvud-CPV-koden {cpv} hör inte till tjänsterna i art. 77 "
+                "(BR-BT-00262-0200)",
             )
         if months is not None and months > 36:
             flag(
                 "res_pub_ser_duration",
                 f"res-pub-ser, but the lot runs {months} months; art. 77(3) allows at most "
                 "3 years (BR-BT-00036-0150)",
+                f"res-pub-ser, men delområdet löper {months} månader; art. 77.3 tillåter högst "
+                "3 år (BR-BT-00036-0150)",
             )
     mandatory = subtype is not None and subtype.isdigit() and int(subtype) in _BT71_MANDATORY
     if not participation and mandatory:
-        flag("bt71_missing", f"BT-71 is mandatory in notice subtype {subtype} but absent")
+        flag(
+            "bt71_missing",
+            f"BT-71 is mandatory in notice subtype {subtype} but absent",
+            f"BT-71 är obligatorisk i annonstyp {subtype} men saknas",
+        )
 
     data: dict[str, Any] = {"lot": lot_id, "main_cpv": cpv, "duration_months": months}
     if title:

@@ -908,6 +908,7 @@ def evaluation_date(as_of: date | None, procurement: Procurement | None) -> date
                     "as_of",
                     "missing_date",
                     "give as_of, or a procurement with a submission_date",
+                    msg_sv="ange en bedömningsdag (as_of) eller en upphandling med sista anbudsdag",
                 )
             ]
         )

@@ -18,25 +18,31 @@ that one run reports everything that is wrong, then the error is raised once.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
 
 from reserverat.identifiers import MASK, mask_personal_numbers
+from reserverat.labels import known_words
 
 __all__ = [
     "DeclarationError",
     "DocumentError",
     "EvaluationError",
+    "InvalidValueError",
     "Problem",
     "RegisterError",
     "ReserveratError",
     "RuleSetError",
     "did_you_mean",
     "format_loc",
+    "place_words",
+    "swedish_message",
 ]
 
 _MISSING = object()
@@ -106,11 +112,15 @@ class Problem:
     def text(self, lang: str = "en") -> str:
         """The located problem as one line, in ``lang`` where the problem has that language."""
         sv = lang == "sv" and self.msg_sv is not None
-        where = self.source
+        said = "sv" if sv else "en"
+        where = place_words(self.source, said)
         if self.rule:
             where += f" {'regel' if sv else 'rule'} {self.rule!r}"
         if self.loc:
-            where += f" {'vid' if sv else 'at'} {self.loc}"
+            where += f" {'vid' if sv else 'at'} {place_words(self.loc, said)}"
+            words = known_words(self.loc, said)
+            if words is not None and words.lower() != self.loc.replace("_", " "):
+                where += f" ({words})"
         text = f"{where}: [{self.code}] {self.message(lang)}"
         if self.has_input() and not isinstance(self.input, dict | list):
             # A table or list given as input may hold a number that was not masked with it.
@@ -130,6 +140,34 @@ class Problem:
         if self.has_input() and isinstance(self.input, str | int | float | bool | type(None)):
             out["input"] = self.input
         return out
+
+
+_LOC_WORDS = [
+    (re.compile(r"\brows (\d+)-(\d+)"), "rad \\1\u2013\\2"),
+    (re.compile(r"\bline (\d+)"), r"rad \1"),
+    (re.compile(r"\brow (\d+)"), r"rad \1"),
+    (re.compile(r"\bcolumn (\w+)"), r"kolumn \1"),
+    (re.compile(r"\bsheet\b"), "blad"),
+]
+
+
+def place_words(text: str, lang: str = "sv") -> str:
+    """Where an input or a problem is, as ``lang`` says it: in Swedish ``x.csv row 3`` is
+    ``x.csv rad 3`` and ``line 3 column 5`` is ``rad 3 kolumn 5`` (English is unchanged)."""
+    if lang != "sv":
+        return text
+    for pattern, words in _LOC_WORDS:
+        text = pattern.sub(words, text)
+    return text
+
+
+class InvalidValueError(ValueError):
+    """A validator's refusal in English and Swedish: a field validator raises it, and the
+    problem made from it carries both."""
+
+    def __init__(self, msg: str, sv: str) -> None:
+        super().__init__(msg)
+        self.sv = sv
 
 
 class ReserveratError(Exception):
@@ -196,15 +234,20 @@ def problems_from_validation(
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
         ctx = err.get("ctx") or {}
+        msg_sv = _swedish(err["type"], ctx)
         if err["type"] == "union_tag_invalid":
             expected = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]
             hint = did_you_mean(str(ctx.get("tag")), expected)
             msg = f"unknown kind {ctx.get('tag')!r}" + (
                 f"; did you mean {hint!r}?" if hint else f"; expected one of {', '.join(expected)}"
             )
+            msg_sv = f"okänd sort {ctx.get('tag')!r}" + (
+                f"; menade du {hint!r}?" if hint else f"; välj en av {', '.join(expected)}"
+            )
         elif err["type"] == "extra_forbidden" and parts and isinstance(parts[-1], str):
             hint = did_you_mean(parts[-1], known_fields)
             msg = f"unknown field {parts[-1]!r}" + (f"; did you mean {hint!r}?" if hint else "")
+            msg_sv = f"okänt fält {parts[-1]!r}" + (f"; menade du {hint!r}?" if hint else "")
         problem = Problem(
             source=source,
             loc=format_loc(parts),
@@ -212,6 +255,7 @@ def problems_from_validation(
             msg=msg,
             input=err.get("input", _MISSING),
             rule=rule,
+            msg_sv=msg_sv,
         )
         raw.append((problem, branch, branch_loc))
     return _prune(raw)
@@ -270,7 +314,94 @@ _CODES = {
     "finite_number": "not_finite",
     "date_too_late": "out_of_range",
     "assertion_error": "invalid",
+    "int_parsing_size": "out_of_range",
 }
+
+
+# pydantic's error types in Swedish, with its context values (ge, le, pattern, ...).
+_SV: dict[str, str] = {
+    "missing": "uppgiften saknas",
+    "extra_forbidden": "okänt fält",
+    "union_tag_not_found": "sort (kind) saknas",
+    "literal_error": "ska vara {expected}",
+    "enum": "ska vara {expected}",
+    "greater_than_equal": "ska vara minst {ge}",
+    "less_than_equal": "får vara högst {le}",
+    "greater_than": "ska vara större än {gt}",
+    "less_than": "ska vara mindre än {lt}",
+    "multiple_of": "ska vara en multipel av {multiple_of}",
+    "int_parsing": "ska vara ett heltal",
+    "int_type": "ska vara ett heltal",
+    "int_from_float": "ska vara ett heltal, utan decimaler",
+    "int_parsing_size": "är för stort för ett heltal",
+    "float_parsing": "ska vara ett tal",
+    "float_type": "ska vara ett tal",
+    "decimal_parsing": "ska vara ett tal",
+    "decimal_type": "ska vara ett tal",
+    "decimal_max_places": "får ha högst {decimal_places} decimaler",
+    "decimal_max_digits": "får ha högst {max_digits} siffror",
+    "decimal_whole_digits": "får ha högst {whole_digits} siffror före decimaltecknet",
+    "finite_number": "ska vara ett ändligt tal",
+    "not_finite": "en parameter ska vara ett ändligt tal",
+    "bad_parameter": "en parameter ska ligga inom ±10^13 och ha högst 6 decimaler",
+    "bool_parsing": "ska vara ja eller nej",
+    "bool_type": "ska vara ja eller nej",
+    "date_parsing": "ska vara ett datum (ÅÅÅÅ-MM-DD)",
+    "date_type": "ska vara ett datum (ÅÅÅÅ-MM-DD)",
+    "date_from_datetime_parsing": "ska vara ett datum (ÅÅÅÅ-MM-DD)",
+    "date_from_datetime_inexact": "ska vara ett datum utan klockslag",
+    "string_type": "ska vara text",
+    "string_too_short": "ska ha minst {min_length} tecken",
+    "string_too_long": "får ha högst {max_length} tecken",
+    "string_pattern_mismatch": "har inte rätt form",
+    "list_type": "ska vara en lista",
+    "tuple_type": "ska vara en lista",
+    "set_type": "ska vara en lista",
+    "too_short": "ska ha minst {min_length} poster",
+    "too_long": "får ha högst {max_length} poster",
+    "dict_type": "ska vara ett objekt med fält",
+    "model_type": "ska vara ett objekt med fält",
+    "model_attributes_type": "ska vara ett objekt med fält",
+    "json_invalid": "är inte giltig JSON",
+    "url_parsing": "ska vara en webbadress",
+    "url_scheme": "ska vara en webbadress som börjar med {expected_schemes}",
+}
+
+
+def swedish_message(error: Any) -> str | None:
+    """One of pydantic's errors (an item of ``ValidationError.errors()``) in Swedish, or None
+    where the catalogue has no words for it."""
+    return _swedish(error["type"], error.get("ctx") or {})
+
+
+def _swedish(pydantic_type: str, ctx: dict[str, Any]) -> str | None:
+    """The Swedish message for one of pydantic's errors, or None where there is none."""
+    if pydantic_type in ("value_error", "assertion_error"):
+        error = ctx.get("error")
+        return error.sv if isinstance(error, InvalidValueError) else None
+    template = _SV.get(pydantic_type)
+    if template is None:
+        return None
+    values = {k: _sv_value(v) for k, v in ctx.items()}
+    if pydantic_type == "string_too_short" and ctx.get("min_length") == 1:
+        return "får inte vara tom"
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return template.split(" {", 1)[0]
+
+
+def _sv_value(value: Any) -> str:
+    """A context value as Swedish writes it: spaces between thousands, a decimal comma,
+    "eller" between choices."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return str(value).replace("' or '", "' eller '")
+    if not isinstance(value, int):
+        if not (math.isfinite(value) and abs(float(value)) < 1e15):
+            return str(value).replace(".", ",")  # as pydantic gives it (1e+308)
+        if value == int(value):
+            value = int(value)
+    return f"{value:,}".replace(",", "\u00a0").replace(".", ",")
 
 
 def _code_for(pydantic_type: str) -> str:

@@ -129,9 +129,14 @@ class _Reader:
         self.scale = scale
         self.warnings: list[Problem] = []
 
-    def warn(self, loc: str, code: str, msg: str, value: Any = None) -> None:
+    def warn(self, loc: str, code: str, msg: str, value: Any = None, *, sv: str) -> None:
         given = {} if value is None else {"input": value}
-        self.warnings.append(Problem(self.source, loc, f"espd.{code}", msg, **given))
+        self.warnings.append(Problem(self.source, loc, f"espd.{code}", msg, msg_sv=sv, **given))
+
+
+def _sv(value: Decimal) -> str:
+    """A number as Swedish writes it, with a decimal comma (for messages)."""
+    return f"{value:f}".replace(".", ",")
 
 
 def read_espd(
@@ -170,6 +175,8 @@ def read_espd(
                     "not_espd",
                     f"the root element is {{{ns}}}{name}, not an ESPD Response "
                     "(QualificationApplicationResponse, or ESPDResponse in v1)",
+                    msg_sv=f"rotelementet är {{{ns}}}{name}, inte ett ESPD-svar "
+                    "(QualificationApplicationResponse, eller ESPDResponse i v1)",
                 )
             ]
         )
@@ -182,6 +189,8 @@ def read_espd(
                     "espd_request",
                     "this is an ESPD Request, the buyer's questions; read the supplier's "
                     "ESPD Response instead",
+                    msg_sv="det här är en ESPD-begäran, upphandlarens frågor; läs leverantörens "
+                    "ESPD-svar i stället",
                 )
             ]
         )
@@ -208,7 +217,12 @@ def read_espd(
         lots=tuple(answer.get("lots", ())),
     )
     if not party.get("name"):
-        reader.warn("EconomicOperatorParty", "no_name", "the response gives no supplier name")
+        reader.warn(
+            "EconomicOperatorParty",
+            "no_name",
+            "the response gives no supplier name",
+            sv="svaret anger inget namn på leverantören",
+        )
     return EspdImport(
         source=source,
         answer=espd,
@@ -266,6 +280,7 @@ def _read_v2(root: ET.Element, reader: _Reader) -> dict[str, Any]:
             "TenderingCriterion",
             "criterion_absent",
             "the response does not contain the sheltered-workshop criterion",
+            sv="svaret innehåller inte kriteriet om skyddad verksamhet",
         )
         return {"state": "absent"}
     criterion_id = text(child(crit, "ID", _CBC))
@@ -323,12 +338,19 @@ def _indicator(values: list[str], loc: str, reader: _Reader) -> str:
         elif lowered in ("false", "0"):
             states.add("no")
         else:
-            reader.warn(f"property {loc}", "bad_indicator", "not a true/false answer", value)
+            reader.warn(
+                f"property {loc}",
+                "bad_indicator",
+                "not a true/false answer",
+                value,
+                sv="inget ja- eller nej-svar",
+            )
     if len(states) > 1:
         reader.warn(
             f"property {loc}",
             "conflicting_answers",
             "the response answers both yes and no; read as not answered",
+            sv="svaret är både ja och nej; läses som obesvarat",
         )
         return "not_answered"
     return states.pop() if states else "not_answered"
@@ -350,6 +372,7 @@ def _decimal(values: list[str], loc: str, reader: _Reader) -> Decimal | None:
                 "bad_percentage",
                 "the percentage is not a number between 0 and 100",
                 value[:40],
+                sv="procentsatsen är inget tal mellan 0 och 100",
             )
             return None
         numbers.add(number)
@@ -359,6 +382,7 @@ def _decimal(values: list[str], loc: str, reader: _Reader) -> Decimal | None:
             "conflicting_answers",
             "the response gives several different percentages; the first is used",
             values[0],
+            sv="svaret anger flera olika procentsatser; den första används",
         )
     return Decimal(values[0].strip())
 
@@ -400,6 +424,7 @@ def _read_v1(root: ET.Element, reader: _Reader) -> dict[str, Any]:
             "Criterion",
             "criterion_absent",
             "the response does not contain the sheltered-workshop criterion",
+            sv="svaret innehåller inte kriteriet om skyddad verksamhet",
         )
         return {"state": "absent"}
     out: dict[str, Any] = {"criterion_id": text(child(crit, "ID", _CBC)), "state": "not_answered"}
@@ -438,11 +463,23 @@ def _interpret(
         return None, None
     loc = "percentage"
     if raw < 0 or raw > 100:
-        reader.warn(loc, "bad_percentage", "a percentage must lie between 0 and 100", str(raw))
+        reader.warn(
+            loc,
+            "bad_percentage",
+            "a percentage must lie between 0 and 100",
+            str(raw),
+            sv="en procentsats ska ligga mellan 0 och 100",
+        )
         return None, None
     if reader.scale == "fraction":
         if raw > 1:
-            reader.warn(loc, "bad_percentage", "read as a fraction, the value is above 1", str(raw))
+            reader.warn(
+                loc,
+                "bad_percentage",
+                "read as a fraction, the value is above 1",
+                str(raw),
+                sv="läst som en andel är värdet större än 1",
+            )
             return None, None
         return raw, "fraction"
     if reader.scale == "points" or raw > 1:
@@ -453,6 +490,8 @@ def _interpret(
                 f"ESPD v{version} defines the percentage as a fraction (0.3 = 30 %), but "
                 f"{raw} is above 1; read as percent points ({raw} %)",
                 str(raw),
+                sv=f"ESPD v{version} anger procentsatsen som en andel (0,3 = 30 %), men "
+                f"{_sv(raw)} är större än 1; läses som procent ({_sv(raw)} %)",
             )
         return raw / 100, "points"
     if raw == 0 or version != "1":
@@ -464,6 +503,9 @@ def _interpret(
         f"{(raw * 100).normalize():f} % or {raw} %; the share is not used "
         "(set percent_scale to decide)",
         str(raw),
+        sv=f"verktyg för ESPD v1 skrev antingen andelar eller procent, så {_sv(raw)} kan betyda "
+        f"{_sv((raw * 100).normalize())} % eller {_sv(raw)} %; andelen används inte "
+        "(ange --percent-scale för att avgöra)",
     )
     return None, "ambiguous"
 
@@ -474,6 +516,7 @@ def _consistency(state: str, given: bool, share: Decimal | None, reader: _Reader
             "percentage",
             "yes_without_percentage",
             "the answer is yes but no percentage is given (the ESPD requires one)",
+            sv="svaret är ja men ingen procentsats anges (ESPD kräver en)",
         )
     elif state == "yes" and share == 0:
         reader.warn(
@@ -481,6 +524,8 @@ def _consistency(state: str, given: bool, share: Decimal | None, reader: _Reader
             "yes_with_zero",
             "the answer claims reserved status but declares 0 % disabled or disadvantaged workers",
             "0",
+            sv="svaret anger skyddad verksamhet men 0 % arbetstagare med funktionsnedsättning "
+            "eller som är missgynnade",
         )
     elif state == "no" and given:
         reader.warn(
@@ -488,12 +533,15 @@ def _consistency(state: str, given: bool, share: Decimal | None, reader: _Reader
             "no_with_percentage",
             "the answer is no but a percentage is given anyway (the ESPD forbids it); "
             "the percentage is kept as declared",
+            sv="svaret är nej men en procentsats anges ändå (ESPD tillåter det inte); "
+            "procentsatsen behålls som den angavs",
         )
     elif state == "not_answered" and given:
         reader.warn(
             "indicator",
             "percentage_without_answer",
             "a percentage is given but the yes/no question is not answered",
+            sv="en procentsats anges men frågan om ja eller nej är obesvarad",
         )
 
 
@@ -504,7 +552,13 @@ def _issue_date(root: ET.Element, reader: _Reader) -> date | None:
     try:
         return date.fromisoformat(value[:10])
     except ValueError:
-        reader.warn("IssueDate", "bad_date", "the issue date is not a date", value)
+        reader.warn(
+            "IssueDate",
+            "bad_date",
+            "the issue date is not a date",
+            value,
+            sv="utfärdandedagen är inget datum",
+        )
         return None
 
 

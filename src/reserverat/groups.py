@@ -25,6 +25,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from reserverat.declaration import Declaration, OccupationGroup, Procurement, TargetGroup, Workforce
+from reserverat.errors import InvalidValueError
 from reserverat.evaluate import EvaluationContext, evaluate, law_date
 from reserverat.logic import Verdict, all_verdicts
 from reserverat.registry import normalise_name
@@ -64,7 +65,10 @@ class GroupTender(BaseModel):
     @model_validator(mode="after")
     def _has_a_member(self) -> GroupTender:
         if not any(m.role == "member" and m.relied_on for m in self.members):
-            raise ValueError("a group needs at least one member (role 'member') that it relies on")
+            raise InvalidValueError(
+                "a group needs at least one member (role 'member') that it relies on",
+                "en grupp behöver minst en medlem (role 'member') som den åberopar (relied_on)",
+            )
         return self
 
 

@@ -73,10 +73,13 @@ def parse_identifier(value: str) -> Identifier:
     >>> parse_identifier("811218-9876").masked()
     '******-****'
     """
+    from reserverat.errors import InvalidValueError  # errors imports this module
+
     digits = _DIGITS.sub("", value)
     if not digits.isdigit() or len(digits) not in (10, 12):
-        raise ValueError(
-            "expected 10 digits (NNNNNN-NNNN) or 12 digits with a 16 or century prefix"
+        raise InvalidValueError(
+            "expected 10 digits (NNNNNN-NNNN) or 12 digits with a 16 or century prefix",
+            "skriv 10 siffror (NNNNNN-NNNN) eller 12 siffror som börjar med 16 eller sekel",
         )
     personal = is_personal_number(digits)
     if len(digits) == 12:
@@ -84,15 +87,24 @@ def parse_identifier(value: str) -> Identifier:
             try:
                 _personnummer.validate(digits)
             except StdnumError:
-                raise ValueError("not a valid personnummer (check digit or date)") from None
+                raise InvalidValueError(
+                    "not a valid personnummer (check digit or date)",
+                    "inte ett giltigt personnummer (kontrollsiffra eller datum)",
+                ) from None
             return Identifier("personnummer", _format(digits[2:]))
         if not digits.startswith("16"):
-            raise ValueError("a 12-digit organisationsnummer starts with 16")
+            raise InvalidValueError(
+                "a 12-digit organisationsnummer starts with 16",
+                "ett organisationsnummer med 12 siffror börjar med 16",
+            )
         digits = digits[2:]
     try:
         _orgnr.validate(digits)
     except StdnumError:
-        raise ValueError("check digit does not match (Luhn)") from None
+        raise InvalidValueError(
+            "check digit does not match (Luhn)",
+            "kontrollsiffran stämmer inte (det kan vara en felskrivning)",
+        ) from None
     return Identifier("personnummer" if personal else "organisationsnummer", _format(digits))
 
 

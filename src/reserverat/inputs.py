@@ -24,6 +24,7 @@ shares, dates: see the README's "Bounds").
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -59,9 +60,45 @@ _MAX_FLOAT_CHARS = 64
 
 
 class _BoundError(ValueError):
-    def __init__(self, code: str, msg: str) -> None:
+    def __init__(self, code: str, msg: str, sv: str) -> None:
         super().__init__(msg)
         self.code = code
+        self.sv = sv
+
+
+_OS_SV = {
+    errno.EACCES: "behörighet saknas",
+    errno.EPERM: "behörighet saknas",
+    errno.EISDIR: "det är en mapp",
+    errno.ENOENT: "finns inte",
+    errno.ENOSPC: "disken är full",
+    errno.EROFS: "platsen går bara att läsa",
+    errno.ENAMETOOLONG: "namnet är för långt",
+    errno.ELOOP: "för många symboliska länkar",
+}
+
+
+def os_problem(source: str, code: str, exc: OSError) -> Problem:
+    """An operating-system error as a problem, in English and (for the usual ones) Swedish."""
+    en = exc.strerror or str(exc)
+    sv = _OS_SV.get(exc.errno or 0)
+    what = "filen kan inte läsas" if code == "unreadable" else "filen kan inte skrivas"
+    return Problem(source, "", code, en, msg_sv=f"{what}: {sv or en}")
+
+
+_JSON_SV = {
+    "Expecting value": "ett värde väntades",
+    "Expecting property name enclosed in double quotes": (
+        "ett fältnamn inom dubbla citattecken väntades"
+    ),
+    "Expecting ',' delimiter": "ett kommatecken väntades",
+    "Expecting ':' delimiter": "ett kolon väntades",
+    "Unterminated string starting at": "en text inom citattecken avslutas aldrig",
+    "Extra data": "mer text efter JSON-värdet",
+    "Invalid control character at": "ett otillåtet styrtecken",
+    "Invalid \\escape": "en ogiltig \\-sekvens",
+    "Invalid \\uXXXX escape": "en ogiltig \\u-sekvens",
+}
 
 
 def check_regular(
@@ -74,22 +111,30 @@ def check_regular(
     """
     source = str(path)
 
-    def fail(code: str, msg: str) -> ReserveratError:
-        return error([Problem(source, "", code, msg)])
+    def fail(code: str, msg: str, sv: str) -> ReserveratError:
+        return error([Problem(source, "", code, msg, msg_sv=sv)])
 
     try:
         info = Path(path).stat()
     except FileNotFoundError:
-        raise fail("not_found", "no such file") from None
+        raise fail("not_found", "no such file", "filen finns inte") from None
     except ValueError:
-        raise fail("bad_path", "the path holds a character no file name can") from None
+        raise fail(
+            "bad_path",
+            "the path holds a character no file name can",
+            "sökvägen har ett tecken som inget filnamn kan ha",
+        ) from None
     except OSError as exc:
-        raise fail("unreadable", exc.strerror or str(exc)) from None
+        raise error([os_problem(source, "unreadable", exc)]) from None
     if not stat.S_ISREG(info.st_mode):
         # Never open a FIFO or a device: reading one can block forever.
-        raise fail("not_a_file", "not a regular file")
+        raise fail("not_a_file", "not a regular file", "det är ingen vanlig fil")
     if max_bytes is not None and info.st_size > max_bytes:
-        raise fail("too_large", f"{info.st_size:,} bytes; at most {max_bytes:,} are read")
+        raise fail(
+            "too_large",
+            f"{info.st_size:,} bytes; at most {max_bytes:,} are read",
+            f"{_sv_int(info.st_size)} byte; högst {_sv_int(max_bytes)} läses",
+        )
     return Path(path)
 
 
@@ -106,10 +151,25 @@ def read_bytes(
         with checked.open("rb") as f:
             data = f.read(max_bytes + 1)
     except OSError as exc:
-        raise error([Problem(str(path), "", "unreadable", exc.strerror or str(exc))]) from None
+        raise error([os_problem(str(path), "unreadable", exc)]) from None
     if len(data) > max_bytes:
-        raise error([Problem(str(path), "", "too_large", f"more than {max_bytes:,} bytes")])
+        raise error(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    "too_large",
+                    f"more than {max_bytes:,} bytes",
+                    msg_sv=f"mer än {_sv_int(max_bytes)} byte",
+                )
+            ]
+        )
     return data
+
+
+def _sv_int(n: int) -> str:
+    """An integer with Swedish thousands separators (non-breaking spaces)."""
+    return f"{n:,}".replace(",", "\u00a0")
 
 
 def open_regular(path: str | Path, error: type[ReserveratError]) -> Any:
@@ -118,7 +178,7 @@ def open_regular(path: str | Path, error: type[ReserveratError]) -> Any:
     try:
         return checked.open("rb")
     except OSError as exc:
-        raise error([Problem(str(path), "", "unreadable", exc.strerror or str(exc))]) from None
+        raise error([os_problem(str(path), "unreadable", exc)]) from None
 
 
 def decode(data: bytes, source: str, error: type[ReserveratError]) -> str:
@@ -139,6 +199,8 @@ def decode(data: bytes, source: str, error: type[ReserveratError]) -> str:
                     "encoding",
                     f"not UTF-8 text (byte {exc.start}: 0x{data[exc.start]:02x}); "
                     "save the file as UTF-8",
+                    msg_sv=f"inte UTF-8-text (byte {exc.start}: 0x{data[exc.start]:02x}); "
+                    "spara filen som UTF-8",
                 )
             ]
         ) from None
@@ -154,31 +216,41 @@ def read_text(
 def _int(text: str) -> int:
     if len(text.lstrip("-")) > MAX_INT_DIGITS:
         raise _BoundError(
-            "number_too_large", f"an integer of {len(text)} digits (at most {MAX_INT_DIGITS})"
+            "number_too_large",
+            f"an integer of {len(text)} digits (at most {MAX_INT_DIGITS})",
+            f"ett heltal med {len(text)} siffror (högst {MAX_INT_DIGITS})",
         )
     return int(text)
 
 
 def _float(text: str) -> float:
     if len(text) > _MAX_FLOAT_CHARS:
-        raise _BoundError("number_too_large", f"a number written with {len(text)} characters")
+        raise _BoundError(
+            "number_too_large",
+            f"a number written with {len(text)} characters",
+            f"ett tal skrivet med {len(text)} tecken",
+        )
     value = float(text)
     if not math.isfinite(value):
-        raise _BoundError("not_finite", f"{text} is too large to be a number")
+        raise _BoundError(
+            "not_finite", f"{text} is too large to be a number", f"{text} är för stort för ett tal"
+        )
     return value
 
 
 def _constant(name: str) -> Any:
-    raise _BoundError("not_finite", f"{name} is not a number JSON allows")
+    raise _BoundError(
+        "not_finite",
+        f"{name} is not a number JSON allows",
+        f"{name} är inget tal som JSON tillåter",
+    )
 
 
 # Made once: json.loads with hooks builds a decoder per call.
 _DECODER = json.JSONDecoder(parse_int=_int, parse_float=_float, parse_constant=_constant)
 
 
-def parse_json(
-    text: str, source: str, error: type[ReserveratError], *, loc: str = ""
-) -> Any:
+def parse_json(text: str, source: str, error: type[ReserveratError], *, loc: str = "") -> Any:
     """Parse JSON, refusing NaN, Infinity, overlong integers and too deep nesting.
 
     Raises:
@@ -189,11 +261,24 @@ def parse_json(
         return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno} column {exc.colno}"
-        raise error([Problem(source, f"{loc} {where}".strip(), "bad_json", exc.msg)]) from None
+        sv = "inte giltig JSON: " + _JSON_SV.get(exc.msg, exc.msg)
+        raise error(
+            [Problem(source, f"{loc} {where}".strip(), "bad_json", exc.msg, msg_sv=sv)]
+        ) from None
     except _BoundError as exc:
-        raise error([Problem(source, loc, exc.code, str(exc))]) from None
+        raise error([Problem(source, loc, exc.code, str(exc), msg_sv=exc.sv)]) from None
     except RecursionError:
-        raise error([Problem(source, loc, "too_deep", "nested too deeply to read")]) from None
+        raise error([_too_deep(source, loc)]) from None
+
+
+def _too_deep(source: str, loc: str) -> Problem:
+    return Problem(
+        source,
+        loc,
+        "too_deep",
+        "nested too deeply to read",
+        msg_sv="för djupt nästlad för att läsas",
+    )
 
 
 _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -201,7 +286,11 @@ _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 def _toml_float(text: str) -> float:
     if text.lstrip("+-") in ("nan", "inf"):
-        raise _BoundError("not_finite", f"{text} is not a number a rule file may hold")
+        raise _BoundError(
+            "not_finite",
+            f"{text} is not a number a rule file may hold",
+            f"{text} är inget tal som en regelfil får ha",
+        )
     return _float(text)
 
 
@@ -220,14 +309,15 @@ def parse_toml(text: str, source: str, error: type[ReserveratError]) -> dict[str
         if m:
             loc = f"line {m.group(1)} column {m.group(2)}"
             msg = msg[: m.start()].strip()
-        raise error([Problem(source, loc, "bad_toml", msg)]) from None
+        raise error(
+            [Problem(source, loc, "bad_toml", msg, msg_sv=f"inte giltig TOML: {msg}")]
+        ) from None
     except _BoundError as exc:
-        raise error([Problem(source, "", exc.code, str(exc))]) from None
+        raise error([Problem(source, "", exc.code, str(exc), msg_sv=exc.sv)]) from None
     except ValueError:  # tomllib's own int() of an integer over Python's 4,300 digits
-        msg = f"an integer of more than {MAX_INT_DIGITS} digits"
-        raise error([Problem(source, "", "number_too_large", msg)]) from None
+        raise error([_too_long_int(source)]) from None
     except RecursionError:
-        raise error([Problem(source, "", "too_deep", "nested too deeply to read")]) from None
+        raise error([_too_deep(source, "")]) from None
     _check_ints(data, source, error)
     return data
 
@@ -241,12 +331,21 @@ def _check_ints(value: Any, source: str, error: type[ReserveratError]) -> None:
             continue
         if isinstance(item, int):
             if abs(item) >= 10**MAX_INT_DIGITS:
-                msg = f"an integer of more than {MAX_INT_DIGITS} digits"
-                raise error([Problem(source, "", "number_too_large", msg)])
+                raise error([_too_long_int(source)])
         elif isinstance(item, dict):
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
+
+
+def _too_long_int(source: str) -> Problem:
+    return Problem(
+        source,
+        "",
+        "number_too_large",
+        f"an integer of more than {MAX_INT_DIGITS} digits",
+        msg_sv=f"ett heltal med fler än {MAX_INT_DIGITS} siffror",
+    )
 
 
 class AtomicOutput:
@@ -272,16 +371,20 @@ class AtomicOutput:
         folder = self.path.parent
         if not folder.is_dir():
             raise self.error(
-                [Problem(str(self.path), "", "unwritable", f"no such folder: {folder}")]
+                [
+                    Problem(
+                        str(self.path),
+                        "",
+                        "unwritable",
+                        f"no such folder: {folder}",
+                        msg_sv=f"mappen finns inte: {folder}",
+                    )
+                ]
             )
         try:
-            fd, name = tempfile.mkstemp(
-                prefix=f".{self.path.name}.", suffix=".part", dir=folder
-            )
+            fd, name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=folder)
         except OSError as exc:
-            raise self.error(
-                [Problem(str(self.path), "", "unwritable", exc.strerror or str(exc))]
-            ) from None
+            raise self.error([os_problem(str(self.path), "unwritable", exc)]) from None
         os.close(fd)
         self.temp = Path(name)
         return self.temp
@@ -293,9 +396,7 @@ class AtomicOutput:
             os.replace(self.temp, self.path)
         except OSError as exc:
             self.discard()
-            raise self.error(
-                [Problem(str(self.path), "", "unwritable", exc.strerror or str(exc))]
-            ) from None
+            raise self.error([os_problem(str(self.path), "unwritable", exc)]) from None
         self.temp = None
 
     def discard(self) -> None:

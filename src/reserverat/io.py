@@ -137,9 +137,13 @@ def reading_warnings(row: Row) -> tuple[Message, ...]:
     out = []
     for w in row.warnings:
         if w.msg_sv is None:
-            continue  # an importer's own warning (ESPD): reported where it is read
+            continue  # a warning without Swedish words: reported where it is read
         args = {"where": w.loc, "problem_sv": w.message("sv"), "problem_en": w.msg}
-        out.append(Message("input.cell" if w.loc else "input.file", args))
+        if w.code.startswith("espd."):
+            code = "input.espd"  # the ESPD Response's own element, not a cell
+        else:
+            code = "input.cell" if w.loc else "input.file"
+        out.append(Message(code, args))
     return tuple(out)
 
 
@@ -344,7 +348,11 @@ def _refused(
         found = next((c for path, c in cells.items() if path.startswith(scope + ".")), None)
         scope = scope.rpartition(".")[0]
     ref, header = found or ("", p.loc)
-    sv = _REFUSED_SV.get(p.code, "värdet godtogs inte")
+    # The problem's own Swedish where it has one (it names the limit), except for a missing
+    # field: in a sheet that means a value that belongs with this cell is not there.
+    sv = (p.msg_sv if p.code != "missing" else None) or _REFUSED_SV.get(
+        p.code, "värdet godtogs inte"
+    )
     en = p.msg
     if whole_list:
         # The item could not stay, so the whole list went (see _without).
@@ -395,8 +403,8 @@ def _copy(value: Any) -> Any:
     return value
 
 
-def _problem(source: str, loc: str, code: str, msg: str) -> DeclarationError:
-    return DeclarationError([Problem(source, loc, code, msg)])
+def _problem(source: str, loc: str, code: str, msg: str, sv: str) -> DeclarationError:
+    return DeclarationError([Problem(source, loc, code, msg, msg_sv=sv)])
 
 
 def _parse(data: dict[str, Any], source: str) -> Declaration | DeclarationError:
@@ -519,7 +527,9 @@ def read_rows(
     suffix = path.suffix.lower()
     # The boundary's own check: a missing file, a folder, a FIFO, a name no file can have.
     if check_regular(path, DeclarationError).stat().st_size == 0:
-        raise _problem(str(path), "", "empty", "the file is empty (0 bytes)")
+        raise _problem(
+            str(path), "", "empty", "the file is empty (0 bytes)", "filen är tom (0 byte)"
+        )
     if suffix == ".jsonl":
         yield from _read_jsonl(path)
     elif suffix == ".json":
@@ -546,6 +556,8 @@ def read_rows(
             "",
             "unknown_format",
             f"unknown file type {suffix!r}: use .json, .jsonl, .csv, .xlsx or an ESPD .xml",
+            f"okänd filtyp {suffix!r}: använd .json, .jsonl, .csv, .xlsx eller ett ESPD-svar "
+            "(.xml)",
         )
 
 
@@ -562,7 +574,16 @@ def _read_jsonl(path: Path) -> Iterator[Row]:
                 yield Row(source, exc)
                 continue
             if not isinstance(data, dict):
-                yield Row(source, _problem(source, "", "wrong_type", "expected a JSON object"))
+                yield Row(
+                    source,
+                    _problem(
+                        source,
+                        "",
+                        "wrong_type",
+                        "expected a JSON object",
+                        "ett JSON-objekt väntades",
+                    ),
+                )
                 continue
             yield Row(source, _parse(data, source))
 
@@ -584,10 +605,14 @@ def _read_csv(path: Path, delimiter: str | None, decimal_comma: bool | None) -> 
                     break
         except UnicodeDecodeError:
             raise _problem(
-                str(path), "row 1", "encoding", "not UTF-8 text; save the CSV as UTF-8"
+                str(path),
+                "row 1",
+                "encoding",
+                "not UTF-8 text; save the CSV as UTF-8",
+                "inte UTF-8-text; spara CSV-filen som UTF-8",
             ) from None
         if not head:
-            raise _problem(str(path), "", "empty", "the file has no rows")
+            raise _problem(str(path), "", "empty", "the file has no rows", "filen har inga rader")
         # The separator that occurs most in the first rows (a title row above has none).
         sep = delimiter or max((";", ",", "\t"), key=lambda c: sum(h.count(c) for h in head))
         comma = decimal_comma if decimal_comma is not None else (True if sep == ";" else None)
@@ -611,6 +636,8 @@ def _csv_encoding(start: bytes, source: str) -> tuple[str, tuple[Problem, ...]]:
             "encoding",
             f"neither UTF-8 nor Windows-1252 text (byte {at}: 0x{start[at]:02x}); "
             "save the CSV as UTF-8",
+            f"varken UTF-8- eller Windows-1252-text (byte {at}: 0x{start[at]:02x}); "
+            "spara CSV-filen som UTF-8",
         ) from None
     note = Problem(
         source,
@@ -641,7 +668,9 @@ def _csv_body(
     except StopIteration:
         pass
     except csv.Error:
-        raise _problem(str(path), "row 1", "too_long", "a header cell is too long") from None
+        raise _problem(
+            str(path), "row 1", "too_long", "a header cell is too long", "en rubrikcell är för lång"
+        ) from None
     if header is None:
         raise _no_header(str(path))
     problems = _known_columns(header, str(path), reader.line_num)
@@ -653,7 +682,13 @@ def _csv_body(
         if cells is None:
             yield Row(
                 source,
-                _problem(source, "", "too_long", "a cell longer than 131,072 characters"),
+                _problem(
+                    source,
+                    "",
+                    "too_long",
+                    "a cell longer than 131,072 characters",
+                    "en cell längre än 131\u00a0072 tecken",
+                ),
             )
             continue
         if not any(c.strip() for c in cells):
@@ -666,6 +701,7 @@ def _csv_body(
                     f"column {len(header) + 1}",
                     "extra_cells",
                     f"{len(cells)} cells but {len(header)} columns",
+                    f"{len(cells)} celler men {len(header)} kolumner",
                 ),
             )
             continue
@@ -706,7 +742,13 @@ def _csv_rows(reader: Any, source: str) -> Iterator[tuple[int, list[str] | None]
         except UnicodeDecodeError:
             # The rows before were read; nothing after a bad byte can be trusted.
             where = f"row {reader.line_num + 1}"
-            raise _problem(source, where, "encoding", "not UTF-8 text from here on") from None
+            raise _problem(
+                source,
+                where,
+                "encoding",
+                "not UTF-8 text from here on",
+                "inte UTF-8-text härifrån",
+            ) from None
         yield reader.line_num, cells
 
 
@@ -718,7 +760,13 @@ def _read_xlsx(path: Path, sheet: str | None, decimal_comma: bool | None) -> Ite
     try:
         book = load_workbook(io.BytesIO(content), read_only=False, data_only=False)
     except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise _problem(str(path), "", "not_xlsx", f"not an Excel workbook: {exc}") from None
+        raise _problem(
+            str(path),
+            "",
+            "not_xlsx",
+            f"not an Excel workbook: {exc}",
+            "ingen Excel-arbetsbok (.xlsx): spara filen som Excel-arbetsbok",
+        ) from None
     names = book.sheetnames
     name = sheet or ("Deklarationer" if "Deklarationer" in names else names[0])
     if name not in names:
@@ -727,6 +775,7 @@ def _read_xlsx(path: Path, sheet: str | None, decimal_comma: bool | None) -> Ite
             "",
             "unknown_sheet",
             f"no sheet {name!r}; the workbook has {', '.join(names)}",
+            f"inget blad {name!r}; arbetsboken har {', '.join(names)}",
         )
     ws = book[name]
     merged = list(ws.merged_cells.ranges)

@@ -23,6 +23,7 @@ __all__ = [
     "cpv_name",
     "describe",
     "fact_label",
+    "known_words",
     "remember_parameters",
 ]
 
@@ -248,6 +249,16 @@ def describe(path: str, lang: str) -> str:
         word = WORDS.get(base, (base.replace("_", " "),) * 2)[k]
         parts.append(f"{word} {index}" if index else word)
     return " › ".join(parts)
+
+
+def known_words(path: str, lang: str = "sv") -> str | None:
+    """The field path in words when every part of it has words (else None): for saying
+    where a problem is in a declaration."""
+    for part in path.split("."):
+        m = INDEX.match(part) or _DATE_INDEX.match(part)
+        if (m.group(1) if m else part) not in WORDS:
+            return None
+    return column_label(path, lang)
 
 
 def column_label(path: str, lang: str = "sv") -> str:

@@ -119,6 +119,10 @@ def _overlaps(name: str, versions: list[_Version]) -> list[Problem]:
                     + ("" if a.valid_to is None else f" (until {a.valid_to})")
                     + "; give the older one a valid_to before this valid_from",
                     b.version,
+                    msg_sv=f"version {b.version} av {name!r} börjar gälla {b.valid_from}, men "
+                    f"version {a.version} ({a.path.name}) gäller fortfarande då"
+                    + ("" if a.valid_to is None else f" (till {a.valid_to})")
+                    + "; ge den äldre ett valid_to före detta valid_from",
                 )
             )
     return problems
@@ -138,6 +142,7 @@ def _choose(name: str, versions: list[_Version], version: str | None, when: date
                     "unknown_version",
                     f"{name!r} has no version {version!r}; known: {known}",
                     version,
+                    msg_sv=f"{name!r} har ingen version {version!r}; kända: {known}",
                 )
             ]
         )
@@ -181,7 +186,13 @@ def list_rulesets(
             except (KeyError, ValidationError):
                 if problems is not None:
                     problems.append(
-                        Problem(str(path), "", "not_a_ruleset", "no id or title: not a rule set")
+                        Problem(
+                            str(path),
+                            "",
+                            "not_a_ruleset",
+                            "no id or title: not a rule set",
+                            msg_sv="inget id eller title: inget regelverk",
+                        )
                     )
                 continue
             out[f"{info.id}@{info.version}"] = info
@@ -220,6 +231,10 @@ def load_ruleset(
                         else f"; known: {', '.join(sorted(index))}"
                     ),
                     name,
+                    msg_sv=f"inget regelverk {name!r}"
+                    + (
+                        f"; menade du {hint!r}?" if hint else f"; kända: {', '.join(sorted(index))}"
+                    ),
                 )
             ]
         )
@@ -236,7 +251,13 @@ def _shape_problems(data: dict[str, Any], source: str) -> list[Problem]:
     crits = data.get("criteria", [])
     if not isinstance(crits, list):
         problems.append(
-            Problem(source, "criteria", "wrong_type", "criteria must be an array of tables")
+            Problem(
+                source,
+                "criteria",
+                "wrong_type",
+                "criteria must be an array of tables",
+                msg_sv="criteria ska vara en lista av tabeller",
+            )
         )
     else:
         for i, crit in enumerate(crits):
@@ -248,6 +269,8 @@ def _shape_problems(data: dict[str, Any], source: str) -> list[Problem]:
                         "wrong_type",
                         "a criterion is a table ([[criteria]] with id, title, citation, check)",
                         crit,
+                        msg_sv="ett kriterium är en tabell ([[criteria]] med id, title, citation, "
+                        "check)",
                     )
                 )
     remove = data.get("remove_criteria", [])
@@ -259,14 +282,32 @@ def _shape_problems(data: dict[str, Any], source: str) -> list[Problem]:
                 "wrong_type",
                 "remove_criteria is a list of criterion ids",
                 remove,
+                msg_sv="remove_criteria är en lista av kriteriers id",
             )
         )
     for key in ("parameters", "title", "description"):
         if key in data and not isinstance(data[key], dict):
-            problems.append(Problem(source, key, "wrong_type", f"{key} must be a table", data[key]))
+            problems.append(
+                Problem(
+                    source,
+                    key,
+                    "wrong_type",
+                    f"{key} must be a table",
+                    data[key],
+                    msg_sv=f"{key} ska vara en tabell",
+                )
+            )
     for key in ("legal_basis", "open_points", "aliases"):
         if key in data and not isinstance(data[key], list):
-            problems.append(Problem(source, key, "wrong_type", f"{key} must be an array"))
+            problems.append(
+                Problem(
+                    source,
+                    key,
+                    "wrong_type",
+                    f"{key} must be an array",
+                    msg_sv=f"{key} ska vara en lista",
+                )
+            )
     return problems
 
 
@@ -315,14 +356,32 @@ def _resolve(
         return (
             data,
             own,
-            [Problem(source, "extends", "wrong_type", "extends names a rule set id", parent_ref)],
+            [
+                Problem(
+                    source,
+                    "extends",
+                    "wrong_type",
+                    "extends names a rule set id",
+                    parent_ref,
+                    msg_sv="extends anger ett regelverks id",
+                )
+            ],
         )
     if parent_ref in chain:
         cycle = " -> ".join([*chain, parent_ref])
         return (
             data,
             own,
-            [Problem(source, "extends", "extends_cycle", f"cycle in extends: {cycle}", parent_ref)],
+            [
+                Problem(
+                    source,
+                    "extends",
+                    "extends_cycle",
+                    f"cycle in extends: {cycle}",
+                    parent_ref,
+                    msg_sv=f"extends går i cirkel: {cycle}",
+                )
+            ],
         )
     index = _index(search)
     if parent_ref not in index:
@@ -338,6 +397,8 @@ def _resolve(
                     f"extends unknown rule set {parent_ref!r}"
                     + (f"; did you mean {hint!r}?" if hint else ""),
                     parent_ref,
+                    msg_sv=f"extends anger ett okänt regelverk {parent_ref!r}"
+                    + (f"; menade du {hint!r}?" if hint else ""),
                 )
             ],
         )
@@ -392,6 +453,8 @@ def _resolve(
                     f"no inherited criterion {rid!r} to remove"
                     + (f"; did you mean {hint!r}?" if hint else ""),
                     rid,
+                    msg_sv=f"inget ärvt kriterium {rid!r} att ta bort"
+                    + (f"; menade du {hint!r}?" if hint else ""),
                 )
             )
             continue
@@ -414,6 +477,8 @@ def _resolve(
                         "set replace = true to override it",
                         cid,
                         rule=cid,
+                        msg_sv=f"kriteriet {cid!r} ärvs från {parent_ref}; ange replace = true "
+                        "för att ersätta det",
                     )
                 )
                 continue
@@ -430,6 +495,7 @@ def _resolve(
                         f"replace = true, but {parent_ref} has no criterion {cid!r}",
                         cid,
                         rule=cid,
+                        msg_sv=f"replace = true, men {parent_ref} har inget kriterium {cid!r}",
                     )
                 )
             criteria.append(crit)
@@ -506,7 +572,7 @@ def _inline_files(node: Any, origin: _Origin, loc: str, problems: list[Problem])
             )
         except RuleSetError as exc:
             problems.extend(
-                Problem(origin.source, f"{loc}.file", p.code, p.msg, ref, rule=origin.rule)
+                replace(p, source=origin.source, loc=f"{loc}.file", input=ref, rule=origin.rule)
                 for p in exc.problems
             )
             return out
@@ -528,7 +594,15 @@ def _zone_path(folder: Path, ref: str) -> Path:
     """
     if "\x00" in ref or Path(ref).is_absolute():
         raise RuleSetError(
-            [Problem(ref, "", "bad_path", "a zone file is named relative to its rule file")]
+            [
+                Problem(
+                    ref,
+                    "",
+                    "bad_path",
+                    "a zone file is named relative to its rule file",
+                    msg_sv="en zonfil anges relativt till sin regelfil",
+                )
+            ]
         )
     base = folder.resolve()
     path = folder / ref
@@ -547,6 +621,8 @@ def _zone_path(folder: Path, ref: str) -> Path:
                     "outside_folder",
                     "a zone file must lie in the rule file's folder or below it, and not "
                     "behind a symbolic link",
+                    msg_sv="en zonfil ska ligga i regelfilens mapp eller under den, och inte "
+                    "bakom en symbolisk länk",
                 )
             ]
         )
@@ -561,10 +637,10 @@ def _relocate(p: Problem, origins: list[_Origin], source: str) -> Problem:
     m = _CRIT_LOC.match(p.loc)
     if not m or int(m.group(1)) >= len(origins):
         src = source if p.source in ("<python>", "<override>") else p.source
-        return Problem(src, p.loc, p.code, p.msg, p.input, rule=p.rule)
+        return replace(p, source=src)
     origin = origins[int(m.group(1))]
     loc = f"criteria[{origin.index}]" + p.loc[m.end() :]
-    return Problem(origin.source, loc, p.code, p.msg, p.input, rule=p.rule or origin.rule)
+    return replace(p, source=origin.source, loc=loc, rule=p.rule or origin.rule)
 
 
 _BASIS_LOC = re.compile(r"(^|\.)basis$")
@@ -591,7 +667,16 @@ def _improve(problems: list[Problem]) -> list[Problem]:
                 msg = f"unknown {what} {p.input!r}; {expected}" + (
                     "" if near else ", ".join(vocabulary)
                 )
-                out.append(replace(p, code=code, msg=msg))
+                what_sv = "grundmärkning" if what == "basis mark" else "mottagare av överföring"
+                expected_sv = f"menade du {near!r}?" if near else "välj en av "
+                msg_sv = f"okänd {what_sv} {p.input!r}; {expected_sv}" + (
+                    "" if near else ", ".join(vocabulary)
+                )
+                out.append(replace(p, code=code, msg=msg, msg_sv=msg_sv))
                 continue
-        out.append(replace(p, msg=f"{p.msg}; did you mean {hint!r}?") if hint else p)
+        if hint:
+            sv = f"{p.msg_sv}; menade du {hint!r}?" if p.msg_sv else None
+            out.append(replace(p, msg=f"{p.msg}; did you mean {hint!r}?", msg_sv=sv))
+        else:
+            out.append(p)
     return out

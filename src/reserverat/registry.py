@@ -420,7 +420,9 @@ def load_register(path: str | Path, register_id: str | None = None) -> SupplierR
 
     text = read_text(path, RegisterError)
     if not text.strip():
-        raise RegisterError([Problem(source, "", "empty", "the register file is empty")])
+        raise RegisterError(
+            [Problem(source, "", "empty", "the register file is empty", msg_sv="registret är tomt")]
+        )
     first = text.splitlines()[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(text.splitlines(), delimiter=delimiter)
@@ -428,7 +430,11 @@ def load_register(path: str | Path, register_id: str | None = None) -> SupplierR
     columns = {_REGISTER_COLUMNS[h]: i for i, h in enumerate(header) if h in _REGISTER_COLUMNS}
     problems = [
         Problem(
-            source, "row 1", "missing_column", f"no column {col!r} (header: {', '.join(header)})"
+            source,
+            "row 1",
+            "missing_column",
+            f"no column {col!r} (header: {', '.join(header)})",
+            msg_sv=f"kolumnen {col!r} saknas (rubriker: {', '.join(header)})",
         )
         for col in ("organisationsnummer", "name")
         if col not in columns
@@ -452,12 +458,19 @@ def load_register(path: str | Path, register_id: str | None = None) -> SupplierR
                         "invalid",
                         str(exc),
                         number,
+                        msg_sv=getattr(exc, "sv", None),
                     )
                 )
                 continue
         if not cells["name"]:
             problems.append(
-                Problem(source, f"row {row_no} column name", "missing", "the name is empty")
+                Problem(
+                    source,
+                    f"row {row_no} column name",
+                    "missing",
+                    "the name is empty",
+                    msg_sv="namnet är tomt",
+                )
             )
             continue
         # Names and notes are free text: identity numbers in them are masked as they enter.

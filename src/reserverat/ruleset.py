@@ -12,6 +12,7 @@ import hashlib
 import json
 import typing
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -29,7 +30,14 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from reserverat.checks import NODE_TYPES, Node, Param, _Node, bounded_decimal, canonical_decimal
-from reserverat.errors import Problem, RuleSetError, did_you_mean, format_loc
+from reserverat.errors import (
+    InvalidValueError,
+    Problem,
+    RuleSetError,
+    did_you_mean,
+    format_loc,
+    swedish_message,
+)
 from reserverat.labels import remember_parameters
 
 __all__ = [
@@ -251,7 +259,10 @@ class RiskScale(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> RiskScale:
         if self.high_from < self.elevated_from:
-            raise ValueError("high_from must be at least elevated_from")
+            raise InvalidValueError(
+                "high_from must be at least elevated_from",
+                "high_from ska vara minst elevated_from",
+            )
         return self
 
     def level(self, not_met: Iterable[str]) -> str:
@@ -346,6 +357,8 @@ class RuleSet(_Model):
                         f"criterion id {crit.id!r} is also used by criteria[{seen[crit.id]}]",
                         crit.id,
                         rule=crit.id,
+                        msg_sv=f"kriteriets id {crit.id!r} används också av "
+                        f"criteria[{seen[crit.id]}]",
                     )
                 )
             seen.setdefault(crit.id, i)
@@ -360,11 +373,19 @@ class RuleSet(_Model):
                         "unknown_criterion",
                         f"no criterion {name!r}" + (f"; did you mean {hint!r}?" if hint else ""),
                         name,
+                        msg_sv=f"inget kriterium {name!r}"
+                        + (f"; menade du {hint!r}?" if hint else ""),
                     )
                 )
         if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
             problems.append(
-                Problem("<python>", "valid_to", "out_of_range", "valid_to is before valid_from")
+                Problem(
+                    "<python>",
+                    "valid_to",
+                    "out_of_range",
+                    "valid_to is before valid_from",
+                    msg_sv="valid_to ligger före valid_from",
+                )
             )
         used: set[str] = set()
         for loc, crit_id, field_type, ref in self._param_uses():
@@ -380,6 +401,8 @@ class RuleSet(_Model):
                         + (f"; did you mean {hint!r}?" if hint else ""),
                         ref.param,
                         rule=crit_id,
+                        msg_sv=f"parametern {ref.param!r} är inte definierad"
+                        + (f"; menade du {hint!r}?" if hint else ""),
                     )
                 )
                 continue
@@ -388,7 +411,9 @@ class RuleSet(_Model):
                 try:
                     self._typed[(ref.param, j)] = adapter.validate_python(dv.value)
                 except ValidationError as exc:
-                    msg = exc.errors(include_url=False)[0]["msg"]
+                    error = exc.errors(include_url=False)[0]
+                    msg = error["msg"]
+                    sv = swedish_message(error)
                     problems.append(
                         Problem(
                             "<python>",
@@ -397,6 +422,7 @@ class RuleSet(_Model):
                             f"{msg} (used at {loc})",
                             dv.value,
                             rule=crit_id,
+                            msg_sv=f"{sv} (används vid {loc})" if sv else None,
                         )
                     )
         for name in self.parameters:
@@ -410,6 +436,8 @@ class RuleSet(_Model):
                         f"parameter {name!r} is not used by any criterion"
                         + (f"; did you mean {hint!r}?" if hint else ""),
                         name,
+                        msg_sv=f"parametern {name!r} används inte av något kriterium"
+                        + (f"; menade du {hint!r}?" if hint else ""),
                     )
                 )
         return problems
@@ -513,6 +541,8 @@ class RuleSet(_Model):
                         f"{self.id} has no parameter {name!r}"
                         + (f"; did you mean {hint!r}?" if hint else ""),
                         name,
+                        msg_sv=f"{self.id} har ingen parameter {name!r}"
+                        + (f"; menade du {hint!r}?" if hint else ""),
                     )
                 )
         if problems:
@@ -609,4 +639,4 @@ def _problems_of(exc: ValidationError, *, source: str) -> list[Problem]:
 
 
 def _resource(p: Problem, source: str) -> Problem:
-    return Problem(source, p.loc, p.code, p.msg, p.input, rule=p.rule)
+    return replace(p, source=source)

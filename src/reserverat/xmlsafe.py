@@ -18,7 +18,7 @@ from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidd
 from defusedxml.ElementTree import fromstring
 
 from reserverat.errors import DocumentError, Problem
-from reserverat.inputs import check_regular
+from reserverat.inputs import check_regular, os_problem
 
 __all__ = ["MAX_XML_BYTES", "child", "children", "local_name", "namespace", "parse_xml", "text"]
 
@@ -26,8 +26,8 @@ MAX_XML_BYTES = 32 * 1024 * 1024
 """The largest XML document read by default (32 MiB); real ESPD responses are 1-2 MB."""
 
 
-def _error(source: str, code: str, msg: str, loc: str = "") -> DocumentError:
-    return DocumentError([Problem(source, loc, code, msg)])
+def _error(source: str, code: str, msg: str, sv: str, loc: str = "") -> DocumentError:
+    return DocumentError([Problem(source, loc, code, msg, msg_sv=sv)])
 
 
 def parse_xml(
@@ -49,14 +49,14 @@ def parse_xml(
         try:
             size = path.stat().st_size
             if size > max_bytes:
-                raise _error(name, "too_large", _too_large(size, max_bytes))
+                raise _error(name, "too_large", *_too_large(size, max_bytes))
             data = path.read_bytes()
         except OSError as exc:
-            raise _error(name, "unreadable", exc.strerror or str(exc)) from None
+            raise DocumentError([os_problem(name, "unreadable", exc)]) from None
     if len(data) > max_bytes:
-        raise _error(name, "too_large", _too_large(len(data), max_bytes))
+        raise _error(name, "too_large", *_too_large(len(data), max_bytes))
     if not data.strip():
-        raise _error(name, "empty", "the file is empty")
+        raise _error(name, "empty", "the file is empty", "filen är tom")
     try:
         root: ET.Element = fromstring(
             data, forbid_dtd=True, forbid_entities=True, forbid_external=True
@@ -69,18 +69,27 @@ def parse_xml(
             "xml_dtd",
             "the document has a document type declaration (<!DOCTYPE>); DTDs are refused "
             "and never loaded (ESPD and eForms documents have none)",
+            "dokumentet har en dokumenttypdeklaration (<!DOCTYPE>); sådana avvisas och läses "
+            "aldrig in (ESPD- och eForms-dokument har ingen)",
         ) from None
     except ET.ParseError as exc:
         line, column = exc.position
         msg = str(exc).split(":")[0]
-        raise _error(name, "xml_malformed", msg, f"line {line} column {column + 1}") from None
+        raise _error(
+            name, "xml_malformed", msg, f"felaktig XML: {msg}", f"line {line} column {column + 1}"
+        ) from None
     except (LookupError, ValueError) as exc:
         # An encoding Python does not know, or a multi-byte one expat cannot read (UTF-7).
         raise _error(
-            name, "xml_encoding", f"the declared encoding cannot be read ({exc}); use UTF-8"
+            name,
+            "xml_encoding",
+            f"the declared encoding cannot be read ({exc}); use UTF-8",
+            f"den angivna teckenkodningen kan inte läsas ({exc}); använd UTF-8",
         ) from None
     except RecursionError:
-        raise _error(name, "xml_malformed", "nested too deeply to read") from None
+        raise _error(
+            name, "xml_malformed", "nested too deeply to read", "för djupt nästlad för att läsas"
+        ) from None
     return root
 
 
@@ -94,12 +103,16 @@ def _entity_error(data: bytes, name: str) -> None:
                 "xml_external_entity",
                 f"the document declares entity {exc.name!r} that refers to "
                 f"{exc.sysid or exc.pubid!r}; external entities are never loaded",
+                f"dokumentet deklarerar entiteten {exc.name!r} som pekar på "
+                f"{exc.sysid or exc.pubid!r}; externa entiteter läses aldrig in",
             ) from None
         raise _error(
             name,
             "xml_entity",
             f"the document declares entity {exc.name!r}; entity declarations are refused "
             "because they can expand without bound (the 'billion laughs' attack)",
+            f"dokumentet deklarerar entiteten {exc.name!r}; entitetsdeklarationer avvisas "
+            "eftersom de kan växa utan gräns (attacken 'billion laughs')",
         ) from None
     except ExternalReferenceForbidden as exc:
         raise _error(
@@ -107,13 +120,18 @@ def _entity_error(data: bytes, name: str) -> None:
             "xml_external_reference",
             f"the document refers to an external resource {exc.sysid or exc.pubid!r}; "
             "nothing is fetched",
+            f"dokumentet pekar på en extern resurs {exc.sysid or exc.pubid!r}; inget hämtas",
         ) from None
     except ET.ParseError:
         return
 
 
-def _too_large(size: int, limit: int) -> str:
-    return f"the file is {size:,} bytes; the limit is {limit:,} bytes (max_bytes)"
+def _too_large(size: int, limit: int) -> tuple[str, str]:
+    sv_size, sv_limit = (f"{n:,}".replace(",", "\u00a0") for n in (size, limit))
+    return (
+        f"the file is {size:,} bytes; the limit is {limit:,} bytes (max_bytes)",
+        f"filen är {sv_size} byte; gränsen är {sv_limit} byte (max_bytes)",
+    )
 
 
 def namespace(element: ET.Element) -> str:

@@ -14,7 +14,7 @@ from html import escape as html_escape
 from typing import Any
 
 from reserverat.declaration import Declaration
-from reserverat.errors import ReserveratError
+from reserverat.errors import ReserveratError, place_words
 from reserverat.evaluate import MapLayer
 from reserverat.groups import GroupResult
 from reserverat.identifiers import mask_personal_numbers
@@ -211,7 +211,8 @@ def render(
         else:
             lines = _error_lines(e.outcome, lang, e.name)
             if fmt == "markdown":
-                title = f"{e.name} ({e.source})" if e.name else e.source
+                where = place_words(e.source, lang)
+                title = f"{e.name} ({where})" if e.name else where
                 body = lines[1:] if e.name else lines
                 lines = [f"## {_md(title)}", "", *(f"- {_md(line)}" for line in body)]
             parts.append(mask_personal_numbers("\n".join(lines)) + "\n")

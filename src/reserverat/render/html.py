@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from reserverat.errors import ReserveratError
+from reserverat.errors import ReserveratError, place_words
 from reserverat.evaluate import MapLayer, MapPoint
 from reserverat.identifiers import mask_personal_numbers
 from reserverat.labels import cpv_name
@@ -342,7 +342,8 @@ def summary_row(
         label = sup.name + (f" ({sup.identifier})" if sup.identifier else "")
         asks = tuple(code for code, _ in _evidence_requests(outcome))
         return SummaryRow(label, outcome.outcome.value, asks, anchor)
-    return SummaryRow(f"{name} ({source})" if name else source, None, (), anchor)
+    where = place_words(source, lang)
+    return SummaryRow(f"{name} ({where})" if name else where, None, (), anchor)
 
 
 def summary_page(rows: Sequence[SummaryRow], lang: str = "sv") -> str:
@@ -416,7 +417,8 @@ def _error_page(
     source: str, error: ReserveratError, lang: str, name: str | None, anchor: str | None
 ) -> str:
     items = "".join(f"<li>{_e(p.text(lang))}</li>" for p in error.problems)
-    title = f"<h1>{_e(name)}</h1><p>{_e(source)}</p>" if name else f"<h1>{_e(source)}</h1>"
+    where = place_words(source, lang)
+    title = f"<h1>{_e(name)}</h1><p>{_e(where)}</p>" if name else f"<h1>{_e(where)}</h1>"
     return (
         f"{_section('error', anchor)}{title}"
         f"<h2>{_e(_WORDS[lang]['errors'])}</h2><ul>{items}</ul></section>"
