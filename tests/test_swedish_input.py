@@ -385,3 +385,44 @@ def test_the_report_says_when_today_is_the_evaluation_date(
     main(["check", str(decl), "--rules", "lou-4-18", "--as-of", "2017-12-11"])
     out, err = capsys.readouterr()
     assert "bedömningsdag angavs" not in out + err
+
+
+def test_closed_vocabularies_are_offered_and_read_in_words(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from reserverat.io import write_template
+
+    for lang, words in (
+        ("sv", '"hela den juridiska personen,en enhet"'),
+        ("en", '"the whole legal person,a unit"'),
+    ):
+        book = tmp_path / f"mall-{lang}.xlsx"
+        cols = write_template(book, lang, rr.load_ruleset("lou-4-18"))
+        sheet = load_workbook(book)["Deklarationer"]
+        letter = "ABCDEFGHIJKLMNOPQ"[cols.index("scope")]
+        formulas = {str(dv.sqref): dv.formula1 for dv in sheet.data_validations.dataValidation}
+        assert formulas[f"{letter}2:{letter}1000"] == words
+    path = tmp_path / "omfattning.csv"
+    path.write_text(
+        "Leverantör;Omfattning\nA;Hela den juridiska personen\nB;EN ENHET\nC;unit\nD;the whole "
+        "legal person\nE;hela\nF;halva\n",
+        encoding="utf-8",
+    )
+    rows = list(read_rows(path))
+    assert [getattr(r.outcome, "scope", None) for r in rows] == [
+        "legal_person",
+        "unit",
+        "unit",
+        "legal_person",
+        "legal_person",
+        None,
+    ]
+    (warning,) = rows[-1].warnings
+    assert (warning.code, warning.loc) == ("cell.choice", "B7 (Omfattning)")
+    assert warning.message("sv") == (
+        "läste 'halva': välj en av hela den juridiska personen; en enhet; uppgiften räknas som "
+        "okänd"
+    )
+    assert warning.msg == (
+        "read 'halva': choose one of the whole legal person; a unit; the fact counts as unknown"
+    )

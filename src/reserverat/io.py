@@ -36,8 +36,8 @@ from reserverat.declaration import Declaration, parse_declaration
 from reserverat.errors import DeclarationError, DocumentError, Problem, did_you_mean
 from reserverat.identifiers import mask_personal_numbers
 from reserverat.inputs import check_regular, decode, open_regular, parse_json, read_bytes
+from reserverat.labels import CHOICE_WORDS, SHORT_LABELS, column_label, describe
 from reserverat.labels import INDEX as _INDEX
-from reserverat.labels import SHORT_LABELS, column_label, describe
 from reserverat.result import Message
 from reserverat.ruleset import RuleSet
 
@@ -265,12 +265,63 @@ def _read_cells(
     for path, header, ref, raw in items:
         cells[path] = (ref, header)
         try:
+            if path in _CHOICES:
+                value = _choice(path, raw)
+                pairs[path] = value
+                continue
             value = read_cell(raw, _kind(path), decimal_comma=decimal_comma)
         except CellError as exc:
             warnings.append(_cell_warning(source, ref, header, exc.code, exc.en, exc.sv, raw))
             continue
         pairs[path] = value
     return _Read(_nest(pairs), cells, tuple(warnings))
+
+
+def _choice(path: str, raw: Any) -> Any:
+    """A closed vocabulary's code from its code or its Swedish or English words, in any case
+    and spacing (the template offers the words).
+
+    Raises:
+        CellError: ``cell.choice``, naming the words to choose from.
+    """
+    if not isinstance(raw, str):
+        return raw
+    folded = _fold(raw)
+    if folded in _CHOICE_ALIASES.get(path, {}):
+        return _CHOICE_ALIASES[path][folded]
+    words = CHOICE_WORDS.get(path, {})
+    for code in _CHOICES[path]:
+        sv, en = words.get(code, (code, code))
+        if folded in (_fold(code), _fold(sv), _fold(en)):
+            return code
+    if path == "legal_form":
+        return raw  # the model knows more ways to write a legal form (AB, ek. för.)
+    sv_words = "; ".join(words.get(c, (c, c))[0] for c in _CHOICES[path])
+    en_words = "; ".join(words.get(c, (c, c))[1] for c in _CHOICES[path])
+    raise CellError(
+        "cell.choice",
+        f"läste {raw.strip()!r}: välj en av {sv_words}",
+        f"read {raw.strip()!r}: choose one of {en_words}",
+    )
+
+
+# Short forms people write for the offered words.
+_CHOICE_ALIASES = {
+    "scope": {
+        "hela": "legal_person",
+        "juridisk person": "legal_person",
+        "hela bolaget": "legal_person",
+        "hela föreningen": "legal_person",
+        "enhet": "unit",
+    },
+}
+
+
+def _choice_words(path: str, lang: str) -> list[str]:
+    """The words a sheet in ``lang`` offers for a closed vocabulary."""
+    k = 0 if lang == "sv" else 1
+    words = CHOICE_WORDS.get(path, {})
+    return [words[c][k] if c in words else c for c in _CHOICES[path]]
 
 
 def _cell_warning(
@@ -943,8 +994,8 @@ _KIND_WORDS = {
 
 def _allowed(path: str, lang: str) -> tuple[str, str]:
     k = 0 if lang == "sv" else 1
-    choices = _CHOICES.get(path)
-    if choices:
+    if path in _CHOICES:
+        choices = _choice_words(path, lang)
         return " / ".join(choices), choices[0]
     return _KIND_WORDS[_kind(path)][k]
 
@@ -1014,15 +1065,18 @@ _INSTRUCTIONS: dict[str, dict[str, str]] = {
 }
 
 
-def _dropdowns(sheet: Any, cols: list[str]) -> None:
-    """Drop-down lists for closed vocabularies and yes/no, down to row 1000."""
+def _dropdowns(sheet: Any, cols: list[str], lang: str | None = None) -> None:
+    """Drop-down lists for closed vocabularies and yes/no, down to row 1000: in words of
+    ``lang``, or the codes (the all-column sheet, headed by field paths)."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     for i, col in enumerate(cols, start=1):
         choices = _CHOICES.get(col)
+        if choices is not None and lang is not None:
+            choices = _choice_words(col, lang)
         if choices is None and _kind(col) == "yes_no":
-            choices = ["ja", "nej"]
+            choices = ["ja", "nej"] if lang != "en" else ["yes", "no"]
         if choices:
             letter = get_column_letter(i)
             dv = DataValidation(
@@ -1074,7 +1128,7 @@ def _ruleset_template(path: Path, lang: str, rules: RuleSet) -> list[str]:
         if col in needed:
             cell.fill = needed_fill
         sheet.column_dimensions[letter].width = max(14, min(40, len(labels[i - 1]) // 2 + 4))
-    _dropdowns(sheet, cols)
+    _dropdowns(sheet, cols, lang)
     sheet.freeze_panes = "B2"
     info = book.create_sheet(words["sheet"])
     info.append([intro])

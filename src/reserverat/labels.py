@@ -15,6 +15,7 @@ import re
 from importlib import resources
 
 __all__ = [
+    "CHOICE_WORDS",
     "INDEX",
     "PARAMETERS",
     "SHORT_LABELS",
@@ -235,6 +236,43 @@ SHORT_LABELS = {
     "declared_on": ("Försäkrans datum", "Date of the declaration"),
 }
 """Short labels for the columns a person names in a word."""
+
+CHOICE_WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    "scope": {
+        "legal_person": ("hela den juridiska personen", "the whole legal person"),
+        "unit": ("en enhet", "a unit"),
+    },
+    "legal_form": {
+        "aktiebolag": ("aktiebolag", "limited company (aktiebolag)"),
+        "svb_aktiebolag": (
+            "aktiebolag med särskild vinstutdelningsbegränsning (svb)",
+            "limited company with restricted dividends (svb)",
+        ),
+        "ekonomisk_forening": ("ekonomisk förening", "economic association"),
+        "ideell_forening": ("ideell förening", "non-profit association"),
+        "stiftelse": ("stiftelse", "foundation"),
+        "enskild_firma": ("enskild firma", "sole trader"),
+        "handelsbolag": ("handelsbolag", "trading partnership"),
+        "registrerat_trossamfund": ("registrerat trossamfund", "registered religious community"),
+        "foreign": ("utländsk juridisk person", "foreign legal person"),
+        "other": ("annan", "other"),
+    },
+    "participation.mechanism": {
+        "ownership": ("ägande", "ownership"),
+        "agreement": ("avtal", "agreement"),
+        "other_documented": ("annat dokumenterat sätt", "other documented means"),
+        "none": ("inget", "none"),
+    },
+    "welfare.publicly_funded": {
+        "runs": ("bedriver offentligt finansierad välfärd", "runs publicly funded welfare"),
+        "intends": (
+            "avser att bedriva offentligt finansierad välfärd",
+            "intends to run publicly funded welfare",
+        ),
+        "no": ("nej", "no"),
+    },
+}
+"""The words a sheet offers for each closed vocabulary, Swedish and English, by code."""
 
 
 def describe(path: str, lang: str) -> str:

@@ -60,9 +60,9 @@ _WORDS = {
         "unplaced": "Kunde inte placeras",
         "map_note": "Punkterna är de positioner bedömningen använde; ingen bakgrundskarta. "
         "Kommunhuvudorter från GeoNames (CC BY 4.0).",
-        "ruleset_hash": "Regelverkets hash",
+        "ruleset_hash": "Regelverkets kontrollsumma",
         "library": "Programversion",
-        "input_hash": "Indatans hash",
+        "input_hash": "Indatans kontrollsumma",
         "procurement": "Upphandling",
         "authority": "Upphandlande organisation",
         "reference": "Diarienummer eller referens",
