@@ -107,3 +107,23 @@ def test_the_provision_follows_the_law_of_the_rule_set() -> None:
         "LOU (2016:1145) 4 kap. 9 § och 19 kap. 2 §"
     )
     assert provision(rr.load_ruleset("luf-4-16")) == "LUF (2016:1146) 4 kap. 9 §"
+
+
+def test_the_letter_names_the_procurement_by_title_and_reference() -> None:
+    from datetime import date
+
+    from reserverat.render.request import render_letters
+
+    rules = rr.load_ruleset("lou-4-18")
+    procurement = rr.Procurement(
+        authority="Exempelby kommun", title="Skötsel av grönytor", reference="2024/117"
+    )
+    (decl,) = rr.load_declarations(DECL / "11-for-lag-andel.json")
+    assert isinstance(decl, rr.Declaration)
+    undecided = decl.model_copy(update={"workforce": None})
+    result = rr.evaluate(undecided, rules, procurement=procurement, as_of=date(2017, 12, 11))
+    text = render_letters(letters([result]), rules, procurement, today=date(2017, 12, 12), reply_by=None)
+    assert "Upphandling: Skötsel av grönytor (2024/117)\n" in text
+    untitled = procurement.model_copy(update={"title": None})
+    text = render_letters(letters([result]), rules, untitled, today=date(2017, 12, 12), reply_by=None)
+    assert "Upphandling: 2024/117\n" in text

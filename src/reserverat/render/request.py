@@ -149,7 +149,7 @@ def render_letters(
     rules_name = f"{rules.title.get(lang)}, {rules.id} {rules.version}"
     head = [
         (w["from"], (procurement.authority if procurement else None) or w["unknown"]),
-        (w["procurement"], (procurement.reference if procurement else None) or w["unknown"]),
+        (w["procurement"], _procurement_name(procurement) or w["unknown"]),
         (w["date"], today.isoformat()),
         (w["reply_by"], reply_by.isoformat() if reply_by else w["unknown"]),
     ]
@@ -205,3 +205,12 @@ def render_letters(
         sep = "\n" + ("---" if fmt == "markdown" else "-" * 72) + "\n\n"
         text = sep.join(pages)
     return mask_personal_numbers(text)
+
+
+def _procurement_name(procurement: Procurement | None) -> str | None:
+    """The procurement as a letter names it: its title and reference, or either."""
+    if procurement is None:
+        return None
+    if procurement.title and procurement.reference:
+        return f"{procurement.title} ({procurement.reference})"
+    return procurement.title or procurement.reference
