@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from tests.fuzz.surfaces import leaks, one_criterion_rule, personnummer
 
 import reserverat as rr
-from reserverat import cli
+from reserverat import _commands, cli
 from reserverat.batch import ResultWriter, run_batch
 from reserverat.identifiers import mask_personal_numbers
 from reserverat.io import read_rows
@@ -197,7 +197,7 @@ def test_an_internal_error_exits_3_with_a_bug_report_message(
     def broken(args: object) -> int:
         raise RuntimeError("811218-9876 went wrong")
 
-    monkeypatch.setattr(cli, "_cmd_template", broken)
+    monkeypatch.setattr(_commands, "_cmd_template", broken)
     assert cli.main(["template", "x.csv"]) == cli.EXIT_INTERNAL_ERROR
     err = capsys.readouterr().err
     assert err.startswith("reserverat: internt fel (RuntimeError: ******-**** went wrong).")

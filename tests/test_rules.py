@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -208,3 +209,25 @@ def test_ruleset_not_in_force_warns() -> None:
         )
         == 1
     )
+
+
+def test_the_version_index_reads_only_a_rule_file_head(tmp_path: Path) -> None:
+    """The index of ids and versions parses the text before the first table; it agrees
+    with the whole file, also where a multi-line string has a line starting with '['."""
+    from reserverat.loading import _read_head, _read_toml, builtin_rules_dir
+
+    keys = ("id", "version", "valid_from", "valid_to", "aliases", "extends")
+    for path in sorted(builtin_rules_dir().glob("*.toml")):
+        head, whole = _read_head(path), _read_toml(path)
+        assert {k: head.get(k) for k in keys} == {k: whole.get(k) for k in keys}, path
+    tricky = tmp_path / "tricky.toml"
+    tricky.write_text(
+        'note = """\n[not a table]\n"""\nid = "x"\nversion = "2"\n[parameters]\n',
+        encoding="utf-8",
+    )
+    assert _read_head(tricky) == {
+        "note": "[not a table]\n",
+        "id": "x",
+        "version": "2",
+        "parameters": {},
+    }

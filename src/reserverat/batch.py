@@ -21,9 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Literal, TextIO
-
-import numpy as np
+from typing import IO, TYPE_CHECKING, Any, Literal, TextIO
 
 from reserverat._version import __version__
 from reserverat.declaration import Declaration, Procurement
@@ -33,10 +31,19 @@ from reserverat.groups import Duplicate, find_duplicates
 from reserverat.identifiers import mask_personal_numbers
 from reserverat.inputs import AtomicOutput
 from reserverat.io import Row, reading_warnings
-from reserverat.render import html
 from reserverat.render.messages import EVIDENCE, OUTCOME_LABELS, VERDICT_LABELS, render_message
 from reserverat.result import Message, Result
 from reserverat.ruleset import RuleSet
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from reserverat.render import html
+else:
+    from reserverat._lazy import LazyModule
+
+    np = LazyModule("numpy")  # imported when duplicates are first looked for
+    html = LazyModule("reserverat.render.html")  # imported when a report is written
 
 __all__ = ["BatchSummary", "ResultWriter", "run_batch", "safe_cell"]
 

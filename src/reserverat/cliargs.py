@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from reserverat._version import __version__
-from reserverat.render import FORMATS
-from reserverat.schemas import KINDS
+from reserverat.formats import FORMATS, KINDS
 
 __all__ = ["EXIT_BAD_INPUT", "help_language", "parser"]
 

@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
-
-import numpy as np
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from reserverat.declaration import OCCUPATION_FORMS, Declaration, Procurement, parse_declaration
 from reserverat.engine import (
@@ -35,6 +34,13 @@ from reserverat.engine import (
 )
 from reserverat.logic import Verdict
 from reserverat.ruleset import RuleSet
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    from reserverat._lazy import LazyModule
+
+    np = LazyModule("numpy")  # imported when a columnar path first runs
 
 __all__ = [
     "CODES",
@@ -57,7 +63,10 @@ CODES = {
 }
 """Verdict to int8 code."""
 
-Array = np.ndarray[Any, Any]
+if TYPE_CHECKING:
+    Array = np.ndarray[Any, Any]
+else:
+    Array = Any  # numpy's array type; numpy itself loads when a column is first made
 
 # Columns that say whether a nested group is stated rather than hold a value.
 _GROUP_PATHS = frozenset(
@@ -170,11 +179,13 @@ def _any(children: list[Array]) -> Array:
     return np.where(out == -1, np.int8(NA), out).astype(np.int8)
 
 
-_NEGATE = np.array([MET, UNDECIDED, NOT_MET, NA], dtype=np.int8)
+@cache
+def _negate() -> Array:
+    return np.array([MET, UNDECIDED, NOT_MET, NA], dtype=np.int8)
 
 
 def _not(child: Array) -> Array:
-    return _NEGATE[child]
+    return _negate()[child]
 
 
 def _at_least(n: int, children: list[Array]) -> Array:

@@ -11,9 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from reserverat.checks import bounded_decimal
 from reserverat.columnar import Corpus
@@ -22,6 +20,13 @@ from reserverat.errors import Problem, RuleSetError, did_you_mean
 from reserverat.evaluate import EvaluationContext, evaluate
 from reserverat.inputs import parse_json
 from reserverat.ruleset import RuleSet
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    from reserverat._lazy import LazyModule
+
+    np = LazyModule("numpy")  # imported when a columnar path first runs
 
 __all__ = ["Comparison", "Flip", "compare", "parse_overrides", "parse_sweep", "sweep"]
 
@@ -315,7 +320,8 @@ def parse_sweep(spec: str) -> tuple[str, list[Decimal]]:
                     spec,
                     "bad_option",
                     "expected name=FROM:TO:STEP with FROM <= TO, STEP > 0, at most 1,000 steps",
-                    msg_sv="skriv namn=FRÅN:TILL:STEG med FRÅN <= TILL, STEG > 0, högst 1\u00a0000 steg",
+                    msg_sv="skriv namn=FRÅN:TILL:STEG med FRÅN <= TILL, STEG > 0, "
+                    "högst 1\u00a0000 steg",
                 )
             ]
         )

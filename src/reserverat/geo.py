@@ -29,12 +29,17 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Protocol
 
 from reserverat.declaration import Site
 from reserverat.registry import normalise_name
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    from reserverat._lazy import LazyModule
+
+    np = LazyModule("numpy")  # imported when sites are first screened in columns
 
 __all__ = [
     "DECLARED_UNCERTAINTY_M",

@@ -19,9 +19,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from reserverat.declaration import Declaration, OccupationGroup, Procurement, TargetGroup, Workforce
@@ -31,6 +30,13 @@ from reserverat.logic import Verdict, all_verdicts
 from reserverat.registry import normalise_name
 from reserverat.result import Outcome, Result
 from reserverat.ruleset import RuleSet
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    from reserverat._lazy import LazyModule
+
+    np = LazyModule("numpy")  # imported when duplicates are first looked for
 
 __all__ = [
     "Duplicate",
@@ -228,9 +234,11 @@ def find_duplicates(
     and at most ``max_pairs`` pairs are returned (similar generated names would
     otherwise give millions).
     """
+    decls = list(declarations)
+    if len(decls) < 2:
+        return []  # nothing to pair: and no rapidfuzz or numpy to load for one file
     from rapidfuzz import fuzz, process  # 50 ms to import: only when names are matched
 
-    decls = list(declarations)
     found: dict[tuple[int, int], Duplicate] = {}
     by_number: dict[str, int] = {}
     for i, d in enumerate(decls):

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
-
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.se import orgnr as _orgnr
-from stdnum.se import personnummer as _personnummer
+from functools import cache
+from typing import Any, Literal
 
 __all__ = [
     "MASK",
@@ -59,6 +56,16 @@ def is_personal_number(value: str) -> bool:
     return _plausible_birth_date(int(digits[2:4]), int(digits[4:6]))
 
 
+@cache
+def _stdnum() -> tuple[Any, Any, type[Exception]]:
+    """python-stdnum's Swedish numbers, imported when a number is first checked (it pulls in
+    ssl, which a start that checks no number should not pay for)."""
+    from stdnum.exceptions import ValidationError
+    from stdnum.se import orgnr, personnummer
+
+    return orgnr, personnummer, ValidationError
+
+
 def parse_identifier(value: str) -> Identifier:
     """Validate and normalise an organisationsnummer or a sole trader's personnummer.
 
@@ -75,6 +82,8 @@ def parse_identifier(value: str) -> Identifier:
     """
     from reserverat.errors import InvalidValueError  # errors imports this module
 
+    orgnr, personnummer, invalid = _stdnum()
+
     digits = _DIGITS.sub("", value)
     if not digits.isdigit() or len(digits) not in (10, 12):
         raise InvalidValueError(
@@ -85,8 +94,8 @@ def parse_identifier(value: str) -> Identifier:
     if len(digits) == 12:
         if personal:
             try:
-                _personnummer.validate(digits)
-            except StdnumError:
+                personnummer.validate(digits)
+            except invalid:
                 raise InvalidValueError(
                     "not a valid personnummer (check digit or date)",
                     "inte ett giltigt personnummer (kontrollsiffra eller datum)",
@@ -99,8 +108,8 @@ def parse_identifier(value: str) -> Identifier:
             )
         digits = digits[2:]
     try:
-        _orgnr.validate(digits)
-    except StdnumError:
+        orgnr.validate(digits)
+    except invalid:
         raise InvalidValueError(
             "check digit does not match (Luhn)",
             "kontrollsiffran stämmer inte (det kan vara en felskrivning)",

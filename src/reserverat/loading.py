@@ -56,6 +56,26 @@ def _read_toml(path: Path) -> dict[str, Any]:
     return parse_toml(read_text(path, RuleSetError), str(path), RuleSetError)
 
 
+_TABLE = re.compile(r"^\s*\[", re.M)
+
+
+def _read_head(path: Path) -> dict[str, Any]:
+    """A rule file's top-level keys (id, version, validity, aliases) without parsing its
+    criteria: TOML puts every top-level key before the first table, so the text up to the
+    first ``[table]`` line holds them. Where that prefix does not parse on its own (a
+    multi-line string with a line that starts with ``[``), the whole file is read."""
+    text = read_text(path, RuleSetError)
+    m = _TABLE.search(text)
+    if m is not None:
+        try:
+            head = parse_toml(text[: m.start()], str(path), RuleSetError)
+        except RuleSetError:
+            head = {}
+        if "id" in head:
+            return head
+    return parse_toml(text, str(path), RuleSetError)
+
+
 @dataclass(frozen=True)
 class _Version:
     path: Path
@@ -82,7 +102,7 @@ def _versions(dirs: Sequence[Path]) -> dict[str, list[_Version]]:
         here: dict[str, list[_Version]] = {}
         for path in sorted(folder.glob("*.toml")):
             try:
-                data = _read_toml(path)
+                data = _read_head(path)  # an index of every file: its head is enough
             except RuleSetError:
                 continue
             version = _Version(

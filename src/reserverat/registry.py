@@ -27,9 +27,15 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    from reserverat._lazy import LazyModule
+
+    np = LazyModule("numpy")  # imported when name matching first runs
+
 
 __all__ = [
     "OwnerClass",

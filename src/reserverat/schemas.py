@@ -16,9 +16,10 @@ them, so a change is always a decision.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from reserverat.declaration import Declaration, Procurement
+from reserverat.formats import KINDS, Kind
 from reserverat.result import (
     COMPACT_SCHEMA_ID,
     RESULT_SCHEMA_ID,
@@ -29,9 +30,6 @@ from reserverat.result import (
 
 __all__ = ["KINDS", "SCHEMA_VERSION", "json_schema", "schema_id"]
 
-Kind = Literal["declaration", "procurement", "result", "compact"]
-KINDS: tuple[Kind, ...] = ("declaration", "procurement", "result", "compact")
-"""The documents that have a published schema."""
 
 _DESCRIPTIONS = {
     "declaration": "A supplier's declaration about itself: the input to an evaluation. "

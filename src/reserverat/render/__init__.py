@@ -16,6 +16,7 @@ from typing import Any
 from reserverat.declaration import Declaration
 from reserverat.errors import ReserveratError, place_words
 from reserverat.evaluate import MapLayer
+from reserverat.formats import FORMATS
 from reserverat.groups import GroupResult
 from reserverat.identifiers import mask_personal_numbers
 from reserverat.logic import Verdict
@@ -36,6 +37,7 @@ from reserverat.render.messages import (
 from reserverat.result import Result
 
 __all__ = [
+    "FORMATS",
     "Entry",
     "render",
     "render_group",
@@ -45,7 +47,6 @@ __all__ = [
     "summary_line",
 ]
 
-FORMATS = ("text", "json", "markdown", "html")
 
 
 @dataclass(frozen=True)

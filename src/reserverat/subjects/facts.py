@@ -11,9 +11,7 @@ from __future__ import annotations
 import math
 from datetime import date
 from decimal import Decimal
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from reserverat.checks import (
     FactIsTrue,
@@ -28,6 +26,13 @@ from reserverat.declaration import Declaration
 from reserverat.engine import Memoised, Plan, Witness, check, missing_evidence, scalar
 from reserverat.logic import Verdict
 from reserverat.result import Explanation, Fact, Message
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    from reserverat._lazy import LazyModule
+
+    np = LazyModule("numpy")  # imported when a columnar path first runs
 
 __all__ = [
     "FactIsTrueCheck",

@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, TypeVar
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from reserverat.checks import Centre, InMunicipality, InZone, WithinKm, _Node
 from reserverat.columnar import CODES, Array, Columns
@@ -36,6 +34,13 @@ from reserverat.geo import (
 from reserverat.logic import Verdict, all_verdicts, any_verdicts
 from reserverat.result import Explanation, Fact, Message
 from reserverat.ruleset import RuleSet
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    from reserverat._lazy import LazyModule
+
+    np = LazyModule("numpy")  # imported when a columnar path first runs
 
 __all__ = [
     "InMunicipalityCheck",

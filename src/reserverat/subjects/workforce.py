@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from reserverat.checks import Param, ShareAtLeast, canonical_decimal
 from reserverat.columnar import MET, NOT_MET, UNDECIDED, Array, Columns, compare_exact, ints
@@ -27,6 +25,13 @@ from reserverat.declaration import (
 from reserverat.engine import Compiled, Plan, Witness, cents, check
 from reserverat.logic import Verdict
 from reserverat.result import Explanation, Fact, Message, share_fragment
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    from reserverat._lazy import LazyModule
+
+    np = LazyModule("numpy")  # imported when a columnar path first runs
 
 __all__ = ["ShareAtLeastCheck"]
 

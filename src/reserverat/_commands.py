@@ -1,0 +1,794 @@
+"""The commands of ``reserverat``: each ``_cmd_NAME`` runs one subcommand on parsed
+arguments and returns the exit code (:mod:`reserverat.cli` parses and dispatches)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from reserverat.batch import rows_from
+from reserverat.declaration import Declaration, Procurement, load_declarations, load_procurement
+from reserverat.errors import (
+    DeclarationError,
+    EvaluationError,
+    Problem,
+    RegisterError,
+    ReserveratError,
+    problems_from_validation,
+)
+from reserverat.evaluate import EvaluationContext, MapLayer, evaluate, geography
+from reserverat.identifiers import MASK, mask_personal_numbers, parse_identifier
+from reserverat.inputs import parse_json, read_text, write_text_atomic
+from reserverat.io import reading_warnings, write_template
+from reserverat.loading import list_rulesets, load_ruleset
+from reserverat.registry import load_register
+from reserverat.render import Entry, render
+from reserverat.render.messages import OUTCOME_LABELS, fmt_value
+from reserverat.result import Message, Outcome, Result
+from reserverat.ruleset import RuleSet
+
+if TYPE_CHECKING:
+    # Each command imports what only it uses, so that a check of one file starts quickly.
+    from reserverat.batch import BatchSummary
+    from reserverat.compare import Comparison
+    from reserverat.geo import NominatimGeocoder
+    from reserverat.groups import GroupTender
+    from reserverat.render.html import ReportHeading
+
+from reserverat.cli import EXIT_BAD_INPUT, EXIT_NOT_ALL_QUALIFIED, EXIT_OK
+
+__all__: list[str] = []  # the command line is reserverat.cli
+
+
+def _print_problems(problems: Sequence[Problem], lang: str = "sv") -> None:
+    """Each problem once, on standard error, in ``lang`` where the problem has it."""
+    prefix = "fel" if lang == "sv" else "error"
+    for problem in problems:
+        print(f"{prefix}: {problem.text(lang)}", file=sys.stderr)
+
+
+def _evaluation_date(args: argparse.Namespace, procurement: Procurement | None) -> date:
+    """--as-of, else the procurement's submission date, else today: and then it says so."""
+    when = args.as_of or (procurement.submission_date if procurement else None)
+    if when is not None:
+        return when
+    today = date.today()
+    if _lang(args) == "sv":
+        note = f"obs: ingen bedömningsdag angavs (--as-of eller upphandlingens sista anbudsdag): dagens datum {today.isoformat()} används"
+    else:
+        note = f"note: no evaluation date was given (--as-of or the procurement's submission date): today, {today.isoformat()}, is used"
+    print(note, file=sys.stderr)
+    return today
+
+
+def _today_warning(
+    args: argparse.Namespace, procurement: Procurement | None, as_of: date
+) -> tuple[Message, ...]:
+    """The report's own note that the evaluation date is today's, when nothing gave one."""
+    if args.as_of is not None or (procurement is not None and procurement.submission_date):
+        return ()
+    return (Message("evaluation.today", {"as_of": as_of}),)
+
+
+def _lang(args: argparse.Namespace) -> str:
+    return str(getattr(args, "lang", "sv"))
+
+
+def _heading(
+    args: argparse.Namespace, procurement: Procurement | None, as_of: date
+) -> ReportHeading:
+    """The HTML report's header: the procurement, the evaluation date, the assessor, now."""
+    from reserverat.render.html import ReportHeading
+    return ReportHeading.of(
+        procurement,
+        as_of=as_of,
+        assessor=getattr(args, "assessor", None),
+        made=datetime.now().replace(microsecond=0),
+    )
+
+
+def _input_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    return {"sheet": args.sheet, "delimiter": args.delimiter, "decimal_comma": args.decimal_comma}
+
+
+def _geocoder(args: argparse.Namespace) -> NominatimGeocoder | None:
+    if getattr(args, "geocoder", None) is None:
+        return None
+    if not args.user_agent:
+        raise EvaluationError(
+            [
+                Problem(
+                    "--geocoder",
+                    "--user-agent",
+                    "missing",
+                    "online geocoding needs --user-agent (Nominatim's policy)",
+                    msg_sv="uppslag via internet kräver --user-agent (Nominatims villkor)",
+                )
+            ]
+        )
+    from reserverat.geo import NominatimGeocoder
+
+    return NominatimGeocoder(args.user_agent, args.geocode_cache)
+
+
+def _context(specs: Sequence[str], geocoder: NominatimGeocoder | None = None) -> EvaluationContext:
+    registers = {}
+    for spec in specs:
+        rid, sep, path = spec.partition("=")
+        if not sep or not rid or not path:
+            raise RegisterError(
+                [
+                    Problem(
+                        "--register",
+                        spec,
+                        "bad_option",
+                        "expected ID=PATH.csv",
+                        msg_sv="skriv ID=SÖKVÄG.csv",
+                    )
+                ]
+            )
+        registers[rid] = load_register(path, rid)
+    return EvaluationContext(registers=registers, geocoder=geocoder)
+
+
+def _load_rules(
+    args: argparse.Namespace, procurement: Procurement | None, ref: str | None = None
+) -> RuleSet:
+    """The rule set named on the command line, in the version in force for the procurement:
+    on the day it was begun if known, else on the evaluation date."""
+    when = (procurement.started_on if procurement else None) or args.as_of
+    if when is None and procurement is not None:
+        when = procurement.submission_date
+    return load_ruleset(ref or args.rules, search=args.rules_dir, as_of=when)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    try:
+        procurement: Procurement | None = (
+            load_procurement(args.procurement) if args.procurement else None
+        )
+        if args.notice:
+            from reserverat.eforms import lot_matches, read_notice
+
+            procurement = read_notice(args.notice).lot(args.lot)
+        rules = _load_rules(args, procurement)
+        if args.notice:
+            assert procurement is not None
+            fits = lot_matches(rules, procurement)
+            if fits is False:
+                codes = ", ".join(rules.reservation_codes or ())
+                if _lang(args) == "sv":
+                    note = (
+                        f"{args.notice} {procurement.lot}: annonsens koder för reservation "
+                        f"stämmer inte med regelverket {rules.id} ({codes or 'ingen kod'})"
+                    )
+                else:
+                    note = (
+                        f"{args.notice} {procurement.lot}: the notice's reservation codes "
+                        f"do not match rule set {rules.id} ({codes or 'no code'})"
+                    )
+                _warn(note, _lang(args))
+        context = _context(args.register, _geocoder(args))
+    except ReserveratError as exc:
+        _print_problems(exc.problems, _lang(args))
+        return EXIT_BAD_INPUT
+    as_of = _evaluation_date(args, procurement)
+    today = _today_warning(args, procurement, as_of)
+    entries: list[Entry] = []
+    for row in rows_from(args.files, **_input_kwargs(args)):
+        for warning in row.warnings:
+            if warning.msg_sv is None:  # the others are in the result, and so in the output
+                _warn(warning.text(_lang(args)), _lang(args))
+        decl = row.outcome if isinstance(row.outcome, Declaration) else None
+        outcome = _evaluate_one(row.outcome, rules, procurement, as_of, context)
+        if isinstance(outcome, Result):
+            outcome = outcome.with_warnings(today + reading_warnings(row))
+        layers: tuple[MapLayer, ...] = ()
+        if args.format == "html" and decl is not None:
+            layers = geography(decl, rules, as_of=as_of, context=context, procurement=procurement)
+        entries.append(Entry(row.source, outcome, decl, layers, row.name))
+    heading = _heading(args, procurement, as_of) if args.format == "html" else None
+    sys.stdout.write(render(entries, args.format, args.lang, heading))
+    _warn_duplicates(
+        [(e.source, e.declaration) for e in entries if e.declaration is not None], args.lang
+    )
+    bad = [e.outcome for e in entries if isinstance(e.outcome, ReserveratError)]
+    if bad:
+        # The errors are in the report itself: say here only that there are some, once.
+        sv = args.lang == "sv"
+        n = len(bad)
+        if sv:
+            what = f"{n} av indata kunde inte bedömas; se felen i rapporten"
+        else:
+            what = f"{n} {'input' if n == 1 else 'inputs'} could not be assessed; see the errors in the report"
+        print(f"{'fel' if sv else 'error'}: {what}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    results = [e.outcome for e in entries if isinstance(e.outcome, Result)]
+    if all(r.outcome is Outcome.QUALIFIED for r in results):
+        return EXIT_OK
+    return EXIT_NOT_ALL_QUALIFIED
+
+
+def _warn(text: str, lang: str) -> None:
+    """A warning on standard error, in ``lang``."""
+    print(f"{'varning' if lang == 'sv' else 'warning'}: {text}", file=sys.stderr)
+
+
+def _warn_duplicates(decls: list[tuple[str, Declaration]], lang: str = "sv") -> None:
+    from reserverat.groups import find_duplicates
+
+    for dup in find_duplicates([d for _, d in decls]):
+        first, second = decls[dup.first][0], decls[dup.second][0]
+        if lang == "sv":
+            how = (
+                "samma organisationsnummer"
+                if dup.reason == "organisationsnummer"
+                else f"liknande namn (likhet {dup.score:.0f})"
+            )
+            _warn(f"kanske samma leverantör två gånger: {first} och {second}: {how}", lang)
+        else:
+            how = (
+                "same organisationsnummer"
+                if dup.reason == "organisationsnummer"
+                else f"similar names (score {dup.score:.0f})"
+            )
+            _warn(f"possible duplicate supplier: {first} and {second}: {how}", lang)
+
+
+def _evaluate_one(
+    item: Declaration | ReserveratError,
+    rules: RuleSet,
+    procurement: Procurement | None,
+    as_of: date,
+    context: EvaluationContext,
+) -> Result | ReserveratError:
+    if isinstance(item, ReserveratError):
+        return item
+    return evaluate(item, rules, procurement=procurement, as_of=as_of, context=context)
+
+
+def _cmd_request(args: argparse.Namespace) -> int:
+    try:
+        procurement = load_procurement(args.procurement) if args.procurement else None
+        rules = _load_rules(args, procurement)
+        context = _context(args.register)
+    except ReserveratError as exc:
+        _print_problems(exc.problems, _lang(args))
+        return EXIT_BAD_INPUT
+    as_of = _evaluation_date(args, procurement)
+    results: list[Result] = []
+    bad: list[ReserveratError] = []
+    for row in rows_from(args.files, **_input_kwargs(args)):
+        outcome = _evaluate_one(row.outcome, rules, procurement, as_of, context)
+        if isinstance(outcome, Result):
+            results.append(outcome)
+        else:
+            bad.append(outcome)
+    from reserverat.render.request import letters, render_letters
+
+    text = render_letters(
+        letters(results, args.lang),
+        rules,
+        procurement,
+        today=args.date or date.today(),
+        reply_by=args.reply_by,
+        fmt=args.format,
+        lang=args.lang,
+    )
+    sys.stdout.write(text)
+    for error in bad:
+        _print_problems(error.problems, _lang(args))
+    return EXIT_BAD_INPUT if bad else EXIT_OK
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    if args.rules_command == "list":
+        broken: list[Problem] = []
+        infos = list_rulesets(args.rules_dir, problems=broken)
+        for problem in broken:
+            _warn(problem.text(_lang(args)), _lang(args))
+        for info in infos:
+            aliases = f" (= {', '.join(info.aliases)})" if info.aliases else ""
+            print(f"{info.id:<22} {info.version:<8} {info.title.get(args.lang)}{aliases}")
+        return EXIT_OK
+    if args.rules_command == "show":
+        try:
+            rules = load_ruleset(args.ref, search=args.rules_dir)
+        except ReserveratError as exc:
+            _print_problems(exc.problems, _lang(args))
+            return EXIT_BAD_INPUT
+        sys.stdout.write(_show(rules, args.lang))
+        return EXIT_OK
+    failed = False
+    for path in args.paths:
+        try:
+            rules = load_ruleset(path, search=args.rules_dir)
+            print(f"{path}: ok ({rules.id} {rules.version} {rules.content_hash})")
+        except ReserveratError as exc:
+            failed = True
+            _print_problems(exc.problems, _lang(args))
+    return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def _show(rules: RuleSet, lang: str) -> str:
+    out = [f"{rules.id} {rules.version}: {rules.title.get(lang)}", f"hash: {rules.content_hash}"]
+    if rules.extends:
+        out.append(f"extends: {rules.extends}")
+    if rules.aliases:
+        out.append(f"aliases: {', '.join(rules.aliases)}")
+    out.append(f"group policy: {rules.group_policy}")
+    out.append("legal basis:")
+    out.extend(f"  {c.short(lang)}" + (f" ({c.note})" if c.note else "") for c in rules.legal_basis)
+    out.append("parameters:")
+    for name, p in rules.parameters.items():
+        values = ", ".join(
+            _shown(dv.value) + (f" from {dv.since.isoformat()}" if dv.since else "")
+            for dv in p.values
+        )
+        desc = f"  {p.description.get(lang)}" if p.description else ""
+        out.append(f"  {name} = {values}{desc}")
+    out.append("criteria:")
+    for c in rules.criteria:
+        mark = " [authority-specific]" if c.authority_specific else ""
+        mark += f" [{c.basis}]" if c.basis else ""
+        out.append(f"  {c.id}{mark}: {c.title.get(lang)}")
+        out.append(f"    {c.check!r}")
+        if c.when is not None:
+            out.append(f"    when {c.when!r}")
+        out.append(f"    {c.citation.short(lang)}")
+    out.extend(_open_points(rules, lang))
+    return "\n".join(out) + "\n"
+
+
+def _shown(value: Any, lang: str = "en") -> str:
+    """A parameter value as written in a rule file, lists of centres by their names."""
+    if isinstance(value, bool):
+        return fmt_value(value, lang)
+    if isinstance(value, tuple):
+        return (
+            "["
+            + ", ".join(str(v.get("name", v)) if isinstance(v, dict) else str(v) for v in value)
+            + "]"
+        )
+    return str(value)
+
+
+def _open_points(rules: RuleSet, lang: str) -> list[str]:
+    """Every place the rule set is the buyer's choice, the tool's reading or an open point."""
+    from reserverat.evaluate import PRINTED_MARKS
+    from reserverat.render.messages import BASIS_WORDS
+
+    words = BASIS_WORDS[lang]
+    lines = []
+    for c in rules.criteria:
+        if c.basis in PRINTED_MARKS:
+            note = f": {c.basis_note.get(lang)}" if c.basis_note else ""
+            lines.append(f"  [{words[c.basis]}] {c.id}{note}")
+    for name, p in rules.parameters.items():
+        if p.basis in PRINTED_MARKS:
+            values = ", ".join(_shown(dv.value, lang) for dv in p.values)
+            note = f" {p.note.get(lang)}" if p.note else ""
+            lines.append(
+                f"  [{words[p.basis]}] {name} = {values} ({p.display_label(lang, name)}).{note}"
+            )
+    for point in rules.open_points:
+        lines.append(f"  [{words[point.basis]}] {point.subject}: {point.text.get(lang)}")
+    title = (
+        "öppna punkter och verktygets val:"
+        if lang == "sv"
+        else "open points and the tool's choices:"
+    )
+    return [title, *lines] if lines else []
+
+
+def _cmd_import_espd(args: argparse.Namespace) -> int:
+    from reserverat.espd import read_espd
+
+    imported = read_espd(args.file, percent_scale=args.percent_scale)
+    declaration = imported.declaration()
+    data = declaration.model_dump(mode="json", exclude_none=True)
+    number = data.get("organisationsnummer")
+    if number and parse_identifier(number).kind == "personnummer":
+        # A sole trader's number is the owner's personnummer: never written out. A
+        # declaration read back from this file has no organisationsnummer.
+        data["organisationsnummer"] = MASK
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    answer = imported.answer
+    sv = _lang(args) == "sv"
+    if imported.share is None:
+        share = "ingen" if sv else "none"
+    else:
+        share = f"{(imported.share * 100).normalize():f} %"
+        share = share.replace(".", ",") if sv else share
+    if sv:
+        answer_sv = {"yes": "ja", "no": "nej"}.get(str(answer.answer), "obesvarad")
+        line = f"{args.file}: ESPD {answer.version}, svar {answer_sv}, uppgiven andel {share}"
+    else:
+        line = f"{args.file}: ESPD {answer.version}, answer {answer.answer}, declared share {share}"
+    print(mask_personal_numbers(line), file=sys.stderr)
+    for warning in imported.warnings:
+        _warn(warning.text(_lang(args)), _lang(args))
+    if args.out:
+        write_text_atomic(args.out, text, DeclarationError)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _cmd_notice_codes(args: argparse.Namespace) -> int:
+    rules = load_ruleset(args.rules, search=args.rules_dir)
+    print(f"{rules.id} {rules.version}: {rules.title.get(args.lang)}")
+    from reserverat.eforms import describe_codes
+
+    for line in describe_codes(rules, args.lang):
+        print(f"  {line}")
+    return EXIT_OK
+
+
+def _cmd_read_notice(args: argparse.Namespace) -> int:
+    from reserverat.eforms import lot_matches, read_notice
+
+    notice = read_notice(args.file)
+    rules = load_ruleset(args.rules, search=args.rules_dir) if args.rules else None
+    fits = {p.lot: lot_matches(rules, p) for p in notice.lots} if rules else {}
+    if args.format == "json":
+        data: dict[str, Any] = {
+            "source": notice.source,
+            "kind": notice.kind,
+            "subtype": notice.subtype,
+            "regulatory_domain": notice.regulatory_domain,
+            "buyer": notice.buyer,
+            "lots": [p.model_dump(mode="json", exclude_none=True) for p in notice.lots],
+            "problems": [p.to_dict() for p in notice.problems],
+        }
+        if rules:
+            data["fits"] = {"rules": rules.id, "lots": fits}
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        sv = _lang(args) == "sv"
+        words = (
+            ("annonstyp", "köpare", "reservation", "oklar", "passar", "passar inte", "ej angivet")
+            if sv
+            else (
+                "subtype",
+                "buyer",
+                "reservation",
+                "unclear",
+                "fits",
+                "does not fit",
+                "not published",
+            )
+        )
+        print(
+            f"{notice.source}: {notice.kind}, {words[0]} {notice.subtype or '?'}, "
+            f"{notice.regulatory_domain or '?'}, {words[1]} {notice.buyer or '?'}"
+        )
+        for p in notice.lots:
+            bt71 = ", ".join(p.reserved_participation or ()) or "-"
+            line = (
+                f"  {p.lot}: BT-71 {bt71}; BT-736 {p.reserved_execution or '-'}; "
+                f"CPV {p.main_cpv or '-'}; {words[2]} {p.reservation or words[3]}"
+            )
+            if rules:
+                verdict = {True: words[4], False: words[5], None: words[6]}[fits[p.lot]]
+                line += f"; {rules.id}: {verdict}"
+            print(line)
+    for problem in notice.problems:
+        _warn(problem.text(_lang(args)), _lang(args))
+    return EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from reserverat.schemas import json_schema
+
+    text = json.dumps(json_schema(args.what), indent=2, ensure_ascii=False, sort_keys=True)
+    if args.out:
+        write_text_atomic(args.out, text + "\n", DeclarationError)
+    else:
+        print(text)
+    return EXIT_OK
+
+
+def _load_group(path: Path) -> GroupTender:
+    data = parse_json(read_text(path, DeclarationError), str(path), DeclarationError)
+    if not isinstance(data, dict) or not isinstance(data.get("members"), list):
+        raise DeclarationError(
+            [Problem(str(path), "members", "missing", "expected an object with members")]
+        )
+    problems: list[Problem] = []
+    members = []
+    for i, given in enumerate(data["members"]):
+        member = dict(given) if isinstance(given, dict) else {}
+        ref = member.get("declaration")
+        if isinstance(ref, str):
+            try:
+                (loaded,) = load_declarations(path.parent / ref)
+            except (ReserveratError, ValueError) as exc:
+                problems.extend(
+                    getattr(exc, "problems", ())
+                    or [Problem(str(path), f"members[{i}].declaration", "invalid", str(exc))]
+                )
+                continue
+            if isinstance(loaded, ReserveratError):
+                problems.extend(loaded.problems)
+                continue
+            member["declaration"] = loaded
+        members.append(member)
+    if problems:
+        raise DeclarationError(problems)
+    try:
+        from reserverat.groups import GroupTender
+
+        return GroupTender.model_validate({**data, "members": members})
+    except ValidationError as exc:
+        raise DeclarationError(problems_from_validation(exc, source=str(path))) from None
+
+
+def _cmd_group(args: argparse.Namespace) -> int:
+    try:
+        procurement = load_procurement(args.procurement) if args.procurement else None
+        rules = _load_rules(args, procurement)
+        context = _context(args.register, _geocoder(args))
+        group = _load_group(args.file)
+    except ReserveratError as exc:
+        _print_problems(exc.problems, _lang(args))
+        return EXIT_BAD_INPUT
+    as_of = _evaluation_date(args, procurement)
+    from reserverat.groups import evaluate_group
+    from reserverat.render import render_group
+
+    result = evaluate_group(group, rules, procurement=procurement, as_of=as_of, context=context)
+    sys.stdout.write(render_group(result, args.lang))
+    return EXIT_OK if result.outcome is Outcome.QUALIFIED else EXIT_NOT_ALL_QUALIFIED
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    try:
+        procurement = load_procurement(args.procurement) if args.procurement else None
+        rules = _load_rules(args, procurement)
+        context = _context(args.register)
+        from reserverat.batch import ResultWriter, run_batch
+
+        writer = ResultWriter(args.out, rules, args.lang, compact=args.compact)
+    except ReserveratError as exc:
+        _print_problems(exc.problems, _lang(args))
+        return EXIT_BAD_INPUT
+    as_of = _evaluation_date(args, procurement)
+    writer.heading = _heading(args, procurement, as_of)
+    show = sys.stderr.isatty() if args.progress is None else args.progress
+    rows = rows_from(args.files, **_input_kwargs(args))
+    options: dict[str, Any] = {
+        "as_of": as_of,
+        "procurement": procurement,
+        "context": context,
+        "warnings": _today_warning(args, procurement, as_of),
+    }
+    with writer:
+        if show:
+            from rich.progress import Progress, SpinnerColumn, TextColumn
+
+            with Progress(
+                SpinnerColumn(),
+                TextColumn("{task.completed:,} " + ("rader" if args.lang == "sv" else "rows")),
+                transient=True,
+            ) as bar:
+                task = bar.add_task("rows", total=None)
+                summary = run_batch(
+                    rows,
+                    rules,
+                    writer,
+                    progress=lambda n: bar.update(task, completed=n),
+                    **options,
+                )
+        else:
+            summary = run_batch(rows, rules, writer, **options)
+    if not writer.written == summary.rows == summary.results + summary.errors:
+        # Never report success over a file that lacks rows: this is a bug, say so.
+        raise RuntimeError(
+            f"{summary.rows} rows read, {writer.written} written, "
+            f"{summary.results} results and {summary.errors} errors"
+        )
+    sys.stdout.write(_batch_summary(summary, args.out, args.lang))
+    if summary.errors:
+        return EXIT_BAD_INPUT
+    return (
+        EXIT_OK if summary.outcomes.get("qualified", 0) == summary.rows else EXIT_NOT_ALL_QUALIFIED
+    )
+
+
+def _batch_summary(summary: BatchSummary, out: Path, lang: str) -> str:
+    words = OUTCOME_LABELS[lang]
+    sv = lang == "sv"
+    lines = [
+        f"{'Rader' if sv else 'Rows'}: {summary.rows}  ->  {out}",
+        *(
+            f"  {words[k]:<20} {summary.outcomes.get(k, 0):>8}"
+            for k in ("qualified", "not_qualified", "undecided")
+        ),
+        f"  {'FEL' if sv else 'ERRORS':<20} {summary.errors:>8}",
+    ]
+    for first, second, dup in summary.duplicates:
+        how = (
+            "organisationsnummer"
+            if dup.reason == "organisationsnummer"
+            else f"{'namn' if sv else 'name'} {dup.score:.0f}"
+        )
+        lines.append(
+            f"  {'möjlig dubblett' if sv else 'possible duplicate'}: {first} ~ {second} ({how})"
+        )
+    more = summary.duplicate_count - len(summary.duplicates)
+    if more > 0:
+        lines.append(
+            f"  … {more} {'möjliga dubbletter till' if sv else 'more possible duplicates'}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    if args.file.suffix.lower() not in (".xlsx", ".csv"):
+        _print_problems(
+            [
+                Problem(
+                    str(args.file),
+                    "",
+                    "unknown_format",
+                    "write .xlsx or .csv",
+                    msg_sv="skriv en .xlsx- eller .csv-fil",
+                )
+            ],
+            _lang(args),
+        )
+        return EXIT_BAD_INPUT
+    if not args.file.parent.is_dir():
+        raise DeclarationError(
+            [
+                Problem(
+                    str(args.file),
+                    "",
+                    "unwritable",
+                    f"no such folder: {args.file.parent}",
+                    msg_sv=f"mappen finns inte: {args.file.parent}",
+                )
+            ]
+        )
+    rules = None
+    if args.rules:
+        try:
+            rules = load_ruleset(args.rules, search=args.rules_dir, as_of=args.as_of)
+        except ReserveratError as exc:
+            _print_problems(exc.problems, _lang(args))
+            return EXIT_BAD_INPUT
+    cols = write_template(args.file, args.lang, rules)
+    words = "kolumner" if args.lang == "sv" else "columns"
+    print(f"{args.file}: {len(cols)} {words}")
+    return EXIT_OK
+
+
+def _declarations(files: Sequence[Path], args: argparse.Namespace) -> list[tuple[str, Declaration]]:
+    decls: list[tuple[str, Declaration]] = []
+    problems: list[Problem] = []
+    for row in rows_from(files, **_input_kwargs(args)):
+        if isinstance(row.outcome, Declaration):
+            decls.append((row.source, row.outcome))
+        else:
+            problems.extend(row.outcome.problems)
+    if problems:
+        raise DeclarationError(problems)
+    return decls
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    try:
+        procurement = load_procurement(args.procurement) if args.procurement else None
+        a = _load_rules(args, procurement)
+        decls = _declarations(args.files, args)
+        as_of = _evaluation_date(args, procurement)
+        from reserverat.compare import compare, parse_overrides, parse_sweep, sweep
+
+        if args.sweep:
+            name, values = parse_sweep(args.sweep)
+            rows = sweep(
+                [d for _, d in decls], a, name, values, as_of=as_of, procurement=procurement
+            )
+            sys.stdout.write(_render_sweep(name, rows, args.format))
+            return EXIT_OK
+        b = _load_rules(args, procurement, args.against) if args.against else a
+        overrides = parse_overrides(b, args.set)
+        if overrides:
+            b = b.with_params(**overrides)
+        label_b = f"{b.id} {b.version}" + (f" ({', '.join(args.set)})" if args.set else "")
+        result = compare(decls, a, b, as_of=as_of, procurement=procurement, label_b=label_b)
+    except ReserveratError as exc:
+        _print_problems(exc.problems, _lang(args))
+        return EXIT_BAD_INPUT
+    sys.stdout.write(_render_comparison(result, args.format))
+    return EXIT_OK
+
+
+def _render_sweep(name: str, rows: list[tuple[Any, Any]], fmt: str) -> str:
+    if fmt == "json":
+        return (
+            json.dumps([{"value": str(v), **dict(c)} for v, c in rows], indent=2, sort_keys=True)
+            + "\n"
+        )
+    keys = ("qualified", "not_qualified", "undecided")
+    if fmt == "markdown":
+        lines = [f"| {name} | " + " | ".join(keys) + " |", "|---|---|---|---|"]
+        lines += [f"| {v} | " + " | ".join(str(c.get(k, 0)) for k in keys) + " |" for v, c in rows]
+    else:
+        lines = [f"{name:<16}" + "".join(f"{k:>15}" for k in keys)]
+        lines += [f"{v!s:<16}" + "".join(f"{c.get(k, 0):>15}" for k in keys) for v, c in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _render_comparison(c: Comparison, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(c.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    keys = ("qualified", "not_qualified", "undecided")
+    md = fmt == "markdown"
+    lines = [f"{'## ' if md else ''}A: {c.a}", f"{'## ' if md else ''}B: {c.b}", ""]
+    if md:
+        lines += ["| outcome | A | B |", "|---|---|---|"]
+        lines += [f"| {k} | {c.counts_a.get(k, 0)} | {c.counts_b.get(k, 0)} |" for k in keys]
+    else:
+        lines += [f"{'outcome':<16}{'A':>8}{'B':>8}"]
+        lines += [f"{k:<16}{c.counts_a.get(k, 0):>8}{c.counts_b.get(k, 0):>8}" for k in keys]
+    lines += ["", f"gain: {c.gain_count}, lose: {c.loss_count} (of {c.compared})"]
+    if c.detailed < c.gain_count + c.loss_count:
+        lines.append(f"(suppliers listed with reasons: the first {c.detailed} that changed)")
+    for title, flips in (("gains", c.gains), ("losses", c.losses)):
+        if flips:
+            lines += ["", f"{'### ' if md else ''}{title}:"]
+            for f in flips:
+                why = "; ".join(f"{cid} {b} -> {a} ({r})" for cid, b, a, r in f.criteria)
+                lines.append(
+                    f"{'- ' if md else '  '}{f.supplier} [{f.source}]: {f.before} -> {f.after}: {why}"
+                )
+    if c.criterion_flips:
+        lines += ["", f"{'### ' if md else ''}criterion flips:"]
+        for crit, counter in sorted(c.criterion_flips.items()):
+            changes = ", ".join(f"{b} -> {a}: {n}" for (b, a), n in sorted(counter.items()))
+            reasons = ", ".join(
+                f"{r} {n}" for r, n in sorted(c.criterion_reasons.get(crit, {}).items())
+            )
+            lines.append(
+                f"{'- ' if md else '  '}{crit}: {changes}"
+                + (f" (now: {reasons})" if reasons else "")
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _cmd_test(args: argparse.Namespace) -> int:
+    files: list[Path] = []
+    from reserverat.cases import builtin_cases_dir, run_file
+
+    for p in args.paths or [builtin_cases_dir()]:
+        files.extend(sorted(p.glob("*.toml")) if p.is_dir() else [p])
+    passed = failed = broken = 0
+    for path in files:
+        for outcome in run_file(path):
+            if isinstance(outcome, ReserveratError):
+                failed += 1
+                broken += 1
+                print(f"ERROR {path}")
+                for problem in outcome.problems:
+                    print(f"    {problem}")
+            elif outcome.passed:
+                passed += 1
+                print(f"ok    {outcome.case.name}")
+            else:
+                failed += 1
+                print(f"FAIL  {outcome.case.name} ({path})")
+                for failure in outcome.failures:
+                    print(f"    {failure}")
+    print(f"{passed} passed, {failed} failed")
+    if broken:
+        return EXIT_BAD_INPUT  # a case file that cannot be read is bad input, not a failure
+    return EXIT_OK if failed == 0 else EXIT_NOT_ALL_QUALIFIED
