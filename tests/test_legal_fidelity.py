@@ -42,6 +42,7 @@ IDEBUREN = {
     "statutes": {"exclusively_public_benefit": True, "mixed_commercial_purpose": False},
     "purpose": {"public_benefit": True, "contributes_to_service": True},
     "owners": [],
+    "control": {"public_appoints_board_majority": False, "public_other_control": False},
     "financial_years": _years(),
 }
 WHEN = date(2024, 3, 15)

@@ -202,12 +202,26 @@ MUNI_1PCT = [
     {"name": "Stiftelsen Grön Framtid", "kind": "ideburen", "vote_share": "0.99"},
     {"name": "Exempelby kommun", "kind": "municipality", "vote_share": "0.01"},
 ]
+# The supplier's statement that no public body appoints its board or controls it otherwise.
+STATED = {"public_appoints_board_majority": False, "public_other_control": False}
 
 
 @pytest.mark.parametrize(
     ("owners", "control", "check", "verdict", "code"),
     [
-        (MUNI_1PCT, None, rr.no_controlling_influence(), "met", "control.none"),
+        (MUNI_1PCT, STATED, rr.no_controlling_influence(), "met", "control.none"),
+        # Control needs no ownership (a foundation a municipality set up appoints its own
+        # board): unless the supplier says there is none, nothing is met.
+        (MUNI_1PCT, None, rr.no_controlling_influence(), "undecided", "control.public_unstated"),
+        ([], None, rr.no_controlling_influence(), "undecided", "control.public_unstated"),
+        (
+            [],
+            {"public_appoints_board_majority": False},
+            rr.no_controlling_influence(),
+            "undecided",
+            "control.public_unstated",
+        ),
+        ([], STATED, rr.no_controlling_influence(), "met", "control.no_public_owners"),
         (
             [{"name": "Botkyrka kommun", "vote_share": "0.51"}],
             None,
@@ -217,7 +231,7 @@ MUNI_1PCT = [
         ),
         (
             [{"name": "Botkyrka kommun", "vote_share": "0.50"}],
-            None,
+            STATED,
             rr.no_controlling_influence(),
             "met",
             "control.none",
@@ -237,7 +251,7 @@ MUNI_1PCT = [
                 {"name": "Botkyrka kommun", "vote_share": "0.3"},
                 {"name": "Huddinge kommun", "vote_share": "0.3"},
             ],
-            None,
+            STATED,
             rr.no_controlling_influence(aggregate=False),
             "met",
             "control.none",
@@ -265,7 +279,7 @@ MUNI_1PCT = [
         ),
         (
             MUNI_1PCT,
-            None,
+            STATED,
             rr.no_controlling_influence(board="undecided"),
             "undecided",
             "control.board_unknown",

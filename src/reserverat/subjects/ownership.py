@@ -88,6 +88,10 @@ def _classified(
 
 
 _NO_OWNERS = (Fact("owners", None),)
+_UNSTATED_CONTROL = (
+    Fact("control.public_appoints_board_majority", None),
+    Fact("control.public_other_control", None),
+)
 
 
 @check
@@ -263,6 +267,21 @@ class NoControllingInfluenceCheck(Eager[NoControllingInfluence]):
                 {"owners": ", ".join(unsure + missing_votes)},
                 facts,
                 ("ownership_register",),
+                notes=notes,
+            )
+        # Control without owning (the board of a foundation a municipality set up, an
+        # agreement) shows only in the supplier's own statement: unstated, nothing is met.
+        stated = control is not None and None not in (
+            control.public_appoints_board_majority,
+            control.public_other_control,
+        )
+        if not stated:
+            return self.made(
+                UNDECIDED,
+                "control.public_unstated",
+                None,
+                facts or _UNSTATED_CONTROL,
+                ("truth_declaration",),
                 notes=notes,
             )
         if not public_rows and not unsure:
