@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -170,3 +171,122 @@ def test_compare_over_columns_equals_compare_over_declarations(decls: list[rr.De
         for flip in a[flips] + b[flips]:
             flip.pop("supplier")  # the rebuilt rows are named by their source
     assert a == b
+
+
+# ---- a sheet straight into columns ------------------------------------------------------
+
+# Per kind of cell: what people write that reads, and what does not (or is refused).
+_CELL_TEXTS = {
+    "count": (["0", "3", "12", "12 st", "40"], ["3,5", "-1", "x", "2000000"]),
+    "yes_no": (["ja", "Nej", "x", "JA "], ["jaa", "1,5"]),
+    "date": (["2024-02-15", "15/2/2024", "2023-12-01", "2022-01-10"], ["2024-13-01", "igår"]),
+    "share": (["30 %", "0,3", "40%", "0"], ["1,2", "110 %"]),
+    "number": (["0", "250 000", "1,5", "25000"], ["abc", "1e999", "-5"]),
+}
+_CHOICE_TEXTS = {
+    "scope": (["legal_person", "en enhet", "hela", "Hela den juridiska personen"], ["halva"]),
+    "legal_form": (["aktiebolag", "AB", "stiftelse", "ekonomisk förening"], ["bolag"]),
+    "participation.mechanism": (["ägande", "avtal", "none"], ["kanske"]),
+}
+
+
+def _cell_texts(path: str) -> tuple[list[str], list[str]]:
+    from reserverat.io import _CHOICES, _kind
+
+    if path in _CHOICE_TEXTS:
+        return _CHOICE_TEXTS[path]
+    if path in _CHOICES:
+        return list(_CHOICES[path]), ["kanske"]
+    if path == "organisationsnummer":
+        return ["556677-0011", "802400-1110"], ["556677-0012", "19121212-1212"]
+    valid, invalid = _CELL_TEXTS.get(_kind(path), (["text"], []))
+    return valid, invalid
+
+
+@st.composite
+def _sheets(draw: st.DrawFn) -> tuple[str, list[str], list[list[str]]]:
+    """A sheet of a rule set's columns: most cells read, some empty, a few refused."""
+    from reserverat.io import ruleset_columns
+
+    rules_id = draw(st.sampled_from(["lou-4-18", "lou-19-25a", "asf-skoopi", "botkyrka-2017"]))
+    cols, _ = ruleset_columns(rr.load_ruleset(rules_id))
+    plain = [c for c in cols if "[" not in c]
+    rows = []
+    for _ in range(draw(st.integers(min_value=1, max_value=6))):
+        row = []
+        for col in plain:
+            valid, invalid = _cell_texts(col)
+            roll = draw(st.integers(min_value=0, max_value=99))
+            if roll < 3 and invalid:
+                row.append(draw(st.sampled_from(invalid)))
+            elif roll < 12:
+                row.append("")
+            else:
+                row.append(draw(st.sampled_from(valid)))
+        row[plain.index("supplier")] = draw(st.sampled_from(["Alfa AB", "Beta ek. för."]))
+        rows.append(row)
+    return rules_id, plain, rows
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_sheets())
+def test_a_sheet_read_into_columns_decides_as_the_explained_path(
+    sheet: tuple[str, list[str], list[list[str]]],
+) -> None:
+    """Corpus.from_file (cells checked field by field, no Declaration per row) gives every
+    row the verdicts that reading the same file row by row and evaluating it gives."""
+    import csv
+    import io
+    import tempfile
+    from pathlib import Path
+
+    from reserverat.io import read_rows
+
+    rules_id, cols, rows = sheet
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "anbud.csv"
+        text = io.StringIO()
+        writer = csv.writer(text, delimiter=";")
+        writer.writerow(cols)
+        writer.writerows(rows)
+        path.write_text(text.getvalue(), encoding="utf-8")
+        rules = rr.load_ruleset(rules_id)
+        corpus = Corpus.from_file(path)
+        got = evaluate_columns(corpus, rules, as_of=WHEN)
+        read = list(read_rows(path))
+    assert corpus.n == len(read) == len(rows)
+    want = np.array(
+        [
+            [CODES[f.verdict] for f in rr.evaluate(r.outcome, rules, as_of=WHEN).findings]
+            for r in read
+            if isinstance(r.outcome, rr.Declaration)
+        ],
+        dtype=np.int8,
+    ).reshape(got.shape)
+    assert got.tolist() == want.tolist()
+
+
+def test_a_sheet_into_columns_keeps_the_rows_the_readers_must_read(tmp_path: Any) -> None:
+    path = tmp_path / "anbud.csv"
+    path.write_text(
+        "Leverantör;Omfattning;Sysselsatta › anställda › antal personer;"
+        "Sysselsatta › anställda › i målgrupperna › antal personer\n"
+        "Alfa AB;hela;10;3\n"  # read cell by cell
+        "Beta AB;hela;10;3,5\n"  # half a person: the readers' warning and unknown fact
+        "Gamma AB;hela;5;6\n",  # more in the groups than in all: refused by the model
+        encoding="utf-8",
+    )
+    corpus = Corpus.from_file(path)
+    assert (corpus.n, sorted(corpus.rebuilt)) == (3, [1, 2])
+    assert corpus.sources == [f"{path} row 2", f"{path} row 3", f"{path} row 4"]
+    values, known = corpus.column("workforce.employed.target_group.headcount")
+    assert (values.tolist(), known.tolist()) == ([3, None, None], [True, False, False])
+    _, stated = corpus.column("workforce.employed")
+    assert stated.tolist() == [True, True, False]  # Gamma's group was refused whole
+    _, known = corpus.column("purpose.integration_main_aim")  # no such column: unknown
+    assert known.tolist() == [False, False, False]
+    bad = tmp_path / "utan-namn.csv"
+    bad.write_text("Leverantör;Omfattning\n;hela\n", encoding="utf-8")
+    with pytest.raises(rr.DeclarationError) as info:
+        Corpus.from_file(bad)
+    assert [p.code for p in info.value.problems] == ["missing"]

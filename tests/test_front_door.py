@@ -4,6 +4,8 @@ import ast
 import inspect
 from pathlib import Path
 
+import pytest
+
 import reserverat as rr
 from reserverat.cases import load_cases, run_case
 from reserverat.checks import NODE_TYPES
@@ -120,3 +122,30 @@ def test_node_kinds_match_the_docs() -> None:
     readme = (SRC.parent.parent / "README.md").read_text(encoding="utf-8")
     for kind in NODE_TYPES:
         assert f"`{kind}`" in readme, kind
+
+
+@pytest.mark.parametrize(
+    "first_use",
+    [
+        "rr.evaluate_columns(rr.Corpus.from_declarations([rr.Declaration(supplier='A')]), "
+        "rr.load_ruleset('lou-4-18'), as_of=rr.date(2024, 1, 1))",
+        "rr.write_template(sys.argv[1], 'sv', rr.load_ruleset('lou-4-18'))",
+        "rr.compare([('a', rr.Declaration(supplier='A'))], rr.load_ruleset('lou-4-18'), "
+        "rr.load_ruleset('lou-4-18'), as_of=rr.date(2024, 1, 1))",
+    ],
+)
+def test_any_name_works_first_in_a_fresh_process(first_use: str, tmp_path: Path) -> None:
+    """`import reserverat` loads nothing until a name is used: whichever comes first, what
+    it needs (the checks' registry, numpy) loads with it."""
+    import subprocess
+    import sys
+
+    code = f"import sys\nimport reserverat as rr\nassert 'numpy' not in sys.modules\n{first_use}\n"
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "mall.xlsx")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr

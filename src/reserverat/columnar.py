@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reserverat.declaration import OCCUPATION_FORMS, Declaration, Procurement, parse_declaration
@@ -98,11 +99,63 @@ class Corpus:
     columns: dict[str, tuple[Array, Array]] = field(default_factory=dict)
     sources: Sequence[str] | None = None
     """Where each row came from (file and row), for reports; row numbers by default."""
+    rebuilt: dict[int, Declaration] = field(default_factory=dict)
+    """Rows kept as the Declaration the readers made of them (:meth:`from_file`)."""
+    complete: bool = False
+    """Every fact without a column is unknown in every row (a file holds no other facts)."""
 
     @classmethod
     def from_declarations(cls, declarations: Sequence[Declaration]) -> Corpus:
         """A corpus whose columns are read from the declarations when first needed."""
         return cls(len(declarations), list(declarations))
+
+    @classmethod
+    def from_file(
+        cls,
+        path: str | Path,
+        *,
+        sheet: str | None = None,
+        delimiter: str | None = None,
+        decimal_comma: bool | None = None,
+    ) -> Corpus:
+        """A CSV or XLSX of declarations read straight into columns, each cell checked
+        against its field of the model, without a Declaration per row
+        (:mod:`reserverat.sheets`); every row decides as the explained path decides it.
+
+        Raises:
+            DeclarationError: the file cannot be read, or some rows cannot be tied to a
+                supplier.
+        """
+        from reserverat.sheets import read_corpus
+
+        return read_corpus(path, sheet=sheet, delimiter=delimiter, decimal_comma=decimal_comma)
+
+    @classmethod
+    def from_columns(
+        cls,
+        rows: Sequence[dict[str, Any]],
+        paths: set[str],
+        group_paths: frozenset[str],
+        sources: Sequence[str],
+        rebuilt: dict[int, Declaration],
+    ) -> Corpus:
+        """Rows of typed facts by path as columns; a group is stated where a fact under
+        it is (or, for a rebuilt row, where its Declaration has the group)."""
+        n = len(rows)
+        columns: dict[str, tuple[Array, Array]] = {}
+        for path in sorted(paths):
+            values = np.fromiter((r.get(path) for r in rows), dtype=object, count=n)
+            known = np.fromiter((v is not None for v in values), dtype=bool, count=n)
+            columns[path] = (values, known)
+        for group in group_paths:
+            under = [columns[p][1] for p in sorted(paths) if p.startswith(group + ".")]
+            if not under:
+                continue
+            known = np.logical_or.reduce(under)
+            for i, decl in rebuilt.items():
+                known[i] = reader(group)(decl) is not None
+            columns[group] = (known.astype(object), known)
+        return cls(n, None, columns, list(sources), dict(rebuilt), complete=True)
 
     def source(self, i: int) -> str:
         """Row ``i``'s source."""
@@ -119,6 +172,8 @@ class Corpus:
         """
         if self.declarations is not None:
             return self.declarations[i]
+        if i in self.rebuilt:
+            return self.rebuilt[i]
         data: dict[str, Any] = {}
         for path, (values, known) in sorted(self.columns.items()):
             if not known[i]:
@@ -141,6 +196,9 @@ class Corpus:
     def column(self, path: str) -> tuple[Array, Array]:
         """The values and known-mask of one fact path (object dtype where values vary)."""
         hit = self.columns.get(path)
+        if hit is None and self.complete:
+            unknown = np.full(self.n, None, dtype=object)
+            hit = self.columns[path] = (unknown, np.zeros(self.n, dtype=bool))
         if hit is None:
             if self.declarations is None:
                 raise KeyError(f"the corpus has no column {path!r}")

@@ -61,6 +61,7 @@ __all__ = [
     "Witness",
     "cents",
     "check",
+    "check_class",
     "compile_plan",
     "evaluate",
     "evaluate_many",
@@ -440,6 +441,15 @@ CHECKS: dict[str, type[Compiled[Any]]] = {}
 """The compiled class of every check kind; a registry test holds it to the vocabulary."""
 
 
+def check_class(kind: str) -> type[Compiled[Any]]:
+    """The compiled class of a check kind. The subject modules register their checks when
+    imported, and ``import reserverat`` imports nothing until it is used: so the first
+    look-up imports them."""
+    if kind not in CHECKS:
+        import reserverat.subjects  # noqa: F401
+    return CHECKS[kind]
+
+
 def check(cls: type[Compiled[N]]) -> type[Compiled[N]]:
     """Register a compiled check class under its ``kind``."""
     CHECKS[cls.kind] = cls
@@ -713,7 +723,7 @@ class Plan:
             of = node.of  # type: ignore[attr-defined]
             kids = (of,) if isinstance(of, _Node) else of
             return combinator(node, self, tuple(self.compile(c) for c in kids))
-        return CHECKS[node.kind](node, self)  # type: ignore[attr-defined]
+        return check_class(node.kind)(node, self)  # type: ignore[attr-defined]
 
     def param_facts(self, node: _Node) -> tuple[Fact, ...]:
         """The node's param() references and their values on this date, as facts."""

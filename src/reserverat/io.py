@@ -20,7 +20,7 @@ import io
 import itertools
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -639,7 +639,16 @@ def _read_jsonl(path: Path) -> Iterator[Row]:
             yield Row(source, _parse(data, source))
 
 
-def _read_csv(path: Path, delimiter: str | None, decimal_comma: bool | None) -> Iterator[Row]:
+_Make = Callable[[Spec, list[Any], int, str, "bool | None"], Any]
+"""What a sheet row becomes: a validated Row (:func:`_tabular_row`), or its raw cells."""
+
+
+def _read_csv(
+    path: Path,
+    delimiter: str | None,
+    decimal_comma: bool | None,
+    make: _Make | None = None,
+) -> Iterator[Any]:
     # Streamed: memory stays flat however many rows. UTF-8 (with or without BOM) is read
     # as it is; a file whose start is not UTF-8 but is Windows-1252 (what Swedish Excel
     # saves) is read as that, with a warning; anything else is a located error.
@@ -667,7 +676,7 @@ def _read_csv(path: Path, delimiter: str | None, decimal_comma: bool | None) -> 
         # The separator that occurs most in the first rows (a title row above has none).
         sep = delimiter or max((";", ",", "\t"), key=lambda c: sum(h.count(c) for h in head))
         comma = decimal_comma if decimal_comma is not None else (True if sep == ";" else None)
-        yield from _csv_body(path, itertools.chain(head, text), sep, comma, notes)
+        yield from _csv_body(path, itertools.chain(head, text), sep, comma, notes, make)
 
 
 def _csv_encoding(start: bytes, source: str) -> tuple[str, tuple[Problem, ...]]:
@@ -707,7 +716,8 @@ def _csv_body(
     sep: str,
     comma: bool | None,
     notes: tuple[Problem, ...] = (),
-) -> Iterator[Row]:
+    make: _Make | None = None,
+) -> Iterator[Any]:
     reader = csv.reader(lines, delimiter=sep)
     header: list[str] | None = None
     try:
@@ -756,6 +766,9 @@ def _csv_body(
                 ),
             )
             continue
+        if make is not None:
+            yield make(spec, list(cells), n, source, comma)
+            continue
         row = _tabular_row(spec, cells, n, source, comma)
         yield Row(row.source, row.outcome, notes + row.warnings, row.name)
 
@@ -803,7 +816,9 @@ def _csv_rows(reader: Any, source: str) -> Iterator[tuple[int, list[str] | None]
         yield reader.line_num, cells
 
 
-def _read_xlsx(path: Path, sheet: str | None, decimal_comma: bool | None) -> Iterator[Row]:
+def _read_xlsx(
+    path: Path, sheet: str | None, decimal_comma: bool | None, make: _Make | None = None
+) -> Iterator[Any]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -883,7 +898,7 @@ def _read_xlsx(path: Path, sheet: str | None, decimal_comma: bool | None) -> Ite
             who = str(given[0]).strip() if given and given[0] is not None else None
             yield Row(source, DeclarationError(issues), (), who)
             continue
-        yield _tabular_row(spec, values, n, source, decimal_comma)
+        yield (make or _tabular_row)(spec, values, n, source, decimal_comma)
 
 
 _CHOICES: dict[str, list[str]] = {
@@ -936,7 +951,7 @@ _GROUP_ORDER = (
 def ruleset_columns(rules: RuleSet) -> tuple[list[str], set[str]]:
     """The columns a rule set reads, in the order a person answers them, and which of them
     its criteria need (the name, reference and number identify the supplier)."""
-    from reserverat.engine import CHECKS
+    from reserverat.engine import check_class
 
     needed: list[str] = []
 
@@ -946,7 +961,7 @@ def ruleset_columns(rules: RuleSet) -> tuple[list[str], set[str]]:
             for child in of if isinstance(of, tuple) else (of,):
                 walk(child)
             return
-        for path in CHECKS[node.kind].reads(resolved(node)):
+        for path in check_class(node.kind).reads(resolved(node)):
             head, _, rest = path.partition("[].")
             if rest:
                 needed.extend(f"{head}[{i}].{rest}" for i in range(_LIST_SIZES[head]))
