@@ -290,3 +290,32 @@ def test_a_sheet_into_columns_keeps_the_rows_the_readers_must_read(tmp_path: Any
     with pytest.raises(rr.DeclarationError) as info:
         Corpus.from_file(bad)
     assert [p.code for p in info.value.problems] == ["missing"]
+
+
+def test_every_validator_between_fields_is_mirrored_or_a_lists() -> None:
+    """Corpus.from_file makes the model's checks between fields itself: a new validator in
+    the declaration models must be added there (or belong to a list field)."""
+    import typing
+
+    from pydantic import BaseModel
+
+    from reserverat.sheets import _MIRRORED, LIST_VALIDATED
+
+    found: set[tuple[str, str]] = set()
+    seen: set[type] = set()
+
+    def walk(model: type[BaseModel]) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        decorators = model.__pydantic_decorators__
+        for group in (decorators.model_validators, decorators.field_validators):
+            found.update((model.__name__, name) for name in group)
+        for f in model.model_fields.values():
+            for t in typing.get_args(f.annotation) or (f.annotation,):
+                for u in typing.get_args(t) or (t,):
+                    if isinstance(u, type) and issubclass(u, BaseModel):
+                        walk(u)
+
+    walk(rr.Declaration)
+    assert found == set(_MIRRORED | LIST_VALIDATED)
