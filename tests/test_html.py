@@ -284,15 +284,21 @@ _FLAGS = [
 ]
 
 
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+def _tool(names: tuple[str, ...], package: str, what: str) -> str:
+    """The first of ``names`` on the PATH; else a skip (a failure in CI, which installs it)."""
+    for name in names:
         found = shutil.which(name)
         if found:
             return found
-    message = "Chromium not found (install Debian's 'chromium'; .ci/run does)"
+    message = f"{names[0]} not found (install Debian's {package!r}; .ci/run does)"
     if os.environ.get("RESERVERAT_REQUIRE_BROWSER"):
         pytest.fail(message)
-    pytest.skip(message + ": browser checks skipped")
+    pytest.skip(f"{message}: {what} skipped")
+
+
+def _chromium() -> str:
+    names = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+    return _tool(names, "chromium", "browser checks")
 
 
 def _browse(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -343,13 +349,7 @@ HEADING = ReportHeading(
 
 
 def _pdftotext() -> str:
-    found = shutil.which("pdftotext")
-    if found:
-        return found
-    message = "pdftotext not found (install Debian's 'poppler-utils'; .ci/run does)"
-    if os.environ.get("RESERVERAT_REQUIRE_BROWSER"):
-        pytest.fail(message)
-    pytest.skip(message + ": PDF text checks skipped")
+    return _tool(("pdftotext",), "poppler-utils", "PDF text checks")
 
 
 def test_printed_pages_carry_the_reference_and_their_number(report: Path, tmp_path: Path) -> None:
