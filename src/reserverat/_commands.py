@@ -317,31 +317,63 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_BAD_INPUT if failed else EXIT_OK
 
 
+_SHOW_WORDS = {
+    "sv": {
+        "hash": "kontrollsumma",
+        "extends": "bygger på",
+        "aliases": "andra namn",
+        "group": "grupper av leverantörer",
+        "basis": "rättslig grund",
+        "parameters": "parametrar",
+        "criteria": "kriterier",
+        "authority": "myndighetens eget villkor",
+        "from": "från",
+        "when": "när",
+    },
+    "en": {
+        "hash": "hash",
+        "extends": "extends",
+        "aliases": "aliases",
+        "group": "group policy",
+        "basis": "legal basis",
+        "parameters": "parameters",
+        "criteria": "criteria",
+        "authority": "authority-specific",
+        "from": "from",
+        "when": "when",
+    },
+}
+
+
 def _show(rules: RuleSet, lang: str) -> str:
-    out = [f"{rules.id} {rules.version}: {rules.title.get(lang)}", f"hash: {rules.content_hash}"]
+    w = _SHOW_WORDS[lang]
+    out = [
+        f"{rules.id} {rules.version}: {rules.title.get(lang)}",
+        f"{w['hash']}: {rules.content_hash}",
+    ]
     if rules.extends:
-        out.append(f"extends: {rules.extends}")
+        out.append(f"{w['extends']}: {rules.extends}")
     if rules.aliases:
-        out.append(f"aliases: {', '.join(rules.aliases)}")
-    out.append(f"group policy: {rules.group_policy}")
-    out.append("legal basis:")
+        out.append(f"{w['aliases']}: {', '.join(rules.aliases)}")
+    out.append(f"{w['group']}: {rules.group_policy}")
+    out.append(f"{w['basis']}:")
     out.extend(f"  {c.short(lang)}" + (f" ({c.note})" if c.note else "") for c in rules.legal_basis)
-    out.append("parameters:")
+    out.append(f"{w['parameters']}:")
     for name, p in rules.parameters.items():
         values = ", ".join(
-            _shown(dv.value) + (f" from {dv.since.isoformat()}" if dv.since else "")
+            _shown(dv.value, lang) + (f" {w['from']} {dv.since.isoformat()}" if dv.since else "")
             for dv in p.values
         )
         desc = f"  {p.description.get(lang)}" if p.description else ""
         out.append(f"  {name} = {values}{desc}")
-    out.append("criteria:")
+    out.append(f"{w['criteria']}:")
     for c in rules.criteria:
-        mark = " [authority-specific]" if c.authority_specific else ""
+        mark = f" [{w['authority']}]" if c.authority_specific else ""
         mark += f" [{c.basis}]" if c.basis else ""
         out.append(f"  {c.id}{mark}: {c.title.get(lang)}")
         out.append(f"    {c.check!r}")
         if c.when is not None:
-            out.append(f"    when {c.when!r}")
+            out.append(f"    {w['when']} {c.when!r}")
         out.append(f"    {c.citation.short(lang)}")
     out.extend(_open_points(rules, lang))
     return "\n".join(out) + "\n"
