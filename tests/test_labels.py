@@ -81,3 +81,23 @@ def test_a_report_names_parameters_as_its_own_rule_set_does() -> None:
     assert "högsta ålder på försäkran och personaluppgifter" not in texts[0]
     assert "Parametrar: högsta ålder på försäkran och personaluppgifter: 12\xa0månader" in texts[1]
     assert "ålder i månader" not in texts[1]
+
+
+def test_every_closed_vocabulary_offers_exactly_the_models_codes() -> None:
+    """The words a sheet offers (labels.CHOICE_WORDS) cover each field's codes, no more."""
+    import enum
+    import typing
+
+    from reserverat.labels import CHOICE_WORDS
+    from reserverat.sheets import _annotation
+
+    for path, words in CHOICE_WORDS.items():
+        codes: set[str] = set()
+        for t in typing.get_args(_annotation(path)) or (_annotation(path),):
+            base = typing.get_args(t)[0] if typing.get_origin(t) is typing.Annotated else t
+            if isinstance(base, type) and issubclass(base, enum.Enum):
+                codes |= {m.value for m in base}
+            elif typing.get_origin(base) is typing.Literal:
+                codes |= set(typing.get_args(base))
+        assert set(words) == codes, path
+        assert all(sv and en for sv, en in words.values()), path

@@ -901,23 +901,8 @@ def _read_xlsx(
         yield (make or _tabular_row)(spec, values, n, source, decimal_comma)
 
 
-_CHOICES: dict[str, list[str]] = {
-    "legal_form": [
-        "aktiebolag",
-        "svb_aktiebolag",
-        "ekonomisk_forening",
-        "ideell_forening",
-        "stiftelse",
-        "enskild_firma",
-        "handelsbolag",
-        "registrerat_trossamfund",
-        "foreign",
-        "other",
-    ],
-    "scope": ["legal_person", "unit"],
-    "participation.mechanism": ["ownership", "agreement", "other_documented", "none"],
-    "welfare.publicly_funded": ["runs", "intends", "no"],
-}
+_CHOICES: dict[str, list[str]] = {path: list(words) for path, words in CHOICE_WORDS.items()}
+"""The closed vocabularies a sheet offers, by column: their codes, in the catalogue's order."""
 
 
 # The order a person answers in: who, what the figures cover, purpose, the workforce, money,
