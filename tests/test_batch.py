@@ -270,7 +270,7 @@ def test_batch_writes_every_row(tmp_path: Path, suffix: str) -> None:
             "ERROR",
             "ERROR",
         ]
-        share = "At least 30 % of the persons occupied belong to the target groups"
+        share = "At least 30% of the persons occupied belong to the target groups"
         assert table[0][share] == "not met"
         assert "8 of 33 persons occupied" in table[0]["Reasons"]
         assert table[0]["Rule set"] == "lou-4-18" and table[0]["Evaluation date"] == "2017-12-11"

@@ -217,7 +217,7 @@ def test_the_result_workbook_has_swedish_headers_and_its_provenance(
     rows = list(wb["Resultat"].iter_rows(values_only=True))
     header = list(rows[0])
     assert header[:5] == ["Källa", "Leverantör", "Organisationsnummer", "Utfall", "Risk"]
-    assert "Minst 30 % av de sysselsatta tillhör målgrupperna" in header
+    assert "Minst 30\xa0% av de sysselsatta tillhör målgrupperna" in header
     assert [r[1] or "" for r in rows[1:]] == NAMES
     assert [r[3] for r in rows[1:]] == EXPECTED
     info = dict(wb["Underlag"].iter_rows(values_only=True))

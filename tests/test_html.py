@@ -199,7 +199,7 @@ def test_the_summary_says_what_to_request_and_links_each_page(
     asks = own[own.index("<h2>Att begära in</h2>") :]
     assert re.findall(r"<li>(.*?)</li>", asks) == [
         "koordinater eller postnummer för de platser där uppdraget utförs (avgör: Verksamhet "
-        "inom 9 km från centrum i Huddinge, Botkyrka (Tumba) eller Salem (Rönninge))"
+        "inom 9\xa0km från centrum i Huddinge, Botkyrka (Tumba) eller Salem (Rönninge))"
     ]
 
 

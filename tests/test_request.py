@@ -70,7 +70,7 @@ def test_the_letter_to_nystart_exactly(capsys: pytest.CaptureFixture[str]) -> No
             "bedöma om villkoren är uppfyllda behöver vi följande från er:",
             "",
             "  1. anonymiserad förteckning över sysselsatta per anställningsform och "
-            "målgruppskategori på referensdagen (behövs för: Minst 30 % av de sysselsatta "
+            "målgruppskategori på referensdagen (behövs för: Minst 30\xa0% av de sysselsatta "
             "tillhör målgrupperna)",
             "",
             "Begäran görs med stöd av LOU (2016:1145) 4 kap. 9 §. Kompletteringen eller "

@@ -1,14 +1,17 @@
 """Rule nodes and rule sets: factories, reprs, operators, equality with the TOML files."""
 
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import reserverat as rr
 from reserverat.checks import NODE_TYPES, AllOf
-from reserverat.loading import list_rulesets
+from reserverat.loading import list_rulesets, parse_ruleset
 
 BUILTIN = [
     "lou-4-18",
@@ -231,3 +234,73 @@ def test_the_version_index_reads_only_a_rule_file_head(tmp_path: Path) -> None:
         "version": "2",
         "parameters": {},
     }
+
+
+# ---- texts follow parameters ----------------------------------------------------------------
+
+_PLACED = [
+    (info.id, name)
+    for info in list_rulesets()
+    for name in sorted(
+        {n for c in rr.load_ruleset(info.id).criteria for n in c.title.placeholders()}
+    )
+]
+
+
+@pytest.mark.parametrize(("ruleset_id", "name"), _PLACED)
+@settings(max_examples=15, deadline=None)
+@given(steps=st.integers(min_value=1, max_value=60))
+def test_a_variant_names_its_own_value_in_every_title(
+    ruleset_id: str, name: str, steps: int
+) -> None:
+    """A title that names a parameter says the variant's value, never the rule set's own."""
+    from reserverat.render.messages import fmt_as, param_spec
+
+    rules = rr.load_ruleset(ruleset_id)
+    when = rules.valid_from or date(2024, 3, 15)
+    old = rules.params_at(when)[name]
+    unit = rules.parameters[name].unit
+    new = Decimal(steps) / 100 if unit == "share" else Decimal(steps) / 2
+    if new == old:
+        return
+    variant = rules.with_params(**{name: new})
+    result = rr.evaluate(rr.Declaration(supplier="Exempel AB"), variant, as_of=when)
+    for lang in ("sv", "en"):
+        was = fmt_as(old, param_spec(old, unit), lang)
+        now = fmt_as(new, param_spec(new, unit), lang)
+        titles = [
+            f.title.get(lang)
+            for f, c in zip(result.findings, variant.criteria, strict=True)
+            if name in c.title.placeholders()
+        ]
+        # "9 km" is in "29 km": the old value counts only where no digit runs into it.
+        old_there = re.compile(r"(?<![\d.,])" + re.escape(was))
+        assert titles and all(now in t and not old_there.search(t) for t in titles), (lang, titles)
+
+
+def test_a_text_may_name_only_parameters() -> None:
+    data = {
+        "id": "x",
+        "version": "1",
+        "title": {"sv": "X", "en": "X"},
+        "legal_basis": [{"instrument": "LOU (2016:1145)"}],
+        "parameters": {"threshold": {"values": [{"value": 0.3}]}},
+        "criteria": [
+            {
+                "id": "c",
+                "title": {"sv": "Minst {treshold}", "en": "At least {threshold}"},
+                "citation": {"instrument": "LOU (2016:1145)"},
+                "check": {"kind": "share_at_least", "threshold": {"param": "threshold"}},
+            }
+        ],
+    }
+    with pytest.raises(rr.RuleSetError) as info:
+        parse_ruleset(data, source="x.toml")
+    assert [(p.code, p.loc, p.rule, p.message("sv")) for p in info.value.problems] == [
+        (
+            "unknown_parameter",
+            "criteria[0].title",
+            "c",
+            "texten nämner {treshold}, som inte är en parameter; menade du 'threshold'?",
+        )
+    ]

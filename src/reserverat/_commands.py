@@ -367,10 +367,14 @@ def _show(rules: RuleSet, lang: str) -> str:
         desc = f"  {p.description.get(lang)}" if p.description else ""
         out.append(f"  {name} = {values}{desc}")
     out.append(f"{w['criteria']}:")
-    for c in rules.criteria:
+    from reserverat.engine import titles_at
+
+    # Titles as today's results say them (the values in force today filled in).
+    titles = titles_at(rules, date.today())
+    for c, title in zip(rules.criteria, titles, strict=True):
         mark = f" [{w['authority']}]" if c.authority_specific else ""
         mark += f" [{c.basis}]" if c.basis else ""
-        out.append(f"  {c.id}{mark}: {c.title.get(lang)}")
+        out.append(f"  {c.id}{mark}: {title.get(lang)}")
         out.append(f"    {c.check!r}")
         if c.when is not None:
             out.append(f"    {w['when']} {c.when!r}")
@@ -588,7 +592,11 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         context = _context(args.register)
         from reserverat.batch import ResultWriter, run_batch
 
-        writer = ResultWriter(args.out, rules, args.lang, compact=args.compact)
+        # The date the results will carry (said aloud below): the headers name its titles.
+        when = args.as_of or (procurement.submission_date if procurement else None)
+        writer = ResultWriter(
+            args.out, rules, args.lang, compact=args.compact, as_of=when or date.today()
+        )
     except ReserveratError as exc:
         _print_problems(exc.problems, _lang(args))
         return EXIT_BAD_INPUT

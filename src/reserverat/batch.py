@@ -25,6 +25,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, TextIO
 
 from reserverat._version import __version__
 from reserverat.declaration import Declaration, Procurement
+from reserverat.engine import titles_at
 from reserverat.errors import DeclarationError, Problem, place_words
 from reserverat.evaluate import EvaluationContext, MapLayer, evaluate, geography
 from reserverat.groups import Duplicate, find_duplicates
@@ -184,6 +185,7 @@ class ResultWriter:
         *,
         compact: bool = False,
         heading: html.ReportHeading | None = None,
+        as_of: date | None = None,
     ) -> None:
         self.path = path
         self.kind = path.suffix.lower().lstrip(".")
@@ -220,10 +222,12 @@ class ResultWriter:
         self.rules = rules
         self.criteria = [c.id for c in rules.criteria]
         words = _HEADERS[lang]
-        # For people: labels in their language, each criterion under its title.
+        # For people: labels in their language, each criterion under its title, as the
+        # results of the evaluation date say it (a title may name a parameter's value).
+        titles = titles_at(rules, as_of or date.today())
         self.header = [
             *(words[k] for k in ("source", "supplier", "organisationsnummer", "outcome", "risk")),
-            *(c.title.get(lang) for c in rules.criteria),
+            *(t.get(lang) for t in titles),
             *(words[k] for k in ("reasons", "evidence", "warnings", "errors")),
             *(words[k] for k in _PROVENANCE),
         ]

@@ -46,7 +46,7 @@ from reserverat.result import (
     Supplier,
     share_fragment,
 )
-from reserverat.ruleset import Criterion, RuleSet
+from reserverat.ruleset import Criterion, RuleSet, Text
 
 __all__ = [
     "CHECKS",
@@ -66,11 +66,13 @@ __all__ = [
     "evaluate",
     "evaluate_many",
     "evidence_for",
+    "filled",
     "law_date",
     "masked",
     "months_before",
     "reader",
     "scalar",
+    "titles_at",
 ]
 
 MET = Verdict.MET
@@ -441,6 +443,28 @@ CHECKS: dict[str, type[Compiled[Any]]] = {}
 """The compiled class of every check kind; a registry test holds it to the vocabulary."""
 
 
+def filled(text: Text, rules: RuleSet, params: Mapping[str, Any]) -> Text:
+    """``text`` with each ``{parameter}`` written as its value in ``params`` (the values in
+    force on a date), in the parameter's unit and each language's format."""
+    if not text.placeholders():
+        return text
+    from reserverat.render.messages import fmt_as, param_spec
+
+    def value(name: str, lang: str) -> str:
+        v = params[name]
+        if v is None:  # no value in force on that date: the text says which parameter
+            return "{" + name + "}"
+        return fmt_as(v, param_spec(v, rules.parameters[name].unit), lang)
+
+    return text.filled(value)
+
+
+def titles_at(rules: RuleSet, when: date) -> list[Text]:
+    """Each criterion's title as a result on ``when`` says it (parameters filled in)."""
+    params = rules.params_at(when)
+    return [filled(c.title, rules, params) for c in rules.criteria]
+
+
 def check_class(kind: str) -> type[Compiled[Any]]:
     """The compiled class of a check kind. The subject modules register their checks when
     imported, and ``import reserverat`` imports nothing until it is used: so the first
@@ -604,10 +628,28 @@ def _marks(crit: Criterion, rules: RuleSet, params: Mapping[str, Any]) -> tuple[
 class CompiledCriterion:
     """A criterion compiled: its check, its guard, and what its finding always says."""
 
-    __slots__ = ("advisory", "check", "crit", "findings", "marks", "when")
+    __slots__ = (
+        "advisory",
+        "check",
+        "crit",
+        "description",
+        "findings",
+        "marks",
+        "title",
+        "when",
+        "when_text",
+    )
 
     def __init__(self, crit: Criterion, plan: Plan) -> None:
         self.crit = crit
+        # A title that names a parameter says the value this plan uses: a variant's own.
+        self.title = filled(crit.title, plan.rules, plan.params)
+        self.description = (
+            filled(crit.description, plan.rules, plan.params) if crit.description else None
+        )
+        self.when_text = (
+            filled(crit.when_text, plan.rules, plan.params) if crit.when_text else None
+        )
         # Findings over shared decisions, by the decisions' ids (held by the entries).
         self.findings: dict[tuple[int, int], tuple[Finding, Decision | None, Decision | None]] = {}
         self.check = plan.compile(crit.check)
@@ -652,23 +694,23 @@ class CompiledCriterion:
         guard_made = guard.explain() if guard is not None else None
         if decided is None:
             assert guard_made is not None
-            if crit.when_text is not None:
+            if self.when_text is not None:
                 # Say in words whom the criterion does not apply to, not the guard's logic.
                 facts = tuple(dict.fromkeys(f for n in guard_made.walk() for f in n.facts))
-                text = {"text_sv": crit.when_text.sv, "text_en": crit.when_text.en}
+                text = {"text_sv": self.when_text.sv, "text_en": self.when_text.en}
                 guard_made = Explanation("guard", NOT_MET, Message("guard.text", text), facts)
             made = guard_made
         else:
             made = decided.explain()
         return Finding(
             crit.id,
-            crit.title,
+            self.title,
             crit.citation,
             crit.authority_specific,
             verdict,
             made,
             guard_made,
-            crit.description,
+            self.description,
             self.marks,
             self.advisory,
         )
@@ -710,9 +752,9 @@ class Plan:
         self.criteria = tuple(CompiledCriterion(c, self) for c in rules.criteria)
         # Whether a result lists anything by criterion: advisory warnings, or a risk level.
         self.listed = bool(self.advisory) or rules.risk is not None
-        for crit in rules.criteria:
+        for compiled in self.criteria:
             # Shared by every result of the plan: their JSON is written once.
-            for part in (crit.title, crit.citation, crit.description):
+            for part in (compiled.title, compiled.crit.citation, compiled.description):
                 if part is not None:
                     share_fragment(part)
 
@@ -942,7 +984,7 @@ def _warnings_and_risk(
         else:
             continue
         if c.advisory:
-            title = c.crit.title
+            title = c.title
             warnings.append(
                 Message(
                     f"criterion.advisory_{v.value}", {"title_sv": title.sv, "title_en": title.en}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import typing
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
@@ -84,6 +85,24 @@ class Text(_Model):
     def get(self, lang: str) -> str:
         """The text in ``lang`` (``sv`` or ``en``)."""
         return self.en if lang == "en" else self.sv
+
+    def placeholders(self) -> set[str]:
+        """The parameters the text names as ``{name}``, in either language."""
+        return set(PLACEHOLDER.findall(self.sv)) | set(PLACEHOLDER.findall(self.en))
+
+    def filled(self, value: typing.Callable[[str, str], str]) -> Text:
+        """The text with each ``{name}`` replaced by ``value(name, lang)``: a criterion's
+        title says the value of the rule set (or variant) it belongs to."""
+        if not self.placeholders():
+            return self
+        return Text(
+            sv=PLACEHOLDER.sub(lambda m: value(m.group(1), "sv"), self.sv),
+            en=PLACEHOLDER.sub(lambda m: value(m.group(1), "en"), self.en),
+        )
+
+
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+"""A parameter named in a text: ``Minst {threshold} av de sysselsatta``."""
 
 
 class Citation(_Model):
@@ -423,6 +442,26 @@ class RuleSet(_Model):
                             dv.value,
                             rule=crit_id,
                             msg_sv=f"{sv} (används vid {loc})" if sv else None,
+                        )
+                    )
+        for i, crit in enumerate(self.criteria):
+            for part in ("title", "description", "when_text"):
+                text = getattr(crit, part)
+                for name in sorted(text.placeholders()) if text is not None else ():
+                    if name in self.parameters:
+                        continue
+                    hint = did_you_mean(name, self.parameters)
+                    problems.append(
+                        Problem(
+                            "<python>",
+                            f"criteria[{i}].{part}",
+                            "unknown_parameter",
+                            f"the text names {{{name}}}, which is not a parameter"
+                            + (f"; did you mean {hint!r}?" if hint else ""),
+                            name,
+                            rule=crit.id,
+                            msg_sv=f"texten nämner {{{name}}}, som inte är en parameter"
+                            + (f"; menade du {hint!r}?" if hint else ""),
                         )
                     )
         for name in self.parameters:

@@ -15,6 +15,7 @@ from reserverat.render.messages import (
     RISK_WORDS,
     fmt_as,
     fmt_value,
+    param_spec,
     render_message,
 )
 from reserverat.result import Explanation, Finding, Result
@@ -110,16 +111,7 @@ def _params_text(node: Explanation, lang: str, params: _ParamLabels) -> str:
     for f in node.parameters:
         known = params.get(f.path) or _param_catalogue().get(f.path)
         label_sv, label_en, unit = known or (f.path, f.path, None)
-        value = f.value
-        if unit in ("share", "km", "months", "years"):
-            spec = {"share": "pct"}.get(unit, unit)
-        elif unit == "list":
-            spec = "words"
-        elif isinstance(value, str):
-            spec = "word"
-        else:
-            spec = "num"
-        shown = fmt_as(value, spec, lang)
+        shown = fmt_as(f.value, param_spec(f.value, unit), lang)
         parts.append(f"{label_sv if lang == 'sv' else label_en}: {shown}")
     return "; ".join(parts)
 

@@ -186,6 +186,18 @@ _PATH_ARGS = {
 }
 
 
+def param_spec(value: Any, unit: str | None) -> str:
+    """How a parameter's value is written, by its unit: a share as a percentage, km, months,
+    years, a list in words, a code as a word, else a number."""
+    if unit in ("share", "km", "months", "years"):
+        return {"share": "pct"}.get(unit, unit)
+    if unit == "list":
+        return "words"
+    if isinstance(value, str):
+        return "word"
+    return "num"
+
+
 def fmt_as(value: Any, spec: str, lang: str) -> str:
     """A value formatted as a message argument would be with ``spec`` (pct, km, word, ...)."""
     return _FORMATTERS[lang].format_field(value, spec)
