@@ -383,3 +383,32 @@ def test_welfare_texts_exact(
     assert err == ""
     assert code in (0, 1)
     _golden(f"check-{decl[:2]}-{rules}.{lang}.txt", out)
+
+
+def test_rules_validate_warns_where_a_text_states_a_parameters_value(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    child = tmp_path / "min.toml"
+    child.write_text(
+        'id = "min"\nversion = "1"\n'
+        'title = { sv = "Min", en = "Mine" }\n'
+        'legal_basis = [{ instrument = "LOU (2016:1145)" }]\n'
+        "[parameters]\nthreshold = { values = [{ value = 0.3 }], unit = \"share\" }\n"
+        "[[criteria]]\n"
+        'id = "target-group-share"\n'
+        'title = { sv = "Minst 30 % av de sysselsatta", en = "At least {threshold} of those occupied" }\n'
+        'citation = { instrument = "LOU (2016:1145)", chapter = 4, section = "18" }\n'
+        'check = { kind = "share_at_least", threshold = { param = "threshold" } }\n',
+        encoding="utf-8",
+    )
+    code, out, err = _run(capsys, "rules", "validate", str(child))
+    assert code == 0
+    assert out.startswith(f"{child}: ok (min 1 sha256:")
+    assert err == (
+        "varning: min regel 'target-group-share' vid criteria[0].title.sv: [text_states_value] "
+        "texten anger 30\xa0%, värdet av parametern 'threshold': skriv {threshold} så att en "
+        "variant anger sitt eget värde\n"
+    )
+    # The built-in rule sets name their values.
+    code, _, err = _run(capsys, "rules", "validate", *map(str, sorted((ROOT / "src" / "reserverat" / "rules").glob("*.toml"))))
+    assert (code, err) == (0, "")

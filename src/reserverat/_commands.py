@@ -311,6 +311,10 @@ def _cmd_rules(args: argparse.Namespace) -> int:
         try:
             rules = load_ruleset(path, search=args.rules_dir)
             print(f"{path}: ok ({rules.id} {rules.version} {rules.content_hash})")
+            from reserverat.engine import stated_values
+
+            for warning in stated_values(rules, rules.valid_from or date.today()):
+                _warn(warning.text(_lang(args)), _lang(args))
         except ReserveratError as exc:
             failed = True
             _print_problems(exc.problems, _lang(args))

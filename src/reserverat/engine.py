@@ -72,6 +72,7 @@ __all__ = [
     "months_before",
     "reader",
     "scalar",
+    "stated_values",
     "titles_at",
 ]
 
@@ -457,6 +458,45 @@ def filled(text: Text, rules: RuleSet, params: Mapping[str, Any]) -> Text:
         return fmt_as(v, param_spec(v, rules.parameters[name].unit), lang)
 
     return text.filled(value)
+
+
+def stated_values(rules: RuleSet, when: date) -> list[Problem]:
+    """Criterion texts that write out a parameter's value instead of naming it (a variant
+    would then contradict itself): one warning per text, language and parameter."""
+    import re
+
+    from reserverat.render.messages import fmt_as, param_spec
+
+    params = rules.params_at(when)
+    out: list[Problem] = []
+    for i, crit in enumerate(rules.criteria):
+        for part in ("title", "description", "when_text"):
+            text = getattr(crit, part)
+            if text is None:
+                continue
+            for name, value in params.items():
+                if value is None or isinstance(value, bool | str | tuple):
+                    continue
+                for lang in ("sv", "en"):
+                    shown = fmt_as(value, param_spec(value, rules.parameters[name].unit), lang)
+                    forms = {shown, shown.replace("\u00a0", " "), shown.replace("\u00a0", "")}
+                    # "9 km" is in "29 km": only where no digit runs into it.
+                    pattern = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+                    if not re.search(rf"(?<![\d.,])(?:{pattern})", text.get(lang)):
+                        continue
+                    out.append(
+                        Problem(
+                            rules.id,
+                            f"criteria[{i}].{part}.{lang}",
+                            "text_states_value",
+                            f"the text states {shown}, the value of parameter {name!r}: write "
+                            f"{{{name}}} so that a variant says its own value",
+                            rule=crit.id,
+                            msg_sv=f"texten anger {shown}, värdet av parametern {name!r}: "
+                            f"skriv {{{name}}} så att en variant anger sitt eget värde",
+                        )
+                    )
+    return out
 
 
 def titles_at(rules: RuleSet, when: date) -> list[Text]:
