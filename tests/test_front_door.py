@@ -149,3 +149,16 @@ def test_any_name_works_first_in_a_fresh_process(first_use: str, tmp_path: Path)
         check=False,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_the_reason_code_reference_is_current() -> None:
+    """docs/reason-codes.md is what tools/reason_codes.py writes from the catalogues."""
+    import importlib.util
+
+    root = Path(__file__).parent.parent
+    spec = importlib.util.spec_from_file_location("reason_codes", root / "tools" / "reason_codes.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    written = (root / "docs" / "reason-codes.md").read_text(encoding="utf-8")
+    assert written == module.reference(), "run: python tools/reason_codes.py"
