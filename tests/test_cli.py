@@ -412,3 +412,60 @@ def test_rules_validate_warns_where_a_text_states_a_parameters_value(
     # The built-in rule sets name their values.
     code, _, err = _run(capsys, "rules", "validate", *map(str, sorted((ROOT / "src" / "reserverat" / "rules").glob("*.toml"))))
     assert (code, err) == (0, "")
+
+
+def test_rules_diff_exact(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    variant = tmp_path / "lou-4-18-40.toml"
+    variant.write_text(
+        'id = "lou-4-18-40"\nversion = "1.0.0"\nextends = "lou-4-18"\n'
+        'title = { sv = "LOU 4:18 med 40 %", en = "LOU 4:18 at 40 %" }\n'
+        "[parameters]\nthreshold = 0.40\n",
+        encoding="utf-8",
+    )
+    code, out, _ = _run(capsys, "rules", "diff", "lou-4-18", str(variant))
+    assert code == 0
+    assert out == (
+        "Skillnader från lou-4-18 2.0.0 till lou-4-18-40 1.0.0\n\n"
+        "Ändrade parametrar:\n"
+        "  threshold: 30\xa0% [lag] → 40\xa0% [lag]\n"
+    )
+    code, out, _ = _run(capsys, "rules", "diff", "lou-19-25@1.1.0", "lou-19-25@2.0.0", "--lang", "en")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[:4] == [
+        "Differences from lou-19-25 1.1.0 to lou-19-25 2.0.0",
+        "",
+        "Criteria changed:",
+        "  public-service-mission: The objective is a public-service mission linked to the "
+        "service (source)",
+    ]
+    assert "    LOU (2016:1145) ch. 19 s. 6 a → LOU (2016:1145) ch. 19 s. 25" in lines
+    assert lines[-6:] == [
+        "Validity:",
+        "  2019-01-01 – 2022-01-31 → 2022-02-01 – until further notice",
+        "",
+        "Legal basis:",
+        "  only in lou-19-25 1.1.0: LOU (2016:1145) ch. 19 s. 6 a",
+        "  only in lou-19-25 2.0.0: LOU (2016:1145) ch. 19 s. 25",
+    ]
+    code, out, _ = _run(capsys, "rules", "diff", "lou-4-18", "botkyrka-2017", "--format", "json")
+    data = json.loads(out)
+    assert [c["id"] for c in data["criteria"]["added"]] == [
+        "integration-purpose",
+        "reinvests-profits",
+        "within-9-km",
+    ]
+    assert sorted(data["parameters"]["added"]) == [
+        "accounts_within_months",
+        "centres",
+        "radius_km",
+        "reinvest_share",
+        "window_years",
+    ]
+    assert data["validity"] == {
+        "before": ["2017-01-01", None],
+        "after": ["2017-01-01", "2020-05-31"],
+        "changed": True,
+    }
+    code, out, _ = _run(capsys, "rules", "diff", "lou-4-18", "lou-4-18")
+    assert out.endswith("Inga skillnader: regelverken bedömer och hänvisar lika.\n")

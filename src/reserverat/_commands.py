@@ -298,6 +298,17 @@ def _cmd_rules(args: argparse.Namespace) -> int:
             aliases = f" (= {', '.join(info.aliases)})" if info.aliases else ""
             print(f"{info.id:<22} {info.version:<8} {info.title.get(args.lang)}{aliases}")
         return EXIT_OK
+    if args.rules_command == "diff":
+        from reserverat.rulediff import diff_rulesets, render_diff
+
+        try:
+            a = load_ruleset(args.a, search=args.rules_dir)
+            b = load_ruleset(args.b, search=args.rules_dir)
+        except ReserveratError as exc:
+            _print_problems(exc.problems, _lang(args))
+            return EXIT_BAD_INPUT
+        sys.stdout.write(render_diff(diff_rulesets(a, b), args.format, args.lang))
+        return EXIT_OK
     if args.rules_command == "show":
         try:
             rules = load_ruleset(args.ref, search=args.rules_dir)

@@ -562,6 +562,25 @@ def parser(lang: str = "sv") -> argparse.ArgumentParser:
     )
     _rules_dir(rs)
     _lang(rs)
+    rd = rsub.add_parser(
+        "diff",
+        help=_h(
+            "vad som skiljer två regelverk eller två versioner åt",
+            "what differs between two rule sets or two versions",
+        ),
+    )
+    for name, sv, en in (("a", "det första", "the first"), ("b", "det andra", "the second")):
+        rd.add_argument(
+            name,
+            metavar=_h("ID|SÖKVÄG", "ID|PATH"),
+            help=_h(
+                f"{sv} regelverket: id, id@version eller TOML-fil",
+                f"{en} rule set: id, id@version or TOML file",
+            ),
+        )
+    _rules_dir(rd)
+    _format(rd, ("text", "markdown", "json"))
+    _lang(rd)
     rv = rsub.add_parser(
         "validate",
         help=_h(
