@@ -469,3 +469,56 @@ def test_rules_diff_exact(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     }
     code, out, _ = _run(capsys, "rules", "diff", "lou-4-18", "lou-4-18")
     assert out.endswith("Inga skillnader: regelverken bedömer och hänvisar lika.\n")
+
+
+def test_compare_reads_as_a_comparison_for_people(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "utan-namn.json"
+    bad.write_text('{"supplier": ""}', encoding="utf-8")
+    files = [str(p) for p in sorted(DECL.glob("*.json"))]
+    code, out, err = _run(
+        capsys,
+        "compare",
+        *files,
+        str(bad),
+        "--rules",
+        "lou-4-18",
+        "--set",
+        "threshold=0.40",
+        "--as-of",
+        "2017-12-11",
+    )
+    # The bad row is skipped and listed; the others are compared: exit 2 says it.
+    assert code == 2
+    assert out == "\n".join(
+        [
+            "A: lou-4-18 2.0.0",
+            "B: lou-4-18 2.0.0 (threshold=0.40)",
+            "",
+            "utfall                     A       B",
+            "KVALIFICERAD               6       6",
+            "INTE KVALIFICERAD          1       2",
+            "KAN INTE AVGÖRAS           4       3",
+            "",
+            "0 vinner, 1 förlorar (av 11 jämförda)",
+            "",
+            "Förlorar:",
+            "  Skyddade Verkstäder Exempel AB [examples/declarations/10-espd-uppgiven-andel.json]: "
+            "KAN INTE AVGÖRAS → INTE KVALIFICERAD",
+            "    Minst 40\xa0% av de sysselsatta tillhör målgrupperna (target-group-share): "
+            "uppfyllt → ej uppfyllt",
+            "      A: Leverantören har försäkrat att 35\xa0% tillhör målgrupperna (uppgiven andel, "
+            "inga antal); kravet är minst 30\xa0%.",
+            "      B: Leverantören har försäkrat att 35\xa0% tillhör målgrupperna (uppgiven andel, "
+            "inga antal); kravet är minst 40\xa0%.",
+            "",
+            "Kriterier som ändrades:",
+            "  target-group-share: uppfyllt → ej uppfyllt: 1",
+            "",
+            "Hoppades över (fel i underlaget):",
+            f"  {bad} vid supplier (Leverantör): [too_short] får inte vara tom (angivet '')",
+            "",
+        ]
+    )
+    assert err == f"fel: {bad} vid supplier (Leverantör): [too_short] får inte vara tom (angivet '')\n"

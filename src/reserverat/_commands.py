@@ -21,6 +21,7 @@ from reserverat.errors import (
     Problem,
     RegisterError,
     ReserveratError,
+    place_words,
     problems_from_validation,
 )
 from reserverat.evaluate import EvaluationContext, MapLayer, evaluate, geography
@@ -726,7 +727,11 @@ def _cmd_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _declarations(files: Sequence[Path], args: argparse.Namespace) -> list[tuple[str, Declaration]]:
+def _declarations(
+    files: Sequence[Path], args: argparse.Namespace, *, keep_going: bool = False
+) -> tuple[list[tuple[str, Declaration]], list[Problem]]:
+    """The declarations read, and the problems of the rows that could not be read (raised
+    as one error unless ``keep_going``)."""
     decls: list[tuple[str, Declaration]] = []
     problems: list[Problem] = []
     for row in rows_from(files, **_input_kwargs(args)):
@@ -734,16 +739,17 @@ def _declarations(files: Sequence[Path], args: argparse.Namespace) -> list[tuple
             decls.append((row.source, row.outcome))
         else:
             problems.extend(row.outcome.problems)
-    if problems:
+    if problems and not keep_going:
         raise DeclarationError(problems)
-    return decls
+    return decls, problems
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     try:
         procurement = load_procurement(args.procurement) if args.procurement else None
         a = _load_rules(args, procurement)
-        decls = _declarations(args.files, args)
+        # A row with errors is skipped and listed, never a reason to refuse the comparison.
+        decls, skipped = _declarations(args.files, args, keep_going=True)
         as_of = _evaluation_date(args, procurement)
         from reserverat.compare import compare, parse_overrides, parse_sweep, sweep
 
@@ -763,7 +769,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     except ReserveratError as exc:
         _print_problems(exc.problems, _lang(args))
         return EXIT_BAD_INPUT
-    sys.stdout.write(_render_comparison(result, args.format))
+    sys.stdout.write(_render_comparison(result, args.format, _lang(args), skipped))
+    if skipped:
+        _print_problems(skipped, _lang(args))
+        return EXIT_BAD_INPUT
     return EXIT_OK
 
 
@@ -783,40 +792,91 @@ def _render_sweep(name: str, rows: list[tuple[Any, Any]], fmt: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _render_comparison(c: Comparison, fmt: str) -> str:
+_CMP_WORDS = {
+    "sv": {
+        "outcome": "utfall",
+        "summary": "{gain} vinner, {lose} förlorar (av {n} jämförda)",
+        "listed": "(leverantörer med skäl: de {n} första som ändrades)",
+        "gains": "Vinner",
+        "losses": "Förlorar",
+        "flips": "Kriterier som ändrades",
+        "absent": "saknas",
+        "skipped": "Hoppades över (fel i underlaget)",
+    },
+    "en": {
+        "outcome": "outcome",
+        "summary": "{gain} gain, {lose} lose (of {n} compared)",
+        "listed": "(suppliers listed with reasons: the first {n} that changed)",
+        "gains": "Gains",
+        "losses": "Losses",
+        "flips": "Criteria that changed",
+        "absent": "absent",
+        "skipped": "Skipped (errors in the input)",
+    },
+}
+
+
+def _render_comparison(
+    c: Comparison, fmt: str, lang: str = "sv", skipped: Sequence[Problem] = ()
+) -> str:
+    """A comparison for people: counts, who gains and who loses and why, with the numbers
+    on both sides, and the rows that could not be compared."""
     if fmt == "json":
-        return json.dumps(c.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        data = c.to_dict()
+        data["skipped"] = [p.to_dict() for p in skipped]
+        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    from reserverat.render.messages import VERDICT_LABELS, render_message
+
+    w = _CMP_WORDS[lang]
+    outcomes = OUTCOME_LABELS[lang]
+    verdicts = {**VERDICT_LABELS[lang], "absent": w["absent"]}
     keys = ("qualified", "not_qualified", "undecided")
     md = fmt == "markdown"
+    bullet = "- " if md else "  "
     lines = [f"{'## ' if md else ''}A: {c.a}", f"{'## ' if md else ''}B: {c.b}", ""]
     if md:
-        lines += ["| outcome | A | B |", "|---|---|---|"]
-        lines += [f"| {k} | {c.counts_a.get(k, 0)} | {c.counts_b.get(k, 0)} |" for k in keys]
+        lines += [f"| {w['outcome']} | A | B |", "|---|---|---|"]
+        lines += [
+            f"| {outcomes[k]} | {c.counts_a.get(k, 0)} | {c.counts_b.get(k, 0)} |" for k in keys
+        ]
     else:
-        lines += [f"{'outcome':<16}{'A':>8}{'B':>8}"]
-        lines += [f"{k:<16}{c.counts_a.get(k, 0):>8}{c.counts_b.get(k, 0):>8}" for k in keys]
-    lines += ["", f"gain: {c.gain_count}, lose: {c.loss_count} (of {c.compared})"]
+        lines += [f"{w['outcome']:<20}{'A':>8}{'B':>8}"]
+        lines += [
+            f"{outcomes[k]:<20}{c.counts_a.get(k, 0):>8}{c.counts_b.get(k, 0):>8}" for k in keys
+        ]
+    lines += ["", w["summary"].format(gain=c.gain_count, lose=c.loss_count, n=c.compared)]
     if c.detailed < c.gain_count + c.loss_count:
-        lines.append(f"(suppliers listed with reasons: the first {c.detailed} that changed)")
-    for title, flips in (("gains", c.gains), ("losses", c.losses)):
-        if flips:
-            lines += ["", f"{'### ' if md else ''}{title}:"]
-            for f in flips:
-                why = "; ".join(f"{cid} {b} -> {a} ({r})" for cid, b, a, r in f.criteria)
-                lines.append(
-                    f"{'- ' if md else '  '}{f.supplier} [{f.source}]: {f.before} -> {f.after}: {why}"
-                )
-    if c.criterion_flips:
-        lines += ["", f"{'### ' if md else ''}criterion flips:"]
-        for crit, counter in sorted(c.criterion_flips.items()):
-            changes = ", ".join(f"{b} -> {a}: {n}" for (b, a), n in sorted(counter.items()))
-            reasons = ", ".join(
-                f"{r} {n}" for r, n in sorted(c.criterion_reasons.get(crit, {}).items())
-            )
+        lines.append(w["listed"].format(n=c.detailed))
+    for title, flips in ((w["gains"], c.gains), (w["losses"], c.losses)):
+        if not flips:
+            continue
+        lines += ["", f"{'### ' if md else ''}{title}:"]
+        for f in flips:
             lines.append(
-                f"{'- ' if md else '  '}{crit}: {changes}"
-                + (f" (now: {reasons})" if reasons else "")
+                f"{bullet}{f.supplier} [{place_words(f.source, lang)}]: "
+                f"{outcomes[f.before]} → {outcomes[f.after]}"
             )
+            for k, (cid, before, after, _) in enumerate(f.criteria):
+                titled = f.titles[k] if k < len(f.titles) else None
+                name = titled.get(lang) if titled is not None else cid
+                # Markdown nests them as lists; text indents them.
+                inner, innermost = ("  - ", "    - ") if md else ("    ", "      ")
+                lines.append(f"{inner}{name} ({cid}): {verdicts[before]} → {verdicts[after]}")
+                if k < len(f.reasons):
+                    for side, msg in zip("AB", f.reasons[k], strict=True):
+                        if msg is not None:
+                            lines.append(f"{innermost}{side}: {render_message(msg, lang)}")
+    if c.criterion_flips:
+        lines += ["", f"{'### ' if md else ''}{w['flips']}:"]
+        for crit, counter in sorted(c.criterion_flips.items()):
+            # (The reason codes behind each count are in the JSON.)
+            changes = ", ".join(
+                f"{verdicts[b]} → {verdicts[a]}: {n}" for (b, a), n in sorted(counter.items())
+            )
+            lines.append(f"{bullet}{crit}: {changes}")
+    if skipped:
+        lines += ["", f"{'### ' if md else ''}{w['skipped']}:"]
+        lines += [f"{bullet}{p.text(lang)}" for p in skipped]
     return "\n".join(lines) + "\n"
 
 

@@ -515,6 +515,7 @@ def parser(lang: str = "sv") -> argparse.ArgumentParser:
     _procurement(cmp_)
     _as_of(cmp_)
     _format(cmp_, FORMATS)
+    _lang(cmp_)
     _input_options(cmp_)
 
     tc = sub.add_parser(

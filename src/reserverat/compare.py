@@ -19,7 +19,8 @@ from reserverat.declaration import Declaration, Procurement
 from reserverat.errors import Problem, RuleSetError, did_you_mean
 from reserverat.evaluate import EvaluationContext, evaluate
 from reserverat.inputs import parse_json
-from reserverat.ruleset import RuleSet
+from reserverat.result import Message
+from reserverat.ruleset import RuleSet, Text
 
 if TYPE_CHECKING:
     import numpy as np
@@ -42,6 +43,10 @@ class Flip:
     before: str
     after: str
     criteria: tuple[tuple[str, str, str, str], ...]  # id, verdict before, after, reason code after
+    reasons: tuple[tuple[Message | None, Message | None], ...] = ()
+    """Per changed criterion, the reason under A and under B (with the numbers they used)."""
+    titles: tuple[Text | None, ...] = ()
+    """Per changed criterion, its title under B (else A), with B's values filled in."""
 
 
 @dataclass
@@ -178,6 +183,8 @@ def compare(
         rb = evaluate(decl, b, procurement=procurement, as_of=as_of, context=context)
         before = {f.criterion: f for f in ra.findings}
         changed = []
+        reasons: list[tuple[Message | None, Message | None]] = []
+        titles: list[Text | None] = []
         for fb in rb.findings:
             fa = before.get(fb.criterion)
             verdict_a = fa.verdict.value if fa is not None else "absent"
@@ -185,11 +192,15 @@ def compare(
                 changed.append(
                     (fb.criterion, verdict_a, fb.verdict.value, fb.explanation.reason.code)
                 )
+                reasons.append((fa.explanation.reason if fa else None, fb.explanation.reason))
+                titles.append(fb.title)
                 out.criterion_reasons.setdefault(fb.criterion, Counter())[
                     fb.explanation.reason.code
                 ] += 1
-        for crit_id in before.keys() - {f.criterion for f in rb.findings}:
+        for crit_id in sorted(before.keys() - {f.criterion for f in rb.findings}):
             changed.append((crit_id, before[crit_id].verdict.value, "absent", "-"))
+            reasons.append((before[crit_id].explanation.reason, None))
+            titles.append(before[crit_id].title)
         rank_a, rank_b = _RANK[ra.outcome.value], _RANK[rb.outcome.value]
         if rank_a != rank_b:
             flip = Flip(
@@ -198,6 +209,8 @@ def compare(
                 ra.outcome.value,
                 rb.outcome.value,
                 tuple(changed),
+                tuple(reasons),
+                tuple(titles),
             )
             (out.gains if rank_b > rank_a else out.losses).append(flip)
     return out
