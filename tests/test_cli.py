@@ -522,3 +522,16 @@ def test_compare_reads_as_a_comparison_for_people(
         ]
     )
     assert err == f"fel: {bad} vid supplier (Leverantör): [too_short] får inte vara tom (angivet '')\n"
+
+
+def test_a_sweep_names_the_outcomes_in_the_language(capsys: pytest.CaptureFixture[str]) -> None:
+    files = [str(p) for p in sorted(DECL.glob("*.json"))]
+    args = ["compare", *files, "--rules", "lou-4-18", "--as-of", "2017-12-11"]
+    code, out, _ = _run(capsys, *args, "--sweep", "threshold=0.2:0.4:0.1")
+    assert code == 0
+    assert out.splitlines() == [
+        "threshold               KVALIFICERAD   INTE KVALIFICERAD    KAN INTE AVGÖRAS",
+        "0,2                                7                   0                   4",
+        "0,3                                6                   1                   4",
+        "0,4                                6                   2                   3",
+    ]

@@ -758,7 +758,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             rows = sweep(
                 [d for _, d in decls], a, name, values, as_of=as_of, procurement=procurement
             )
-            sys.stdout.write(_render_sweep(name, rows, args.format))
+            sys.stdout.write(_render_sweep(name, rows, args.format, _lang(args)))
             return EXIT_OK
         b = _load_rules(args, procurement, args.against) if args.against else a
         overrides = parse_overrides(b, args.set)
@@ -776,19 +776,29 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _render_sweep(name: str, rows: list[tuple[Any, Any]], fmt: str) -> str:
+def _render_sweep(name: str, rows: list[tuple[Any, Any]], fmt: str, lang: str = "sv") -> str:
+    """Outcome counts per parameter value, the outcomes named in ``lang``."""
     if fmt == "json":
         return (
             json.dumps([{"value": str(v), **dict(c)} for v, c in rows], indent=2, sort_keys=True)
             + "\n"
         )
     keys = ("qualified", "not_qualified", "undecided")
+    heads = [OUTCOME_LABELS[lang][k] for k in keys]
+    shown = [fmt_value(v, lang) for v, _ in rows]
     if fmt == "markdown":
-        lines = [f"| {name} | " + " | ".join(keys) + " |", "|---|---|---|---|"]
-        lines += [f"| {v} | " + " | ".join(str(c.get(k, 0)) for k in keys) + " |" for v, c in rows]
+        lines = [f"| {name} | " + " | ".join(heads) + " |", "|---|---|---|---|"]
+        lines += [
+            f"| {v} | " + " | ".join(str(c.get(k, 0)) for k in keys) + " |"
+            for v, (_, c) in zip(shown, rows, strict=True)
+        ]
     else:
-        lines = [f"{name:<16}" + "".join(f"{k:>15}" for k in keys)]
-        lines += [f"{v!s:<16}" + "".join(f"{c.get(k, 0):>15}" for k in keys) for v, c in rows]
+        width = max(20, *(len(h) + 2 for h in heads))
+        lines = [f"{name:<16}" + "".join(f"{h:>{width}}" for h in heads)]
+        lines += [
+            f"{v:<16}" + "".join(f"{c.get(k, 0):>{width}}" for k in keys)
+            for v, (_, c) in zip(shown, rows, strict=True)
+        ]
     return "\n".join(lines) + "\n"
 
 
