@@ -133,22 +133,24 @@ class Corpus:
     @classmethod
     def from_columns(
         cls,
-        rows: Sequence[dict[str, Any]],
-        paths: set[str],
+        values_by_path: dict[str, list[Any]],
         group_paths: frozenset[str],
         sources: Sequence[str],
         rebuilt: dict[int, Declaration],
     ) -> Corpus:
-        """Rows of typed facts by path as columns; a group is stated where a fact under
-        it is (or, for a rebuilt row, where its Declaration has the group)."""
-        n = len(rows)
+        """Typed facts by path, one list per column (None where unknown), as a corpus; a
+        group is stated where a fact under it is (or, for a rebuilt row, where its
+        Declaration has the group)."""
+        n = len(sources)
+        paths = sorted(values_by_path)
         columns: dict[str, tuple[Array, Array]] = {}
-        for path in sorted(paths):
-            values = np.fromiter((r.get(path) for r in rows), dtype=object, count=n)
+        for path in paths:
+            # fromiter: a slice assignment would unpack any value that is a sequence.
+            values = np.fromiter(values_by_path[path], dtype=object, count=n)
             known = np.fromiter((v is not None for v in values), dtype=bool, count=n)
             columns[path] = (values, known)
         for group in group_paths:
-            under = [columns[p][1] for p in sorted(paths) if p.startswith(group + ".")]
+            under = [columns[p][1] for p in paths if p.startswith(group + ".")]
             if not under:
                 continue
             known = np.logical_or.reduce(under)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -103,7 +103,8 @@ def _adapter(path: str) -> TypeAdapter[Any]:
 _REFUSED = object()
 
 
-@cache
+# Bounded: a register has as many names and numbers as rows; counts and dates repeat.
+@lru_cache(maxsize=1 << 16)
 def _field_value(path: str, value: Any) -> Any:
     """The value as the model keeps it in that field, or _REFUSED."""
     try:
@@ -112,7 +113,7 @@ def _field_value(path: str, value: Any) -> Any:
         return _REFUSED
 
 
-@cache
+@lru_cache(maxsize=1 << 16)
 def _cell_value(path: str, raw: Any, comma: bool | None) -> Any:
     try:
         if path in _CHOICES:
@@ -206,11 +207,12 @@ def read_corpus(
     from reserverat.engine import reader
 
     path = Path(path)
-    typed_rows: list[dict[str, Any]] = []
+    # Column by column as the rows stream: a million rows keep a million values per
+    # column, not a million dicts.
+    columns: dict[str, list[Any]] = {}
     sources: list[str] = []
     rebuilt: dict[int, Declaration] = {}
     problems: list[Problem] = []
-    paths: set[str] = set()
     for item in _rows(path, sheet, delimiter, decimal_comma):
         if isinstance(item, Row):  # formulas, merged or overlong cells: the row's errors
             if isinstance(item.outcome, DeclarationError):
@@ -225,13 +227,16 @@ def read_corpus(
             decl = read.outcome
             plain = [p for _, p, _, _ in item.spec if "[" not in p and ".by_category." not in p]
             row = {p: v for p in plain if (v := reader(p)(decl)) is not None}
-            rebuilt[len(typed_rows)] = decl
-        paths.update(_spec_paths(item.spec))
-        typed_rows.append(row)
+            rebuilt[len(sources)] = decl
+        for p in _spec_paths(item.spec):
+            if p not in columns:
+                columns[p] = [None] * len(sources)
+        for p, values in columns.items():
+            values.append(row.get(p))
         sources.append(item.source)
     if problems:
         raise DeclarationError(problems)
-    return Corpus.from_columns(typed_rows, paths, _GROUP_PATHS, sources, rebuilt)
+    return Corpus.from_columns(columns, _GROUP_PATHS, sources, rebuilt)
 
 
 def _spec_paths(spec: Spec) -> list[str]:
