@@ -187,7 +187,11 @@ _CHOICE_TEXTS = {
     "scope": (["legal_person", "en enhet", "hela", "Hela den juridiska personen"], ["halva"]),
     "legal_form": (["aktiebolag", "AB", "stiftelse", "ekonomisk förening"], ["bolag"]),
     "participation.mechanism": (["ägande", "avtal", "none"], ["kanske"]),
+    "espd.answer": (["yes", "no", "not_answered"], ["kanske"]),
+    "espd.version": (["2.1.1", "1"], []),
 }
+# Beyond the rule sets' own columns: a nested group with required fields, and a share.
+_EXTRA_COLUMNS = ["espd.answer", "espd.version", "workforce.declared_share"]
 
 
 def _cell_texts(path: str) -> tuple[list[str], list[str]]:
@@ -211,6 +215,7 @@ def _sheets(draw: st.DrawFn) -> tuple[str, list[str], list[list[str]]]:
     rules_id = draw(st.sampled_from(["lou-4-18", "lou-19-25a", "asf-skoopi", "botkyrka-2017"]))
     cols, _ = ruleset_columns(rr.load_ruleset(rules_id))
     plain = [c for c in cols if "[" not in c]
+    plain += [c for c in _EXTRA_COLUMNS if c not in plain and draw(st.booleans())]
     rows = []
     for _ in range(draw(st.integers(min_value=1, max_value=6))):
         row = []
@@ -319,3 +324,28 @@ def test_every_validator_between_fields_is_mirrored_or_a_lists() -> None:
 
     walk(rr.Declaration)
     assert found == set(_MIRRORED | LIST_VALIDATED)
+
+
+def test_a_group_stated_without_its_required_fields_is_read_the_readers_way(
+    tmp_path: Any,
+) -> None:
+    """An ESPD answer without its version: the model refuses the group, so the readers make
+    it unknown; the sheet corpus must not keep the answer."""
+    from reserverat.io import read_rows
+
+    path = tmp_path / "espd.csv"
+    path.write_text(
+        "supplier;espd.answer;espd.version;workforce.declared_share\n"
+        "Alfa AB;yes;;0,4\nBeta AB;yes;2.1.1;0,4\n",
+        encoding="utf-8",
+    )
+    corpus = Corpus.from_file(path)
+    assert sorted(corpus.rebuilt) == [0]
+    rules = rr.load_ruleset("lou-4-18")
+    got = evaluate_columns(corpus, rules, as_of=WHEN)
+    want = [
+        [CODES[f.verdict] for f in rr.evaluate(r.outcome, rules, as_of=WHEN).findings]
+        for r in read_rows(path)
+        if isinstance(r.outcome, rr.Declaration)
+    ]
+    assert got.tolist() == want

@@ -123,6 +123,38 @@ def _cell_value(path: str, raw: Any, comma: bool | None) -> Any:
         return _REFUSED
 
 
+@cache
+def _required() -> dict[str, tuple[str, ...]]:
+    """For each nested model reached without a list (``espd``, ``workforce.employed``), the
+    paths of its required fields: a row that states one field of it must state these."""
+    out: dict[str, tuple[str, ...]] = {}
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        needed = []
+        for name, f in model.model_fields.items():
+            path = f"{prefix}{name}"
+            if f.is_required() and prefix:
+                needed.append(path)
+            for t in typing.get_args(f.annotation) or (f.annotation,):
+                if isinstance(t, type) and issubclass(t, BaseModel):
+                    walk(t, path + ".")
+        if needed:
+            out[prefix.rstrip(".")] = tuple(needed)
+
+    walk(Declaration, "")
+    return out
+
+
+def _complete(row: dict[str, Any]) -> bool:
+    """Whether every nested model the row states has its required fields (the model would
+    refuse the group otherwise, and the readers make it unknown)."""
+    for group, needed in _required().items():
+        head = group + "."
+        if any(p.startswith(head) for p in row) and any(p not in row for p in needed):
+            return False
+    return True
+
+
 def _le(row: dict[str, Any], small: str, big: str) -> bool:
     a, b = row.get(small), row.get(big)
     return a is None or b is None or a <= b
@@ -168,7 +200,7 @@ def _typed(cells: _Cells) -> dict[str, Any] | None:
             return None
         if value is not None:
             row[path] = value
-    if not row.get("supplier") or not _fields_agree(row):
+    if not row.get("supplier") or not _fields_agree(row) or not _complete(row):
         return None
     return row
 
