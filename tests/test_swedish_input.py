@@ -316,7 +316,7 @@ def test_no_traceback_for_the_trial_s_wrong_files(
     case.write_text(case.read_text(encoding="utf-8").replace("2017-12-11", "11 dec"), "utf-8")
     assert main(["test", str(case)]) == 2
     out = capsys.readouterr().out
-    assert "[wrong_type] as_of is a date, such as as_of = 2017-12-11 (got '11 dec')" in out
+    assert "[wrong_type] as_of är ett datum, t.ex. as_of = 2017-12-11 (angivet '11 dec')" in out
 
 
 @settings(

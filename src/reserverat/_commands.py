@@ -904,7 +904,7 @@ def _cmd_test(args: argparse.Namespace) -> int:
                 broken += 1
                 print(f"ERROR {path}")
                 for problem in outcome.problems:
-                    print(f"    {problem}")
+                    print(f"    {problem.text(_lang(args))}")
             elif outcome.passed:
                 passed += 1
                 print(f"ok    {outcome.case.name}")

@@ -36,7 +36,13 @@ from pathlib import Path
 from typing import Any
 
 from reserverat.declaration import Declaration, Procurement, parse_declaration, parse_procurement
-from reserverat.errors import DeclarationError, Problem, ReserveratError, RuleSetError
+from reserverat.errors import (
+    DeclarationError,
+    Problem,
+    ReserveratError,
+    RuleSetError,
+    did_you_mean,
+)
 from reserverat.evaluate import evaluate, law_date
 from reserverat.inputs import parse_json, parse_toml, read_text
 from reserverat.loading import load_ruleset
@@ -121,6 +127,127 @@ def _declaration(raw: Any, base: Path, source: str, embedded: str | None = None)
     )
 
 
+def _words(codes: dict[str, dict[str, str]]) -> dict[str, str]:
+    """Every way a case may name a code: the code, or its Swedish or English label."""
+    out = {}
+    for labels in codes.values():
+        for code, label in labels.items():
+            out[" ".join(label.casefold().split())] = code
+            out[code] = code
+    return out
+
+
+def _problem(source: str, loc: str, code: str, en: str, sv: str, given: Any = None) -> Problem:
+    extra = {} if given is None else {"input": given}
+    return Problem(source, loc, code, en, msg_sv=sv, **extra)
+
+
+def check_expected(raw: Any, source: str, name: str) -> dict[str, Any]:
+    """A case's ``expected`` table, checked and with the codes its words stand for.
+
+    The outcome and verdicts may be written as codes (``not_met``) or as the Swedish or
+    English words of the reports (``ej uppfyllt``); reason and evidence codes must be known.
+
+    Raises:
+        RuleSetError: every problem of the table, located (``cases[1].expected...``).
+    """
+    from reserverat.engine import EVIDENCE_CODES
+    from reserverat.render.messages import CATALOGUES, OUTCOME_LABELS, VERDICT_LABELS
+
+    where = f"{name}.expected"
+    if not isinstance(raw, dict):
+        raise RuleSetError(
+            [_problem(source, where, "wrong_type", "expected is a table", "expected är en tabell")]
+        )
+    problems: list[Problem] = []
+    out: dict[str, Any] = {}
+    for key in raw:
+        if key not in ("outcome", "criteria"):
+            hint = did_you_mean(str(key), ["outcome", "criteria"])
+            tip = f"; did you mean {hint!r}?" if hint else ""
+            tip_sv = f"; menade du {hint!r}?" if hint else ""
+            problems.append(
+                _problem(
+                    source,
+                    f"{where}.{key}",
+                    "unknown_field",
+                    f"unknown key{tip}",
+                    f"okänd nyckel{tip_sv}",
+                )
+            )
+    outcomes, verdicts = _words(OUTCOME_LABELS), _words(VERDICT_LABELS)
+    if "outcome" in raw:
+        text = " ".join(str(raw["outcome"]).casefold().split())
+        if text in outcomes:
+            out["outcome"] = outcomes[text]
+        else:
+            problems.append(
+                _problem(
+                    source,
+                    f"{where}.outcome",
+                    "not_allowed",
+                    "write qualified, not_qualified or undecided (or the report's words)",
+                    "skriv qualified, not_qualified eller undecided (eller rapportens ord, som "
+                    "'kan inte avgöras')",
+                    raw["outcome"],
+                )
+            )
+    known_reasons = set(CATALOGUES["sv"]) | set(CATALOGUES["en"])
+    criteria: dict[str, Any] = {}
+    for crit_id, want in (raw.get("criteria") or {}).items():
+        at = f"{where}.criteria.{crit_id}"
+        if not isinstance(want, dict):
+            problems.append(_problem(source, at, "wrong_type", "a table", "en tabell"))
+            continue
+        checked = dict(want)
+        for key in want:
+            if key not in ("verdict", "reasons", "evidence", "args"):
+                problems.append(
+                    _problem(source, f"{at}.{key}", "unknown_field", "unknown key", "okänd nyckel")
+                )
+        if "verdict" in want:
+            text = " ".join(str(want["verdict"]).casefold().split())
+            if text in verdicts:
+                checked["verdict"] = verdicts[text]
+            else:
+                problems.append(
+                    _problem(
+                        source,
+                        f"{at}.verdict",
+                        "not_allowed",
+                        "write met, not_met, undecided or not_applicable (or the report's words)",
+                        "skriv met, not_met, undecided eller not_applicable (eller rapportens ord, "
+                        "som 'ej uppfyllt')",
+                        want["verdict"],
+                    )
+                )
+        for key, known, what_en, what_sv in (
+            ("reasons", known_reasons, "reason code", "orsakskod"),
+            ("evidence", EVIDENCE_CODES, "evidence code", "underlagskod"),
+        ):
+            for code in want.get(key, []):
+                if code not in known:
+                    hint = did_you_mean(str(code), sorted(known))
+                    tip = f"; did you mean {hint!r}?" if hint else ""
+                    tip_sv = f"; menade du {hint!r}?" if hint else ""
+                    problems.append(
+                        _problem(
+                            source,
+                            f"{at}.{key}",
+                            f"unknown_{key.rstrip('s')}",
+                            f"no {what_en} {code!r}{tip}",
+                            f"ingen {what_sv} {code!r}{tip_sv}",
+                            code,
+                        )
+                    )
+        criteria[str(crit_id)] = checked
+    if criteria:
+        out["criteria"] = criteria
+    if problems:
+        raise RuleSetError(problems)
+    return out
+
+
 def load_cases(path: str | Path) -> Iterator[Case]:
     """Read the cases in one case file.
 
@@ -129,7 +256,19 @@ def load_cases(path: str | Path) -> Iterator[Case]:
     """
     path = Path(path)
     data = parse_toml(read_text(path, RuleSetError), str(path), RuleSetError)
-    raw_cases: list[Any] = data.get("case", [data])
+    raw_cases: Any = data.get("case", [data])
+    if not isinstance(raw_cases, list) or not all(isinstance(r, dict) for r in raw_cases):
+        raise RuleSetError(
+            [
+                _problem(
+                    str(path),
+                    "case",
+                    "wrong_type",
+                    "cases are [[case]] tables",
+                    "testfall skrivs som [[case]]-tabeller",
+                )
+            ]
+        )
     for i, raw in enumerate(raw_cases):
         name = f"{path.stem}[{i}]" if "case" in data else path.stem
         missing = [k for k in ("ruleset", "as_of", "expected") if k not in raw]
@@ -156,7 +295,7 @@ def load_cases(path: str | Path) -> Iterator[Case]:
                 raw.get("declaration"), path.parent, str(path), raw.get("declaration_json")
             ),
             parameters=dict(raw.get("parameters", {})),
-            expected=raw["expected"],
+            expected=check_expected(raw["expected"], str(path), name),
             procurement=_procurement(raw.get("procurement"), str(path)),
         )
 
@@ -187,7 +326,13 @@ def _procurement(raw: Any, source: str) -> Procurement | None:
     if raw is None:
         return None
     if not isinstance(raw, dict):
-        problem = Problem(source, "procurement", "wrong_type", "give an inline table")
+        problem = Problem(
+            source,
+            "procurement",
+            "wrong_type",
+            "give an inline table",
+            msg_sv="ange en tabell",
+        )
         raise DeclarationError([problem])
     return parse_procurement(raw, source=f"{source} [procurement]")
 
@@ -220,7 +365,11 @@ def run_case(case: Case, loaded: dict[str, RuleSet] | None = None) -> CaseOutcom
         try:
             finding = result.finding(crit_id)
         except KeyError:
-            failures.append(f"{crit_id}: no such criterion in {rules.id}")
+            hint = did_you_mean(crit_id, [f.criterion for f in result.findings])
+            failures.append(
+                f"{crit_id}: no such criterion in {rules.id}"
+                + (f"; did you mean {hint!r}?" if hint else "")
+            )
             continue
         if "verdict" in want and finding.verdict.value != want["verdict"]:
             failures.append(

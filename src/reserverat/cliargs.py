@@ -535,6 +535,7 @@ def parser(lang: str = "sv") -> argparse.ArgumentParser:
             "case files or folders (default: the cases shipped with the built-in rule sets)",
         ),
     )
+    _lang(tc)
 
     r = sub.add_parser(
         "rules", help=_h("lista, visa eller validera regelverk", "list, show or validate rule sets")
