@@ -142,6 +142,43 @@ def _problem(source: str, loc: str, code: str, en: str, sv: str, given: Any = No
     return Problem(source, loc, code, en, msg_sv=sv, **extra)
 
 
+def _unknown_keys(
+    table: dict[str, Any], allowed: tuple[str, ...], at: str, source: str
+) -> list[Problem]:
+    out = []
+    for key in table:
+        if key in allowed:
+            continue
+        hint = did_you_mean(str(key), allowed)
+        out.append(
+            _problem(
+                source,
+                f"{at}.{key}",
+                "unknown_field",
+                "unknown key" + (f"; did you mean {hint!r}?" if hint else ""),
+                "okänd nyckel" + (f"; menade du {hint!r}?" if hint else ""),
+            )
+        )
+    return out
+
+
+def _code(
+    value: Any,
+    words: dict[str, str],
+    at: str,
+    source: str,
+    en: str,
+    sv: str,
+    problems: list[Problem],
+) -> str | None:
+    """The code a case's word stands for, else a located problem (and None)."""
+    text = " ".join(str(value).casefold().split())
+    if text in words:
+        return words[text]
+    problems.append(_problem(source, at, "not_allowed", en, sv, value))
+    return None
+
+
 def check_expected(raw: Any, source: str, name: str) -> dict[str, Any]:
     """A case's ``expected`` table, checked and with the codes its words stand for.
 
@@ -159,39 +196,19 @@ def check_expected(raw: Any, source: str, name: str) -> dict[str, Any]:
         raise RuleSetError(
             [_problem(source, where, "wrong_type", "expected is a table", "expected är en tabell")]
         )
-    problems: list[Problem] = []
+    problems = _unknown_keys(raw, ("outcome", "criteria"), where, source)
     out: dict[str, Any] = {}
-    for key in raw:
-        if key not in ("outcome", "criteria"):
-            hint = did_you_mean(str(key), ["outcome", "criteria"])
-            tip = f"; did you mean {hint!r}?" if hint else ""
-            tip_sv = f"; menade du {hint!r}?" if hint else ""
-            problems.append(
-                _problem(
-                    source,
-                    f"{where}.{key}",
-                    "unknown_field",
-                    f"unknown key{tip}",
-                    f"okänd nyckel{tip_sv}",
-                )
-            )
-    outcomes, verdicts = _words(OUTCOME_LABELS), _words(VERDICT_LABELS)
     if "outcome" in raw:
-        text = " ".join(str(raw["outcome"]).casefold().split())
-        if text in outcomes:
-            out["outcome"] = outcomes[text]
-        else:
-            problems.append(
-                _problem(
-                    source,
-                    f"{where}.outcome",
-                    "not_allowed",
-                    "write qualified, not_qualified or undecided (or the report's words)",
-                    "skriv qualified, not_qualified eller undecided (eller rapportens ord, som "
-                    "'kan inte avgöras')",
-                    raw["outcome"],
-                )
-            )
+        out["outcome"] = _code(
+            raw["outcome"],
+            _words(OUTCOME_LABELS),
+            f"{where}.outcome",
+            source,
+            "write qualified, not_qualified or undecided (or the report's words)",
+            "skriv qualified, not_qualified eller undecided (eller rapportens ord, som "
+            "'kan inte avgöras')",
+            problems,
+        )
     known_reasons = set(CATALOGUES["sv"]) | set(CATALOGUES["en"])
     criteria: dict[str, Any] = {}
     for crit_id, want in (raw.get("criteria") or {}).items():
@@ -200,27 +217,18 @@ def check_expected(raw: Any, source: str, name: str) -> dict[str, Any]:
             problems.append(_problem(source, at, "wrong_type", "a table", "en tabell"))
             continue
         checked = dict(want)
-        for key in want:
-            if key not in ("verdict", "reasons", "evidence", "args"):
-                problems.append(
-                    _problem(source, f"{at}.{key}", "unknown_field", "unknown key", "okänd nyckel")
-                )
+        problems += _unknown_keys(want, ("verdict", "reasons", "evidence", "args"), at, source)
         if "verdict" in want:
-            text = " ".join(str(want["verdict"]).casefold().split())
-            if text in verdicts:
-                checked["verdict"] = verdicts[text]
-            else:
-                problems.append(
-                    _problem(
-                        source,
-                        f"{at}.verdict",
-                        "not_allowed",
-                        "write met, not_met, undecided or not_applicable (or the report's words)",
-                        "skriv met, not_met, undecided eller not_applicable (eller rapportens ord, "
-                        "som 'ej uppfyllt')",
-                        want["verdict"],
-                    )
-                )
+            checked["verdict"] = _code(
+                want["verdict"],
+                _words(VERDICT_LABELS),
+                f"{at}.verdict",
+                source,
+                "write met, not_met, undecided or not_applicable (or the report's words)",
+                "skriv met, not_met, undecided eller not_applicable (eller rapportens ord, "
+                "som 'ej uppfyllt')",
+                problems,
+            )
         for key, known, what_en, what_sv in (
             ("reasons", known_reasons, "reason code", "orsakskod"),
             ("evidence", EVIDENCE_CODES, "evidence code", "underlagskod"),
