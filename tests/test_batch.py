@@ -501,3 +501,18 @@ def test_batch_compact_is_jsonl_only(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 2
     assert "[compact_jsonl_only]" in capsys.readouterr().err
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_an_error_line_carries_the_message_in_both_languages(tmp_path: Path) -> None:
+    rows = tmp_path / "anbud.jsonl"
+    rows.write_text('{"supplier": "A AB", "founded": "2020-13-01"}\n', encoding="utf-8")
+    out = tmp_path / "resultat.jsonl"
+    assert main(["batch", str(rows), "--rules", "lou-4-18", "--as-of", "2024-01-01", "--out", str(out), "--no-progress"]) == 2
+    (line,) = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    (problem,) = line["errors"]
+    assert (problem["code"], problem["loc"], problem["msg_sv"]) == (
+        "wrong_type",
+        "founded",
+        "ska vara ett datum (ÅÅÅÅ-MM-DD)",
+    )
+    assert problem["msg"].startswith("Input should be a valid date")

@@ -137,6 +137,8 @@ class Problem:
         }
         if self.rule:
             out["rule"] = self.rule
+        if self.msg_sv is not None:
+            out["msg_sv"] = self.msg_sv  # a platform shows its Swedish users the Swedish
         if self.has_input() and isinstance(self.input, str | int | float | bool | type(None)):
             out["input"] = self.input
         return out
