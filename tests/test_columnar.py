@@ -349,3 +349,29 @@ def test_a_group_stated_without_its_required_fields_is_read_the_readers_way(
         if isinstance(r.outcome, rr.Declaration)
     ]
     assert got.tolist() == want
+
+
+def test_a_sheet_cell_is_checked_as_its_whole_field(tmp_path: Any) -> None:
+    """A field's own bounds and validators apply, not only its type's: a supplier name is
+    masked and bounded (FreeText), a masked number is unknown (MaskedOrgNr)."""
+    path = tmp_path / "namn.csv"
+    path.write_text(
+        "supplier;organisationsnummer;scope\n"
+        "Föreningen 811218-9876;******-****;legal_person\n"
+        f"{'x' * 10_001};;legal_person\n"
+        "Alfa AB;;legal_person\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(rr.DeclarationError) as info:  # the overlong name: no supplier
+        Corpus.from_file(path)
+    assert [p.code for p in info.value.problems] == ["too_long"]
+    path.write_text(
+        "supplier;organisationsnummer;scope\n"
+        "Föreningen 811218-9876;******-****;legal_person\nAlfa AB;;legal_person\n",
+        encoding="utf-8",
+    )
+    corpus = Corpus.from_file(path)
+    names, _ = corpus.column("supplier")
+    assert names.tolist() == ["Föreningen ******-****", "Alfa AB"]
+    _, known = corpus.column("organisationsnummer")
+    assert known.tolist() == [False, False]

@@ -19,9 +19,10 @@ import typing
 from collections.abc import Iterator
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
 
 from reserverat.cells import CellError, read_cell
 from reserverat.declaration import OCCUPATION_FORMS, Declaration
@@ -75,29 +76,39 @@ def _capture(spec: Spec, values: list[Any], n: int, source: str, comma: bool | N
 
 
 @cache
-def _annotation(path: str) -> Any:
-    """The annotation of a declaration field, found by walking the models."""
+def _field(path: str) -> FieldInfo:
+    """The pydantic field of a declaration path, found by walking the models."""
     model: Any = Declaration
-    annotation: Any = None
+    field: FieldInfo | None = None
     for part in path.split("."):
         if model is None:
             raise KeyError(path)
         field = model.model_fields[part]
-        annotation = field.annotation
         model = next(
             (
                 t
-                for t in typing.get_args(annotation) or (annotation,)
+                for t in typing.get_args(field.annotation) or (field.annotation,)
                 if isinstance(t, type) and issubclass(t, BaseModel)
             ),
             None,
         )
-    return annotation
+    assert field is not None
+    return field
+
+
+def _annotation(path: str) -> Any:
+    """The annotation of a declaration field."""
+    return _field(path).annotation
 
 
 @cache
 def _adapter(path: str) -> TypeAdapter[Any]:
-    return TypeAdapter(_annotation(path))
+    # The field itself, not only its annotation: pydantic keeps what a field's type alias
+    # carries (FreeText's length bounds and masking, MaskedOrgNr's reading of a masked
+    # number) on the FieldInfo, and Annotated[type, field] validates as the model does.
+    field = _field(path)
+    annotated: Any = Annotated[field.annotation, field]
+    return TypeAdapter(annotated)
 
 
 _REFUSED = object()
