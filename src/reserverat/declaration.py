@@ -34,6 +34,7 @@ from reserverat.errors import (
     Problem,
     did_you_mean,
     problems_from_validation,
+    swedish_number,
 )
 from reserverat.identifiers import MASK, mask_personal_numbers, parse_identifier
 from reserverat.inputs import parse_json, read_text
@@ -110,11 +111,6 @@ _LEGAL_FORM_ALIASES = {
     "utlandsk_juridisk_person": "foreign",
     "foreign_legal_person": "foreign",
 }
-
-
-def _sv_number(value: object) -> str:
-    """A number as Swedish writes it, with a decimal comma (for messages)."""
-    return str(value).replace(".", ",")
 
 
 def _legal_form(value: object) -> object:
@@ -267,8 +263,8 @@ class OccupationGroup(_Model):
         if tg.fte is not None and self.fte is not None and tg.fte > self.fte:
             raise InvalidValueError(
                 f"target_group.fte ({tg.fte}) exceeds fte ({self.fte})",
-                f"heltidsekvivalenterna i målgrupperna ({_sv_number(tg.fte)}) är fler än "
-                f"alla heltidsekvivalenter ({_sv_number(self.fte)})",
+                f"heltidsekvivalenterna i målgrupperna ({swedish_number(tg.fte)}) är fler än "
+                f"alla heltidsekvivalenter ({swedish_number(self.fte)})",
             )
         return self
 
@@ -470,8 +466,8 @@ class Salaries(_Model):
         if self.lowest is not None and self.highest is not None and self.lowest > self.highest:
             raise InvalidValueError(
                 f"lowest ({self.lowest}) exceeds highest ({self.highest})",
-                f"lägsta lönen ({_sv_number(self.lowest)}) är högre än den högsta "
-                f"({_sv_number(self.highest)})",
+                f"lägsta lönen ({swedish_number(self.lowest)}) är högre än den högsta "
+                f"({swedish_number(self.highest)})",
             )
         return self
 
@@ -618,7 +614,7 @@ class Declaration(_Model):
                 what = "kapitalandelar" if attr == "capital_share" else "röstandelar"
                 raise InvalidValueError(
                     f"owners' {attr} add up to {total}, more than 1 (100 %)",
-                    f"ägarnas {what} blir tillsammans {_sv_number(total)}, mer än 1 (100 %)",
+                    f"ägarnas {what} blir tillsammans {swedish_number(total)}, mer än 1 (100 %)",
                 )
         return owners
 

@@ -449,13 +449,13 @@ def filled(text: Text, rules: RuleSet, params: Mapping[str, Any]) -> Text:
     force on a date), in the parameter's unit and each language's format."""
     if not text.placeholders():
         return text
-    from reserverat.render.messages import fmt_as, param_spec
+    from reserverat.render.messages import fmt_param
 
     def value(name: str, lang: str) -> str:
         v = params[name]
         if v is None:  # no value in force on that date: the text says which parameter
             return "{" + name + "}"
-        return fmt_as(v, param_spec(v, rules.parameters[name].unit), lang)
+        return fmt_param(v, rules.parameters[name].unit, lang)
 
     return text.filled(value)
 
@@ -465,7 +465,7 @@ def stated_values(rules: RuleSet, when: date) -> list[Problem]:
     would then contradict itself): one warning per text, language and parameter."""
     import re
 
-    from reserverat.render.messages import fmt_as, param_spec
+    from reserverat.render.messages import fmt_param
 
     params = rules.params_at(when)
     out: list[Problem] = []
@@ -478,7 +478,7 @@ def stated_values(rules: RuleSet, when: date) -> list[Problem]:
                 if value is None or isinstance(value, bool | str | tuple):
                     continue
                 for lang in ("sv", "en"):
-                    shown = fmt_as(value, param_spec(value, rules.parameters[name].unit), lang)
+                    shown = fmt_param(value, rules.parameters[name].unit, lang)
                     forms = {shown, shown.replace("\u00a0", " "), shown.replace("\u00a0", "")}
                     # "9 km" is in "29 km": only where no digit runs into it.
                     pattern = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))

@@ -43,6 +43,7 @@ __all__ = [
     "format_loc",
     "place_words",
     "swedish_message",
+    "swedish_number",
 ]
 
 _MISSING = object()
@@ -398,16 +399,24 @@ def _swedish(pydantic_type: str, ctx: dict[str, Any]) -> str | None:
 
 
 def _sv_value(value: Any) -> str:
-    """A context value as Swedish writes it: spaces between thousands, a decimal comma,
+    """A context value as Swedish writes it: a number as :func:`swedish_number` does,
     "eller" between choices."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return str(value).replace("' or '", "' eller '")
+    return swedish_number(value)
+
+
+def swedish_number(value: int | float | Decimal) -> str:
+    """A number in a Swedish message: no-break spaces between thousands, a decimal comma
+    (``1 000 000``, ``0,25``); a whole Decimal as an integer, others as written."""
     if not isinstance(value, int):
         if not (math.isfinite(value) and abs(float(value)) < 1e15):
             return str(value).replace(".", ",")  # as pydantic gives it (1e+308)
         if value == int(value):
             value = int(value)
-    return f"{value:,}".replace(",", "\u00a0").replace(".", ",")
+    # A Decimal in positional notation (1E-7 is 0,0000001), a float as Python writes it.
+    spec = ",f" if isinstance(value, Decimal) else ","
+    return f"{value:{spec}}".replace(",", "\u00a0").replace(".", ",")
 
 
 def _code_for(pydantic_type: str) -> str:

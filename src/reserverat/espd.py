@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from reserverat.declaration import Declaration, EspdAnswer, parse_declaration
-from reserverat.errors import DocumentError, Problem
+from reserverat.errors import DocumentError, Problem, swedish_number
 from reserverat.identifiers import parse_identifier
 from reserverat.xmlsafe import (
     MAX_XML_BYTES,
@@ -132,11 +132,6 @@ class _Reader:
     def warn(self, loc: str, code: str, msg: str, value: Any = None, *, sv: str) -> None:
         given = {} if value is None else {"input": value}
         self.warnings.append(Problem(self.source, loc, f"espd.{code}", msg, msg_sv=sv, **given))
-
-
-def _sv(value: Decimal) -> str:
-    """A number as Swedish writes it, with a decimal comma (for messages)."""
-    return f"{value:f}".replace(".", ",")
 
 
 def read_espd(
@@ -491,7 +486,8 @@ def _interpret(
                 f"{raw} is above 1; read as percent points ({raw} %)",
                 str(raw),
                 sv=f"ESPD v{version} anger procentsatsen som en andel (0,3 = 30 %), men "
-                f"{_sv(raw)} är större än 1; läses som procent ({_sv(raw)} %)",
+                f"{swedish_number(raw)} är större än 1; läses som procent "
+                f"({swedish_number(raw)} %)",
             )
         return raw / 100, "points"
     if raw == 0 or version != "1":
@@ -503,9 +499,9 @@ def _interpret(
         f"{(raw * 100).normalize():f} % or {raw} %; the share is not used "
         "(set percent_scale to decide)",
         str(raw),
-        sv=f"verktyg för ESPD v1 skrev antingen andelar eller procent, så {_sv(raw)} kan betyda "
-        f"{_sv((raw * 100).normalize())} % eller {_sv(raw)} %; andelen används inte "
-        "(ange --percent-scale för att avgöra)",
+        sv="verktyg för ESPD v1 skrev antingen andelar eller procent, så "
+        f"{swedish_number(raw)} kan betyda {swedish_number((raw * 100).normalize())} % eller "
+        f"{swedish_number(raw)} %; andelen används inte (ange --percent-scale för att avgöra)",
     )
     return None, "ambiguous"
 

@@ -34,7 +34,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from reserverat.errors import Problem, ReserveratError
+from reserverat.errors import Problem, ReserveratError, swedish_number
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -133,7 +133,7 @@ def check_regular(
         raise fail(
             "too_large",
             f"{info.st_size:,} bytes; at most {max_bytes:,} are read",
-            f"{_sv_int(info.st_size)} byte; högst {_sv_int(max_bytes)} läses",
+            f"{swedish_number(info.st_size)} byte; högst {swedish_number(max_bytes)} läses",
         )
     return Path(path)
 
@@ -160,16 +160,11 @@ def read_bytes(
                     "",
                     "too_large",
                     f"more than {max_bytes:,} bytes",
-                    msg_sv=f"mer än {_sv_int(max_bytes)} byte",
+                    msg_sv=f"mer än {swedish_number(max_bytes)} byte",
                 )
             ]
         )
     return data
-
-
-def _sv_int(n: int) -> str:
-    """An integer with Swedish thousands separators (non-breaking spaces)."""
-    return f"{n:,}".replace(",", "\u00a0")
 
 
 def open_regular(path: str | Path, error: type[ReserveratError]) -> Any:

@@ -180,7 +180,7 @@ _PART_WORDS = {
 
 
 def _values(p: Parameter, lang: str) -> str:
-    from reserverat.render.messages import fmt_as, param_spec
+    from reserverat.render.messages import fmt_param
 
     w = _WORDS[lang]
     shown = []
@@ -188,7 +188,7 @@ def _values(p: Parameter, lang: str) -> str:
         if isinstance(dv.value, tuple) and all(isinstance(v, dict) for v in dv.value):
             text = ", ".join(str(v.get("name", v)) for v in dv.value)  # centres by name
         else:
-            text = fmt_as(dv.value, param_spec(dv.value, p.unit), lang)
+            text = fmt_param(dv.value, p.unit, lang)
         shown.append(text + (f" ({w['since']} {dv.since.isoformat()})" if dv.since else ""))
     return ", ".join(shown)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import fromstring
 
-from reserverat.errors import DocumentError, Problem
+from reserverat.errors import DocumentError, Problem, swedish_number
 from reserverat.inputs import check_regular, os_problem
 
 __all__ = ["MAX_XML_BYTES", "child", "children", "local_name", "namespace", "parse_xml", "text"]
@@ -127,10 +127,10 @@ def _entity_error(data: bytes, name: str) -> None:
 
 
 def _too_large(size: int, limit: int) -> tuple[str, str]:
-    sv_size, sv_limit = (f"{n:,}".replace(",", "\u00a0") for n in (size, limit))
     return (
         f"the file is {size:,} bytes; the limit is {limit:,} bytes (max_bytes)",
-        f"filen är {sv_size} byte; gränsen är {sv_limit} byte (max_bytes)",
+        f"filen är {swedish_number(size)} byte; gränsen är {swedish_number(limit)} byte "
+        "(max_bytes)",
     )
 
 

@@ -14,8 +14,8 @@ from reserverat.render.messages import (
     OUTCOME_LABELS,
     RISK_WORDS,
     fmt_as,
+    fmt_param,
     fmt_value,
-    param_spec,
     render_message,
 )
 from reserverat.result import Explanation, Finding, Result
@@ -111,7 +111,7 @@ def _params_text(node: Explanation, lang: str, params: _ParamLabels) -> str:
     for f in node.parameters:
         known = params.get(f.path) or _param_catalogue().get(f.path)
         label_sv, label_en, unit = known or (f.path, f.path, None)
-        shown = fmt_as(f.value, param_spec(f.value, unit), lang)
+        shown = fmt_param(f.value, unit, lang)
         parts.append(f"{label_sv if lang == 'sv' else label_en}: {shown}")
     return "; ".join(parts)
 

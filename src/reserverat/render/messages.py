@@ -22,6 +22,7 @@ __all__ = [
     "LANGS",
     "VERDICT_LABELS",
     "fmt_number",
+    "fmt_param",
     "fmt_share",
     "render_message",
 ]
@@ -196,6 +197,11 @@ def param_spec(value: Any, unit: str | None) -> str:
     if isinstance(value, str):
         return "word"
     return "num"
+
+
+def fmt_param(value: Any, unit: str | None, lang: str) -> str:
+    """A parameter's value as people read it, in its unit (:func:`param_spec`)."""
+    return fmt_as(value, param_spec(value, unit), lang)
 
 
 def fmt_as(value: Any, spec: str, lang: str) -> str:
