@@ -1021,13 +1021,7 @@ def write_template(path: str | Path, lang: str = "sv", rules: RuleSet | None = N
             w.writerow(["column", "sv", "en"])
             w.writerows(descriptions)
         return cols
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Deklarationer"
-    sheet.append(cols)
+    book, sheet = _declaration_sheet(cols)
     _dropdowns(sheet, cols)
     info = book.create_sheet("Kolumner")
     info.append(["column", "svenska", "English"])
@@ -1063,6 +1057,18 @@ _INSTRUCTIONS: dict[str, dict[str, str]] = {
         ),
     },
 }
+
+
+def _declaration_sheet(header: list[str]) -> tuple[Any, Any]:
+    """A new workbook whose sheet "Deklarationer" has ``header`` as its first row."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Deklarationer"
+    sheet.append(header)
+    return book, sheet
 
 
 def _dropdowns(sheet: Any, cols: list[str], lang: str | None = None) -> None:
@@ -1110,15 +1116,10 @@ def _ruleset_template(path: Path, lang: str, rules: RuleSet) -> list[str]:
             w.writerow(_HEADS[lang])
             w.writerows(rows)
         return cols
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Deklarationer"
-    sheet.append(labels)
+    book, sheet = _declaration_sheet(labels)
     needed_fill = PatternFill("solid", fgColor="FFF2A8")
     for i, col in enumerate(cols, start=1):
         letter = get_column_letter(i)
