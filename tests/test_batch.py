@@ -516,3 +516,19 @@ def test_an_error_line_carries_the_message_in_both_languages(tmp_path: Path) -> 
         "ska vara ett datum (ÅÅÅÅ-MM-DD)",
     )
     assert problem["msg"].startswith("Input should be a valid date")
+
+
+def test_the_provenance_names_each_input_file_once(tmp_path: Path) -> None:
+    """A JSONL's lines and a JSON list's items are rows of one file, as a sheet's rows are
+    (the set kept one entry per line before, and grew with the batch)."""
+    from openpyxl import load_workbook
+
+    lines = tmp_path / "anbud.jsonl"
+    lines.write_text('{"supplier": "A"}\n{"supplier": "B"}\n', encoding="utf-8")
+    many = tmp_path / "fler.json"
+    many.write_text('[{"supplier": "C"}, {"supplier": "D"}]', encoding="utf-8")
+    out = tmp_path / "resultat.xlsx"
+    args = ["--rules", "lou-4-18", "--as-of", "2024-01-01", "--out", str(out), "--no-progress"]
+    assert main(["batch", str(lines), str(many), *args]) == 1
+    info = dict(load_workbook(out)["Underlag"].iter_rows(values_only=True))
+    assert info["Indatafiler"] == f"{lines}, {many}"

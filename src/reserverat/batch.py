@@ -31,7 +31,7 @@ from reserverat.evaluate import EvaluationContext, MapLayer, evaluate, geography
 from reserverat.groups import Duplicate, find_duplicates
 from reserverat.identifiers import mask_personal_numbers
 from reserverat.inputs import AtomicOutput
-from reserverat.io import Row, reading_warnings
+from reserverat.io import Row, reading_warnings, source_file
 from reserverat.render.messages import EVIDENCE, OUTCOME_LABELS, VERDICT_LABELS, render_message
 from reserverat.result import Message, Result
 from reserverat.ruleset import RuleSet
@@ -369,8 +369,7 @@ class ResultWriter:
 
     def _remember(self, source: str, outcome: Result | DeclarationError, name: str | None) -> None:
         """What the provenance and the warnings sheet list (kept per row, small)."""
-        file = source.split(" row ", maxsplit=1)[0].split(" sheet ", maxsplit=1)[0]
-        self._seen["inputs"].add(file)
+        self._seen["inputs"].add(source_file(source))
         if isinstance(outcome, Result):
             p = outcome.provenance
             self._seen["as_of"].add(p.as_of.isoformat())

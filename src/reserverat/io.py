@@ -48,6 +48,7 @@ __all__ = [
     "read_rows",
     "reading_warnings",
     "row_to_data",
+    "source_file",
     "write_template",
 ]
 
@@ -130,6 +131,16 @@ class Row:
             object.__setattr__(self, "name", mask_personal_numbers(self.name))
         elif isinstance(self.outcome, Declaration):
             object.__setattr__(self, "name", self.outcome.supplier)
+
+
+_ROW_PLACE = re.compile(r"(?:\[\d+\]| line \d+|(?: sheet .+)? row \d+)$")
+
+
+def source_file(source: str) -> str:
+    """The file a row's source names: ``x.csv row 3``, ``x.xlsx sheet S row 3``,
+    ``x.jsonl line 3`` and ``x.json[3]`` are in ``x.csv``, ``x.xlsx``, ``x.jsonl`` and
+    ``x.json`` (the readers below write their sources so)."""
+    return _ROW_PLACE.sub("", source)
 
 
 def reading_warnings(row: Row) -> tuple[Message, ...]:
