@@ -453,7 +453,7 @@ def test_rules_diff_exact(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     assert [c["id"] for c in data["criteria"]["added"]] == [
         "integration-purpose",
         "reinvests-profits",
-        "within-9-km",
+        "within-radius",
     ]
     assert sorted(data["parameters"]["added"]) == [
         "accounts_within_months",

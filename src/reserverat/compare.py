@@ -20,7 +20,7 @@ from reserverat.errors import Problem, RuleSetError, did_you_mean
 from reserverat.evaluate import EvaluationContext, evaluate
 from reserverat.inputs import parse_json
 from reserverat.result import Message
-from reserverat.ruleset import RuleSet, Text
+from reserverat.ruleset import RuleSet, Text, same_criteria
 
 if TYPE_CHECKING:
     import numpy as np
@@ -147,8 +147,12 @@ def compare(
     out.counts_a, out.counts_b = +out.counts_a, +out.counts_b  # drop zero counts
     ids_a = [c.id for c in a.criteria]
     ids_b = [c.id for c in b.criteria]
-    shared = [i for i in ids_b if i in ids_a]
-    cols_a = va[:, [ids_a.index(i) for i in shared]] if shared else np.zeros((n, 0), np.int8)
+    # A criterion renamed between versions (an alias on either side) is still itself.
+    same = same_criteria(a, b)
+    shared = [i for i in ids_b if i in same]
+    cols_a = (
+        va[:, [ids_a.index(same[i]) for i in shared]] if shared else np.zeros((n, 0), np.int8)
+    )
     cols_b = vb[:, [ids_b.index(i) for i in shared]] if shared else np.zeros((n, 0), np.int8)
     differs = (
         (oa != ob)
@@ -167,15 +171,16 @@ def compare(
                 {(names_v[x], names_v[y]): n for (x, y), n in pairs.items()}
             )
     for crit_id in ids_b:
-        if crit_id not in ids_a:
+        if crit_id not in same:
             out.criterion_flips[crit_id] = Counter(
                 ("absent", names_v[v]) for v in vb[:, ids_b.index(crit_id)].tolist()
             )
     for crit_id in ids_a:
-        if crit_id not in ids_b:
+        if crit_id not in same.values():
             out.criterion_flips[crit_id] = Counter(
                 (names_v[v], "absent") for v in va[:, ids_a.index(crit_id)].tolist()
             )
+    a_of_b = {i: same.get(i, i) for i in ids_b}
     for row in np.flatnonzero(differs)[:detail_limit]:
         out.detailed += 1
         source, decl = corpus.source(int(row)), corpus.declaration(int(row))
@@ -186,7 +191,7 @@ def compare(
         reasons: list[tuple[Message | None, Message | None]] = []
         titles: list[Text | None] = []
         for fb in rb.findings:
-            fa = before.get(fb.criterion)
+            fa = before.get(a_of_b[fb.criterion]) if fb.criterion in same else None
             verdict_a = fa.verdict.value if fa is not None else "absent"
             if verdict_a != fb.verdict.value:
                 changed.append(
@@ -197,7 +202,7 @@ def compare(
                 out.criterion_reasons.setdefault(fb.criterion, Counter())[
                     fb.explanation.reason.code
                 ] += 1
-        for crit_id in sorted(before.keys() - {f.criterion for f in rb.findings}):
+        for crit_id in sorted(before.keys() - set(same.values())):
             changed.append((crit_id, before[crit_id].verdict.value, "absent", "-"))
             reasons.append((before[crit_id].explanation.reason, None))
             titles.append(before[crit_id].title)
@@ -245,7 +250,7 @@ def parse_overrides(rules: RuleSet, specs: Sequence[str]) -> dict[str, Any]:
     """
     out: dict[str, Any] = {}
     problems = []
-    ids = [c.id for c in rules.criteria]
+    ids = [name for c in rules.criteria for name in (c.id, *c.aliases)]
     for spec in specs:
         key, sep, raw = spec.partition("=")
         key = key.strip()

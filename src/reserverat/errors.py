@@ -39,11 +39,13 @@ __all__ = [
     "RegisterError",
     "ReserveratError",
     "RuleSetError",
+    "UnknownCriterionError",
     "did_you_mean",
     "format_loc",
     "place_words",
     "swedish_message",
     "swedish_number",
+    "unknown_criterion",
 ]
 
 _MISSING = object()
@@ -200,6 +202,32 @@ class DeclarationError(ReserveratError, ValueError):
 
 class RegisterError(ReserveratError, ValueError):
     """A supplier register file (CSV) is invalid."""
+
+
+class UnknownCriterionError(ReserveratError, KeyError):
+    """A criterion id that a result or rule set does not have (also a ``KeyError``)."""
+
+    def __str__(self) -> str:
+        # KeyError would print the repr of its argument; a person reads the sentence.
+        return self._summary()
+
+
+def unknown_criterion(name: str, known: Iterable[str], where: str) -> UnknownCriterionError:
+    """The error for a criterion id ``where`` (a rule set or result) does not have."""
+    hint = did_you_mean(name, list(known))
+    return UnknownCriterionError(
+        [
+            Problem(
+                "<python>",
+                "",
+                "unknown_criterion",
+                f"no criterion {name!r} in {where}" + (f"; did you mean {hint!r}?" if hint else ""),
+                name,
+                msg_sv=f"inget kriterium {name!r} i {where}"
+                + (f"; menade du {hint!r}?" if hint else ""),
+            )
+        ]
+    )
 
 
 class EvaluationError(ReserveratError, ValueError):

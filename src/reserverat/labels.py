@@ -16,15 +16,18 @@ from importlib import resources
 
 __all__ = [
     "CHOICE_WORDS",
+    "CRITERION_ALIASES",
     "INDEX",
     "PARAMETERS",
     "SHORT_LABELS",
     "WORDS",
     "column_label",
     "cpv_name",
+    "criterion_names",
     "describe",
     "fact_label",
     "known_words",
+    "remember_criterion_aliases",
     "remember_parameters",
 ]
 
@@ -324,6 +327,25 @@ def remember_parameters(
 ) -> None:
     """Keep a rule set's parameter labels (Swedish, English, unit), by its id and version."""
     PARAMETERS[ruleset] = labels
+
+
+CRITERION_ALIASES: dict[str, dict[str, str]] = {}
+"""Per rule set id (every version built in this process), each criterion alias and the id it
+now stands for, so that a stored result is still asked by either name."""
+
+
+def remember_criterion_aliases(ruleset_id: str, aliases: dict[str, str]) -> None:
+    """Keep a rule set's criterion aliases (alias to id), merged over its versions."""
+    if aliases:
+        CRITERION_ALIASES.setdefault(ruleset_id, {}).update(aliases)
+
+
+def criterion_names(ruleset_id: str, criterion_id: str) -> set[str]:
+    """Every name ``criterion_id`` of ``ruleset_id`` is known by: itself, its aliases, and
+    the id it became if it is an alias."""
+    aliases = CRITERION_ALIASES.get(ruleset_id, {})
+    current = aliases.get(criterion_id, criterion_id)
+    return {criterion_id, current, *(a for a, c in aliases.items() if c == current)}
 
 
 @functools.cache

@@ -366,15 +366,26 @@ class Result:
         return self.__dict__.get("_record")
 
     def finding(self, criterion_id: str) -> Finding:
-        """The finding for ``criterion_id``.
+        """The finding for ``criterion_id``, or for the criterion it is an earlier or later
+        name of (a criterion's ``aliases``).
 
         Raises:
-            KeyError: no criterion with that id.
+            UnknownCriterionError: (a ``KeyError``) no such criterion, with did-you-mean.
         """
         for f in self.findings:
             if f.criterion == criterion_id:
                 return f
-        raise KeyError(criterion_id)
+        from reserverat.labels import criterion_names
+
+        names = criterion_names(self.provenance.ruleset_id, criterion_id)
+        for f in self.findings:
+            if f.criterion in names:
+                return f
+        from reserverat.errors import unknown_criterion
+
+        raise unknown_criterion(
+            criterion_id, [f.criterion for f in self.findings], self.provenance.ruleset_id
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready form (exact numbers tagged, see the module docstring)."""

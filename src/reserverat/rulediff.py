@@ -11,19 +11,20 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from reserverat.ruleset import Citation, Criterion, Parameter, RuleSet
+from reserverat.ruleset import Citation, Criterion, Parameter, RuleSet, same_criteria
 
 __all__ = ["RuleDiff", "diff_rulesets", "render_diff"]
 
-_PARTS = ("title", "check", "when", "citation", "authority_specific", "basis", "severity")
+_PARTS = ("id", "title", "check", "when", "citation", "authority_specific", "basis", "severity")
 """The parts of a criterion a change can touch, in the order they are reported."""
 
 
 @dataclass(frozen=True)
 class CriterionChange:
-    """A criterion both rule sets have, and which of its parts differ."""
+    """A criterion both rule sets have (by id or alias), and which of its parts differ."""
 
     id: str
+    """Its id in ``b``; ``before.id`` differs where it was renamed."""
     parts: tuple[str, ...]
     before: Criterion
     after: Criterion
@@ -77,12 +78,12 @@ def _dump(value: Any) -> Any:
 def diff_rulesets(a: RuleSet, b: RuleSet) -> RuleDiff:
     """The differences from ``a`` to ``b``, criteria matched by id, parameters by name."""
     ids_a = {c.id: c for c in a.criteria}
-    ids_b = {c.id: c for c in b.criteria}
+    same = same_criteria(a, b)
     changed = []
     for c in b.criteria:
-        old = ids_a.get(c.id)
-        if old is None:
+        if c.id not in same:
             continue
+        old = ids_a[same[c.id]]
         parts = tuple(p for p in _PARTS if _dump(getattr(old, p)) != _dump(getattr(c, p)))
         if parts:
             changed.append(CriterionChange(c.id, parts, old, c))
@@ -101,8 +102,8 @@ def diff_rulesets(a: RuleSet, b: RuleSet) -> RuleDiff:
     return RuleDiff(
         a,
         b,
-        added=tuple(c for c in b.criteria if c.id not in ids_a),
-        removed=tuple(c for c in a.criteria if c.id not in ids_b),
+        added=tuple(c for c in b.criteria if c.id not in same),
+        removed=tuple(c for c in a.criteria if c.id not in set(same.values())),
         changed=tuple(changed),
         parameters_added=tuple((n, p) for n, p in b.parameters.items() if n not in a.parameters),
         parameters_removed=tuple((n, p) for n, p in a.parameters.items() if n not in b.parameters),
@@ -159,6 +160,7 @@ _WORDS = {
 
 _PART_WORDS = {
     "sv": {
+        "id": "id",
         "title": "titel",
         "check": "prövning",
         "when": "villkor för när kriteriet gäller",
@@ -168,6 +170,7 @@ _PART_WORDS = {
         "severity": "tyngd",
     },
     "en": {
+        "id": "id",
         "title": "title",
         "check": "test",
         "when": "when it applies",
@@ -244,6 +247,8 @@ def _sections(d: RuleDiff, lang: str) -> list[tuple[str, list[str]]]:
         for ch in d.changed:
             parts = ", ".join(_PART_WORDS[lang][p] for p in ch.parts)
             lines.append(f"{ch.id}: {_title(ch.after, d.b, lang)} ({parts})")
+            if "id" in ch.parts:
+                lines.append(f"  {ch.before.id} → {ch.after.id}")
             if "citation" in ch.parts:
                 lines.append(
                     f"  {ch.before.citation.short(lang)} → {ch.after.citation.short(lang)}"

@@ -38,8 +38,9 @@ from reserverat.errors import (
     did_you_mean,
     format_loc,
     swedish_message,
+    unknown_criterion,
 )
-from reserverat.labels import remember_parameters
+from reserverat.labels import remember_criterion_aliases, remember_parameters
 
 __all__ = [
     "BASIS_MARKS",
@@ -146,6 +147,11 @@ class Criterion(_Model):
     title: Text
     citation: Citation
     check: Node
+    aliases: tuple[Slug, ...] = Field(
+        default=(),
+        description="Earlier ids of this criterion: results, case files, --set and "
+        "comparisons still find it by them.",
+    )
     when: Node | None = None
     authority_specific: bool = False
     description: Text | None = None
@@ -354,6 +360,9 @@ class RuleSet(_Model):
             raise RuleSetError(problems)
         # The reports name a result's parameters in words from here (a result holds only
         # their names).
+        remember_criterion_aliases(
+            self.id, {alias: c.id for c in self.criteria for alias in c.aliases}
+        )
         remember_parameters(
             (self.id, self.version),
             {
@@ -381,6 +390,21 @@ class RuleSet(_Model):
                     )
                 )
             seen.setdefault(crit.id, i)
+        for i, crit in enumerate(self.criteria):
+            for j, alias in enumerate(crit.aliases):
+                if alias in seen or alias in crit.aliases[:j]:
+                    problems.append(
+                        Problem(
+                            "<python>",
+                            f"criteria[{i}].aliases[{j}]",
+                            "duplicate_id",
+                            f"alias {alias!r} is already a criterion id or alias",
+                            alias,
+                            rule=crit.id,
+                            msg_sv=f"aliaset {alias!r} är redan ett kriteriums id eller alias",
+                        )
+                    )
+                seen.setdefault(alias, i)
         ids = {c.id for c in self.criteria}
         for name in self.risk.high_if_not_met if self.risk else ():
             if name not in ids:
@@ -538,8 +562,13 @@ class RuleSet(_Model):
         """``sha256:`` of the canonical JSON of the rule set; equal rules, equal hash."""
         private = _private(self)
         if private["_hash"] is None:
+            data = self.model_dump(mode="json")
+            for crit in data["criteria"]:
+                # Aliases came after the first hashes were stored: none keeps those hashes.
+                if not crit["aliases"]:
+                    del crit["aliases"]
             canonical = json.dumps(
-                self.model_dump(mode="json"),
+                data,
                 sort_keys=True,
                 separators=(",", ":"),
                 ensure_ascii=False,
@@ -548,19 +577,15 @@ class RuleSet(_Model):
         return private["_hash"]  # type: ignore[no-any-return]
 
     def criterion(self, criterion_id: str) -> Criterion:
-        """The criterion with ``criterion_id``.
+        """The criterion with ``criterion_id`` or with it among its aliases.
 
         Raises:
-            KeyError: with the nearest id in the message.
+            UnknownCriterionError: (a ``KeyError``) with the nearest id in the message.
         """
         for crit in self.criteria:
-            if crit.id == criterion_id:
+            if crit.id == criterion_id or criterion_id in crit.aliases:
                 return crit
-        hint = did_you_mean(criterion_id, [c.id for c in self.criteria])
-        raise KeyError(
-            f"no criterion {criterion_id!r} in {self.id}"
-            + (f"; did you mean {hint!r}?" if hint else "")
-        )
+        raise unknown_criterion(criterion_id, [c.id for c in self.criteria], self.id)
 
     def with_params(self, **overrides: Any) -> RuleSet:
         """A new, re-validated rule set with parameters replaced (one value, always in force).
@@ -679,3 +704,16 @@ def _problems_of(exc: ValidationError, *, source: str) -> list[Problem]:
 
 def _resource(p: Problem, source: str) -> Problem:
     return replace(p, source=source)
+
+
+def same_criteria(a: RuleSet, b: RuleSet) -> dict[str, str]:
+    """Each criterion of ``b`` that ``a`` also has, by id or by an alias on either side: b's
+    id to a's. Two versions that renamed a criterion still compare it with itself."""
+    out: dict[str, str] = {}
+    for cb in b.criteria:
+        for ca in a.criteria:
+            if ca.id == cb.id or ca.id in cb.aliases or cb.id in ca.aliases:
+                out[cb.id] = ca.id
+                break
+    return out
+
