@@ -529,9 +529,36 @@ def test_a_sweep_names_the_outcomes_in_the_language(capsys: pytest.CaptureFixtur
     args = ["compare", *files, "--rules", "lou-4-18", "--as-of", "2017-12-11"]
     code, out, _ = _run(capsys, *args, "--sweep", "threshold=0.2:0.4:0.1")
     assert code == 0
-    assert out.splitlines() == [
+    assert out.splitlines()[:4] == [
         "threshold               KVALIFICERAD   INTE KVALIFICERAD    KAN INTE AVGÖRAS",
-        "0,2                                7                   0                   4",
-        "0,3                                6                   1                   4",
-        "0,4                                6                   2                   3",
+        "20\xa0%                               7                   0                   4",
+        "30\xa0%                               6                   1                   4",
+        "40\xa0%                               6                   2                   3",
     ]
+    # Who changes at each step, with the criterion and both sides' numbers.
+    assert out.splitlines()[4:11] == [
+        "",
+        "Ändringar per steg:",
+        "",
+        "20\xa0% → 30\xa0%: 0 vinner, 1 förlorar (av 11 jämförda)",
+        "  Förlorar:",
+        "    Fastighetsservice Exempelby AB [examples/declarations/11-for-lag-andel.json]: "
+        "KVALIFICERAD → INTE KVALIFICERAD",
+        "      Minst 30\xa0% av de sysselsatta tillhör målgrupperna (target-group-share): "
+        "uppfyllt → ej uppfyllt",
+    ]
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_compare_and_sweep_exact(capsys: pytest.CaptureFixture[str], lang: str, fmt: str) -> None:
+    files = [str(p) for p in sorted(DECL.glob("*.json"))]
+    args = ["compare", *files, "--rules", "lou-4-18", "--as-of", "2017-12-11"]
+    args += ["--lang", lang, "--format", fmt]
+    ext = "txt" if fmt == "text" else "md"
+    code, out, err = _run(capsys, *args, "--set", "threshold=0.45", "--diff")
+    assert (code, err) == (0, "")
+    _golden(f"compare-lou-4-18-threshold.{lang}.{ext}", out)
+    code, out, err = _run(capsys, *args, "--sweep", "threshold=0.3:0.5:0.05")
+    assert (code, err) == (0, "")
+    _golden(f"sweep-lou-4-18-threshold.{lang}.{ext}", out)

@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,7 @@ from reserverat.errors import (
     Problem,
     RegisterError,
     ReserveratError,
-    place_words,
+    RuleSetError,
     problems_from_validation,
 )
 from reserverat.evaluate import EvaluationContext, MapLayer, evaluate, geography
@@ -38,7 +39,6 @@ from reserverat.ruleset import RuleSet
 if TYPE_CHECKING:
     # Each command imports what only it uses, so that a check of one file starts quickly.
     from reserverat.batch import BatchSummary
-    from reserverat.compare import Comparison
     from reserverat.geo import NominatimGeocoder
     from reserverat.groups import GroupTender
     from reserverat.render.html import ReportHeading
@@ -745,6 +745,8 @@ def _declarations(
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
+    from reserverat.render.comparison import render_comparison, render_sweep
+
     try:
         procurement = load_procurement(args.procurement) if args.procurement else None
         a = _load_rules(args, procurement)
@@ -755,139 +757,37 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
         if args.sweep:
             name, values = parse_sweep(args.sweep)
-            rows = sweep(
-                [d for _, d in decls], a, name, values, as_of=as_of, procurement=procurement
-            )
-            sys.stdout.write(_render_sweep(name, rows, args.format, _lang(args)))
-            return EXIT_OK
-        b = _load_rules(args, procurement, args.against) if args.against else a
-        overrides = parse_overrides(b, args.set)
-        if overrides:
-            b = b.with_params(**overrides)
-        label_b = f"{b.id} {b.version}" + (f" ({', '.join(args.set)})" if args.set else "")
-        result = compare(decls, a, b, as_of=as_of, procurement=procurement, label_b=label_b)
+            swept = sweep(decls, a, name, values, as_of=as_of, procurement=procurement)
+            text = render_sweep(swept, args.format, _lang(args), skipped)
+        else:
+            b = _load_rules(args, procurement, args.against) if args.against else a
+            overrides = parse_overrides(b, args.set)
+            if overrides:
+                b = b.with_params(**overrides)
+            label_b = f"{b.id} {b.version}" + (f" ({', '.join(args.set)})" if args.set else "")
+            try:
+                result = compare(
+                    decls, a, b, as_of=as_of, procurement=procurement, label_b=label_b
+                )
+            except RuleSetError as exc:
+                # The library names rule set B; the command line names its option.
+                raise RuleSetError(
+                    [replace(p, source="--against", loc=args.against or "") for p in exc.problems]
+                ) from None
+            diff = None
+            if args.diff:
+                from reserverat.rulediff import diff_rulesets
+
+                diff = diff_rulesets(a, b)
+            text = render_comparison(result, args.format, _lang(args), skipped, diff)
     except ReserveratError as exc:
         _print_problems(exc.problems, _lang(args))
         return EXIT_BAD_INPUT
-    sys.stdout.write(_render_comparison(result, args.format, _lang(args), skipped))
+    sys.stdout.write(text)
     if skipped:
         _print_problems(skipped, _lang(args))
         return EXIT_BAD_INPUT
     return EXIT_OK
-
-
-def _render_sweep(name: str, rows: list[tuple[Any, Any]], fmt: str, lang: str = "sv") -> str:
-    """Outcome counts per parameter value, the outcomes named in ``lang``."""
-    if fmt == "json":
-        return (
-            json.dumps([{"value": str(v), **dict(c)} for v, c in rows], indent=2, sort_keys=True)
-            + "\n"
-        )
-    keys = ("qualified", "not_qualified", "undecided")
-    heads = [OUTCOME_LABELS[lang][k] for k in keys]
-    shown = [fmt_value(v, lang) for v, _ in rows]
-    if fmt == "markdown":
-        lines = [f"| {name} | " + " | ".join(heads) + " |", "|---|---|---|---|"]
-        lines += [
-            f"| {v} | " + " | ".join(str(c.get(k, 0)) for k in keys) + " |"
-            for v, (_, c) in zip(shown, rows, strict=True)
-        ]
-    else:
-        width = max(20, *(len(h) + 2 for h in heads))
-        lines = [f"{name:<16}" + "".join(f"{h:>{width}}" for h in heads)]
-        lines += [
-            f"{v:<16}" + "".join(f"{c.get(k, 0):>{width}}" for k in keys)
-            for v, (_, c) in zip(shown, rows, strict=True)
-        ]
-    return "\n".join(lines) + "\n"
-
-
-_CMP_WORDS = {
-    "sv": {
-        "outcome": "utfall",
-        "summary": "{gain} vinner, {lose} förlorar (av {n} jämförda)",
-        "listed": "(leverantörer med skäl: de {n} första som ändrades)",
-        "gains": "Vinner",
-        "losses": "Förlorar",
-        "flips": "Kriterier som ändrades",
-        "absent": "saknas",
-        "skipped": "Hoppades över (fel i underlaget)",
-    },
-    "en": {
-        "outcome": "outcome",
-        "summary": "{gain} gain, {lose} lose (of {n} compared)",
-        "listed": "(suppliers listed with reasons: the first {n} that changed)",
-        "gains": "Gains",
-        "losses": "Losses",
-        "flips": "Criteria that changed",
-        "absent": "absent",
-        "skipped": "Skipped (errors in the input)",
-    },
-}
-
-
-def _render_comparison(
-    c: Comparison, fmt: str, lang: str = "sv", skipped: Sequence[Problem] = ()
-) -> str:
-    """A comparison for people: counts, who gains and who loses and why, with the numbers
-    on both sides, and the rows that could not be compared."""
-    if fmt == "json":
-        data = c.to_dict()
-        data["skipped"] = [p.to_dict() for p in skipped]
-        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    from reserverat.render.messages import VERDICT_LABELS, render_message
-
-    w = _CMP_WORDS[lang]
-    outcomes = OUTCOME_LABELS[lang]
-    verdicts = {**VERDICT_LABELS[lang], "absent": w["absent"]}
-    keys = ("qualified", "not_qualified", "undecided")
-    md = fmt == "markdown"
-    bullet = "- " if md else "  "
-    lines = [f"{'## ' if md else ''}A: {c.a}", f"{'## ' if md else ''}B: {c.b}", ""]
-    if md:
-        lines += [f"| {w['outcome']} | A | B |", "|---|---|---|"]
-        lines += [
-            f"| {outcomes[k]} | {c.counts_a.get(k, 0)} | {c.counts_b.get(k, 0)} |" for k in keys
-        ]
-    else:
-        lines += [f"{w['outcome']:<20}{'A':>8}{'B':>8}"]
-        lines += [
-            f"{outcomes[k]:<20}{c.counts_a.get(k, 0):>8}{c.counts_b.get(k, 0):>8}" for k in keys
-        ]
-    lines += ["", w["summary"].format(gain=c.gain_count, lose=c.loss_count, n=c.compared)]
-    if c.detailed < c.gain_count + c.loss_count:
-        lines.append(w["listed"].format(n=c.detailed))
-    for title, flips in ((w["gains"], c.gains), (w["losses"], c.losses)):
-        if not flips:
-            continue
-        lines += ["", f"{'### ' if md else ''}{title}:"]
-        for f in flips:
-            lines.append(
-                f"{bullet}{f.supplier} [{place_words(f.source, lang)}]: "
-                f"{outcomes[f.before]} → {outcomes[f.after]}"
-            )
-            for k, (cid, before, after, _) in enumerate(f.criteria):
-                titled = f.titles[k] if k < len(f.titles) else None
-                name = titled.get(lang) if titled is not None else cid
-                # Markdown nests them as lists; text indents them.
-                inner, innermost = ("  - ", "    - ") if md else ("    ", "      ")
-                lines.append(f"{inner}{name} ({cid}): {verdicts[before]} → {verdicts[after]}")
-                if k < len(f.reasons):
-                    for side, msg in zip("AB", f.reasons[k], strict=True):
-                        if msg is not None:
-                            lines.append(f"{innermost}{side}: {render_message(msg, lang)}")
-    if c.criterion_flips:
-        lines += ["", f"{'### ' if md else ''}{w['flips']}:"]
-        for crit, counter in sorted(c.criterion_flips.items()):
-            # (The reason codes behind each count are in the JSON.)
-            changes = ", ".join(
-                f"{verdicts[b]} → {verdicts[a]}: {n}" for (b, a), n in sorted(counter.items())
-            )
-            lines.append(f"{bullet}{crit}: {changes}")
-    if skipped:
-        lines += ["", f"{'### ' if md else ''}{w['skipped']}:"]
-        lines += [f"{bullet}{p.text(lang)}" for p in skipped]
-    return "\n".join(lines) + "\n"
 
 
 def _cmd_test(args: argparse.Namespace) -> int:

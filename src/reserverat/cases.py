@@ -360,7 +360,25 @@ def run_case(case: Case, loaded: dict[str, RuleSet] | None = None) -> CaseOutcom
     when = law_date(case.as_of, case.procurement)
     key = f"{case.ruleset}@{when.isoformat()}"
     if key not in loaded:
-        loaded[key] = load_ruleset(case.ruleset, as_of=when)
+        try:
+            loaded[key] = load_ruleset(case.ruleset, as_of=when)
+        except RuleSetError as exc:
+            if exc.problems[0].code not in ("unknown_ruleset", "unknown_version"):
+                raise
+            # Located at the case that names it, not at the rule search path.
+            raise RuleSetError(
+                [
+                    Problem(
+                        case.source,
+                        f"{case.name}.ruleset",
+                        p.code,
+                        p.msg,
+                        case.ruleset,
+                        msg_sv=p.msg_sv,
+                    )
+                    for p in exc.problems
+                ]
+            ) from None
     rules = loaded[key]
     if case.parameters:
         rules = rules.with_params(**case.parameters)

@@ -509,7 +509,20 @@ def parser(lang: str = "sv") -> argparse.ArgumentParser:
     cmp_.add_argument(
         "--sweep",
         metavar=_h("NAMN=FRÅN:TILL:STEG", "NAME=FROM:TO:STEP"),
-        help=_h("antal utfall per parametervärde", "outcome counts per parameter value"),
+        help=_h(
+            "antal utfall per parametervärde, och vilka som ändras vid varje steg "
+            "(högst 1 000 värden)",
+            "outcome counts per parameter value, and who changes at each step "
+            "(at most 1,000 values)",
+        ),
+    )
+    cmp_.add_argument(
+        "--diff",
+        action="store_true",
+        help=_h(
+            "skriv först skillnaderna mellan regelverken (som rules diff)",
+            "print the rule sets' differences first (as rules diff)",
+        ),
     )
     _rules_dir(cmp_)
     _procurement(cmp_)

@@ -7,16 +7,21 @@ who loses, and which criterion flipped for them, with the reason it gives now.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from functools import cache
+from typing import TYPE_CHECKING, Any, overload
 
+from pydantic import TypeAdapter
+
+from reserverat._version import __version__
 from reserverat.checks import bounded_decimal
 from reserverat.columnar import Corpus
 from reserverat.declaration import Declaration, Procurement
-from reserverat.errors import Problem, RuleSetError, did_you_mean
+from reserverat.engine import titles_at
+from reserverat.errors import Problem, RuleSetError, did_you_mean, swedish_number
 from reserverat.evaluate import EvaluationContext, evaluate
 from reserverat.inputs import parse_json
 from reserverat.result import Message
@@ -29,7 +34,17 @@ else:
 
     np = LazyModule("numpy")  # imported when a columnar path first runs
 
-__all__ = ["Comparison", "Flip", "compare", "parse_overrides", "parse_sweep", "sweep"]
+__all__ = [
+    "Comparison",
+    "ComparisonProvenance",
+    "Flip",
+    "Sweep",
+    "SweepStep",
+    "compare",
+    "parse_overrides",
+    "parse_sweep",
+    "sweep",
+]
 
 _RANK = {"not_qualified": 0, "undecided": 1, "qualified": 2}
 
@@ -49,6 +64,38 @@ class Flip:
     """Per changed criterion, its title under B (else A), with B's values filled in."""
 
 
+@dataclass(frozen=True)
+class ComparisonProvenance:
+    """What reproduces a comparison: both rule sets exactly, the date and the library."""
+
+    a: tuple[str, str, str]
+    """Rule set A's id, version and content hash."""
+    b: tuple[str, str, str]
+    as_of: date
+    library_version: str
+    procurement: str | None = None
+    """The procurement's reference, where it has one."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view."""
+        return {
+            "a": dict(zip(("id", "version", "hash"), self.a, strict=True)),
+            "b": dict(zip(("id", "version", "hash"), self.b, strict=True)),
+            "as_of": self.as_of.isoformat(),
+            "library_version": self.library_version,
+            "procurement": self.procurement,
+        }
+
+
+def _message(m: Message | None) -> dict[str, Any] | None:
+    return None if m is None else _message_adapter().dump_python(m, mode="json")
+
+
+@cache
+def _message_adapter() -> TypeAdapter[Message]:
+    return TypeAdapter(Message)
+
+
 @dataclass
 class Comparison:
     """Rule set A against B over one corpus."""
@@ -66,6 +113,9 @@ class Comparison:
     loss_count: int = 0
     detailed: int = 0
     """How many changed suppliers are listed with reasons (at most ``detail_limit``)."""
+    titles: dict[str, Text] = field(default_factory=dict)
+    """Each criterion's title (B's, else A's) with its rule set's values filled in."""
+    provenance: ComparisonProvenance | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view."""
@@ -78,8 +128,15 @@ class Comparison:
                     "before": f.before,
                     "after": f.after,
                     "criteria": [
-                        {"criterion": c, "before": b, "after": a, "reason": r}
-                        for c, b, a, r in f.criteria
+                        {
+                            "criterion": c,
+                            "before": b,
+                            "after": a,
+                            "reason": r,
+                            "reason_a": _message(f.reasons[k][0]) if k < len(f.reasons) else None,
+                            "reason_b": _message(f.reasons[k][1]) if k < len(f.reasons) else None,
+                        }
+                        for k, (c, b, a, r) in enumerate(f.criteria)
                     ],
                 }
                 for f in items
@@ -102,6 +159,8 @@ class Comparison:
             "criterion_reasons": {
                 c: dict(sorted(r.items())) for c, r in sorted(self.criterion_reasons.items())
             },
+            "titles": {c: t.model_dump(mode="json") for c, t in sorted(self.titles.items())},
+            "provenance": self.provenance.to_dict() if self.provenance else None,
         }
 
 
@@ -119,9 +178,15 @@ def compare(
 ) -> Comparison:
     """Evaluate each (source, declaration) or Corpus row under A and B; count what changed.
 
+    Criteria are matched by id or alias, so two versions that renamed one still compare it
+    with itself.
+
     Counts and per-criterion flips cover everyone (columnar path); the first
     ``detail_limit`` changed suppliers are listed with the reasons for each flip. A
     corpus of typed columns is the fast way in for large generated or exported data.
+
+    Raises:
+        RuleSetError: ``nothing_in_common`` when A and B share no criterion.
     """
     from reserverat.columnar import evaluate_columns, outcome_codes
 
@@ -133,6 +198,33 @@ def compare(
     n = corpus.n
     out = Comparison(label_a or f"{a.id} {a.version}", label_b or f"{b.id} {b.version}")
     out.compared = n
+    out.provenance = ComparisonProvenance(
+        (a.id, a.version, a.content_hash),
+        (b.id, b.version, b.content_hash),
+        as_of,
+        __version__,
+        procurement.reference if procurement is not None else None,
+    )
+    for rules in (a, b):  # B's titles win: they name B's values
+        out.titles.update(zip([c.id for c in rules.criteria], titles_at(rules, as_of), strict=True))
+    # A criterion renamed between versions (an alias on either side) is still itself.
+    same = same_criteria(a, b)
+    if not same:
+        raise RuleSetError(
+            [
+                Problem(
+                    "<compare>",
+                    "b",
+                    "nothing_in_common",
+                    f"{out.a} and {out.b} have no criterion in common, so every supplier "
+                    "would count as changed; compare versions or variants of one rule set, "
+                    "or one that extends the other",
+                    msg_sv=f"{out.a} och {out.b} har inget kriterium gemensamt, så varje "
+                    "leverantör skulle räknas som ändrad; jämför versioner eller varianter av "
+                    "ett regelverk, eller ett som bygger på det andra",
+                )
+            ]
+        )
     if not n:
         return out
     # Verdicts for everyone from the columnar path; explanations only for those who changed.
@@ -147,12 +239,8 @@ def compare(
     out.counts_a, out.counts_b = +out.counts_a, +out.counts_b  # drop zero counts
     ids_a = [c.id for c in a.criteria]
     ids_b = [c.id for c in b.criteria]
-    # A criterion renamed between versions (an alias on either side) is still itself.
-    same = same_criteria(a, b)
     shared = [i for i in ids_b if i in same]
-    cols_a = (
-        va[:, [ids_a.index(same[i]) for i in shared]] if shared else np.zeros((n, 0), np.int8)
-    )
+    cols_a = va[:, [ids_a.index(same[i]) for i in shared]] if shared else np.zeros((n, 0), np.int8)
     cols_b = vb[:, [ids_b.index(i) for i in shared]] if shared else np.zeros((n, 0), np.int8)
     differs = (
         (oa != ob)
@@ -288,70 +376,165 @@ def parse_overrides(rules: RuleSet, specs: Sequence[str]) -> dict[str, Any]:
                 )
             )
             continue
-        out[name] = _value(raw.strip())
+        value = _value(raw.strip())
+        try:
+            rules.with_params(**{name: value})  # the value must fit the parameter's uses
+        except RuleSetError as exc:
+            problems.extend(_moved(exc.problems, "--set", spec))
+            continue
+        out[name] = value
     if problems:
         raise RuleSetError(problems)
     return out
+
+
+def _moved(problems: Iterable[Problem], option: str, spec: str) -> list[Problem]:
+    """A variant's problems, located at the option that asked for the variant."""
+    return [
+        Problem(
+            option,
+            spec,
+            p.code,
+            p.msg,
+            # A swept value is a Decimal: the reader typed 1, not Decimal('1').
+            str(p.input) if isinstance(p.input, Decimal) else p.input,
+            rule=p.rule,
+            msg_sv=p.msg_sv,
+        )
+        for p in problems
+    ]
+
+
+MAX_SWEEP_VALUES = 1000
+"""The most values one sweep evaluates: each is a whole evaluation of the corpus, and a
+sweep's report lists the changes at every step."""
+
+
+def _sweep_error(spec: str, code: str, en: str, sv: str) -> RuleSetError:
+    return RuleSetError([Problem("--sweep", spec, code, en, spec[:80], msg_sv=sv)])
 
 
 def parse_sweep(spec: str) -> tuple[str, list[Decimal]]:
     """``name=FROM:TO:STEP`` to a parameter name and its values (both ends included).
 
     Raises:
-        RuleSetError: a malformed range.
+        RuleSetError: ``bad_option`` for a malformed range, ``sweep_empty`` for a range
+            with no step forward, ``sweep_reversed`` for FROM above TO, ``sweep_too_large``
+            for more than :data:`MAX_SWEEP_VALUES` values.
     """
     name, sep, rng = spec.partition("=")
     parts = rng.split(":")
+    name = name.strip().rpartition(".")[2]
+    if not sep or not name or len(parts) != 3:
+        raise _sweep_error(
+            spec, "bad_option", "expected name=FROM:TO:STEP", "skriv namn=FRÅN:TILL:STEG"
+        )
     try:
         start, stop, step = (Decimal(p.strip().replace(",", ".")) for p in parts)
     except (ValueError, InvalidOperation):
-        raise RuleSetError(
-            [
-                Problem(
-                    "--sweep",
-                    spec,
-                    "bad_option",
-                    "expected name=FROM:TO:STEP",
-                    msg_sv="skriv namn=FRÅN:TILL:STEG",
-                )
-            ]
+        raise _sweep_error(
+            spec,
+            "bad_option",
+            "FROM, TO and STEP must be numbers (name=FROM:TO:STEP)",
+            "FRÅN, TILL och STEG ska vara tal (namn=FRÅN:TILL:STEG)",
         ) from None
     for value in (start, stop, step):
         # Bounded before any arithmetic: 1e-999999999 would overflow the division below.
         if not bounded_decimal(value):
-            raise RuleSetError(
-                [
-                    Problem(
-                        "--sweep",
-                        spec,
-                        "bad_option",
-                        "FROM, TO and STEP must be numbers within ±10^13 with at most 6 decimals",
-                        msg_sv="FRÅN, TILL och STEG ska vara tal inom ±10^13 med högst 6 decimaler",
-                    )
-                ]
+            raise _sweep_error(
+                spec,
+                "bad_option",
+                "FROM, TO and STEP must be numbers within ±10^13 with at most 6 decimals",
+                "FRÅN, TILL och STEG ska vara tal inom ±10^13 med högst 6 decimaler",
             )
-    if not sep or len(parts) != 3 or step <= 0 or stop < start or (stop - start) / step > 1000:
-        raise RuleSetError(
-            [
-                Problem(
-                    "--sweep",
-                    spec,
-                    "bad_option",
-                    "expected name=FROM:TO:STEP with FROM <= TO, STEP > 0, at most 1,000 steps",
-                    msg_sv="skriv namn=FRÅN:TILL:STEG med FRÅN <= TILL, STEG > 0, "
-                    "högst 1\u00a0000 steg",
-                )
-            ]
+    if step <= 0:
+        raise _sweep_error(
+            spec,
+            "sweep_empty",
+            "STEP must be greater than 0: the range would never move",
+            "STEG ska vara större än 0: intervallet skulle aldrig gå framåt",
+        )
+    if stop < start:
+        raise _sweep_error(
+            spec,
+            "sweep_reversed",
+            f"FROM ({start}) is greater than TO ({stop}): write the smaller value first",
+            f"FRÅN ({swedish_number(start)}) är större än TILL "
+            f"({swedish_number(stop)}): skriv det mindre värdet först",
+        )
+    count = int((stop - start) / step) + 1
+    if count > MAX_SWEEP_VALUES:
+        raise _sweep_error(
+            spec,
+            "sweep_too_large",
+            f"the range has {count:,} values; a sweep evaluates at most "
+            f"{MAX_SWEEP_VALUES:,} (use a larger STEP)",
+            f"intervallet har {swedish_number(count)} värden; ett svep prövar högst "
+            f"{swedish_number(MAX_SWEEP_VALUES)} (välj ett större STEG)",
         )
     values, v = [], start
     while v <= stop:
         values.append(v)
         v += step
-    return name.strip().rpartition(".")[2], values
+    return name, values
+
+
+@dataclass(frozen=True)
+class SweepStep:
+    """One value of a swept parameter: the outcome counts, and who changed since the value
+    before it (``change`` is None for the first value)."""
+
+    value: Any
+    counts: Counter[str]
+    change: Comparison | None = None
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Outcome counts for each value of one parameter, and who changes at each step.
+
+    Iterating gives ``(value, counts)`` pairs, as the first sweeps did.
+    """
+
+    parameter: str
+    ruleset: tuple[str, str]
+    """The swept rule set's id and version."""
+    steps: tuple[SweepStep, ...]
+
+    def __iter__(self) -> Iterator[tuple[Any, Counter[str]]]:
+        return iter([(s.value, s.counts) for s in self.steps])
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[Any, Counter[str]]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[Any, Counter[str]]]: ...
+    def __getitem__(
+        self, index: int | slice
+    ) -> tuple[Any, Counter[str]] | list[tuple[Any, Counter[str]]]:
+        pairs = list(self)
+        return pairs[index]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view: per value, the counts and the suppliers that changed."""
+        return {
+            "parameter": self.parameter,
+            "rules": {"id": self.ruleset[0], "version": self.ruleset[1]},
+            "steps": [
+                {
+                    "value": str(step.value),
+                    "counts": dict(step.counts),
+                    "change": None if step.change is None else step.change.to_dict(),
+                }
+                for step in self.steps
+            ],
+        }
 
 
 def sweep(
-    declarations: Sequence[Declaration] | Corpus,
+    declarations: Sequence[Declaration] | Sequence[tuple[str, Declaration]] | Corpus,
     rules: RuleSet,
     name: str,
     values: Sequence[Any],
@@ -359,31 +542,42 @@ def sweep(
     as_of: date,
     procurement: Procurement | None = None,
     context: EvaluationContext | None = None,
-) -> list[tuple[Any, Counter[str]]]:
-    """Outcome counts for each value of one parameter.
+    detail_limit: int = 100,
+) -> Sweep:
+    """Outcome counts for each value of one parameter, and who changes at each step.
+
+    Per step, the suppliers whose outcome changed from the value before are listed, the
+    first ``detail_limit`` with reasons.
+
+    ``declarations`` may be (source, declaration) pairs, so that the changes name the file.
 
     Raises:
         RuleSetError: the parameter does not exist or a value does not fit it.
     """
-    from reserverat.columnar import evaluate_columns, outcome_codes
-
-    corpus = (
-        declarations
-        if isinstance(declarations, Corpus)
-        else Corpus.from_declarations(list(declarations))
-    )
-    out = []
-    names = ("not_qualified", "undecided", "qualified")
-    for value in values:
-        variant = rules.with_params(**{name: value})
-        codes = outcome_codes(
-            evaluate_columns(
-                corpus, variant, as_of=as_of, procurement=procurement, context=context
-            ),
+    if isinstance(declarations, Corpus):
+        corpus = declarations
+    else:
+        items = [
+            d if isinstance(d, tuple) else (f"#{k + 1}", d) for k, d in enumerate(declarations)
+        ]
+        corpus = Corpus(len(items), [d for _, d in items], sources=[src for src, _ in items])
+    try:
+        variants = [rules.with_params(**{name: value}) for value in values]
+    except RuleSetError as exc:
+        raise RuleSetError(_moved(exc.problems, "--sweep", name)) from None
+    steps: list[SweepStep] = []
+    for k, variant in enumerate(variants):
+        before = variants[k - 1] if k else variant
+        change = compare(
+            corpus,
+            before,
             variant,
             as_of=as_of,
             procurement=procurement,
+            context=context,
+            label_a=f"{name} = {values[k - 1]}" if k else None,
+            label_b=f"{name} = {values[k]}",
+            detail_limit=detail_limit,
         )
-        counts: Counter[str] = Counter({n: int((codes == c).sum()) for c, n in enumerate(names)})
-        out.append((value, +counts))
-    return out
+        steps.append(SweepStep(values[k], change.counts_b, change if k else None))
+    return Sweep(name, (rules.id, rules.version), tuple(steps))

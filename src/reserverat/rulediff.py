@@ -13,7 +13,7 @@ from typing import Any
 
 from reserverat.ruleset import Citation, Criterion, Parameter, RuleSet, same_criteria
 
-__all__ = ["RuleDiff", "diff_rulesets", "render_diff"]
+__all__ = ["RuleDiff", "diff_rulesets", "diff_sections", "render_diff"]
 
 _PARTS = ("id", "title", "check", "when", "citation", "authority_specific", "basis", "severity")
 """The parts of a criterion a change can touch, in the order they are reported."""
@@ -224,8 +224,9 @@ def _validity(r: RuleSet, lang: str) -> str:
     return f"{start} – {end}"
 
 
-def _sections(d: RuleDiff, lang: str) -> list[tuple[str, list[str]]]:
-    """The diff as headed lists of lines, shared by text and Markdown."""
+def diff_sections(d: RuleDiff, lang: str) -> list[tuple[str, list[str]]]:
+    """The diff as headed lists of lines in ``lang``: shared by text, Markdown and the
+    preamble of a comparison."""
     w = _WORDS[lang]
     out: list[tuple[str, list[str]]] = []
     if d.added:
@@ -346,7 +347,7 @@ def render_diff(d: RuleDiff, fmt: str = "text", lang: str = "sv") -> str:
         return _json(d)
     w = _WORDS[lang]
     head = f"{w['title']} {w['from']} {_label(d.a)} {w['to']} {_label(d.b)}"
-    sections = _sections(d, lang)
+    sections = diff_sections(d, lang)
     md = fmt == "markdown"
     out = [f"# {head}" if md else head]
     if not sections:

@@ -271,10 +271,13 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def document_start(lang: str = "sv", heading: ReportHeading | None = None) -> str:
+def document_start(
+    lang: str = "sv", heading: ReportHeading | None = None, *, title: str | None = None
+) -> str:
     """The document up to and including ``<body>`` and the report's header: metadata, the
-    inline styles, and (with ``heading``) the procurement, assessor and report date."""
-    title = _WORDS[lang]["title"]
+    inline styles, and (with ``heading``) the procurement, assessor and report date.
+    ``title`` names another kind of document (a comparison) in the window's title."""
+    title = title or _WORDS[lang]["title"]
     if heading is not None and (heading.title or heading.reference):
         title += f": {heading.title or heading.reference}"
     parts = [
