@@ -216,7 +216,7 @@ def test_rules_validate(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
         capsys, "rules", "validate", str(ROOT / "rules" / "lou-4-18.toml"), str(bad)
     )
     assert code == 2
-    assert out.startswith("rules/lou-4-18.toml: ok (lou-4-18 2.0.0 sha256:")
+    assert out.startswith("rules/lou-4-18.toml: ok (lou-4-18 2.0.1 sha256:")
     assert f"fel: {bad} vid title (Titel): [missing] uppgiften saknas" in err
     assert f"fel: {bad} vid criteria: [missing] uppgiften saknas" in err
 
@@ -425,7 +425,7 @@ def test_rules_diff_exact(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     code, out, _ = _run(capsys, "rules", "diff", "lou-4-18", str(variant))
     assert code == 0
     assert out == (
-        "Skillnader från lou-4-18 2.0.0 till lou-4-18-40 1.0.0\n\n"
+        "Skillnader från lou-4-18 2.0.1 till lou-4-18-40 1.0.0\n\n"
         "Ändrade parametrar:\n"
         "  threshold: 30\xa0% [lag] → 40\xa0% [lag]\n"
     )
@@ -493,8 +493,8 @@ def test_compare_reads_as_a_comparison_for_people(
     assert code == 2
     assert out == "\n".join(
         [
-            "A: lou-4-18 2.0.0",
-            "B: lou-4-18 2.0.0 (threshold=0.40)",
+            "A: lou-4-18 2.0.1",
+            "B: lou-4-18 2.0.1 (threshold=0.40)",
             "",
             "utfall                     A       B",
             "KVALIFICERAD               6       6",

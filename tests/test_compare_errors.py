@@ -60,10 +60,10 @@ TABLE = [
     ),
     (
         ["--against", "iop"],
-        "--against vid iop: [nothing_in_common] lou-4-18 2.0.0 och iop 1.1.0 har inget "
+        "--against vid iop: [nothing_in_common] lou-4-18 2.0.1 och iop 1.1.0 har inget "
         "kriterium gemensamt, så varje leverantör skulle räknas som ändrad; jämför versioner "
         "eller varianter av ett regelverk, eller ett som bygger på det andra",
-        "--against at iop: [nothing_in_common] lou-4-18 2.0.0 and iop 1.1.0 have no criterion "
+        "--against at iop: [nothing_in_common] lou-4-18 2.0.1 and iop 1.1.0 have no criterion "
         "in common, so every supplier would count as changed; compare versions or variants of "
         "one rule set, or one that extends the other",
     ),

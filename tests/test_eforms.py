@@ -236,7 +236,7 @@ check = { kind = "fact_is_true", path = "purpose.integration_main_aim" }
 def test_notice_codes_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["notice-codes", "lou-4-18", "--lang", "sv"]) == 0
     assert capsys.readouterr().out == (
-        "lou-4-18 2.0.0: Reserverat kontrakt enligt LOU 4 kap. 18 § första stycket 1\n"
+        "lou-4-18 2.0.1: Reserverat kontrakt enligt LOU 4 kap. 18 § första stycket 1\n"
         "  BT-71 (reserverat deltagande): res-ws. Deltagande förbehålls skyddade verkstäder och "
         "leverantörer vars mål är social och yrkesmässig integration av personer med "
         "funktionsnedsättning eller personer som är missgynnade.\n"

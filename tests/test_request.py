@@ -66,7 +66,7 @@ def test_the_letter_to_nystart_exactly(capsys: pytest.CaptureFixture[str]) -> No
             "Svara senast: 2018-01-15",
             "",
             "Vi har granskat ert anbud mot villkoren för reserverad upphandling (Reserverat "
-            "kontrakt enligt LOU 4 kap. 18 § första stycket 1, lou-4-18 2.0.0). För att kunna "
+            "kontrakt enligt LOU 4 kap. 18 § första stycket 1, lou-4-18 2.0.1). För att kunna "
             "bedöma om villkoren är uppfyllda behöver vi följande från er:",
             "",
             "  1. anonymiserad förteckning över sysselsatta per anställningsform och "

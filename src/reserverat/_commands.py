@@ -312,11 +312,18 @@ def _cmd_rules(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.rules_command == "show":
         try:
-            rules = load_ruleset(args.ref, search=args.rules_dir)
+            rules = load_ruleset(args.ref, search=args.rules_dir, as_of=args.as_of)
         except ReserveratError as exc:
             _print_problems(exc.problems, _lang(args))
             return EXIT_BAD_INPUT
-        sys.stdout.write(_show(rules, args.lang))
+        if args.format == "text":
+            sys.stdout.write(_show(rules, args.lang))
+            return EXIT_OK
+        from reserverat.loading import ruleset_versions
+        from reserverat.render.ruledoc import render_ruleset
+
+        versions = ruleset_versions(rules.id, args.rules_dir)
+        sys.stdout.write(render_ruleset(rules, args.format, args.lang, args.as_of, versions))
         return EXIT_OK
     failed = False
     for path in args.paths:

@@ -576,6 +576,24 @@ def parser(lang: str = "sv") -> argparse.ArgumentParser:
         help=_h("regelverkets id, alias eller TOML-fil", "the rule set's id, alias or TOML file"),
     )
     _rules_dir(rs)
+    rs.add_argument(
+        "--format",
+        choices=("text", "markdown", "html"),
+        default="text",
+        help=_h(
+            "text (för utvecklare), markdown eller html (ett dokument för människor)",
+            "text (for developers), markdown or html (a document for people)",
+        ),
+    )
+    rs.add_argument(
+        "--as-of",
+        type=_date,
+        metavar=_h("DATUM", "DATE"),
+        help=_h(
+            "versionen och värdena som gäller den dagen",
+            "the version and the values in force that day",
+        ),
+    )
     _lang(rs)
     rd = rsub.add_parser(
         "diff",

@@ -469,33 +469,39 @@ def stated_values(rules: RuleSet, when: date) -> list[Problem]:
 
     params = rules.params_at(when)
     out: list[Problem] = []
+    texts: list[tuple[str, Text | None, str | None]] = [("description", rules.description, None)]
     for i, crit in enumerate(rules.criteria):
         for part in ("title", "description", "when_text"):
-            text = getattr(crit, part)
-            if text is None:
+            texts.append((f"criteria[{i}].{part}", getattr(crit, part), crit.id))
+    for loc, text, rule in texts:
+        if text is None:
+            continue
+        for name, value in params.items():
+            if value is None or isinstance(value, bool | str | tuple):
                 continue
-            for name, value in params.items():
-                if value is None or isinstance(value, bool | str | tuple):
+            unit = rules.parameters[name].unit
+            for lang in ("sv", "en"):
+                shown = fmt_param(value, unit, lang)
+                forms = {shown, shown.replace("\u00a0", " "), shown.replace("\u00a0", "")}
+                if unit == "share":  # "30 procent" states the value as surely as "30 %"
+                    number = shown.replace("\u00a0", "").removesuffix("%")
+                    forms |= {f"{number} procent", f"{number} per cent", f"{number} percent"}
+                # "9 km" is in "29 km": only where no digit runs into it.
+                pattern = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+                if not re.search(rf"(?<![\d.,])(?:{pattern})", text.get(lang)):
                     continue
-                for lang in ("sv", "en"):
-                    shown = fmt_param(value, rules.parameters[name].unit, lang)
-                    forms = {shown, shown.replace("\u00a0", " "), shown.replace("\u00a0", "")}
-                    # "9 km" is in "29 km": only where no digit runs into it.
-                    pattern = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-                    if not re.search(rf"(?<![\d.,])(?:{pattern})", text.get(lang)):
-                        continue
-                    out.append(
-                        Problem(
-                            rules.id,
-                            f"criteria[{i}].{part}.{lang}",
-                            "text_states_value",
-                            f"the text states {shown}, the value of parameter {name!r}: write "
-                            f"{{{name}}} so that a variant says its own value",
-                            rule=crit.id,
-                            msg_sv=f"texten anger {shown}, värdet av parametern {name!r}: "
-                            f"skriv {{{name}}} så att en variant anger sitt eget värde",
-                        )
+                out.append(
+                    Problem(
+                        rules.id,
+                        f"{loc}.{lang}",
+                        "text_states_value",
+                        f"the text states {shown}, the value of parameter {name!r}: write "
+                        f"{{{name}}} so that a variant says its own value",
+                        rule=rule,
+                        msg_sv=f"texten anger {shown}, värdet av parametern {name!r}: "
+                        f"skriv {{{name}}} så att en variant anger sitt eget värde",
                     )
+                )
     return out
 
 
@@ -687,9 +693,7 @@ class CompiledCriterion:
         self.description = (
             filled(crit.description, plan.rules, plan.params) if crit.description else None
         )
-        self.when_text = (
-            filled(crit.when_text, plan.rules, plan.params) if crit.when_text else None
-        )
+        self.when_text = filled(crit.when_text, plan.rules, plan.params) if crit.when_text else None
         # Findings over shared decisions, by the decisions' ids (held by the entries).
         self.findings: dict[tuple[int, int], tuple[Finding, Decision | None, Decision | None]] = {}
         self.check = plan.compile(crit.check)

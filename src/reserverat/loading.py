@@ -32,7 +32,14 @@ from reserverat.ruleset import (
     _problems_of,
 )
 
-__all__ = ["RuleSetInfo", "builtin_rules_dir", "list_rulesets", "load_ruleset", "parse_ruleset"]
+__all__ = [
+    "RuleSetInfo",
+    "builtin_rules_dir",
+    "list_rulesets",
+    "load_ruleset",
+    "parse_ruleset",
+    "ruleset_versions",
+]
 
 
 def builtin_rules_dir() -> Path:
@@ -217,6 +224,17 @@ def list_rulesets(
                 continue
             out[f"{info.id}@{info.version}"] = info
     return sorted(out.values(), key=lambda i: (i.id, i.version))
+
+
+def ruleset_versions(
+    ruleset_id: str, search: Iterable[str | Path] = ()
+) -> list[tuple[str, date | None, date | None]]:
+    """Every dated version of ``ruleset_id`` found (version, in force from, until), oldest
+    first; empty for a rule set known only by its file."""
+    return [
+        (v.version, v.valid_from, v.valid_to)
+        for v in _versions(_search_dirs(search)).get(ruleset_id, [])
+    ]
 
 
 def load_ruleset(

@@ -468,22 +468,26 @@ class RuleSet(_Model):
                             msg_sv=f"{sv} (används vid {loc})" if sv else None,
                         )
                     )
-        for i, crit in enumerate(self.criteria):
-            for part in ("title", "description", "when_text"):
-                text = getattr(crit, part)
-                for name in sorted(text.placeholders()) if text is not None else ():
+        named = [("description", self.description, None)] + [
+            (f"criteria[{i}].{part}", getattr(crit, part), crit.id)
+            for i, crit in enumerate(self.criteria)
+            for part in ("title", "description", "when_text")
+        ]
+        for where, text, rule in named:
+            if text is not None:
+                for name in sorted(text.placeholders()):
                     if name in self.parameters:
                         continue
                     hint = did_you_mean(name, self.parameters)
                     problems.append(
                         Problem(
                             "<python>",
-                            f"criteria[{i}].{part}",
+                            where,
                             "unknown_parameter",
                             f"the text names {{{name}}}, which is not a parameter"
                             + (f"; did you mean {hint!r}?" if hint else ""),
                             name,
-                            rule=crit.id,
+                            rule=rule,
                             msg_sv=f"texten nämner {{{name}}}, som inte är en parameter"
                             + (f"; menade du {hint!r}?" if hint else ""),
                         )
@@ -716,4 +720,3 @@ def same_criteria(a: RuleSet, b: RuleSet) -> dict[str, str]:
                 out[cb.id] = ca.id
                 break
     return out
-
