@@ -71,6 +71,27 @@ def test_the_reports_words_may_stand_for_the_codes(
             'expected = "qualified"\n',
             ["    fall.toml vid fall.expected: [wrong_type] expected är en tabell"],
         ),
+        (
+            '[expected.criteria.target-group-share]\nreasons = ["share.met"]\n'
+            "args = { target = 4, ocupied = 10 }\n",
+            [
+                "    fall.toml vid fall.expected.criteria.target-group-share.args.ocupied: "
+                "[unknown_argument] ingen angiven orsak har argumentet 'ocupied'; menade du "
+                "'occupied'? (angivet 'ocupied')",
+            ],
+        ),
+        (
+            "[expected.criteria.target-group-share]\nargs = { treshold = 0.3 }\n",
+            [
+                "    fall.toml vid fall.expected.criteria.target-group-share.args.treshold: "
+                "[unknown_argument] ingen orsak har argumentet 'treshold'; menade du "
+                "'threshold'? (angivet 'treshold')",
+            ],
+        ),
+        (
+            'rulset = "lou-4-18"\n[expected]\noutcome = "qualified"\n',
+            ["    fall.toml vid fall.rulset: [unknown_field] okänd nyckel; menade du 'ruleset'?"],
+        ),
     ],
 )
 def test_a_broken_expected_table_is_a_located_error_in_swedish(
@@ -79,6 +100,16 @@ def test_a_broken_expected_table_is_a_located_error_in_swedish(
     code, out = _run(tmp_path, capsys, HEAD + expected)
     assert code == 2
     assert out.splitlines() == ["ERROR fall.toml", *lines, "0 passed, 1 failed"]
+
+
+def test_a_date_that_is_no_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    body = HEAD.replace("as_of = 2017-12-11", 'as_of = "2017-13-01"') + "[expected]\n"
+    code, out = _run(tmp_path, capsys, body)
+    assert code == 2
+    assert out.splitlines()[1] == (
+        "    fall.toml vid fall.as_of: [wrong_type] as_of är ett datum, t.ex. "
+        "as_of = 2017-12-11 (angivet '2017-13-01')"
+    )
 
 
 def test_cases_that_are_not_tables(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

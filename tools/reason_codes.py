@@ -6,13 +6,11 @@ fails while the file is not what this writes.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from reserverat.render.messages import CATALOGUES
+from reserverat.render.messages import CATALOGUES, message_arguments
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "reason-codes.md"
-_ARG = re.compile(r"\{([a-z_]+)(?::[a-z_]+)?\}")
 
 
 def _cell(text: str) -> str:
@@ -34,7 +32,7 @@ def reference() -> str:
         "|---|---|---|---|",
     ]
     for code in sorted(set(sv) | set(en)):
-        args = sorted(set(_ARG.findall(sv.get(code, ""))) | set(_ARG.findall(en.get(code, ""))))
+        args = sorted(message_arguments(code))
         names = ", ".join(f"`{a}`" for a in args)
         lines.append(
             f"| `{code}` | {names} | {_cell(sv.get(code, ''))} | {_cell(en.get(code, ''))} |"

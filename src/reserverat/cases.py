@@ -49,7 +49,28 @@ from reserverat.loading import load_ruleset
 from reserverat.result import Result
 from reserverat.ruleset import RuleSet
 
-__all__ = ["Case", "CaseOutcome", "builtin_cases_dir", "load_cases", "run_case", "run_file"]
+__all__ = [
+    "CASE_KEYS",
+    "Case",
+    "CaseOutcome",
+    "builtin_cases_dir",
+    "load_cases",
+    "run_case",
+    "run_file",
+]
+
+CASE_KEYS = (
+    "name",
+    "description",
+    "ruleset",
+    "as_of",
+    "declaration",
+    "declaration_json",
+    "parameters",
+    "procurement",
+    "expected",
+)
+"""The keys a case may have (a misspelt one is an error, not a key ignored)."""
 
 
 @dataclass(frozen=True)
@@ -189,7 +210,12 @@ def check_expected(raw: Any, source: str, name: str) -> dict[str, Any]:
         RuleSetError: every problem of the table, located (``cases[1].expected...``).
     """
     from reserverat.engine import EVIDENCE_CODES
-    from reserverat.render.messages import CATALOGUES, OUTCOME_LABELS, VERDICT_LABELS
+    from reserverat.render.messages import (
+        CATALOGUES,
+        OUTCOME_LABELS,
+        VERDICT_LABELS,
+        message_arguments,
+    )
 
     where = f"{name}.expected"
     if not isinstance(raw, dict):
@@ -248,6 +274,32 @@ def check_expected(raw: Any, source: str, name: str) -> dict[str, Any]:
                             code,
                         )
                     )
+        args = want.get("args", {})
+        if isinstance(args, dict) and args:
+            # An argument must be one the reasons asked for (else any reason) can carry.
+            codes = [c for c in want.get("reasons", []) if c in known_reasons] or known_reasons
+            names = sorted(set().union(*(message_arguments(c) for c in codes)))
+            for key in args:
+                if key not in names:
+                    hint = did_you_mean(str(key), names)
+                    tip = f"; did you mean {hint!r}?" if hint else ""
+                    tip_sv = f"; menade du {hint!r}?" if hint else ""
+                    problems.append(
+                        _problem(
+                            source,
+                            f"{at}.args.{key}",
+                            "unknown_argument",
+                            f"no reason {'given' if want.get('reasons') else 'at all'} has an "
+                            f"argument {key!r}{tip}",
+                            f"ingen {'angiven ' if want.get('reasons') else ''}orsak har "
+                            f"argumentet {key!r}{tip_sv}",
+                            key,
+                        )
+                    )
+        elif "args" in want and not isinstance(args, dict):
+            problems.append(
+                _problem(source, f"{at}.args", "wrong_type", "args is a table", "args är en tabell")
+            )
         criteria[str(crit_id)] = checked
     if criteria:
         out["criteria"] = criteria
@@ -279,6 +331,10 @@ def load_cases(path: str | Path) -> Iterator[Case]:
         )
     for i, raw in enumerate(raw_cases):
         name = f"{path.stem}[{i}]" if "case" in data else path.stem
+        allowed = CASE_KEYS if "case" in data else (*CASE_KEYS, "case")
+        unknown = _unknown_keys(raw, allowed, name, str(path))
+        if unknown:
+            raise RuleSetError(unknown)
         missing = [k for k in ("ruleset", "as_of", "expected") if k not in raw]
         if "declaration" not in raw and "declaration_json" not in raw:
             missing.append("declaration")

@@ -7,6 +7,7 @@ Templates name their arguments with a format spec that says what the number is:
 
 from __future__ import annotations
 
+import re
 import string
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -24,6 +25,7 @@ __all__ = [
     "fmt_number",
     "fmt_param",
     "fmt_share",
+    "message_arguments",
     "render_message",
 ]
 
@@ -857,6 +859,13 @@ for _cat in (_SV, _EN):
             _cat[f"{_code}.{_unit}"] = _cat[_code].replace(":num}", f":{_spec}}}")
 
 CATALOGUES: dict[str, dict[str, str]] = {"sv": _SV, "en": _EN}
+
+_ARG = re.compile(r"\{([a-z_]+)(?::[a-z_]+)?\}")
+
+
+def message_arguments(code: str) -> set[str]:
+    """The argument names a message code's texts use (in either language)."""
+    return set(_ARG.findall(_SV.get(code, ""))) | set(_ARG.findall(_EN.get(code, "")))
 
 GROUP_WORDS = {
     "sv": {
