@@ -39,6 +39,15 @@ def test_rule_file_example_loads(tmp_path: Path) -> None:
     assert rules.criterion("salary-ratio").authority_specific
     assert rules.params_at(date(2025, 1, 1))["max_salary_ratio"] == 3
     assert tomllib.loads(toml_text)["id"] == rules.id
+    # The editor's schema, which its first line names, accepts it too.
+    import json
+
+    import jsonschema
+
+    assert toml_text.startswith("#:schema ./ruleset.v1.schema.json\n")
+    schema = json.loads((ROOT / "schemas" / "ruleset.v1.schema.json").read_text("utf-8"))
+    as_editor_sees_it = json.loads(json.dumps(tomllib.loads(toml_text), default=str))  # dates
+    jsonschema.Draft202012Validator(schema).validate(as_editor_sees_it)
 
 
 def test_api_example_runs() -> None:

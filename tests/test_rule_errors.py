@@ -278,3 +278,38 @@ def test_overlapping_versions_are_refused(tmp_path: Path) -> None:
     assert rr.load_ruleset("t", search=[tmp_path], as_of=date(2020, 6, 1)).version == "1"
     assert rr.load_ruleset("t", search=[tmp_path]).version == "2"
     assert rr.load_ruleset("t@1", search=[tmp_path]).version == "1"
+
+
+def test_one_run_reports_every_problem_whatever_the_phase(tmp_path: Path) -> None:
+    """Field errors stop pydantic before the rule set's own checks; the writer still sees
+    the duplicate id, the unknown reference and the misspelt placeholder in the same run."""
+    text = (
+        HEAD
+        + 'colour = "blue"\n[parameters]\nthreshold = 0.3\n'
+        + CRIT.replace('sv = "a"', 'sv = "a {treshold}"')
+        + 'check = { kind = "share_atleast", threshold = 0.3 }\n'
+        + CRIT.replace("c1", "c2")
+        + 'check = { kind = "share_at_least", threshold = { param = "treshold" } }\n'
+        + CRIT.replace("c1", "c2")
+        + 'check = { kind = "fact_is_true", path = "purpose.integration_main_am" }\n'
+    )
+    found = {(p.code, p.loc) for p in _problems(tmp_path, text)}
+    assert found == {
+        ("unknown_field", "colour"),
+        ("unknown_kind", "criteria[0].check"),
+        ("unknown_parameter", "criteria[0].title"),
+        ("unknown_parameter", "criteria[1].check.threshold"),
+        ("duplicate_id", "criteria[2].id"),
+        ("invalid", "criteria[2].check.path"),
+    }
+    # With a parent that cannot be found, the file's own parts are still checked, and
+    # nothing that it might inherit (a parameter) is called unknown.
+    child = text.replace('colour = "blue"\n', 'colour = "blue"\nextends = "lou-4-81"\n')
+    found = {(p.code, p.loc) for p in _problems(tmp_path, child)}
+    assert found == {
+        ("unknown_ruleset", "extends"),
+        ("unknown_field", "colour"),
+        ("unknown_kind", "criteria[0].check"),
+        ("duplicate_id", "criteria[2].id"),
+        ("invalid", "criteria[2].check.path"),
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path
@@ -42,6 +43,7 @@ def _committed(kind: str) -> dict[str, Any]:
     return data
 
 
+@functools.cache
 def _validator(kind: str) -> jsonschema.Draft202012Validator:
     schema = _committed(kind)
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -126,3 +128,84 @@ def test_schema_command_writes_the_committed_file(
     assert out.read_text(encoding="utf-8") == (SCHEMAS / "result.v1.schema.json").read_text(
         encoding="utf-8"
     )
+
+
+# --- the TOML formats: rule files and case files ------------------------------------------
+
+RULE_FILES = sorted((ROOT / "src" / "reserverat" / "rules").glob("*.toml"))
+CASE_FILES = sorted(
+    [
+        *(ROOT / "src" / "reserverat" / "rules" / "cases").glob("*.toml"),
+        *(ROOT / "tests" / "golden").glob("*.toml"),
+    ]
+)
+
+
+def _as_json(value: Any) -> Any:
+    """TOML as an editor's schema support sees it: dates are ISO strings."""
+    import datetime
+
+    if isinstance(value, dict):
+        return {k: _as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_json(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _toml(text: str) -> Any:
+    import tomllib
+
+    return _as_json(tomllib.loads(text))
+
+
+@pytest.mark.parametrize("path", RULE_FILES, ids=[p.name for p in RULE_FILES])
+def test_every_shipped_rule_file_is_valid(path: Path) -> None:
+    errors = list(_validator("ruleset").iter_errors(_toml(path.read_text(encoding="utf-8"))))
+    assert errors == [], [e.message[:200] for e in errors]
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=[p.name for p in CASE_FILES])
+def test_every_shipped_case_file_is_valid(path: Path) -> None:
+    data = _toml(path.read_text(encoding="utf-8"))
+    for case in data.get("case", [data]):
+        # An inline JSON declaration is a string to the schema: check it as a declaration.
+        if "declaration_json" in case:
+            assert not list(
+                _validator("declaration").iter_errors(json.loads(case["declaration_json"]))
+            )
+    errors = list(_validator("cases").iter_errors(data))
+    assert errors == [], [e.message[:200] for e in errors]
+
+
+def _broken_rules() -> list[tuple[str, str]]:
+    from test_rule_errors import TABLE
+
+    return [(what, text) for what, text, _ in TABLE]
+
+
+# Broken files whose fault only the loader can see: it resolves extends and parameter
+# references and knows each check's uses; a schema sees one file's shape.
+_LOADER_ONLY = {
+    "TOML syntax error",  # not TOML: no document to validate
+    "misspelt parameter reference",
+    "parameter value its use does not accept",
+    "duplicate criterion id",
+    "extends an unknown rule set",
+    "redefines an inherited criterion without replace",
+    "removes a criterion the parent does not have",
+}
+
+
+@pytest.mark.parametrize(("what", "text"), _broken_rules(), ids=[w for w, _ in _broken_rules()])
+def test_the_schema_refuses_the_broken_rule_files(what: str, text: str) -> None:
+    import tomllib
+
+    try:
+        data = _toml(text)
+    except tomllib.TOMLDecodeError:
+        assert what in _LOADER_ONLY
+        return
+    valid = _validator("ruleset").is_valid(data)
+    assert valid == (what in _LOADER_ONLY), what

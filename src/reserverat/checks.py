@@ -27,6 +27,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -174,13 +175,26 @@ def _check_path(value: str, allowed: list[str], what: str) -> str:
 
 
 # Path fields name one declaration (or tender) fact of the right type, checked once on load.
-BoolPath = Annotated[str, AfterValidator(partial(_check_path, allowed=_BOOL_PATHS, what="yes/no"))]
-DatePath = Annotated[str, AfterValidator(partial(_check_path, allowed=_DATE_PATHS, what="date"))]
+# Their schemas list the paths, so that an editor offers them as completions.
+BoolPath = Annotated[
+    str,
+    AfterValidator(partial(_check_path, allowed=_BOOL_PATHS, what="yes/no")),
+    WithJsonSchema({"type": "string", "enum": _BOOL_PATHS}),
+]
+DatePath = Annotated[
+    str,
+    AfterValidator(partial(_check_path, allowed=_DATE_PATHS, what="date")),
+    WithJsonSchema({"type": "string", "enum": _DATE_PATHS}),
+]
 NumberPath = Annotated[
-    str, AfterValidator(partial(_check_path, allowed=_NUMBER_PATHS, what="numeric"))
+    str,
+    AfterValidator(partial(_check_path, allowed=_NUMBER_PATHS, what="numeric")),
+    WithJsonSchema({"type": "string", "enum": _NUMBER_PATHS}),
 ]
 AnyPath = Annotated[
-    str, AfterValidator(partial(_check_path, allowed=sorted(FACT_PATHS), what="known"))
+    str,
+    AfterValidator(partial(_check_path, allowed=sorted(FACT_PATHS), what="known")),
+    WithJsonSchema({"type": "string", "enum": sorted(FACT_PATHS)}),
 ]
 
 
@@ -373,8 +387,23 @@ def _cpv_range(value: Any) -> Any:
     )
 
 
-CpvCode = Annotated[str, AfterValidator(_cpv8)]
-CpvRange = Annotated[tuple[str, str], BeforeValidator(_cpv_range)]
+_CPV = r"\d{8}(-[^-]*)?"
+CpvCode = Annotated[
+    str, AfterValidator(_cpv8), WithJsonSchema({"type": "string", "pattern": f"^{_CPV}$"})
+]
+CpvRange = Annotated[
+    tuple[str, str],
+    BeforeValidator(_cpv_range),
+    # A file writes a range as "85000000-85323000" or as a pair.
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^\s*\d{8}\s*-\s*\d{8}\s*$"},
+                {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2},
+            ]
+        }
+    ),
+]
 
 
 class CpvIn(_Node):

@@ -13,6 +13,7 @@ __all__ = ["FORMATS", "KINDS", "Kind"]
 FORMATS = ("text", "json", "markdown", "html")
 """The formats ``check`` writes."""
 
-Kind = Literal["declaration", "procurement", "result", "compact"]
-KINDS: tuple[Kind, ...] = ("declaration", "procurement", "result", "compact")
-"""The documents that have a published schema."""
+Kind = Literal["declaration", "procurement", "result", "compact", "ruleset", "cases"]
+KINDS: tuple[Kind, ...] = ("declaration", "procurement", "result", "compact", "ruleset", "cases")
+"""The documents that have a published schema: four JSON documents, and the two TOML
+formats people edit (rule files and case files)."""

@@ -343,6 +343,18 @@ def _too_long_int(source: str) -> Problem:
     )
 
 
+def _file_mode(path: Path) -> int:
+    """The permission bits a file written at ``path`` should have."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        pass
+    # No call reads the umask without setting it; it is set back at once.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 class AtomicOutput:
     """A file written under a temporary name beside ``path``, renamed into place on success.
 
@@ -388,6 +400,9 @@ class AtomicOutput:
         """Move the finished file into place."""
         assert self.temp is not None
         try:
+            # mkstemp makes the file readable by its owner alone; the finished file gets the
+            # mode an ordinary write would give it (the old file's, else the umask's).
+            os.chmod(self.temp, _file_mode(self.path))
             os.replace(self.temp, self.path)
         except OSError as exc:
             self.discard()

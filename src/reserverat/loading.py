@@ -29,6 +29,7 @@ from reserverat.ruleset import (
     Parameter,
     RuleSet,
     Text,
+    _parameter_input,
     _problems_of,
 )
 
@@ -573,6 +574,7 @@ def parse_ruleset(
     merged = {
         k: v for k, v in merged.items() if k not in ("remove_criteria", "inherit_legal_basis")
     }
+    merge_failed = bool(problems)
     if not problems and isinstance(merged.get("criteria"), list):
         merged["criteria"] = [
             _inline_files(c, origin, f"criteria[{origin.index}]", problems)
@@ -585,9 +587,151 @@ def parse_ruleset(
             problems = _problems_of(exc, source=source)
             problems = [_relocate(p, origins, source) for p in problems]
             problems = _improve(problems)
+            problems += _second_look(merged, origins, source, problems, whole=True)
         except RuleSetError as exc:  # raised directly when validation is bypassed
             problems = [_relocate(p, origins, source) for p in exc.problems]
+    elif merge_failed and isinstance(data.get("criteria", []), list):
+        # The merge failed (an unknown parent, a cycle): the file's own criteria and
+        # parameters are still checked, so that one run reports every problem.
+        own = [
+            _Origin(source, i, c.get("id") if isinstance(c, dict) else None)
+            for i, c in enumerate(data.get("criteria", []))
+        ]
+        problems += _second_look(data, own, source, problems, whole=False)
     raise RuleSetError(problems)
+
+
+def _second_look(
+    data: dict[str, Any],
+    origins: list[_Origin],
+    source: str,
+    found: list[Problem],
+    *,
+    whole: bool,
+) -> list[Problem]:
+    """The rule set's own checks (duplicate ids, parameter references, texts) over the
+    criteria and parameters that do validate, when the whole does not: pydantic stops
+    before the rule set's checks, and a writer should see every problem in one run.
+
+    ``whole`` is False when ``data`` is one file whose parent could not be merged: then
+    each criterion and parameter is validated here (the main validation never ran), and
+    references are not checked, since they may point at what the file would inherit.
+    """
+    extra: list[Problem] = []
+
+    def add(p: Problem) -> None:
+        p = _relocate(p, origins, source)
+        if all((q.loc, q.code) != (p.loc, p.code) for q in (*found, *extra)):
+            extra.append(p)
+
+    def at(p: Problem, prefix: str, rule: Any = None) -> Problem:
+        loc = f"{prefix}.{p.loc}" if p.loc else prefix
+        return replace(p, loc=loc, rule=p.rule or (rule if isinstance(rule, str) else None))
+
+    raw_crits = data.get("criteria")
+    crits = raw_crits if isinstance(raw_crits, list) else []
+    valid: list[Criterion] = []
+    where: list[int] = []
+    failed = 0
+    for k, raw in enumerate(crits):
+        if not isinstance(raw, dict):
+            continue
+        try:
+            valid.append(Criterion.model_validate({n: v for n, v in raw.items() if n != "replace"}))
+        except (ValidationError, RuleSetError) as exc:
+            failed += 1
+            if not whole:
+                errors = (
+                    _improve(_problems_of(exc, source=source))
+                    if isinstance(exc, ValidationError)
+                    else list(exc.problems)
+                )
+                for p in errors:
+                    add(at(p, f"criteria[{k}]", raw.get("id")))
+            # Its id and texts are still checked: a stand-in with a check that uses nothing.
+            valid.append(_stand_in(raw, k))
+        where.append(k)
+    raw_params = data.get("parameters")
+    params: dict[str, Parameter] = {}
+    broken: set[str] = set()
+    for name, raw in (raw_params if isinstance(raw_params, dict) else {}).items():
+        try:
+            params[name] = Parameter.model_validate(_parameter_input(raw))
+        except ValidationError as exc:
+            broken.add(name)
+            if not whole:
+                for p in _problems_of(exc, source=source):
+                    add(at(p, f"parameters.{name}"))
+    if not whole:
+        for key, value in data.items():
+            if key not in _FILE_KEYS:
+                hint = did_you_mean(str(key), _FILE_KEYS)
+                add(
+                    Problem(
+                        source,
+                        str(key),
+                        "unknown_field",
+                        f"unknown field {key!r}" + (f"; did you mean {hint!r}?" if hint else ""),
+                        value,
+                        msg_sv=f"okänt fält {key!r}" + (f"; menade du {hint!r}?" if hint else ""),
+                    )
+                )
+    shell = RuleSet.model_construct(
+        id=str(data.get("id", "")),
+        version=str(data.get("version", "")),
+        title=Text.model_construct(sv="", en=""),  # never shown: only the checks run
+        legal_basis=(),
+        criteria=tuple(valid),
+        parameters=params,
+        risk=None,
+        valid_from=None,
+        valid_to=None,
+        description=None,
+        open_points=(),
+    )
+    for problem in shell._problems():
+        m = _CRIT_LOC.match(problem.loc)
+        # Back to the criterion's place among all of them.
+        p = (
+            replace(problem, loc=f"criteria[{where[int(m.group(1))]}]" + problem.loc[m.end() :])
+            if m
+            else problem
+        )
+        if p.code == "unknown_parameter" and (p.input in broken or not whole):
+            continue  # a broken parameter is reported itself; an inherited one is unknown here
+        if p.code == "unused_parameter" and (failed or not whole):
+            continue  # a criterion that failed may use it
+        add(p)
+    return extra
+
+
+def _stand_in(raw: dict[str, Any], k: int) -> Criterion:
+    """A criterion that failed validation, kept for the checks of its id and texts: the
+    parts that validate on their own, and a check that uses no parameter."""
+    from reserverat.checks import FactIsTrue
+
+    def text(key: str) -> Text | None:
+        try:
+            return Text.model_validate(raw.get(key))
+        except (ValidationError, ValueError, TypeError):
+            return None
+
+    cid = raw.get("id")
+    return Criterion.model_construct(
+        id=cid if isinstance(cid, str) else f"\x00{k}",  # no id: never a duplicate
+        title=text("title") or Text.model_construct(sv="", en=""),
+        citation=Citation.model_construct(instrument=""),
+        check=FactIsTrue.model_construct(kind="fact_is_true", path="purpose.integration_main_aim"),
+        when=None,
+        aliases=(),
+        description=text("description"),
+        when_text=text("when_text"),
+        severity="required",
+    )
+
+
+_FILE_KEYS = sorted({*RuleSet.model_fields, "remove_criteria", "inherit_legal_basis"})
+"""The top-level keys a rule file may have."""
 
 
 def _inline_files(node: Any, origin: _Origin, loc: str, problems: list[Problem]) -> Any:
