@@ -146,3 +146,49 @@ def test_the_document_page_in_a_browser(tmp_path: Path, capsys: pytest.CaptureFi
     data = shot.read_bytes()
     assert struct.unpack(">II", data[16:24]) == (900, 1300)
     assert len(data) > 20_000
+
+
+_EXAMPLES = [
+    d
+    for folder in ("declarations", "botkyrka", "welfare")
+    for p in sorted((Path(__file__).parent.parent / "examples" / folder).glob("[0-9]*.json"))
+    for d in rr.load_declarations(p)
+    if isinstance(d, rr.Declaration)
+]
+# Values no example's facts contain, so that finding one in a report can only mean the
+# rule set's value leaked past the variant.
+_MARKER = {"share": Decimal("0.3719"), "km": Decimal("23.7"), "months": 17, "years": 7}
+
+
+@pytest.mark.parametrize(("ruleset_id", "name"), _NUMERIC)
+@settings(max_examples=4, deadline=None)
+@given(steps=st.integers(min_value=1, max_value=90))
+def test_no_report_of_a_variant_states_the_value_it_replaced(
+    ruleset_id: str, name: str, steps: int
+) -> None:
+    """A rule set with the parameter at a marker value, changed by a variant: no rendered
+    text of any example's result (titles, descriptions, reasons, gaps, parameters) or of
+    the rule set's document names the marker."""
+    rules = rr.load_ruleset(ruleset_id)
+    unit = rules.parameters[name].unit
+    assert unit is not None
+    marked = rules.with_params(**{name: _MARKER[unit]})
+    new = Decimal(steps) / 100 if unit == "share" else Decimal(steps)
+    if new == _MARKER[unit]:
+        return
+    variant = marked.with_params(**{name: new})
+    when = min(max(date(2024, 3, 15), rules.valid_from or date.min), rules.valid_to or date.max)
+    for lang in ("sv", "en"):
+        was = fmt_param(_MARKER[unit], unit, lang)
+        pattern = re.compile(r"(?<![\d.,])" + re.escape(was) + r"(?![\d])")
+        texts = [render_ruleset(variant, "markdown", lang, when)]
+        for decl in _EXAMPLES:
+            result = rr.evaluate(decl, variant, as_of=when)
+            texts.append(rr.render_text(result, lang))
+            texts.append(rr.render_markdown(result, lang))
+        for text in texts:
+            assert not pattern.search(text), (lang, was, pattern.search(text))
+        # ... and the marker itself does show where nothing replaced it (the test can fail).
+        shown = rr.render_text(rr.evaluate(_EXAMPLES[0], marked, as_of=when), lang)
+        shown += render_ruleset(marked, "markdown", lang, when)
+        assert pattern.search(shown), (lang, was)
