@@ -402,7 +402,8 @@ def surface_rule_file(rng: random.Random, tmp: Path) -> list[str]:
         path = tmp / "m.toml"
         path.write_text(_to_toml(data), encoding="utf-8")
     found = command_violations(run(["rules", "validate", str(path)]), {0, 2})
-    return found + command_violations(run(["rules", "show", str(path)]), {0, 2})
+    fmt = rng.choice(["text", "markdown", "html"])
+    return found + command_violations(run(["rules", "show", str(path), "--format", fmt]), {0, 2})
 
 
 def _to_toml(data: Any) -> str:
@@ -472,8 +473,11 @@ def surface_options(rng: random.Random, tmp: Path) -> list[str]:
             ["compare", decl, "--rules", "botkyrka-2017", "--as-of", "2017-12-11", "--set", f"radius_km={token}"],
             ["compare", decl, "--rules", "lou-4-18", "--as-of", "2017-12-11", "--sweep", f"threshold=0.1:{token}:0.1"],
             ["compare", decl, "--rules", "lou-4-18", "--as-of", "2017-12-11", "--sweep", f"threshold=0.1:0.5:{token}"],
+            ["compare", decl, "--rules", "lou-4-18", "--as-of", "2017-12-11", "--against", token],
         ]
     )
+    if argv[0] == "compare":
+        argv += rng.choice([[], ["--format", "html"], ["--format", "markdown", "--diff"]])
     return command_violations(run(argv))
 
 
