@@ -115,3 +115,27 @@ def test_the_comparison_page_is_not_blank(
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", data[16:24]) == (900, 1300)
     assert len(data) > 20_000  # a blank page compresses to a few kB
+
+
+def test_the_page_carries_the_provenance_of_both_rule_sets_and_the_input(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import reserverat as rr
+    from reserverat.compare import compare
+
+    lou = rr.load_ruleset("lou-4-18")
+    decls = [
+        (p, d) for p in FILES for d in rr.load_declarations(p) if isinstance(d, rr.Declaration)
+    ]
+    c = compare(decls, lou, lou.with_params(threshold="0.45"), as_of=rr.date(2017, 12, 11))
+    assert c.provenance is not None
+    again = compare(decls, lou, lou, as_of=rr.date(2017, 12, 11))
+    fewer = compare(decls[1:], lou, lou, as_of=rr.date(2017, 12, 11))
+    assert again.provenance and fewer.provenance
+    assert c.provenance.input_hash == again.provenance.input_hash != fewer.provenance.input_hash
+    assert c.provenance.a[2] == lou.content_hash != c.provenance.b[2]
+    text = _page(capsys, tmp_path, "--set", "threshold=0.45", "--lang", "en").read_text("utf-8")
+    footer = text[text.index('<footer class="provenance">') :]
+    for label in ("Rule set A", "Rule set B", "Evaluation date", "Library version", "Input hash"):
+        assert f"<dt>{label}</dt>" in footer
+    assert f"<dd>{c.provenance.input_hash}</dd>" in footer

@@ -75,10 +75,14 @@ class ComparisonProvenance:
     library_version: str
     procurement: str | None = None
     """The procurement's reference, where it has one."""
+    input_hash: str | None = None
+    """``sha256:`` over the declarations' own hashes in order, where the corpus holds
+    declarations (a corpus of bare columns has none to hash)."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view."""
         return {
+            "input_hash": self.input_hash,
             "a": dict(zip(("id", "version", "hash"), self.a, strict=True)),
             "b": dict(zip(("id", "version", "hash"), self.b, strict=True)),
             "as_of": self.as_of.isoformat(),
@@ -204,6 +208,7 @@ def compare(
         as_of,
         __version__,
         procurement.reference if procurement is not None else None,
+        _corpus_hash(corpus),
     )
     for rules in (a, b):  # B's titles win: they name B's values
         out.titles.update(zip([c.id for c in rules.criteria], titles_at(rules, as_of), strict=True))
@@ -307,6 +312,17 @@ def compare(
             )
             (out.gains if rank_b > rank_a else out.losses).append(flip)
     return out
+
+
+def _corpus_hash(corpus: Corpus) -> str | None:
+    if corpus.declarations is None:
+        return None
+    import hashlib
+
+    digest = hashlib.sha256()
+    for decl in corpus.declarations:
+        digest.update(decl.content_hash.encode() + b"\n")
+    return "sha256:" + digest.hexdigest()
 
 
 def _value(text: str) -> Any:

@@ -72,6 +72,7 @@ _WORDS = {
         "library": "Programversion",
         "procurement": "Upphandling",
         "parameter": "Parameter",
+        "input_hash": "Indatans kontrollsumma",
     },
     "en": {
         "title": "Comparison of rule sets",
@@ -104,6 +105,7 @@ _WORDS = {
         "library": "Library version",
         "procurement": "Procurement",
         "parameter": "Parameter",
+        "input_hash": "Input hash",
     },
 }
 
@@ -237,6 +239,8 @@ def _provenance(p: ComparisonProvenance | None, lang: str) -> tuple[tuple[str, s
     ]
     if p.procurement:
         out.append((w["procurement"], p.procurement))
+    if p.input_hash:
+        out.append((w["input_hash"], p.input_hash))
     return tuple(out)
 
 
