@@ -53,10 +53,10 @@ share_check = rr.share_at_least(
 )
 print(share_check == lou.criterion("target-group-share").check)
 
-# 7. A file of declarations, each a Declaration or a located error: nothing is lost.
-for item in rr.load_declarations(HERE / "declarations" / "03-ab-kommunal-agare.json"):
-    if isinstance(item, rr.DeclarationError):
-        print("error:", item)
-    else:
-        asf = rr.evaluate(item, rr.load_ruleset("asf-tillvaxtverket"), as_of=date(2017, 12, 11))
-        print(item.supplier, "->", asf.outcome.value)
+# 7. A file of declarations: the ones read and the located errors apart, nothing lost.
+loaded = rr.load_declarations(HERE / "declarations" / "03-ab-kommunal-agare.json")
+for error in loaded.errors:
+    print("error:", error)
+for item in loaded.declarations:
+    asf = rr.evaluate(item, rr.load_ruleset("asf-tillvaxtverket"), as_of=date(2017, 12, 11))
+    print(item.supplier, "->", asf.outcome.value)

@@ -132,18 +132,30 @@ def test_file_with_a_list_keeps_every_row(tmp_path: Path) -> None:
     ]
     path.write_text(json.dumps(rows), encoding="utf-8")
     out = load_declarations(path)
-    assert [type(x).__name__ for x in out] == [
+    assert [type(r.outcome).__name__ for r in out.rows] == [
         "Declaration",
         "DeclarationError",
         "DeclarationError",
         "Declaration",
     ]
-    err = out[1]
+    assert [r.source for r in out.rows] == [f"{path}[{i}]" for i in range(4)]
+    assert [d.supplier for d in out.declarations] == ["A", "C"]
+    assert len(out) == 4 and len(out.errors) == 2
+    assert out.rows[1].name == "B" and out.rows[1].declaration is None
+    err = out.rows[1].error
     assert isinstance(err, rr.DeclarationError)
     assert str(err.problems[0]).startswith(
         f"{path}[1] at workforce.employed.headcount (Persons occupied › employees › headcount): "
         "[out_of_range] Input should be greater than or equal to 0 (got -1)"
     )
+    # Asking for a bad row by its place raises its located error: nothing is skipped.
+    assert out[0].supplier == "A" and out[3].supplier == "C"
+    with pytest.raises(rr.DeclarationError) as info:
+        out[1]
+    assert info.value is err
+    with pytest.raises(rr.DeclarationError):
+        list(out)
+    assert [d.supplier for d in out[3:]] == ["C"]
 
 
 @pytest.mark.parametrize(

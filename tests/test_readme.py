@@ -93,3 +93,22 @@ def test_readme_check_commands_run_on_the_examples(
         code = main(args)
         assert code in (0, 1), (line, capsys.readouterr().err)
         capsys.readouterr()
+
+
+def test_api_example_passes_mypy_strict(tmp_path: Path) -> None:
+    """A platform developer copies the example into a typed code base: it type-checks."""
+    import subprocess
+    import sys
+
+    (code,) = _blocks("python")
+    path = tmp_path / "readme_api.py"
+    path.write_text(code, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--config-file", "pyproject.toml", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("Success: no issues found in 1 source file")

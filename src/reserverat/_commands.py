@@ -575,9 +575,6 @@ def _load_group(path: Path) -> GroupTender:
                     or [Problem(str(path), f"members[{i}].declaration", "invalid", str(exc))]
                 )
                 continue
-            if isinstance(loaded, ReserveratError):
-                problems.extend(loaded.problems)
-                continue
             member["declaration"] = loaded
         members.append(member)
     if problems:

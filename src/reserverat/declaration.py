@@ -10,11 +10,12 @@ from __future__ import annotations
 import enum
 import hashlib
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, overload
 
 from pydantic import (
     AfterValidator,
@@ -48,6 +49,7 @@ __all__ = [
     "Evidence",
     "FinancialYear",
     "LegalForm",
+    "Loaded",
     "OccupationGroup",
     "Owner",
     "OwnerKind",
@@ -55,6 +57,7 @@ __all__ = [
     "PriorAward",
     "Procurement",
     "Purpose",
+    "Row",
     "Salaries",
     "Signatory",
     "Site",
@@ -696,12 +699,87 @@ def _read_json(path: Path) -> Any:
     return parse_json(read_text(path, DeclarationError), str(path), DeclarationError)
 
 
-def load_declarations(path: str | Path) -> list[Declaration | DeclarationError]:
+@dataclass(frozen=True)
+class Row:
+    """One input row: its source, its Declaration or located error, and its warnings.
+
+    The warnings are those of reading it (an imported ESPD's, for example).
+    """
+
+    source: str
+    outcome: Declaration | DeclarationError
+    warnings: tuple[Problem, ...] = ()
+    name: str | None = None
+    """The supplier's name as the row gives it, also where the row is an error."""
+
+    def __post_init__(self) -> None:
+        # The source names a file, and file names can hold identity numbers.
+        object.__setattr__(self, "source", mask_personal_numbers(self.source))
+        if self.name is not None:
+            object.__setattr__(self, "name", mask_personal_numbers(self.name))
+        elif isinstance(self.outcome, Declaration):
+            object.__setattr__(self, "name", self.outcome.supplier)
+
+    @property
+    def declaration(self) -> Declaration | None:
+        """The row's Declaration, or None where the row is an error."""
+        return self.outcome if isinstance(self.outcome, Declaration) else None
+
+    @property
+    def error(self) -> DeclarationError | None:
+        """The row's located error, or None where it was read."""
+        return self.outcome if isinstance(self.outcome, DeclarationError) else None
+
+
+class Loaded(Sequence[Declaration]):
+    """The declarations of one file, in order, with the rows that could not be read.
+
+    ``loaded[i]`` is the i-th row's Declaration, and raises that row's located
+    :class:`DeclarationError` where it could not be read: so iterating or unpacking a
+    file with a bad row never skips it silently. :attr:`declarations` and :attr:`errors`
+    give the two apart, :attr:`rows` every row with its source.
+    """
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: Sequence[Row]) -> None:
+        self.rows: tuple[Row, ...] = tuple(rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Declaration: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Declaration]: ...
+    def __getitem__(self, index: int | slice) -> Declaration | Sequence[Declaration]:
+        if isinstance(index, slice):
+            return Loaded(self.rows[index])
+        outcome = self.rows[index].outcome
+        if isinstance(outcome, DeclarationError):
+            raise outcome
+        return outcome
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def declarations(self) -> list[Declaration]:
+        """The rows that were read, in order."""
+        return [r.outcome for r in self.rows if isinstance(r.outcome, Declaration)]
+
+    @property
+    def errors(self) -> list[DeclarationError]:
+        """The rows that could not be read, each a located error, in order."""
+        return [r.outcome for r in self.rows if isinstance(r.outcome, DeclarationError)]
+
+    def __repr__(self) -> str:
+        return f"<Loaded {len(self.declarations)} declarations, {len(self.errors)} errors>"
+
+
+def load_declarations(path: str | Path) -> Loaded:
     """Read a JSON file holding one declaration or a list of them.
 
-    Returns one entry per declaration in the file, in order: the Declaration, or the
-    DeclarationError that locates what is wrong with it. A file that cannot be read
-    or parsed at all raises.
+    Returns every entry of the file, in order, as a :class:`Loaded`: ``[i]`` is a
+    Declaration (or raises the entry's located error), ``.declarations`` and ``.errors``
+    give them apart. A file that cannot be read or parsed at all raises.
 
     Raises:
         DeclarationError: the file is unreadable, not JSON, or not an object or list.
@@ -718,19 +796,23 @@ def load_declarations(path: str | Path) -> list[Declaration | DeclarationError]:
         raise DeclarationError(
             [Problem(str(path), "", "wrong_type", "expected a JSON object or a list of objects")]
         )
-    out: list[Declaration | DeclarationError] = []
+    rows: list[Row] = []
     for i, item in enumerate(items):
         source = f"{path}[{i}]" if located else str(path)
         if not isinstance(item, dict):
-            out.append(
-                DeclarationError([Problem(source, "", "wrong_type", "expected a JSON object")])
+            rows.append(
+                Row(
+                    source,
+                    DeclarationError([Problem(source, "", "wrong_type", "expected a JSON object")]),
+                )
             )
             continue
         try:
-            out.append(parse_declaration(item, source=source))
+            rows.append(Row(source, parse_declaration(item, source=source)))
         except DeclarationError as exc:
-            out.append(exc)
-    return out
+            name = item.get("supplier")
+            rows.append(Row(source, exc, name=name if isinstance(name, str) else None))
+    return Loaded(rows)
 
 
 def load_procurement(path: str | Path) -> Procurement:

@@ -27,7 +27,13 @@ from typing import Any, ClassVar, Generic, TypeVar
 from reserverat._version import __version__
 from reserverat.checks import AllOf, AnyOf, AtLeast, Centre, Not, Param, _Node
 from reserverat.declaration import Declaration, Procurement, parse_declaration
-from reserverat.errors import DeclarationError, EvaluationError, Problem
+from reserverat.errors import (
+    DeclarationError,
+    EvaluationError,
+    Problem,
+    ReserveratError,
+    RuleSetError,
+)
 from reserverat.geo import Gazetteer, Geocoder, builtin_gazetteer
 from reserverat.identifiers import parse_identifier
 from reserverat.logic import Verdict, all_verdicts, any_verdicts, at_least_verdicts, not_verdict
@@ -1058,9 +1064,23 @@ def evaluate(
     verdicts are decided now; the findings and their explanations are built when first
     read, from what was decided.
 
+    Thread safety: calls from several threads at once may share rule sets, procurements
+    and contexts; what is compiled or cached for a rule set is the same whichever thread
+    builds it, and a result builds its explanations the same way whichever thread reads
+    them first.
+
     Raises:
+        DeclarationError: ``declaration`` (or ``procurement``) is not the model, such as
+            a dict; the message says what to pass.
+        RuleSetError: ``ruleset`` is not a RuleSet.
         EvaluationError: no evaluation date could be determined.
     """
+    if not isinstance(declaration, Declaration):
+        raise _wrong_argument(declaration, procurement, ruleset)
+    if not isinstance(ruleset, RuleSet) or not (
+        procurement is None or isinstance(procurement, Procurement)
+    ):
+        raise _wrong_argument(declaration, procurement, ruleset)
     when = evaluation_date(as_of, procurement)
     plan = compile_plan(ruleset, when, context, procurement)
     entries, verdict = plan.decide(declaration)
@@ -1075,6 +1095,54 @@ def evaluate(
         ruleset_title=ruleset.title,
         warnings=warnings,
         risk=risk,
+    )
+
+
+def _wrong_argument(declaration: Any, procurement: Any, ruleset: Any) -> ReserveratError:
+    """The located error for an argument of evaluate() that is not the model it takes."""
+    if not isinstance(declaration, Declaration):
+        got = type(declaration).__name__
+        return DeclarationError(
+            [
+                Problem(
+                    "<python>",
+                    "declaration",
+                    "wrong_type",
+                    f"evaluate() takes a Declaration, not a {got}: make one with "
+                    "rr.parse_declaration(data) (a dict) or rr.load_declarations(path)",
+                    msg_sv=f"evaluate() tar en Declaration, inte {got}: gör en med "
+                    "rr.parse_declaration(data) (en dict) eller rr.load_declarations(path)",
+                )
+            ]
+        )
+    if not isinstance(ruleset, RuleSet):
+        got = type(ruleset).__name__
+        return RuleSetError(
+            [
+                Problem(
+                    "<python>",
+                    "ruleset",
+                    "wrong_type",
+                    f"evaluate() takes a RuleSet, not a {got}: load one with "
+                    "rr.load_ruleset(id_or_path)",
+                    msg_sv=f"evaluate() tar ett RuleSet, inte {got}: läs in ett med "
+                    "rr.load_ruleset(id eller sökväg)",
+                )
+            ]
+        )
+    got = type(procurement).__name__
+    return DeclarationError(
+        [
+            Problem(
+                "<python>",
+                "procurement",
+                "wrong_type",
+                f"procurement is a Procurement, not a {got}: make one with "
+                "rr.parse_procurement(data) or rr.load_procurement(path)",
+                msg_sv=f"procurement ska vara en Procurement, inte {got}: gör en med "
+                "rr.parse_procurement(data) eller rr.load_procurement(path)",
+            )
+        ]
     )
 
 

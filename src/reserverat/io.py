@@ -32,9 +32,8 @@ from pydantic import BaseModel
 
 from reserverat.cells import CellError, Kind, kind_of, read_cell
 from reserverat.checks import COMBINATOR_KINDS, FACT_PATHS, Param
-from reserverat.declaration import Declaration, parse_declaration
+from reserverat.declaration import Declaration, Row, parse_declaration
 from reserverat.errors import DeclarationError, DocumentError, Problem, did_you_mean
-from reserverat.identifiers import mask_personal_numbers
 from reserverat.inputs import check_regular, decode, open_regular, parse_json, read_bytes
 from reserverat.labels import CHOICE_WORDS, SHORT_LABELS, column_label, describe
 from reserverat.labels import INDEX as _INDEX
@@ -111,26 +110,6 @@ def _column_type(path: str) -> Any:
     if ".by_category." in path:
         return int
     return _base_type(FACT_PATHS.get(path))
-
-
-@dataclass(frozen=True)
-class Row:
-    """One input row: where it came from, its Declaration or located error, and warnings
-    from reading it (an imported ESPD's, for example)."""
-
-    source: str
-    outcome: Declaration | DeclarationError
-    warnings: tuple[Problem, ...] = ()
-    name: str | None = None
-    """The supplier's name as the row gives it, also where the row is an error."""
-
-    def __post_init__(self) -> None:
-        # The source names a file, and file names can hold identity numbers.
-        object.__setattr__(self, "source", mask_personal_numbers(self.source))
-        if self.name is not None:
-            object.__setattr__(self, "name", mask_personal_numbers(self.name))
-        elif isinstance(self.outcome, Declaration):
-            object.__setattr__(self, "name", self.outcome.supplier)
 
 
 _ROW_PLACE = re.compile(r"(?:\[\d+\]| line \d+|(?: sheet .+)? row \d+)$")
@@ -597,9 +576,10 @@ def read_rows(
     elif suffix == ".json":
         from reserverat.declaration import load_declarations
 
-        items = load_declarations(path)
-        for i, item in enumerate(items):
-            yield Row(f"{path}[{i}]" if len(items) > 1 else str(path), item)
+        loaded = load_declarations(path)
+        for i, row in enumerate(loaded.rows):
+            source = f"{path}[{i}]" if len(loaded) > 1 else str(path)
+            yield Row(source, row.outcome, row.warnings, row.name)
     elif suffix in (".csv", ".tsv", ".txt"):
         yield from _read_csv(path, delimiter, decimal_comma)
     elif suffix in (".xlsx", ".xlsm"):
