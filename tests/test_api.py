@@ -73,3 +73,76 @@ def test_one_result_read_by_many_threads() -> None:
             texts = set(pool.map(lambda _, r=result: r.to_json(), range(16)))
         assert len(texts) == 1
         assert json.loads(texts.pop())["outcome"] == result.outcome.value
+
+
+def _botkyrka() -> list[rr.Result]:
+    rules = rr.load_ruleset("botkyrka-2017")
+    names = ("26-tva-platser.json", "21-hallunda.json", "22-norsborg-bara-postnummer.json")
+    return [
+        rr.evaluate(rr.load_declarations(ROOT / "examples" / "botkyrka" / n)[0], rules, as_of=WHEN)
+        for n in names
+    ]
+
+
+def test_render_html_is_public_and_draws_the_maps_itself() -> None:
+    results = _botkyrka()
+    heading = rr.ReportHeading(authority="Botkyrka kommun", reference="KS/2017:812")
+    page = rr.render_html(results, "sv", heading)
+    assert page.startswith("<!DOCTYPE html>") and page.endswith("</html>\n")
+    assert page.count('<section class="page') == 1 + len(results)  # the summary, then each
+    assert page.count("<svg") == len(results)  # a map each, without a call to geography()
+    assert "KS/2017:812" in page
+    one = rr.render_html(results[0], maps=False)
+    assert one.count('<section class="page') == 1 and "<svg" not in one
+
+
+def test_a_notebook_shows_the_report() -> None:
+    import html
+
+    result = _botkyrka()[0]
+    assert result._repr_markdown_() == rr.render_markdown(result, "sv")
+    frame = result._repr_html_()
+    assert frame.startswith('<iframe srcdoc="') and "sandbox" in frame
+    inner = html.unescape(frame[len('<iframe srcdoc="') : frame.index('" style=')])
+    assert inner == rr.render_html(result)
+
+
+def _nodes(node: object) -> list[dict[str, object]]:
+    """Every JSON object in a document, depth first."""
+    if isinstance(node, dict):
+        return [node, *(n for value in node.values() for n in _nodes(value))]
+    if isinstance(node, list):
+        return [n for value in node for n in _nodes(value)]
+    return []
+
+
+def test_to_json_with_a_language_adds_every_sentence() -> None:
+    import jsonschema
+
+    from reserverat.render.messages import EVIDENCE, render_message
+
+    schema = json.loads((ROOT / "schemas" / "result.v1.schema.json").read_text("utf-8"))
+    for result in _botkyrka():
+        plain = result.to_json()
+        for lang in ("sv", "en"):
+            data = json.loads(result.to_json(lang=lang))
+            jsonschema.Draft202012Validator(schema).validate(data)
+            messages = [n for n in _nodes(data) if set(n) >= {"code", "args"}]
+            explained = [n for n in _nodes(data) if "evidence" in n and "kind" in n]
+            assert messages and all(isinstance(m.get("text"), str) for m in messages)
+            reason = result.findings[0].explanation.reason
+            assert data["findings"][0]["explanation"]["reason"]["text"] == render_message(
+                reason, lang
+            )
+            for node in explained:
+                evidence = node["evidence"]
+                assert isinstance(evidence, list)
+                if evidence:
+                    assert node["evidence_text"] == [EVIDENCE[lang][c] for c in evidence]
+                else:
+                    assert "evidence_text" not in node
+            # The sentences are additive: a reader of the plain form reads this one.
+            assert rr.result_from_json(json.dumps(data)) == result
+        assert result.to_json() == plain  # and the canonical form never changes
+    with pytest.raises(ValueError, match="lang is one of sv, en"):
+        _botkyrka()[0].to_json(lang="de")

@@ -102,7 +102,8 @@ if _TYPE_CHECKING:
         builtin_register,
         load_register,
     )
-    from reserverat.render import render_markdown, render_text
+    from reserverat.render import render_html, render_markdown, render_text
+    from reserverat.render.html import ReportHeading
     from reserverat.result import (
         Explanation,
         Fact,
@@ -195,6 +196,8 @@ _LAZY = {
     "read_rows": "io",
     "registered_in": "checks",
     "RegisterError": "errors",
+    "render_html": "render",
+    "ReportHeading": "render.html",
     "render_markdown": "render",
     "render_text": "render",
     "ReserveratError": "errors",
@@ -251,6 +254,7 @@ __all__ = [
     "Provenance",
     "PublicBodyRegister",
     "RegisterError",
+    "ReportHeading",
     "ReserveratError",
     "Result",
     "Row",
@@ -302,6 +306,7 @@ __all__ = [
     "read_espd",
     "read_rows",
     "registered_in",
+    "render_html",
     "render_markdown",
     "render_text",
     "result_from_json",

@@ -344,6 +344,26 @@ class Result:
         values["warnings"] = self.warnings + warnings
         return Result(**values)
 
+    def _repr_markdown_(self) -> str:
+        """The report as Markdown, in Swedish: how a notebook shows a result."""
+        from reserverat.render import render_markdown
+
+        return render_markdown(self, "sv")
+
+    def _repr_html_(self) -> str:
+        """The HTML report (maps included) in a frame of its own, so that its styles never
+        touch the notebook's page: how a notebook shows a result."""
+        import html
+
+        from reserverat.render import render_html
+
+        page = render_html(self)
+        return (
+            f'<iframe srcdoc="{html.escape(page, quote=True)}" '
+            'style="width: 100%; height: 720px; border: 1px solid #ccc" '
+            'title="reserverat" sandbox></iframe>'
+        )
+
     def compact(self) -> Compact:
         """The result without explanations: each criterion's verdict, reasons and evidence.
 
@@ -387,18 +407,36 @@ class Result:
             criterion_id, [f.criterion for f in self.findings], self.provenance.ruleset_id
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON-ready form (exact numbers tagged, see the module docstring)."""
-        return _adapter().dump_python(self._whole(), mode="json")  # type: ignore[no-any-return]
+    def to_dict(self, *, lang: str | None = None) -> dict[str, Any]:
+        """The JSON-ready form (exact numbers tagged, see the module docstring).
 
-    def to_json(self, *, indent: int | None = 2) -> str:
+        With ``lang`` ("sv" or "en"), every message (reason, gap, note, mark, warning) also
+        carries ``text``, its sentence in that language, and every explanation with
+        evidence to request carries ``evidence_text`` beside the codes.
+        """
+        data: dict[str, Any] = _adapter().dump_python(self._whole(), mode="json")
+        if lang is not None:
+            from reserverat.render.messages import LANGS
+
+            if lang not in LANGS:
+                raise ValueError(f"lang is one of {', '.join(LANGS)}, not {lang!r}")
+            _add_sentences(self, data, lang)
+        return data
+
+    def to_json(self, *, indent: int | None = 2, lang: str | None = None) -> str:
         """Canonical JSON: sorted keys, UTF-8 text, byte-identical for equal results.
 
         The same text as ``json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False,
         indent=indent)``, written directly. Identity numbers were masked where they entered
         (the declaration's text, its organisationsnummer in ``supplier``); no pass over the
         text could tell them from a number that looks like one, so none is made.
+
+        ``lang`` adds the sentences, as :meth:`to_dict` says; without it the text is the
+        canonical form, which the sentences never change.
         """
+        if lang is not None:
+            data = self.to_dict(lang=lang)
+            return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=indent)
         out: list[str] = []
         _result(self, out, "\n" if indent is not None else None, " " * (indent or 0))
         return "".join(out)
@@ -788,4 +826,40 @@ def result_json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a Result's JSON form."""
     schema = _adapter().json_schema(mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    defs = schema["$defs"]
+    # The sentences to_json(lang=...) adds: optional, so version 1 readers are unaffected.
+    defs["Message"]["properties"]["text"] = {
+        "type": "string",
+        "description": "The message as a sentence, in the language asked for (to_json(lang=)).",
+    }
+    defs["Explanation"]["properties"]["evidence_text"] = {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "The evidence to request in words, beside the codes (to_json(lang=)).",
+    }
     return schema
+
+
+def _add_sentences(obj: Any, data: Any, lang: str) -> None:
+    """Walk a result and its JSON form together, adding each message's sentence."""
+    import dataclasses
+
+    if isinstance(obj, Message):
+        from reserverat.render.messages import render_message
+
+        data["text"] = render_message(obj, lang)
+    elif isinstance(obj, Explanation):
+        if obj.evidence:
+            from reserverat.render.messages import EVIDENCE
+
+            data["evidence_text"] = [EVIDENCE[lang].get(c, c) for c in obj.evidence]
+        for f in dataclasses.fields(obj):
+            if f.name in data and data[f.name] is not None:
+                _add_sentences(getattr(obj, f.name), data[f.name], lang)
+    elif isinstance(obj, tuple | list):
+        for item, part in zip(obj, data, strict=False):
+            _add_sentences(item, part, lang)
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type) and isinstance(data, dict):
+        for f in dataclasses.fields(obj):
+            if f.name in data and data[f.name] is not None:
+                _add_sentences(getattr(obj, f.name), data[f.name], lang)

@@ -41,6 +41,7 @@ __all__ = [
     "Entry",
     "render",
     "render_group",
+    "render_html",
     "render_json",
     "render_markdown",
     "render_text",
@@ -65,6 +66,47 @@ class Entry:
         object.__setattr__(self, "source", mask_personal_numbers(self.source))
         if self.name is not None:
             object.__setattr__(self, "name", mask_personal_numbers(self.name))
+
+
+def render_html(
+    results: Result | Entry | Iterable[Result | Entry],
+    lang: str = "sv",
+    heading: Any = None,
+    *,
+    maps: bool = True,
+) -> str:
+    """One self-contained HTML document, printable on A4, for one result or several.
+
+    The heading (a :class:`reserverat.render.html.ReportHeading`, optional), a summary page
+    when there are several, then a page each; a result that came from
+    :func:`reserverat.evaluate` gets the maps of its geographic checks, drawn from the
+    positions the evaluation used (``maps=False`` leaves them out).
+    """
+    from reserverat.render import html as pages
+
+    items = [results] if isinstance(results, Result | Entry) else list(results)
+    entries = [
+        item if isinstance(item, Entry) else _entry(item, n, maps)
+        for n, item in enumerate(items, start=1)
+    ]
+    return pages.render_html(entries, lang, heading)
+
+
+def _entry(result: Result, n: int, maps: bool) -> Entry:
+    record = result.record
+    layers: tuple[MapLayer, ...] = ()
+    if maps and record is not None:
+        from reserverat.evaluate import geography
+
+        plan = record.plan
+        layers = geography(
+            record.decl,
+            plan.rules,
+            as_of=plan.as_of,
+            context=plan.context,
+            procurement=plan.procurement,
+        )
+    return Entry(f"#{n}", result, record.decl if record is not None else None, layers)
 
 
 def render_text(result: Result, lang: str = "sv") -> str:
