@@ -162,8 +162,10 @@ _PAGE_CSS = """
 
 @dataclass(frozen=True)
 class ReportHeading:
-    """What the report's header names: the procurement, the evaluation date, who assessed
-    and when the report was made. Every field is optional."""
+    """What the report's header names: the procurement, the date, the assessor.
+
+    Also when the report was made. Every field is optional.
+    """
 
     authority: str | None = None
     title: str | None = None
