@@ -116,6 +116,7 @@ if _TYPE_CHECKING:
         result_json_schema,
     )
     from reserverat.ruleset import Citation, Criterion, RuleSet, Text, criterion
+    from reserverat.tables import to_pandas, to_polars, to_records
 
 # Every name loads its module when first used (PEP 562), so that `import reserverat` pays
 # for nothing it does not use: evaluate() loads the engine, Corpus numpy, read_rows the
@@ -197,6 +198,9 @@ _LAZY = {
     "registered_in": "checks",
     "RegisterError": "errors",
     "render_html": "render",
+    "to_pandas": "tables",
+    "to_polars": "tables",
+    "to_records": "tables",
     "ReportHeading": "render.html",
     "render_markdown": "render",
     "render_text": "render",
@@ -315,6 +319,9 @@ __all__ = [
     "screen_within",
     "share_at_least",
     "sweep",
+    "to_pandas",
+    "to_polars",
+    "to_records",
     "transfers_only_to",
     "value_in",
     "whole_legal_person",

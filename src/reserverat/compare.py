@@ -121,6 +121,24 @@ class Comparison:
     """Each criterion's title (B's, else A's) with its rule set's values filled in."""
     provenance: ComparisonProvenance | None = None
 
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat dict per changed supplier listed (:func:`reserverat.tables.comparison_records`)."""
+        from reserverat.tables import comparison_records
+
+        return comparison_records(self)
+
+    def to_pandas(self) -> Any:
+        """The records as a pandas DataFrame (the ``[frames]`` extra)."""
+        from reserverat.tables import to_pandas
+
+        return to_pandas(self)
+
+    def to_polars(self) -> Any:
+        """The records as a polars DataFrame (the ``[frames]`` extra)."""
+        from reserverat.tables import to_polars
+
+        return to_polars(self)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view."""
 
