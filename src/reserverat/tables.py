@@ -61,11 +61,10 @@ def _parts(item: Any, n: int) -> tuple[str, str | None, Result | ReserveratError
 
 
 def to_records(items: Iterable[Any]) -> list[dict[str, Any]]:
-    """One flat dict per input, in order: a :class:`Result`, a batch row
-    (:class:`reserverat.Row`, whose Declaration is not yet evaluated, is refused), an
-    :class:`reserverat.render.Entry`, or a :class:`ReserveratError` (an input error).
+    """One flat dict per input, in order, errors included (``outcome`` is ``"error"``).
 
-    Every input gives one record, errors included (``outcome`` is ``"error"``).
+    An input is a :class:`Result`, an :class:`reserverat.render.Entry` or a batch row
+    (:class:`reserverat.Row`) holding a result or an error, or a :class:`ReserveratError`.
 
     Raises:
         TypeError: an item that is none of these (a Declaration not yet evaluated).
