@@ -794,6 +794,44 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        import uvicorn
+
+        import reserverat.server  # noqa: F401  (fails early, and says what to install)
+    except ImportError:
+        _print_problems(
+            [
+                Problem(
+                    "serve",
+                    "",
+                    "not_installed",
+                    "the HTTP service needs its extra: pip install 'reserverat[server]'",
+                    msg_sv="HTTP-tjänsten behöver sitt tillägg: pip install 'reserverat[server]'",
+                )
+            ],
+            _lang(args),
+        )
+        return EXIT_BAD_INPUT
+    import os
+
+    # Each worker process builds its own app from the environment (uvicorn's factory).
+    if args.max_body is not None:
+        os.environ["RESERVERAT_MAX_BODY"] = str(args.max_body)
+    if args.timeout is not None:
+        os.environ["RESERVERAT_TIMEOUT"] = str(args.timeout)
+    uvicorn.run(
+        "reserverat.server:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+        log_level="info",
+    )
+    return EXIT_OK
+
+
 def _cmd_test(args: argparse.Namespace) -> int:
     files: list[Path] = []
     from reserverat.cases import builtin_cases_dir, run_file

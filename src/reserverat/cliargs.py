@@ -531,6 +531,49 @@ def parser(lang: str = "sv") -> argparse.ArgumentParser:
     _lang(cmp_)
     _input_options(cmp_)
 
+    srv = sub.add_parser(
+        "serve",
+        help=_h(
+            "kör HTTP-tjänsten (kräver reserverat[server])",
+            "run the HTTP service (needs reserverat[server])",
+        ),
+    )
+    srv.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help=_h("adressen att lyssna på (standard: 127.0.0.1)", "address to listen on"),
+    )
+    srv.add_argument(
+        "--port", type=int, default=8000, help=_h("porten (standard: 8000)", "the port")
+    )
+    srv.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help=_h("antal arbetsprocesser (standard: 1)", "worker processes (default: 1)"),
+    )
+    srv.add_argument(
+        "--max-body",
+        type=int,
+        default=None,
+        metavar=_h("BYTE", "BYTES"),
+        help=_h(
+            "största begäran i byte (standard: 5 MiB; en batch tio gånger så stor)",
+            "largest request body in bytes (default: 5 MiB; a batch ten times that)",
+        ),
+    )
+    srv.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar=_h("SEKUNDER", "SECONDS"),
+        help=_h(
+            "längsta tid för en begäran (standard: 30 s; en batch tio gånger så lång)",
+            "longest time for one request (default: 30 s; a batch ten times that)",
+        ),
+    )
+    _lang(srv)
+
     tc = sub.add_parser(
         "test",
         help=_h(

@@ -1,0 +1,335 @@
+"""The HTTP service against a real uvicorn server on 127.0.0.1, through httpx: every
+endpoint, problem details for every class of error, the size and time limits, and
+concurrent requests that answer as serial ones do."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+httpx = pytest.importorskip("httpx")
+pytest.importorskip("fastapi")
+pytest.importorskip("uvicorn")
+
+import reserverat as rr  # noqa: E402
+
+ROOT = Path(__file__).parent.parent
+EXAMPLES = ROOT / "examples"
+DECLS = [
+    json.loads(p.read_text("utf-8")) for p in sorted((EXAMPLES / "declarations").glob("*.json"))
+]
+PROBLEM = "application/problem+json"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(env: dict[str, str]) -> Iterator[str]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reserverat", "serve", "--port", str(port)],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=0.5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        else:
+            proc.kill()
+            raise AssertionError(proc.communicate()[0])
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    yield from _serve({})
+
+
+@pytest.fixture(scope="module")
+def tight() -> Iterator[str]:
+    """A server with a small body limit and a short time limit."""
+    yield from _serve({"RESERVERAT_MAX_BODY": "4000", "RESERVERAT_TIMEOUT": "0.001"})
+
+
+def _problem(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text[:500]
+    assert response.headers["content-type"].startswith(PROBLEM)
+    body: dict[str, Any] = response.json()
+    assert body["type"] == f"urn:reserverat:problem:{code}"
+    assert body["status"] == status
+    assert body["problems"][0]["code"] == code
+    assert "Traceback" not in response.text
+    return body
+
+
+def test_health_rulesets_and_schemas(server: str) -> None:
+    assert httpx.get(f"{server}/healthz").json() == {"status": "ok", "version": rr.__version__}
+    listed = httpx.get(f"{server}/v1/rulesets").json()
+    assert {r["id"] for r in listed} == {i.id for i in rr.list_rulesets()}
+    one = httpx.get(f"{server}/v1/rulesets/lou-4-18").json()
+    rules = rr.load_ruleset("lou-4-18")
+    assert (one["id"], one["version"], one["hash"]) == (rules.id, rules.version, rules.content_hash)
+    assert one["ruleset"] == rules.model_dump(mode="json")
+    older = httpx.get(f"{server}/v1/rulesets/lou-19-25", params={"as_of": "2020-06-01"}).json()
+    assert older["version"] == "1.1.0" and len(older["versions"]) == 2
+    schema = httpx.get(f"{server}/v1/schemas/declaration")
+    assert schema.headers["content-type"].startswith("application/schema+json")
+    from reserverat.schemas import json_schema
+
+    assert schema.json() == json_schema("declaration")
+    openapi = httpx.get(f"{server}/openapi.json").json()
+    components = openapi["components"]["schemas"]
+    assert {"EvaluateRequest", "CompareRequest", "Declaration"} <= set(components)
+    assert "/v1/batch" in openapi["paths"] and "/v1/evaluate" in openapi["paths"]
+
+
+def test_evaluate_equals_the_library(server: str) -> None:
+    body = {"ruleset": "lou-4-18", "as_of": "2017-12-11", "declarations": DECLS}
+    got = httpx.post(f"{server}/v1/evaluate", json=body).json()["results"]
+    rules = rr.load_ruleset("lou-4-18")
+    want = [
+        rr.evaluate(
+            rr.parse_declaration(d, source=f"declarations[{i}]"), rules, as_of=rr.date(2017, 12, 11)
+        ).to_dict()
+        for i, d in enumerate(DECLS)
+    ]
+    assert [g["result"] for g in got] == want
+    one = httpx.post(
+        f"{server}/v1/evaluate",
+        json={
+            "ruleset": "lou-4-18",
+            "as_of": "2017-12-11",
+            "declaration": DECLS[0],
+            "compact": True,
+        },
+    ).json()["results"][0]["result"]
+    assert one["outcome"] == want[0]["outcome"] and "findings" not in one
+
+
+def test_accept_language_adds_the_sentences(server: str) -> None:
+    body = {"ruleset": "lou-4-18", "as_of": "2017-12-11", "declaration": DECLS[10]}
+    for lang in ("sv", "en"):
+        response = httpx.post(
+            f"{server}/v1/evaluate", json=body, headers={"Accept-Language": f"{lang},fr;q=0.5"}
+        )
+        assert response.headers["content-language"] == lang
+        result = response.json()["results"][0]["result"]
+        decl = rr.parse_declaration(DECLS[10], source="declaration")
+        want = rr.evaluate(decl, rr.load_ruleset("lou-4-18"), as_of=rr.date(2017, 12, 11))
+        assert result == want.to_dict(lang=lang)
+        assert result["findings"][0]["explanation"]["reason"]["text"]
+
+
+def test_a_bad_row_is_an_error_row_and_the_rest_are_answered(server: str) -> None:
+    body = {
+        "ruleset": "lou-4-18",
+        "as_of": "2017-12-11",
+        "declarations": [DECLS[0], {"supplier": ""}, 7, DECLS[1]],
+    }
+    got = httpx.post(f"{server}/v1/evaluate", json=body, headers={"Accept-Language": "en"}).json()
+    kinds = [("result" in r, "error" in r) for r in got["results"]]
+    assert kinds == [(True, False), (False, True), (False, True), (True, False)]
+    error = got["results"][1]["error"]
+    assert error["type"] == "urn:reserverat:problem:too_short"
+    assert error["problems"][0]["source"] == "declarations[1]"
+
+
+def test_inline_toml_and_a_variant(server: str) -> None:
+    toml = (ROOT / "README.md").read_text("utf-8").split("```toml\n", 1)[1].split("```", 1)[0]
+    body = {"ruleset_toml": toml, "as_of": "2026-06-01", "declaration": DECLS[0]}
+    result = httpx.post(f"{server}/v1/evaluate", json=body).json()["results"][0]["result"]
+    assert result["provenance"]["ruleset_id"] == "min-upphandling"
+    variant = {"ruleset": "lou-4-18", "as_of": "2017-12-11", "declaration": DECLS[9]}
+    base = httpx.post(f"{server}/v1/evaluate", json=variant).json()["results"][0]["result"]
+    stricter = httpx.post(
+        f"{server}/v1/evaluate", json={**variant, "parameters": {"threshold": 0.40}}
+    ).json()["results"][0]["result"]
+    assert (base["outcome"], stricter["outcome"]) == ("undecided", "not_qualified")
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"ruleset": "lou-4-81", "as_of": "2017-12-11", "declaration": {}}, 422, "unknown_ruleset"),
+        (
+            {"ruleset": "../../etc/passwd", "as_of": "2017-12-11", "declaration": {}},
+            422,
+            "bad_ruleset_ref",
+        ),
+        ({"ruleset_toml": "id = ", "as_of": "2017-12-11", "declaration": {}}, 422, "bad_toml"),
+        (
+            {
+                "ruleset_toml": 'id = "z"\nversion = "1"\nextends = "lou-4-18"\n'
+                '[[criteria]]\nid = "zon"\ntitle = { sv = "Z", en = "Z" }\n'
+                'citation = { instrument = "X" }\n'
+                'check = { kind = "in_zone", file = "zon.geojson" }\n',
+                "as_of": "2017-12-11",
+                "declaration": {},
+            },
+            422,
+            "not_allowed",
+        ),
+        ({"as_of": "2017-12-11", "declaration": {}}, 422, "missing"),
+        ({"ruleset": "lou-4-18", "declaration": {"supplier": "X"}}, 422, "missing_date"),
+        ({"ruleset": "lou-4-18", "as_of": "2017-12-11"}, 422, "missing"),
+        ({"ruleset": "lou-4-18", "as_of": "igår", "declaration": {}}, 422, "wrong_type"),
+        ({"ruleset": "lou-4-18", "colour": "blå", "declaration": {}}, 422, "unknown_field"),
+    ],
+)
+def test_bad_requests_are_problem_details(
+    server: str, body: dict[str, Any], status: int, code: str
+) -> None:
+    _problem(httpx.post(f"{server}/v1/evaluate", json=body), status, code)
+
+
+def test_malformed_json_wrong_type_and_unknown_routes(server: str) -> None:
+    body = _problem(
+        httpx.post(
+            f"{server}/v1/evaluate",
+            content=b'{"ruleset": ',
+            headers={"content-type": "application/json"},
+        ),
+        400,
+        "bad_json",
+    )
+    assert body["problems"][0]["loc"] == "line 1 column 13"
+    assert body["title"] == "Begäran kan inte läsas"
+    english = httpx.post(
+        f"{server}/v1/evaluate",
+        content=b"[1]",
+        headers={"content-type": "application/json", "accept-language": "en"},
+    )
+    assert _problem(english, 400, "wrong_type")["title"] == "The request cannot be read"
+    _problem(httpx.post(f"{server}/v1/evaluate", content=b"x=1"), 415, "unsupported_media_type")
+    _problem(httpx.get(f"{server}/v1/nothing"), 404, "not_found")
+    _problem(httpx.get(f"{server}/v1/evaluate"), 405, "method_not_allowed")
+    _problem(httpx.get(f"{server}/v1/rulesets/nope"), 404, "unknown_ruleset")
+    _problem(httpx.get(f"{server}/v1/schemas/nope"), 404, "unknown_schema")
+
+
+def test_batch_streams_ndjson_in_and_out(server: str) -> None:
+    lines = [json.dumps(d) for d in DECLS] + ["{not json", "[]", json.dumps({"supplier": ""})]
+    text = "\n".join(lines) + "\n"
+    with httpx.stream(
+        "POST",
+        f"{server}/v1/batch",
+        params={"ruleset": "lou-4-18", "as_of": "2017-12-11", "compact": "true"},
+        content=text.encode(),
+        headers={"content-type": "application/x-ndjson"},
+    ) as response:
+        assert response.headers["content-type"].startswith("application/x-ndjson")
+        out = [json.loads(line) for line in response.iter_lines() if line]
+    assert [r["row"] for r in out] == list(range(len(lines)))  # every line answered, in order
+    rules = rr.load_ruleset("lou-4-18")
+    for d, r in zip(DECLS, out, strict=False):
+        want = rr.evaluate(rr.parse_declaration(d), rules, as_of=rr.date(2017, 12, 11))
+        assert r["result"] == json.loads(want.compact().to_json())
+    assert [r["error"]["problems"][0]["code"] for r in out[-3:]] == [
+        "bad_json",
+        "wrong_type",
+        "too_short",
+    ]
+    _problem(
+        httpx.post(
+            f"{server}/v1/batch",
+            params={"ruleset": "lou-4-18"},
+            content=b"{}\n",
+            headers={"content-type": "application/x-ndjson"},
+        ),
+        422,
+        "missing",
+    )
+    _problem(
+        httpx.post(
+            f"{server}/v1/batch",
+            params={"ruleset": "lou-4-18", "as_of": "2017-12-11"},
+            content=b"{}\n",
+            headers={"content-type": "text/csv"},
+        ),
+        415,
+        "unsupported_media_type",
+    )
+
+
+def test_compare(server: str) -> None:
+    body = {
+        "ruleset": "lou-4-18",
+        "as_of": "2017-12-11",
+        "set": {"threshold": 0.45},
+        "declarations": [*DECLS, {"supplier": ""}],
+    }
+    got = httpx.post(f"{server}/v1/compare", json=body).json()
+    assert (got["gain_count"], got["loss_count"], got["compared"]) == (0, 4, len(DECLS))
+    assert got["skipped"][0]["code"] == "too_short"
+    nothing = httpx.post(f"{server}/v1/compare", json={**body, "against": "iop", "set": {}})
+    _problem(nothing, 422, "nothing_in_common")
+
+
+def test_the_limits(tight: str) -> None:
+    big = {"ruleset": "lou-4-18", "as_of": "2017-12-11", "declarations": DECLS * 3}
+    body = _problem(httpx.post(f"{tight}/v1/evaluate", json=big), 413, "too_large")
+    assert body["detail"] == "<request>: [too_large] innehållet är större än 4\xa0000 byte"
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it streams
+        yield b'{"ruleset": "lou-4-18", "declarations": ['
+        for _ in range(400):
+            yield b'{"supplier": "X"},'
+        yield b'{"supplier": "X"}]}'
+
+    streamed = httpx.post(
+        f"{tight}/v1/evaluate", content=chunks(), headers={"content-type": "application/json"}
+    )
+    _problem(streamed, 413, "too_large")
+    slow = {"ruleset": "lou-4-18", "as_of": "2017-12-11", "declarations": [{"supplier": "X"}] * 150}
+    response = httpx.post(f"{tight}/v1/evaluate", json=slow)
+    body = _problem(response, 503, "timeout")
+    assert response.headers["retry-after"] == "5"
+    assert body["problems"][0]["msg"] == "the request took longer than 0.001 s"
+
+
+def test_concurrent_requests_answer_as_serial_ones(server: str) -> None:
+    bodies = [
+        {"ruleset": rid, "as_of": "2017-12-11", "declaration": d}
+        for rid in ("lou-4-18", "asf-tillvaxtverket", "iop")
+        for d in DECLS
+    ]
+    serial = [httpx.post(f"{server}/v1/evaluate", json=b).json() for b in bodies]
+    with httpx.Client() as client, ThreadPoolExecutor(max_workers=16) as pool:
+        concurrent = list(
+            pool.map(lambda b: client.post(f"{server}/v1/evaluate", json=b).json(), bodies)
+        )
+    assert concurrent == serial
+
+
+def test_no_request_reaches_a_geocoder_or_a_file() -> None:
+    from reserverat.server import _CONTEXT, create_app
+
+    app = create_app()
+    assert app.state.context is _CONTEXT and _CONTEXT.geocoder is None
+    assert app.docs_url is None and app.redoc_url is None  # no page loads a CDN's scripts
