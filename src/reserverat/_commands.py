@@ -483,11 +483,52 @@ def _cmd_import_espd(args: argparse.Namespace) -> int:
 
 def _cmd_notice_codes(args: argparse.Namespace) -> int:
     rules = load_ruleset(args.rules, search=args.rules_dir)
+    if args.ocds is not None:
+        from reserverat.ocds import ocds_lot
+
+        lot, warnings = ocds_lot(rules, args.ocds)
+        for warning in warnings:
+            _warn(warning.text(_lang(args)), _lang(args))
+        print(json.dumps(lot, indent=2, ensure_ascii=False))
+        return EXIT_OK
     print(f"{rules.id} {rules.version}: {rules.title.get(args.lang)}")
     from reserverat.eforms import describe_codes
 
     for line in describe_codes(rules, args.lang):
         print(f"  {line}")
+    return EXIT_OK
+
+
+def _cmd_read_ocds(args: argparse.Namespace) -> int:
+    from reserverat.ocds import prior_awards, read_ocds
+
+    processes = read_ocds(args.file, ocid=args.ocid, lot=args.lot)
+    for process in processes:
+        for warning in process.warnings:
+            _warn(warning.text(_lang(args)), _lang(args))
+    if args.supplier is not None:
+        awards = prior_awards(processes, supplier_id=args.supplier)
+        data: Any = [a.model_dump(mode="json", exclude_none=True) for a in awards]
+    else:
+        data = [
+            {
+                "ocid": p.ocid,
+                "lots": list(p.lots),
+                "procurement": p.procurement.model_dump(mode="json", exclude_none=True),
+                "awards": [
+                    {
+                        "supplier_id": a.supplier_id,
+                        "supplier_name": a.supplier_name,
+                        "awarded_on": a.awarded_on.isoformat(),
+                        "cpv": a.cpv,
+                        "reserved": a.reserved,
+                    }
+                    for a in p.awards
+                ],
+            }
+            for p in processes
+        ]
+    print(mask_personal_numbers(json.dumps(data, indent=2, ensure_ascii=False)))
     return EXIT_OK
 
 

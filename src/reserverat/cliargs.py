@@ -714,7 +714,35 @@ def parser(lang: str = "sv") -> argparse.ArgumentParser:
         help=_h("regelverkets id, alias eller TOML-fil", "the rule set's id, alias or TOML file"),
     )
     _rules_dir(nc)
+    nc.add_argument(
+        "--ocds",
+        metavar=_h("DELOMRÅDE", "LOT"),
+        help=_h(
+            "skriv i stället delområdets reservation som OCDS (JSON)",
+            "write the lot's reservation as OCDS (JSON) instead",
+        ),
+    )
     _lang(nc)
+
+    ro = sub.add_parser(
+        "read-ocds",
+        help=_h(
+            "läs upphandlingen och tidigare tilldelningar ur ett OCDS-paket",
+            "read the procurement and earlier awards from an OCDS package",
+        ),
+    )
+    _file(ro, "file", metavar=_h("PAKET.json", "PACKAGE.json"), sv="paketet", en="the package")
+    ro.add_argument("--ocid", help=_h("processen (standard: alla)", "the process (default: all)"))
+    ro.add_argument("--lot", help=_h("delområdet", "the lot"))
+    ro.add_argument(
+        "--supplier",
+        metavar=_h("ID", "ID"),
+        help=_h(
+            "skriv leverantörens tidigare tilldelningar (dess OCDS-id) som prior_awards",
+            "write the supplier's earlier awards (its OCDS id) as prior_awards",
+        ),
+    )
+    _lang(ro)
 
     rn = sub.add_parser(
         "read-notice",

@@ -449,6 +449,21 @@ def surface_eforms(rng: random.Random, tmp: Path) -> list[str]:
     return command_violations(run(["read-notice", str(path), "--format", rng.choice(["text", "json"])]), {0, 2})
 
 
+def surface_ocds(rng: random.Random, tmp: Path) -> list[str]:
+    """A mutated OCDS package (the standard's examples, the Swedish one) through ``read-ocds``."""
+    sources = [*sorted((ROOT / "tests" / "data" / "ocds").glob("*.json")), EXAMPLES / "ocds" / "reserverad-upphandling.json"]
+    source = rng.choice(sources)
+    if rng.random() < 0.5:
+        path = _mutated_file(rng, tmp, source, ".json")
+    else:
+        data = mutate_tree(rng, json.loads(source.read_text(encoding="utf-8")))
+        path = tmp / "ocds.json"
+        path.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
+    argv = ["read-ocds", str(path)]
+    argv += rng.choice([[], ["--lot", "1"], ["--supplier", "SE-ORG-769600-0137"], ["--ocid", "x"]])
+    return command_violations(run(argv), {0, 2})
+
+
 def surface_raw_bytes(rng: random.Random, tmp: Path) -> list[str]:
     """Random bytes given as any input file the command reads."""
     suffix = rng.choice([".json", ".jsonl", ".csv", ".xlsx", ".xml", ".toml"])
@@ -627,6 +642,7 @@ SURFACES: dict[str, Callable[[random.Random, Path], list[str]]] = {
     "rule_file": surface_rule_file,
     "espd": surface_espd,
     "eforms": surface_eforms,
+    "ocds": surface_ocds,
     "raw_bytes": surface_raw_bytes,
     "options": surface_options,
 }

@@ -21,6 +21,7 @@ EXAMPLES = {
     "rule_file": 150,
     "espd": 100,
     "eforms": 100,
+    "ocds": 150,
     "raw_bytes": 150,
     "options": 100,
     "spreadsheet": 100,
