@@ -74,6 +74,7 @@ if _TYPE_CHECKING:
         UnknownCriterionError,
     )
     from reserverat.espd import EspdImport, read_espd
+    from reserverat.espd_request import read_espd_request, write_espd_request
     from reserverat.evaluate import EvaluationContext, evaluate, evaluate_many, law_date
     from reserverat.geo import (
         Gazetteer,
@@ -95,6 +96,7 @@ if _TYPE_CHECKING:
     from reserverat.io import read_rows, write_template
     from reserverat.loading import list_rulesets, load_ruleset, parse_ruleset
     from reserverat.logic import Verdict
+    from reserverat.ocds import read_ocds
     from reserverat.registry import (
         OwnerClass,
         PublicBodyRegister,
@@ -198,6 +200,9 @@ _LAZY = {
     "registered_in": "checks",
     "RegisterError": "errors",
     "render_html": "render",
+    "read_espd_request": "espd_request",
+    "write_espd_request": "espd_request",
+    "read_ocds": "ocds",
     "to_pandas": "tables",
     "to_polars": "tables",
     "to_records": "tables",
@@ -308,6 +313,8 @@ __all__ = [
     "profits_mainly_reinvested",
     "public_share_at_most",
     "read_espd",
+    "read_espd_request",
+    "read_ocds",
     "read_rows",
     "registered_in",
     "render_html",
@@ -326,6 +333,7 @@ __all__ = [
     "value_in",
     "whole_legal_person",
     "within_km",
+    "write_espd_request",
     "write_template",
 ]
 

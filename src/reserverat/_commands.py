@@ -144,7 +144,7 @@ def _load_rules(
 ) -> RuleSet:
     """The rule set named on the command line, in the version in force for the procurement:
     on the day it was begun if known, else on the evaluation date."""
-    when = (procurement.started_on if procurement else None) or args.as_of
+    when = (procurement.started_on if procurement else None) or getattr(args, "as_of", None)
     if when is None and procurement is not None:
         when = procurement.submission_date
     return load_ruleset(ref or args.rules, search=args.rules_dir, as_of=when)
@@ -496,6 +496,25 @@ def _cmd_notice_codes(args: argparse.Namespace) -> int:
 
     for line in describe_codes(rules, args.lang):
         print(f"  {line}")
+    return EXIT_OK
+
+
+def _cmd_espd_request(args: argparse.Namespace) -> int:
+    from reserverat.espd_request import write_espd_request
+
+    try:
+        procurement = load_procurement(args.procurement)
+        rules = _load_rules(args, procurement)
+    except ReserveratError as exc:
+        _print_problems(exc.problems, _lang(args))
+        return EXIT_BAD_INPUT
+    xml, warnings = write_espd_request(rules, procurement, issued=args.issued or date.today())
+    for warning in warnings:
+        _warn(warning.text(_lang(args)), _lang(args))
+    if args.out is not None:
+        write_text_atomic(args.out, xml, DeclarationError)
+    else:
+        sys.stdout.write(xml)
     return EXIT_OK
 
 

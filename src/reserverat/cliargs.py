@@ -724,6 +724,43 @@ def parser(lang: str = "sv") -> argparse.ArgumentParser:
     )
     _lang(nc)
 
+    er = sub.add_parser(
+        "espd-request",
+        help=_h(
+            "skriv en ESPD-begäran (v4.1.0) som frågar efter skyddad verkstad för ett "
+            "reserverat delområde",
+            "write an ESPD Request (v4.1.0) that asks the sheltered-workshop criterion for a "
+            "reserved lot",
+        ),
+    )
+    er.add_argument(
+        "--rules",
+        required=True,
+        metavar=_h("ID|SÖKVÄG", "ID|PATH"),
+        help=_h("regelverket", "the rule set"),
+    )
+    _rules_dir(er)
+    er.add_argument(
+        "--procurement",
+        required=True,
+        type=Path,
+        metavar=_h("FIL", "FILE"),
+        help=_h("upphandlingen (JSON), med delområde och reservation", "the procurement (JSON)"),
+    )
+    er.add_argument(
+        "--issued",
+        type=_date,
+        metavar=_h("DATUM", "DATE"),
+        help=_h("begärans datum (standard: i dag)", "the Request's date (default: today)"),
+    )
+    er.add_argument(
+        "--out",
+        type=Path,
+        metavar=_h("FIL", "FILE"),
+        help=_h("skriv till filen", "write to the file"),
+    )
+    _lang(er)
+
     ro = sub.add_parser(
         "read-ocds",
         help=_h(
