@@ -76,9 +76,10 @@ def write_espd_request(
     issued: date,
     document_id: str | None = None,
 ) -> tuple[str, list[Problem]]:
-    """The ESPD Request (XML text) for one lot of ``procurement`` under ``rules``, and the
-    warnings: it asks the sheltered-workshop criterion only where the lot is reserved on a
-    basis the criterion answers (BT-71 ``res-ws``, BT-736 ``yes``), and says so otherwise.
+    """The ESPD Request (XML text) for one lot of ``procurement`` under ``rules``, and warnings.
+
+    It asks the sheltered-workshop criterion only where the lot is reserved on a basis the
+    criterion answers (BT-71 ``res-ws``, BT-736 ``yes``), and says so otherwise.
     """
     lot = procurement.lot or "LOT-0000"
     root = ET.Element(f"{{{_ROOT}}}QualificationApplicationRequest")
@@ -139,8 +140,10 @@ def write_espd_request(
 
 @dataclass(frozen=True)
 class EspdRequest:
-    """What an ESPD Request asks about reservation: its lots, and the lots it asks the
-    sheltered-workshop criterion for."""
+    """What an ESPD Request asks about reservation: its lots, and those asked it.
+
+    ``sheltered_lots`` are the lots asked the sheltered-workshop criterion.
+    """
 
     source: str
     version: str
@@ -154,8 +157,9 @@ class EspdRequest:
 
 
 def read_espd_request(path: str | Path | bytes, *, source: str | None = None) -> EspdRequest:
-    """Read an ESPD Request (v2 to v4): its lots and the lots asked the sheltered-workshop
-    criterion (a criterion naming no lot asks it of every lot).
+    """Read an ESPD Request (v2 to v4): its lots, and the lots asked about sheltered work.
+
+    A sheltered-workshop criterion that names no lot asks it of every lot.
 
     Raises:
         DocumentError: unsafe or malformed XML, or not an ESPD Request (``not_espd_request``).

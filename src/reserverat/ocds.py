@@ -80,8 +80,10 @@ def read_ocds(
     lot: str | None = None,
     source: str | None = None,
 ) -> list[OcdsProcess]:
-    """The contracting processes of an OCDS 1.1 release or record package (a file or the
-    parsed JSON), each with its Procurement for ``lot`` (when given) and its awards.
+    """The contracting processes of an OCDS 1.1 release or record package.
+
+    ``package`` is a file or the parsed JSON; each process comes with its Procurement (for
+    ``lot``, when given) and its awards.
 
     Raises:
         DocumentError: not JSON, not a package (``not_ocds``), another OCDS version
@@ -342,9 +344,11 @@ def prior_awards(
     supplier_id: str | None = None,
     supplier_name: str | None = None,
 ) -> list[PriorAward]:
-    """The earlier awards to one supplier (by its OCDS party id, else its exact name), as a
-    declaration's ``prior_awards``: ``basis`` is ``lou-19-25`` where the process was
-    reserved for public-service organisations (BT-71 res-pub-ser), else ``other``.
+    """The earlier awards to one supplier, as a declaration's ``prior_awards``.
+
+    The supplier is found by its OCDS party id, else its exact name. ``basis`` is
+    ``lou-19-25`` where the process was reserved for public-service organisations (BT-71
+    res-pub-ser), else ``other``.
 
     Raises:
         DocumentError: an award that cannot be a prior award (its buyer has no name).
@@ -380,9 +384,11 @@ def prior_awards(
 
 
 def ocds_lot(rules: RuleSet, lot_id: str = "1") -> tuple[dict[str, Any], list[Problem]]:
-    """The reservation fragment of an OCDS lot for a rule set: ``otherRequirements``
-    (``reservedParticipation``) and ``contractTerms`` (``reservedExecution``), and the
-    warnings where OCDS has no code for it (the reservation is then described in text).
+    """The reservation fragment of an OCDS lot for a rule set, and warnings.
+
+    The fragment holds ``otherRequirements`` (``reservedParticipation``) and
+    ``contractTerms`` (``reservedExecution``); a warning says where OCDS has no code for
+    the rule set (the reservation is then described in text).
 
     Raises:
         RuleSetError: the rule set is no basis for reserving (``not_a_reservation``).

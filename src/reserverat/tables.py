@@ -118,9 +118,12 @@ def to_records(items: Iterable[Any]) -> list[dict[str, Any]]:
 
 
 def comparison_records(comparison: Comparison) -> list[dict[str, Any]]:
-    """One flat dict per changed supplier that the comparison lists with reasons: source,
-    supplier, ``change`` (``gain`` or ``loss``), the outcome under A and B, and the
-    criteria that changed (``criterion: before -> after`` pairs, with B's reason code)."""
+    """One flat dict per changed supplier that the comparison lists with reasons.
+
+    The columns: source, supplier, ``change`` (``gain`` or ``loss``), the outcome under A
+    and B, and the criteria that changed (``criterion: before -> after`` pairs, with B's
+    reason code).
+    """
     out = []
     for change, flips in (("gain", comparison.gains), ("loss", comparison.losses)):
         for f in flips:

@@ -707,8 +707,11 @@ def render_comparison(
     skipped: Sequence[Problem] = (),
     diff: RuleDiff | None = None,
 ) -> str:
-    """A comparison as ``text``, ``markdown``, ``html`` or ``json``; the rows that could not
-    be compared are listed, and ``diff`` (``rules diff``) is printed first."""
+    """A comparison as ``text``, ``markdown``, ``html`` or ``json``.
+
+    The rows that could not be compared are listed, and ``diff`` (``rules diff``) is
+    printed first.
+    """
     if fmt == "json":
         data: dict[str, Any] = c.to_dict()
         data["skipped"] = [p.to_dict() for p in skipped]
@@ -728,8 +731,10 @@ def render_comparison(
 def render_sweep(
     s: Sweep, fmt: str = "text", lang: str = "sv", skipped: Sequence[Problem] = ()
 ) -> str:
-    """A sweep as ``text``, ``markdown``, ``html`` or ``json``: counts per value and who
-    changes at each step."""
+    """A sweep as ``text``, ``markdown``, ``html`` or ``json``.
+
+    It gives the counts per value and who changes at each step.
+    """
     if fmt == "json":
         data = s.to_dict()
         data["skipped"] = [p.to_dict() for p in skipped]

@@ -509,8 +509,11 @@ def ruleset_doc(
     as_of: date | None = None,
     versions: Sequence[tuple[str, date | None, date | None]] = (),
 ) -> RuleSetDoc:
-    """The document's view of ``rules`` in ``lang``, values in force on ``as_of`` (default:
-    the rule set's first day in force, else today); ``versions`` lists every version."""
+    """The document's view of ``rules`` in ``lang``.
+
+    Values are those in force on ``as_of`` (default: today, or the rule set's last day in
+    force when it has ended); ``versions`` lists every version.
+    """
     from reserverat.engine import filled
 
     w = _WORDS[lang]
