@@ -301,6 +301,42 @@ def test_check_with_notice(capsys: pytest.CaptureFixture[str]) -> None:
     out, err = capsys.readouterr()
     assert out.splitlines()[2] == "Evaluation date: 2023-05-22"
     assert err == (
-        f"warning: {CN} LOT-0001: the notice's reservation codes do not match rule set "
-        "lou-4-18 (res-ws)\n"
+        f"warning: {CN} at LOT-0001: [notice_lacks_reservation] the lot's BT-71 is "
+        "res-pub-ser, not res-ws: a contract reserved under lou-4-18 must say so in the call "
+        "for competition (directive 2014/24 art. 20)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("ruleset_id", "values"),
+    [
+        ("lou-4-18", {"BT-71": "res-ws", "BT-736": "no"}),
+        ("lou-19-25", {"BT-71": "res-pub-ser", "BT-736": "no"}),
+        ("lou-4-18-program", {"BT-71": "none", "BT-736": "yes"}),
+        ("lou-19-25a", {"BT-71": None, "BT-736": None}),
+    ],
+)
+def test_the_values_a_reserved_lot_carries(ruleset_id: str, values: dict[str, str | None]) -> None:
+    from reserverat.eforms import lot_values, notice_problems
+
+    rules = rr.load_ruleset(ruleset_id)
+    assert lot_values(rules) == values
+    # A lot that carries them passes; one that says nothing fails with a located code.
+    said = rr.parse_procurement(
+        {
+            "lot": "LOT-0001",
+            "reserved_participation": [values["BT-71"] or "none"],
+            "reserved_execution": values["BT-736"] or "no",
+        }
+    )
+    assert notice_problems(rules, said) == []
+    silent = rr.parse_procurement({"lot": "LOT-0001", "reserved_participation": ["none"]})
+    codes = [p.code for p in notice_problems(rules, silent, "annons.xml")]
+    want = []
+    if values["BT-71"] not in (None, "none"):
+        want.append("notice_lacks_reservation")
+    if values["BT-736"] == "yes":
+        want.append("notice_lacks_reserved_execution")
+    assert codes == want
+    with pytest.raises(rr.RuleSetError):
+        lot_values(rr.load_ruleset("iop"))

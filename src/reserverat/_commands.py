@@ -156,26 +156,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
             load_procurement(args.procurement) if args.procurement else None
         )
         if args.notice:
-            from reserverat.eforms import lot_matches, read_notice
+            from reserverat.eforms import notice_problems, read_notice
 
             procurement = read_notice(args.notice).lot(args.lot)
         rules = _load_rules(args, procurement)
         if args.notice:
             assert procurement is not None
-            fits = lot_matches(rules, procurement)
-            if fits is False:
-                codes = ", ".join(rules.reservation_codes or ())
-                if _lang(args) == "sv":
-                    note = (
-                        f"{args.notice} {procurement.lot}: annonsens koder för reservation "
-                        f"stämmer inte med regelverket {rules.id} ({codes or 'ingen kod'})"
-                    )
-                else:
-                    note = (
-                        f"{args.notice} {procurement.lot}: the notice's reservation codes "
-                        f"do not match rule set {rules.id} ({codes or 'no code'})"
-                    )
-                _warn(note, _lang(args))
+            if rules.reservation_codes is not None:
+                # What the call for competition must say for this rule set, located.
+                for problem in notice_problems(rules, procurement, str(args.notice)):
+                    _warn(problem.text(_lang(args)), _lang(args))
         context = _context(args.register, _geocoder(args))
     except ReserveratError as exc:
         _print_problems(exc.problems, _lang(args))

@@ -471,3 +471,78 @@ def lot_matches(rules: RuleSet, lot: Procurement) -> bool | None:
     if lot.reserved_participation is None and lot.reserved_execution is None:
         return None
     return bool(published & set(rules.reservation_codes or ()))
+
+
+def lot_values(rules: RuleSet) -> dict[str, str | None]:
+    """The eForms values a lot reserved under ``rules`` carries: BT-71 (reserved
+    participation) and BT-736 (reserved execution); None where no code exists for it.
+
+    Raises:
+        RuleSetError: the rule set is not a basis for reserving (``not_a_reservation``).
+    """
+    from reserverat.errors import RuleSetError
+
+    codes = rules.reservation_codes
+    if codes is None:
+        raise RuleSetError(
+            [
+                Problem(
+                    rules.id,
+                    "reservation_codes",
+                    "not_a_reservation",
+                    f"{rules.id} is not a basis for reserving a contract: a notice carries "
+                    "no reservation for it",
+                    msg_sv=f"{rules.id} är ingen grund för att reservera ett kontrakt: en "
+                    "annons anger ingen reservation för det",
+                )
+            ]
+        )
+    participation = next((c for c in codes if c in ("res-ws", "res-pub-ser")), None)
+    if "bt-736:yes" in codes:
+        return {"BT-71": participation or "none", "BT-736": "yes"}
+    if participation is not None:
+        return {"BT-71": participation, "BT-736": "no"}
+    return {"BT-71": None, "BT-736": None}  # no code exists: the notice says it in words
+
+
+def notice_problems(rules: RuleSet, lot: Procurement, source: str = "<notice>") -> list[Problem]:
+    """What a published lot fails to say that a reservation under ``rules`` needs: the
+    call for competition must name the reservation (directive 2014/24 art. 20(2) and
+    77(4)), so a code missing or another code is a located problem. Empty when the lot
+    says it, or when no code exists for the rule set."""
+    values = lot_values(rules)
+    where = lot.lot or ""
+    out: list[Problem] = []
+    participation = set(lot.reserved_participation or ())
+    want71, want736 = values["BT-71"], values["BT-736"]
+    if want71 not in (None, "none") and want71 not in participation:
+        said = ", ".join(sorted(participation)) or "nothing"
+        out.append(
+            Problem(
+                source,
+                where,
+                "notice_lacks_reservation",
+                f"the lot's BT-71 is {said}, not {want71}: a contract reserved under "
+                f"{rules.id} must say so in the call for competition (directive 2014/24 "
+                f"art. {20 if want71 == 'res-ws' else 77})",
+                msg_sv=f"delområdets BT-71 är {said.replace('nothing', 'inget')}, inte "
+                f"{want71}: ett kontrakt som reserveras enligt {rules.id} ska ange det i "
+                f"annonsen (direktiv 2014/24 art. {20 if want71 == 'res-ws' else 77})",
+            )
+        )
+    if want736 == "yes" and lot.reserved_execution != "yes":
+        out.append(
+            Problem(
+                source,
+                where,
+                "notice_lacks_reserved_execution",
+                f"the lot's BT-736 is {lot.reserved_execution or 'not given'}, not yes: "
+                f"a contract performed in sheltered employment programmes under {rules.id} "
+                "must say so in the call for competition (directive 2014/24 art. 20(2))",
+                msg_sv=f"delområdets BT-736 är {lot.reserved_execution or 'inte angivet'}, "
+                f"inte yes: ett kontrakt som ska utföras inom program för skyddad "
+                f"anställning enligt {rules.id} ska ange det i annonsen (direktiv 2014/24 "
+                "art. 20.2)",
+            )
+        )
+    return out
