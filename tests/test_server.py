@@ -333,3 +333,27 @@ def test_no_request_reaches_a_geocoder_or_a_file() -> None:
     app = create_app()
     assert app.state.context is _CONTEXT and _CONTEXT.geocoder is None
     assert app.docs_url is None and app.redoc_url is None  # no page loads a CDN's scripts
+
+
+def test_an_internal_fault_is_a_500_without_a_trace() -> None:
+    import asyncio
+
+    from reserverat.server import create_app
+
+    app = create_app()
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("secret detail")
+
+    async def call() -> Any:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await client.get("/boom", headers={"accept-language": "en"})
+
+    response = asyncio.run(call())
+    body = _problem(response, 500, "internal_error")
+    assert body["detail"] == (
+        "<server>: [internal_error] an internal error (RuntimeError); the input was not at fault"
+    )
+    assert "secret detail" not in response.text
