@@ -480,23 +480,7 @@ def lot_values(rules: RuleSet) -> dict[str, str | None]:
     Raises:
         RuleSetError: the rule set is not a basis for reserving (``not_a_reservation``).
     """
-    from reserverat.errors import RuleSetError
-
-    codes = rules.reservation_codes
-    if codes is None:
-        raise RuleSetError(
-            [
-                Problem(
-                    rules.id,
-                    "reservation_codes",
-                    "not_a_reservation",
-                    f"{rules.id} is not a basis for reserving a contract: a notice carries "
-                    "no reservation for it",
-                    msg_sv=f"{rules.id} är ingen grund för att reservera ett kontrakt: en "
-                    "annons anger ingen reservation för det",
-                )
-            ]
-        )
+    codes = rules.reservation()
     participation = next((c for c in codes if c in ("res-ws", "res-pub-ser")), None)
     if "bt-736:yes" in codes:
         return {"BT-71": participation or "none", "BT-736": "yes"}

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from reserverat.declaration import PriorAward, Procurement, parse_procurement
-from reserverat.errors import DeclarationError, DocumentError, Problem, RuleSetError
+from reserverat.errors import DeclarationError, DocumentError, Problem
 from reserverat.inputs import parse_json, read_text
 from reserverat.ruleset import RuleSet
 
@@ -393,21 +393,7 @@ def ocds_lot(rules: RuleSet, lot_id: str = "1") -> tuple[dict[str, Any], list[Pr
     Raises:
         RuleSetError: the rule set is no basis for reserving (``not_a_reservation``).
     """
-    codes = rules.reservation_codes
-    if codes is None:
-        raise RuleSetError(
-            [
-                Problem(
-                    rules.id,
-                    "reservation_codes",
-                    "not_a_reservation",
-                    f"{rules.id} is not a basis for reserving a contract (a definition or an "
-                    "assessment): a notice carries no reservation for it",
-                    msg_sv=f"{rules.id} är ingen grund för att reservera ett kontrakt (en "
-                    "definition eller en bedömning): en annons anger ingen reservation för det",
-                )
-            ]
-        )
+    codes = rules.reservation()
     lot: dict[str, Any] = {"id": lot_id}
     participation = [_CODES[c] for c in codes if c in _CODES]
     if participation:

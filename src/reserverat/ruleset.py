@@ -580,6 +580,30 @@ class RuleSet(_Model):
             private["_hash"] = "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
         return private["_hash"]  # type: ignore[no-any-return]
 
+    def reservation(self) -> tuple[str, ...]:
+        """The eForms codes a notice reserving under this rule set carries (empty where no
+        code exists).
+
+        Raises:
+            RuleSetError: the rule set is no basis for reserving (``not_a_reservation``).
+        """
+        if self.reservation_codes is None:
+            raise RuleSetError(
+                [
+                    Problem(
+                        self.id,
+                        "reservation_codes",
+                        "not_a_reservation",
+                        f"{self.id} is not a basis for reserving a contract (a definition or "
+                        "an assessment): a notice carries no reservation for it",
+                        msg_sv=f"{self.id} är ingen grund för att reservera ett kontrakt (en "
+                        "definition eller en bedömning): en annons anger ingen reservation "
+                        "för det",
+                    )
+                ]
+            )
+        return self.reservation_codes
+
     def criterion(self, criterion_id: str) -> Criterion:
         """The criterion with ``criterion_id`` or with it among its aliases.
 

@@ -208,6 +208,21 @@ class _RefusedError(Exception):
         return ReserveratError([self.problem])
 
 
+def _wrong(source: str, loc: str, en: str, sv: str) -> Problem:
+    """A ``wrong_type`` problem in both languages."""
+    return Problem(source, loc, "wrong_type", en, msg_sv=sv)
+
+
+def _body_doc(model: str, kind: str = "application/json") -> dict[str, Any]:
+    """The OpenAPI request body of an endpoint that reads its body itself."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {kind: {"schema": {"$ref": f"#/components/schemas/{model}"}}},
+        }
+    }
+
+
 def _refuse(status: int, code: str, en: str, sv: str, loc: str = "") -> _RefusedError:
     return _RefusedError(status, Problem("<request>", loc, code, en, msg_sv=sv))
 
@@ -361,7 +376,14 @@ def _procurement(req: _Request) -> Procurement | None:
         return None
     if not isinstance(req.procurement, dict):
         raise DeclarationError(
-            [Problem("<request>", "procurement", "wrong_type", "procurement is a JSON object")]
+            [
+                _wrong(
+                    "<request>",
+                    "procurement",
+                    "procurement is a JSON object",
+                    "procurement ska vara ett JSON-objekt",
+                )
+            ]
         )
     return parse_procurement(req.procurement, source="procurement")
 
@@ -503,14 +525,7 @@ def create_app(limits: Limits | None = None) -> FastAPI:
     @app.post(
         "/v1/evaluate",
         summary="Evaluate one declaration or many",
-        openapi_extra={
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/EvaluateRequest"}}
-                },
-            }
-        },
+        openapi_extra=_body_doc("EvaluateRequest"),
     )
     async def evaluate_endpoint(request: Request) -> Any:
         raw = await _body(request, limits.max_body, ("application/json",))
@@ -536,7 +551,14 @@ def create_app(limits: Limits | None = None) -> FastAPI:
                 try:
                     if not isinstance(item, dict):
                         raise DeclarationError(
-                            [Problem(source, "", "wrong_type", "a declaration is a JSON object")]
+                            [
+                                _wrong(
+                                    source,
+                                    "",
+                                    "a declaration is a JSON object",
+                                    "en deklaration är ett JSON-objekt",
+                                )
+                            ]
                         )
                     decl = parse_declaration(item, source=source)
                     result = evaluate(
@@ -556,14 +578,7 @@ def create_app(limits: Limits | None = None) -> FastAPI:
     @app.post(
         "/v1/compare",
         summary="Rule set A against B over declarations",
-        openapi_extra={
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/CompareRequest"}}
-                },
-            }
-        },
+        openapi_extra=_body_doc("CompareRequest"),
     )
     async def compare_endpoint(request: Request) -> Any:
         raw = await _body(request, limits.max_body, ("application/json",))
@@ -582,13 +597,27 @@ def create_app(limits: Limits | None = None) -> FastAPI:
             skipped: list[Problem] = []
             if not isinstance(req.declarations, list):
                 raise DeclarationError(
-                    [Problem("<request>", "declarations", "wrong_type", "a list of declarations")]
+                    [
+                        _wrong(
+                            "<request>",
+                            "declarations",
+                            "a list of declarations",
+                            "en lista av deklarationer",
+                        )
+                    ]
                 )
             for i, item in enumerate(req.declarations):
                 try:
                     if not isinstance(item, dict):
                         raise DeclarationError(
-                            [Problem(f"declarations[{i}]", "", "wrong_type", "a JSON object")]
+                            [
+                                _wrong(
+                                    f"declarations[{i}]",
+                                    "",
+                                    "a declaration is a JSON object",
+                                    "en deklaration är ett JSON-objekt",
+                                )
+                            ]
                         )
                     decls.append(
                         (f"declarations[{i}]", parse_declaration(item, source=f"declarations[{i}]"))
@@ -763,11 +792,21 @@ def _batch_line(raw: bytes, row: int, job: _Job, lang: str | None) -> bytes:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise DeclarationError(
-                [Problem(source, "", "bad_encoding", "the line is not UTF-8")]
+                [
+                    Problem(
+                        source,
+                        "",
+                        "bad_encoding",
+                        "the line is not UTF-8",
+                        msg_sv="raden är inte UTF-8",
+                    )
+                ]
             ) from None
         data = parse_json(text, source, DeclarationError)
         if not isinstance(data, dict):
-            raise DeclarationError([Problem(source, "", "wrong_type", "a JSON object a line")])
+            raise DeclarationError(
+                [_wrong(source, "", "one JSON object a line", "ett JSON-objekt per rad")]
+            )
         decl = parse_declaration(data, source=source)
         result = evaluate(
             decl, job.rules, procurement=job.procurement, as_of=job.as_of, context=_CONTEXT
