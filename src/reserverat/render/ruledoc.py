@@ -570,7 +570,7 @@ def ruleset_doc(
     )
     words = BASIS_WORDS[lang]
     open_points = tuple(
-        f"[{words[point.basis]}] {point.subject}: {point.text.get(lang)}"
+        f"[{words[point.basis]}] {point.text.get(lang)}"  # the subject is a code: left out
         for point in rules.open_points
     )
     # A version's file may inherit its dates (extends): this version's are the loaded ones.
