@@ -103,6 +103,9 @@ def test_a_sweep_page_draws_the_outcomes_against_the_value(
     assert '<h3 class="step">35\xa0% → 40\xa0%</h3>' in text
     assert '<h3 class="step">40\xa0% → 45\xa0%</h3>' in text
     assert "30\xa0% → 35\xa0%" not in text  # nobody changes there
+    footer = text[text.index('<footer class="provenance">') :]
+    assert "<dt>Regelverk</dt><dd>lou-4-18 2.0.1 sha256:" in footer
+    assert "<dt>Indatans kontrollsumma</dt>" in footer
 
 
 def test_the_comparison_page_is_not_blank(

@@ -200,6 +200,7 @@ def test_inline_toml_and_a_variant(server: str) -> None:
         ({"ruleset": "lou-4-18", "as_of": "2017-12-11"}, 422, "missing"),
         ({"ruleset": "lou-4-18", "as_of": "igår", "declaration": {}}, 422, "wrong_type"),
         ({"ruleset": "lou-4-18", "colour": "blå", "declaration": {}}, 422, "unknown_field"),
+        ({"ruleset": "lou-4-18", "as_of": "2017-12-11", "declarations": "abc"}, 422, "wrong_type"),
     ],
 )
 def test_bad_requests_are_problem_details(

@@ -534,6 +534,8 @@ class Sweep:
     ruleset: tuple[str, str]
     """The swept rule set's id and version."""
     steps: tuple[SweepStep, ...]
+    provenance: ComparisonProvenance | None = None
+    """The swept rule set (at its first value), the date, the library and the input."""
 
     def __iter__(self) -> Iterator[tuple[Any, Counter[str]]]:
         return iter([(s.value, s.counts) for s in self.steps])
@@ -556,6 +558,7 @@ class Sweep:
         return {
             "parameter": self.parameter,
             "rules": {"id": self.ruleset[0], "version": self.ruleset[1]},
+            "provenance": self.provenance.to_dict() if self.provenance else None,
             "steps": [
                 {
                     "value": str(step.value),
@@ -600,6 +603,7 @@ def sweep(
     except RuleSetError as exc:
         raise RuleSetError(_moved(exc.problems, "--sweep", name)) from None
     steps: list[SweepStep] = []
+    provenance = None
     for k, variant in enumerate(variants):
         before = variants[k - 1] if k else variant
         change = compare(
@@ -614,4 +618,5 @@ def sweep(
             detail_limit=detail_limit,
         )
         steps.append(SweepStep(values[k], change.counts_b, change if k else None))
-    return Sweep(name, (rules.id, rules.version), tuple(steps))
+        provenance = provenance or change.provenance
+    return Sweep(name, (rules.id, rules.version), tuple(steps), provenance)

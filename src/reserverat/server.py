@@ -540,6 +540,15 @@ def create_app(limits: Limits | None = None) -> FastAPI:
                 "declaration",
             )
 
+        if req.declarations is not None and not isinstance(req.declarations, list):
+            raise _refuse(
+                422,
+                "wrong_type",
+                "declarations is a list of JSON objects",
+                "declarations ska vara en lista av JSON-objekt",
+                "declarations",
+            )
+
         def work() -> Any:
             rules = _variant(_rules(req), req.parameters)
             procurement = _procurement(req)

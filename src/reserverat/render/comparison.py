@@ -304,8 +304,7 @@ def sweep_view(s: Sweep, lang: str = "sv", skipped: Sequence[Problem] = ()) -> S
                 comparison_view(step.change, lang) if step.change is not None else None,
             )
         )
-    first = s.steps[0].change if len(s.steps) > 1 else None
-    provenance = _provenance(first.provenance if first else None, lang)
+    provenance = _provenance(s.provenance, lang)
     if provenance:  # the swept rule set, once: A and B differ only in the swept value
         w = _WORDS[lang]
         provenance = ((w["ruleset"], provenance[0][1]), *provenance[2:])
