@@ -346,7 +346,7 @@ def test_compare_command(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_test_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["test", str(ROOT / "tests" / "golden")]) == 0
-    assert capsys.readouterr().out.splitlines()[-1].endswith(" passed, 0 failed")
+    assert capsys.readouterr().out.splitlines()[-1].endswith(", underkända: 0")
     bad = tmp_path / "bad.toml"
     bad.write_text(
         'ruleset = "lou-4-18"\nas_of = 2017-12-11\ndeclaration = { supplier = "X" }\n'
@@ -355,11 +355,17 @@ def test_test_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
     )
     assert main(["test", str(bad)]) == 1
     out = capsys.readouterr().out
-    assert (
-        "FAIL  bad" in out
-        and "outcome: expected qualified, got undecided" in out
-        and out.endswith("0 passed, 1 failed\n")
-    )
+    assert out.splitlines() == [
+        f"AVVIK bad ({bad})",
+        "    utfall: qualified väntades, blev undecided",
+        "godkända: 0, underkända: 1",
+    ]
+    assert main(["test", str(bad), "--lang", "en"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"FAIL  bad ({bad})",
+        "    outcome: expected qualified, got undecided",
+        "0 passed, 1 failed",
+    ]
 
 
 def _dup_summary(tmp_path: Path, rows: list[dict[str, str]]) -> BatchSummary:

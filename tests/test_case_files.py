@@ -31,7 +31,7 @@ def test_the_reports_words_may_stand_for_the_codes(
         + '[expected.criteria.main-purpose]\nverdict = "met"\n'
     )
     code, out = _run(tmp_path, capsys, body)
-    assert (code, out.splitlines()) == (0, ["ok    fall", "1 passed, 0 failed"])
+    assert (code, out.splitlines()) == (0, ["ok    fall", "godkända: 1, underkända: 0"])
 
 
 @pytest.mark.parametrize(
@@ -99,7 +99,7 @@ def test_a_broken_expected_table_is_a_located_error_in_swedish(
 ) -> None:
     code, out = _run(tmp_path, capsys, HEAD + expected)
     assert code == 2
-    assert out.splitlines() == ["ERROR fall.toml", *lines, "0 passed, 1 failed"]
+    assert out.splitlines() == ["FEL   fall.toml", *lines, "godkända: 0, underkända: 1"]
 
 
 def test_a_date_that_is_no_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -116,9 +116,9 @@ def test_cases_that_are_not_tables(tmp_path: Path, capsys: pytest.CaptureFixture
     code, out = _run(tmp_path, capsys, "case = 5\n")
     assert code == 2
     assert out.splitlines() == [
-        "ERROR fall.toml",
+        "FEL   fall.toml",
         "    fall.toml vid case: [wrong_type] testfall skrivs som [[case]]-tabeller",
-        "0 passed, 1 failed",
+        "godkända: 0, underkända: 1",
     ]
 
 
@@ -130,8 +130,8 @@ def test_a_broken_case_keeps_the_results_before_it(
     code, out = _run(tmp_path, capsys, good + bad)
     assert code == 2
     assert out.splitlines()[0] == "ok    bra"
-    assert out.splitlines()[1] == "ERROR fall.toml"
-    assert out.splitlines()[-1] == "1 passed, 1 failed"
+    assert out.splitlines()[1] == "FEL   fall.toml"
+    assert out.splitlines()[-1] == "godkända: 1, underkända: 1"
 
 
 def test_a_criterion_the_rule_set_lacks_is_named_with_a_hint(
@@ -141,8 +141,8 @@ def test_a_criterion_the_rule_set_lacks_is_named_with_a_hint(
     code, out = _run(tmp_path, capsys, body)
     assert code == 1
     assert out.splitlines() == [
-        "FAIL  fall (fall.toml)",
-        "    target-group-shares: no such criterion in lou-4-18; did you mean "
+        "AVVIK fall (fall.toml)",
+        "    target-group-shares: inget sådant kriterium i lou-4-18; menade du "
         "'target-group-share'?",
-        "0 passed, 1 failed",
+        "godkända: 0, underkända: 1",
     ]

@@ -888,24 +888,30 @@ def _cmd_test(args: argparse.Namespace) -> int:
 
     for p in args.paths or [builtin_cases_dir()]:
         files.extend(sorted(p.glob("*.toml")) if p.is_dir() else [p])
+    lang = _lang(args)
+    # A test runner's words, in the reader's language (columns kept aligned).
+    ok, fail, error = ("ok   ", "AVVIK", "FEL  ") if lang == "sv" else ("ok   ", "FAIL ", "ERROR")
     passed = failed = broken = 0
     for path in files:
         for outcome in run_file(path):
             if isinstance(outcome, ReserveratError):
                 failed += 1
                 broken += 1
-                print(f"ERROR {path}")
+                print(f"{error} {path}")
                 for problem in outcome.problems:
-                    print(f"    {problem.text(_lang(args))}")
+                    print(f"    {problem.text(lang)}")
             elif outcome.passed:
                 passed += 1
-                print(f"ok    {outcome.case.name}")
+                print(f"{ok} {outcome.case.name}")
             else:
                 failed += 1
-                print(f"FAIL  {outcome.case.name} ({path})")
+                print(f"{fail} {outcome.case.name} ({path})")
                 for failure in outcome.failures:
-                    print(f"    {failure}")
-    print(f"{passed} passed, {failed} failed")
+                    print(f"    {failure.text(lang)}")
+    if lang == "sv":
+        print(f"godkända: {passed}, underkända: {failed}")
+    else:
+        print(f"{passed} passed, {failed} failed")
     if broken:
         return EXIT_BAD_INPUT  # a case file that cannot be read is bad input, not a failure
     return EXIT_OK if failed == 0 else EXIT_NOT_ALL_QUALIFIED

@@ -53,6 +53,7 @@ __all__ = [
     "CASE_KEYS",
     "Case",
     "CaseOutcome",
+    "Failure",
     "builtin_cases_dir",
     "load_cases",
     "run_case",
@@ -88,12 +89,30 @@ class Case:
 
 
 @dataclass(frozen=True)
+class Failure:
+    """One way a case's result differed from what it expects, in both languages."""
+
+    code: str
+    """``outcome``, ``verdict``, ``reason``, ``evidence``, ``argument`` or
+    ``unknown_criterion``."""
+    msg: str
+    msg_sv: str
+
+    def text(self, lang: str = "en") -> str:
+        """The failure as a line in ``lang``."""
+        return self.msg_sv if lang == "sv" else self.msg
+
+    def __str__(self) -> str:
+        return self.msg
+
+
+@dataclass(frozen=True)
 class CaseOutcome:
     """What running a case found: the result and every way it differed from expectation."""
 
     case: Case
     result: Result
-    failures: tuple[str, ...]
+    failures: tuple[Failure, ...]
 
     @property
     def passed(self) -> bool:
@@ -439,39 +458,73 @@ def run_case(case: Case, loaded: dict[str, RuleSet] | None = None) -> CaseOutcom
     if case.parameters:
         rules = rules.with_params(**case.parameters)
     result = evaluate(case.declaration, rules, procurement=case.procurement, as_of=case.as_of)
-    failures: list[str] = []
+    failures: list[Failure] = []
     want_outcome = case.expected.get("outcome")
     if want_outcome is not None and result.outcome.value != want_outcome:
-        failures.append(f"outcome: expected {want_outcome}, got {result.outcome.value}")
+        got = result.outcome.value
+        failures.append(
+            Failure(
+                "outcome",
+                f"outcome: expected {want_outcome}, got {got}",
+                f"utfall: {want_outcome} väntades, blev {got}",
+            )
+        )
     for crit_id, want in case.expected.get("criteria", {}).items():
         try:
             finding = result.finding(crit_id)
         except KeyError:
             hint = did_you_mean(crit_id, [f.criterion for f in result.findings])
             failures.append(
-                f"{crit_id}: no such criterion in {rules.id}"
-                + (f"; did you mean {hint!r}?" if hint else "")
+                Failure(
+                    "unknown_criterion",
+                    f"{crit_id}: no such criterion in {rules.id}"
+                    + (f"; did you mean {hint!r}?" if hint else ""),
+                    f"{crit_id}: inget sådant kriterium i {rules.id}"
+                    + (f"; menade du {hint!r}?" if hint else ""),
+                )
             )
             continue
         if "verdict" in want and finding.verdict.value != want["verdict"]:
+            got, why = finding.verdict.value, finding.explanation.reason.code
             failures.append(
-                f"{crit_id}: expected {want['verdict']}, got {finding.verdict.value}"
-                f" ({finding.explanation.reason.code})"
+                Failure(
+                    "verdict",
+                    f"{crit_id}: expected {want['verdict']}, got {got} ({why})",
+                    f"{crit_id}: {want['verdict']} väntades, blev {got} ({why})",
+                )
             )
         codes = {n.reason.code for n in finding.explanation.walk()}
         codes |= {m.code for n in finding.explanation.walk() for m in n.notes}
         codes |= {n.gap.code for n in finding.explanation.walk() if n.gap is not None}
         for code in want.get("reasons", []):
             if code not in codes:
-                failures.append(f"{crit_id}: reason {code} not given (got {sorted(codes)})")
+                failures.append(
+                    Failure(
+                        "reason",
+                        f"{crit_id}: reason {code} not given (got {sorted(codes)})",
+                        f"{crit_id}: orsaken {code} gavs inte (gavs: {sorted(codes)})",
+                    )
+                )
         for code in want.get("evidence", []):
             if code not in finding.evidence:
-                asked = finding.evidence
-                failures.append(f"{crit_id}: evidence {code} not requested (got {asked})")
+                asked = list(finding.evidence)
+                failures.append(
+                    Failure(
+                        "evidence",
+                        f"{crit_id}: evidence {code} not requested (got {asked})",
+                        f"{crit_id}: underlaget {code} begärdes inte (begärdes: {asked})",
+                    )
+                )
         for key, value in want.get("args", {}).items():
-            got = finding.explanation.reason.args.get(key)
-            if str(got) != str(value):
-                failures.append(f"{crit_id}: argument {key} expected {value}, got {got}")
+            got_arg = finding.explanation.reason.args.get(key)
+            if str(got_arg) != str(value):
+                failures.append(
+                    Failure(
+                        "argument",
+                        f"{crit_id}: argument {key} expected {value}, got {got_arg}",
+                        f"{crit_id}: argumentet {key}: {value} väntades, blev {got_arg}",
+                    )
+                )
     return CaseOutcome(case, result, tuple(failures))
 
 
