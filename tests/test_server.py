@@ -358,3 +358,30 @@ def test_an_internal_fault_is_a_500_without_a_trace() -> None:
         "<server>: [internal_error] an internal error (RuntimeError); the input was not at fault"
     )
     assert "secret detail" not in response.text
+
+
+def test_a_rule_set_name_never_reads_a_file_of_that_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """load_ruleset reads a path when one exists; a request's name must not."""
+    import asyncio
+
+    from reserverat.server import create_app
+
+    secret = (ROOT / "src" / "reserverat" / "rules" / "lou-4-18.toml").read_text("utf-8")
+    (tmp_path / "hemlig").write_text(secret.replace('id = "lou-4-18"', 'id = "hemlig"'), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert rr.load_ruleset("hemlig").id == "hemlig"  # the library, given a path, reads it
+
+    async def call() -> Any:
+        transport = httpx.ASGITransport(app=create_app())
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            body = {"ruleset": "hemlig", "as_of": "2017-12-11", "declaration": {"supplier": "X"}}
+            return (
+                await client.post("/v1/evaluate", json=body),
+                await client.get("/v1/rulesets/hemlig"),
+            )
+
+    evaluated, shown = asyncio.run(call())
+    _problem(evaluated, 422, "unknown_ruleset")
+    _problem(shown, 404, "unknown_ruleset")

@@ -239,19 +239,26 @@ def ruleset_versions(
 
 
 def load_ruleset(
-    ref: str | Path, *, search: Iterable[str | Path] = (), as_of: date | None = None
+    ref: str | Path,
+    *,
+    search: Iterable[str | Path] = (),
+    as_of: date | None = None,
+    paths: bool = True,
 ) -> RuleSet:
     """Load a rule set by id, alias, ``id@version`` or file path, resolving ``extends``.
 
     Where one id has dated versions, ``as_of`` (the procurement's date) picks the version
     in force then; without it, or when none was in force, the newest is loaded.
+    ``paths=False`` never reads ``ref`` as a file path: for a ref from untrusted input, such
+    as an HTTP request, where a name that is also a file in the working folder must not
+    read that file.
 
     Raises:
         RuleSetError: every problem found, each with file, location, code and message.
     """
     dirs = _search_dirs(search)
     path = Path(ref)
-    if path.suffix == ".toml" or _is_file(path):
+    if paths and (path.suffix == ".toml" or _is_file(path)):
         return parse_ruleset(_read_toml(path), source=str(path), search=[path.parent, *dirs])
     name, _, version = str(ref)[:200].partition("@")
     index = _versions(dirs)

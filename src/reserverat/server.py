@@ -348,7 +348,7 @@ def _builtin(ref: str, as_of: date | None) -> RuleSet:
     (no request's data is kept)."""
     from reserverat.loading import load_ruleset
 
-    return load_ruleset(ref, search=(), as_of=as_of)
+    return load_ruleset(ref, search=(), as_of=as_of, paths=False)
 
 
 def _named_files(node: Any, loc: str = "") -> list[str]:
@@ -490,12 +490,12 @@ def create_app(limits: Limits | None = None) -> FastAPI:
 
     @app.get("/v1/rulesets/{ref}", summary="One rule set, whole")
     async def ruleset(request: Request, ref: str, as_of: date | None = None) -> Any:
-        from reserverat.loading import load_ruleset, ruleset_versions
+        from reserverat.loading import ruleset_versions
 
         if not _REF.match(ref):
             raise _refuse(404, "unknown_ruleset", "no such rule set", "inget sådant regelverk")
         try:
-            rules = load_ruleset(ref, as_of=as_of)
+            rules = _builtin(ref, as_of)
         except RuleSetError as exc:
             return _problem(request, 404, list(exc.problems))
         return {
