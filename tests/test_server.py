@@ -232,6 +232,9 @@ def test_malformed_json_wrong_type_and_unknown_routes(server: str) -> None:
     _problem(httpx.get(f"{server}/v1/evaluate"), 405, "method_not_allowed")
     _problem(httpx.get(f"{server}/v1/rulesets/nope"), 404, "unknown_ruleset")
     _problem(httpx.get(f"{server}/v1/schemas/nope"), 404, "unknown_schema")
+    # A personnummer in the path is masked in the problem (the instance included).
+    leaked = httpx.get(f"{server}/v1/rulesets/19121212-1213")
+    assert "1213" not in leaked.text and leaked.json()["instance"] == "/v1/rulesets/******-****"
 
 
 def test_batch_streams_ndjson_in_and_out(server: str) -> None:

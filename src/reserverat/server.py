@@ -50,6 +50,7 @@ from reserverat.errors import (
     problems_from_validation,
 )
 from reserverat.evaluate import EvaluationContext, evaluate
+from reserverat.identifiers import mask_personal_numbers
 from reserverat.inputs import parse_json, parse_toml
 from reserverat.ruleset import RuleSet
 
@@ -185,7 +186,7 @@ def _problem(
         "title": _TITLES[lang].get(status, _TITLES[lang][400]),
         "status": status,
         "detail": problems[0].text(lang) if problems else _TITLES[lang].get(status, ""),
-        "instance": request.url.path,
+        "instance": mask_personal_numbers(request.url.path),  # a path can hold one
         "problems": [p.to_dict() for p in problems],
     }
     return JSONResponse(
