@@ -39,8 +39,12 @@ def _outputs(result: rr.Result) -> str:
             rr.render_text(result, "en"),
             rr.render_markdown(result, "sv"),
             result.to_json(),
+            result.to_json(lang="sv"),
             render_json(entries),
             render_html(entries, "sv"),
+            rr.render_html(result),
+            result._repr_html_(),
+            json.dumps(rr.to_records([result]), ensure_ascii=False),
         ]
     )
 
@@ -62,8 +66,18 @@ def test_no_identity_number_in_any_output(seed: int, ruleset: str) -> None:
             "scope": "unit",
         }
     )
-    result = rr.evaluate(decl, rr.load_ruleset(ruleset), as_of=WHEN)
+    rules = rr.load_ruleset(ruleset)
+    result = rr.evaluate(decl, rules, as_of=WHEN)
     assert not leaks(_outputs(result), digits)
+    # A comparison of the supplier under the rule set and itself, in every format.
+    from reserverat.render.comparison import render_comparison
+
+    if ruleset == "lou-4-18":
+        variant = rules.with_params(unit_data="not_met")  # the unit's figures now fail
+        c = rr.compare([(f"anbud {text}.json", decl)], rules, variant, as_of=WHEN)
+        assert c.loss_count == 1  # so the supplier, its file and its reasons are all shown
+        for fmt in ("text", "markdown", "html", "json"):
+            assert not leaks(render_comparison(c, fmt, "sv"), digits), fmt
 
 
 def test_no_identity_number_in_file_names_or_errors(tmp_path: Path) -> None:
