@@ -239,7 +239,7 @@ def test_malformed_json_wrong_type_and_unknown_routes(server: str) -> None:
 
 def test_batch_streams_ndjson_in_and_out(server: str) -> None:
     lines = [json.dumps(d) for d in DECLS] + ["{not json", "[]", json.dumps({"supplier": ""})]
-    text = "\n".join(lines) + "\n"
+    text = "\n".join(lines[:3]) + "\n\n" + "\n".join(lines[3:]) + "\n"  # a blank line too
     with httpx.stream(
         "POST",
         f"{server}/v1/batch",
@@ -254,6 +254,8 @@ def test_batch_streams_ndjson_in_and_out(server: str) -> None:
     for d, r in zip(DECLS, out, strict=False):
         want = rr.evaluate(rr.parse_declaration(d), rules, as_of=rr.date(2017, 12, 11))
         assert r["result"] == json.loads(want.compact().to_json())
+    # An error names the line as the file has it (the blank line counted).
+    assert out[-3]["error"]["problems"][0]["source"] == f"line {len(lines) - 1}"
     assert [r["error"]["problems"][0]["code"] for r in out[-3:]] == [
         "bad_json",
         "wrong_type",

@@ -706,7 +706,9 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         deadline = time.monotonic() + limits.timeout * 10
 
         async def lines() -> AsyncIterator[bytes]:
-            size, row, rest = 0, 0, b""
+            # ``row`` counts the declarations answered; ``lineno`` the lines read, blank ones
+            # included, so that an error names the line a person finds in the file.
+            size, row, lineno, rest = 0, 0, 0, b""
             async for chunk in request.stream():
                 size += len(chunk)
                 if size > limit:
@@ -715,8 +717,9 @@ def create_app(limits: Limits | None = None) -> FastAPI:
                 rest += chunk
                 *whole, rest = rest.split(b"\n")
                 for raw in whole:
+                    lineno += 1
                     if raw.strip():
-                        yield await run_in_threadpool(_batch_line, raw, row, job, lang)
+                        yield await run_in_threadpool(_batch_line, raw, row, lineno, job, lang)
                         row += 1
                     if time.monotonic() > deadline:
                         yield _line(
@@ -724,7 +727,7 @@ def create_app(limits: Limits | None = None) -> FastAPI:
                         )
                         return
             if rest.strip():
-                yield await run_in_threadpool(_batch_line, rest, row, job, lang)
+                yield await run_in_threadpool(_batch_line, rest, row, lineno + 1, job, lang)
 
         return _Stream(lines())
 
@@ -795,8 +798,8 @@ class _Job:
         self.rules, self.as_of, self.procurement, self.compact = rules, as_of, procurement, compact
 
 
-def _batch_line(raw: bytes, row: int, job: _Job, lang: str | None) -> bytes:
-    source = f"line {row + 1}"
+def _batch_line(raw: bytes, row: int, lineno: int, job: _Job, lang: str | None) -> bytes:
+    source = f"line {lineno}"
     try:
         try:
             text = raw.decode("utf-8")
