@@ -389,6 +389,26 @@ def _procurement(req: _Request) -> Procurement | None:
     return parse_procurement(req.procurement, source="procurement")
 
 
+def _parse_item(item: Any, source: str) -> Declaration:
+    """One declaration of a request, validated by the library (its codes and locations).
+
+    Raises:
+        DeclarationError: not a JSON object, or not a valid declaration.
+    """
+    if not isinstance(item, dict):
+        raise DeclarationError(
+            [
+                _wrong(
+                    source,
+                    "",
+                    "a declaration is a JSON object",
+                    "en deklaration är ett JSON-objekt",
+                )
+            ]
+        )
+    return parse_declaration(item, source=source)
+
+
 def _result_json(result: Any, compact: bool, lang: str | None) -> Any:
     if compact:
         return json.loads(result.compact().to_json())
@@ -559,18 +579,7 @@ def create_app(limits: Limits | None = None) -> FastAPI:
             for i, item in enumerate(items):
                 source = "declaration" if req.declaration is not None else f"declarations[{i}]"
                 try:
-                    if not isinstance(item, dict):
-                        raise DeclarationError(
-                            [
-                                _wrong(
-                                    source,
-                                    "",
-                                    "a declaration is a JSON object",
-                                    "en deklaration är ett JSON-objekt",
-                                )
-                            ]
-                        )
-                    decl = parse_declaration(item, source=source)
+                    decl = _parse_item(item, source)
                     result = evaluate(
                         decl, rules, procurement=procurement, as_of=req.as_of, context=_CONTEXT
                     )
@@ -618,20 +627,7 @@ def create_app(limits: Limits | None = None) -> FastAPI:
                 )
             for i, item in enumerate(req.declarations):
                 try:
-                    if not isinstance(item, dict):
-                        raise DeclarationError(
-                            [
-                                _wrong(
-                                    f"declarations[{i}]",
-                                    "",
-                                    "a declaration is a JSON object",
-                                    "en deklaration är ett JSON-objekt",
-                                )
-                            ]
-                        )
-                    decls.append(
-                        (f"declarations[{i}]", parse_declaration(item, source=f"declarations[{i}]"))
-                    )
+                    decls.append((f"declarations[{i}]", _parse_item(item, f"declarations[{i}]")))
                 except DeclarationError as exc:
                     skipped.extend(exc.problems)
             when = req.as_of or (procurement.submission_date if procurement else None)
