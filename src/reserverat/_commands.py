@@ -489,6 +489,22 @@ def _cmd_notice_codes(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_audit_sample(args: argparse.Namespace) -> int:
+    from reserverat.audit import audit_candidates, draw_sample, read_results, render_sample
+
+    try:
+        seed: Any = int(args.seed) if args.seed.strip().lstrip("-").isdigit() else args.seed
+        candidates = audit_candidates(read_results(args.files))
+        sample = draw_sample(
+            candidates, rate=args.rate, seed=seed, minimum=args.min, maximum=args.max
+        )
+    except ReserveratError as exc:
+        _print_problems(exc.problems, _lang(args))
+        return EXIT_BAD_INPUT
+    sys.stdout.write(render_sample(sample, args.format, _lang(args)))
+    return EXIT_OK
+
+
 def _cmd_espd_request(args: argparse.Namespace) -> int:
     from reserverat.espd_request import write_espd_request
 

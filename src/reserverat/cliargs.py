@@ -724,6 +724,39 @@ def parser(lang: str = "sv") -> argparse.ArgumentParser:
     )
     _lang(nc)
 
+    au = sub.add_parser(
+        "audit-sample",
+        help=_h(
+            "dra ett stickprov av godkända leverantörer för dokumentkontroll, som kan upprepas",
+            "draw a repeatable sample of accepted suppliers for document checks",
+        ),
+    )
+    au.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar=_h("RESULTAT", "RESULTS"),
+        help=_h(
+            "resultat: JSONL från batch eller JSON från check --format json",
+            "results: the JSONL of batch or the JSON of check --format json",
+        ),
+    )
+    au.add_argument(
+        "--rate", required=True, help=_h("andel att dra, t.ex. 0.2", "share to draw, e.g. 0.2")
+    )
+    au.add_argument(
+        "--seed", required=True, help=_h("fröet (ett heltal)", "the seed (a whole number)")
+    )
+    au.add_argument("--min", type=int, default=2, help=_h("minst (standard: 2)", "at least"))
+    au.add_argument("--max", type=int, default=20, help=_h("högst (standard: 20)", "at most"))
+    au.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help=_h("utdata: text eller json", "output: text or json"),
+    )
+    _lang(au)
+
     er = sub.add_parser(
         "espd-request",
         help=_h(
