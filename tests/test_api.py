@@ -146,3 +146,24 @@ def test_to_json_with_a_language_adds_every_sentence() -> None:
         assert result.to_json() == plain  # and the canonical form never changes
     with pytest.raises(ValueError, match="lang is one of sv, en"):
         _botkyrka()[0].to_json(lang="de")
+
+
+@pytest.mark.parametrize(
+    "tag", ['{"fraction": "1e999999999"}', '{"fraction": "1/0"}', '{"decimal": "x"}']
+)
+def test_an_edited_stored_result_is_refused_not_hung(tag: str) -> None:
+    """A stored result read back may have been edited; a bad exact number is a validation
+    error at once (Fraction("1e999999999") alone would build a billion-digit number)."""
+    import time
+
+    from pydantic import ValidationError
+
+    result = _botkyrka()[0]
+    text = result.to_json()
+    assert '{"approx": ' in text or '"fraction"' in text
+    data = json.loads(text)
+    data["findings"][0]["explanation"]["facts"] = [{"path": "x", "value": json.loads(tag)}]
+    start = time.monotonic()
+    with pytest.raises(ValidationError):
+        rr.result_from_json(json.dumps(data))
+    assert time.monotonic() - start < 1

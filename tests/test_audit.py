@@ -199,10 +199,17 @@ def test_exempt_never_drawn_and_the_size_within_bounds(
         ),
         (
             ["--rate", "0.2", "--seed", "sju"],
-            "--seed vid sju: [bad_seed] fröet ska vara ett heltal, så att dragningen kan "
-            "upprepas (angivet 'sju')",
-            "--seed at sju: [bad_seed] the seed is a whole number, so that the draw can be "
-            "repeated (got 'sju')",
+            "--seed vid sju: [bad_seed] fröet ska vara ett heltal (högst 40 siffror), så att "
+            "dragningen kan upprepas (angivet 'sju')",
+            "--seed at sju: [bad_seed] the seed is a whole number (at most 40 digits), so that "
+            "the draw can be repeated (got 'sju')",
+        ),
+        (
+            ["--rate", "1e-999999999", "--seed", "1"],
+            "--rate vid 1e-999999999: [bad_rate] andelen ska vara över 0 och högst 1 (0,2 är "
+            "var femte) (angivet '1e-999999999')",
+            "--rate at 1e-999999999: [bad_rate] the rate is a share above 0 and at most 1 (0.2 "
+            "is one in five) (got '1e-999999999')",
         ),
         (
             ["--rate", "0.2", "--seed", "1", "--min", "5", "--max", "2"],

@@ -87,6 +87,7 @@ def _heading(
 ) -> ReportHeading:
     """The HTML report's header: the procurement, the evaluation date, the assessor, now."""
     from reserverat.render.html import ReportHeading
+
     return ReportHeading.of(
         procurement,
         as_of=as_of,
@@ -493,7 +494,13 @@ def _cmd_audit_sample(args: argparse.Namespace) -> int:
     from reserverat.audit import audit_candidates, draw_sample, read_results, render_sample
 
     try:
-        seed: Any = int(args.seed) if args.seed.strip().lstrip("-").isdigit() else args.seed
+        # A seed of more than 40 digits stays text and is refused (int() of thousands of
+        # digits is refused by Python itself).
+        text = args.seed.strip()
+        digits = text.removeprefix("-")
+        seed: Any = (
+            int(text) if digits.isascii() and digits.isdigit() and len(digits) <= 40 else text
+        )
         candidates = audit_candidates(read_results(args.files))
         sample = draw_sample(
             candidates, rate=args.rate, seed=seed, minimum=args.min, maximum=args.max
@@ -836,9 +843,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                 b = b.with_params(**overrides)
             label_b = f"{b.id} {b.version}" + (f" ({', '.join(args.set)})" if args.set else "")
             try:
-                result = compare(
-                    decls, a, b, as_of=as_of, procurement=procurement, label_b=label_b
-                )
+                result = compare(decls, a, b, as_of=as_of, procurement=procurement, label_b=label_b)
             except RuleSetError as exc:
                 # The library names rule set B; the command line names its option.
                 raise RuleSetError(

@@ -137,31 +137,43 @@ def audit_candidates(results: Iterable[tuple[str, Result]]) -> list[Candidate]:
 
 
 def _check(rate: Any, minimum: int, maximum: int, seed: Any) -> Fraction:
+    from decimal import Decimal, InvalidOperation
+
+    from reserverat.checks import bounded_decimal
+
     problems = []
-    try:
-        fraction = Fraction(str(rate))
-    except (ValueError, ZeroDivisionError):
-        fraction = Fraction(-1)
+    fraction = Fraction(-1)
+    if isinstance(rate, Fraction):
+        fraction = rate
+    else:
+        # Through a bounded Decimal: Fraction("1e-999999999") would build a huge number.
+        try:
+            value = Decimal(str(rate).strip().replace(",", ".")[:40])
+        except InvalidOperation:
+            value = Decimal(-1)
+        if bounded_decimal(value):
+            fraction = Fraction(value)
     if not 0 < fraction <= 1:
         problems.append(
             Problem(
                 "--rate",
-                str(rate),
+                str(rate)[:40],
                 "bad_rate",
                 "the rate is a share above 0 and at most 1 (0.2 is one in five)",
-                str(rate),
+                str(rate)[:40],
                 msg_sv="andelen ska vara över 0 och högst 1 (0,2 är var femte)",
             )
         )
-    if isinstance(seed, bool) or not isinstance(seed, int):
+    if isinstance(seed, bool) or not isinstance(seed, int) or abs(seed) >= 10**40:
         problems.append(
             Problem(
                 "--seed",
-                str(seed),
+                str(seed)[:40],
                 "bad_seed",
-                "the seed is a whole number, so that the draw can be repeated",
-                str(seed),
-                msg_sv="fröet ska vara ett heltal, så att dragningen kan upprepas",
+                "the seed is a whole number (at most 40 digits), so that the draw can be repeated",
+                str(seed)[:40],
+                msg_sv="fröet ska vara ett heltal (högst 40 siffror), så att dragningen kan "
+                "upprepas",
             )
         )
     if minimum < 0 or maximum < 1 or minimum > maximum:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -61,17 +62,33 @@ def _encode(value: ScalarValue) -> Any:
     raise TypeError(f"not a result scalar: {value!r}")
 
 
+_FRACTION_TEXT = re.compile(r"^-?\d{1,40}/\d{1,40}$")
+"""A stored exact share: "3/10". Bounded, since Fraction("1e999999999") would build a
+number of a billion digits."""
+
+
 def _decode(value: Any) -> ScalarValue:
     if isinstance(value, bool | int | str | Decimal | Fraction | date) or value is None:
         return value
     if isinstance(value, Mapping):
-        if "fraction" in value:
-            return Fraction(value["fraction"])
-        if "decimal" in value:
-            return Decimal(value["decimal"])
-        if "date" in value:
-            return date.fromisoformat(value["date"])
-    raise ValueError(f"not a result scalar: {value!r}")
+        # A stored result read back may have been edited: every bad tag is a ValueError,
+        # which pydantic reports as a located validation error.
+        try:
+            if "fraction" in value:
+                text = str(value["fraction"])
+                if not _FRACTION_TEXT.match(text):
+                    raise ValueError(f"not an exact share such as 3/10: {text[:40]!r}")
+                return Fraction(text)
+            if "decimal" in value:
+                number = Decimal(str(value["decimal"])[:60])
+                if not number.is_finite():
+                    raise ValueError("not a finite number")
+                return number
+            if "date" in value:
+                return date.fromisoformat(str(value["date"]))
+        except (ArithmeticError, TypeError) as exc:  # InvalidOperation, ZeroDivisionError
+            raise ValueError(f"not a result scalar: {type(exc).__name__}") from None
+    raise ValueError(f"not a result scalar: {str(value)[:60]!r}")
 
 
 _SCALAR_SCHEMA = {

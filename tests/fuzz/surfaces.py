@@ -464,6 +464,29 @@ def surface_ocds(rng: random.Random, tmp: Path) -> list[str]:
     return command_violations(run(argv), {0, 2})
 
 
+_RESULTS: list[str] = []
+
+
+def surface_audit(rng: random.Random, tmp: Path) -> list[str]:
+    """Mutated result files (the JSONL of batch) and hostile options through ``audit-sample``."""
+    if not _RESULTS:
+        import reserverat as rr
+
+        rules = rr.load_ruleset("lou-4-18")
+        for p in sorted((EXAMPLES / "declarations").glob("*.json")):
+            for d in rr.load_declarations(p).declarations:
+                result = rr.evaluate(d, rules, as_of=date(2017, 12, 11))
+                _RESULTS.append(json.dumps({"source": p.name, "result": result.to_dict()}))
+    source = tmp / "r.jsonl"
+    source.write_text("\n".join(_RESULTS) + "\n", encoding="utf-8")
+    path = _mutated_file(rng, tmp, source, ".jsonl") if rng.random() < 0.7 else source
+    token = str(rng.choice(HOSTILE))[:200]
+    rate, seed = rng.choice([("0.5", "7"), (token, "7"), ("0.5", token), ("1", "-3")])
+    argv = ["audit-sample", str(path), "--rate", rate, "--seed", seed]
+    argv += rng.choice([[], ["--format", "json"], ["--min", "3", "--max", "1"]])
+    return command_violations(run(argv), {0, 2})
+
+
 def surface_raw_bytes(rng: random.Random, tmp: Path) -> list[str]:
     """Random bytes given as any input file the command reads."""
     suffix = rng.choice([".json", ".jsonl", ".csv", ".xlsx", ".xml", ".toml"])
@@ -643,6 +666,7 @@ SURFACES: dict[str, Callable[[random.Random, Path], list[str]]] = {
     "espd": surface_espd,
     "eforms": surface_eforms,
     "ocds": surface_ocds,
+    "audit": surface_audit,
     "raw_bytes": surface_raw_bytes,
     "options": surface_options,
 }

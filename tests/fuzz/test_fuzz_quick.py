@@ -22,6 +22,7 @@ EXAMPLES = {
     "espd": 100,
     "eforms": 100,
     "ocds": 150,
+    "audit": 60,
     "raw_bytes": 150,
     "options": 100,
     "spreadsheet": 100,
