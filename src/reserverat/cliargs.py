@@ -594,7 +594,11 @@ def parser(lang: str = "sv") -> argparse.ArgumentParser:
     _lang(tc)
 
     r = sub.add_parser(
-        "rules", help=_h("lista, visa eller validera regelverk", "list, show or validate rule sets")
+        "rules",
+        help=_h(
+            "lista, visa, jämför eller validera regelverk",
+            "list, show, compare or validate rule sets",
+        ),
     )
     rsub = r.add_subparsers(
         dest="rules_command",
@@ -837,8 +841,8 @@ def parser(lang: str = "sv") -> argparse.ArgumentParser:
     s = sub.add_parser(
         "schema",
         help=_h(
-            "skriv ut JSON Schema för indata eller utdata",
-            "print the JSON Schema of an input or output",
+            "skriv ut JSON Schema för indata, utdata, regelfiler eller testfall",
+            "print the JSON Schema of an input, an output, a rule file or a case file",
         ),
     )
     s.add_argument("what", choices=KINDS, help=_h("vilket schema", "which schema"))
