@@ -152,12 +152,13 @@ def _rules_dir(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _procurement(p: Any) -> None:
+def _procurement(p: Any, required: bool = False) -> None:
     _file(
         p,
         "--procurement",
         sv="upphandlingen som JSON: myndighet, referens, titel, sista anbudsdag, CPV, avtalstid",
         en="the procurement as JSON: authority, reference, title, submission date, CPV, term",
+        required=required,
     )
 
 
@@ -753,12 +754,7 @@ def parser(lang: str = "sv") -> argparse.ArgumentParser:
     )
     au.add_argument("--min", type=int, default=2, help=_h("minst (standard: 2)", "at least"))
     au.add_argument("--max", type=int, default=20, help=_h("högst (standard: 20)", "at most"))
-    au.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help=_h("utdata: text eller json", "output: text or json"),
-    )
+    _format(au, ("text", "json"))
     _lang(au)
 
     er = sub.add_parser(
@@ -770,32 +766,15 @@ def parser(lang: str = "sv") -> argparse.ArgumentParser:
             "reserved lot",
         ),
     )
-    er.add_argument(
-        "--rules",
-        required=True,
-        metavar=_h("ID|SÖKVÄG", "ID|PATH"),
-        help=_h("regelverket", "the rule set"),
-    )
-    _rules_dir(er)
-    er.add_argument(
-        "--procurement",
-        required=True,
-        type=Path,
-        metavar=_h("FIL", "FILE"),
-        help=_h("upphandlingen (JSON), med delområde och reservation", "the procurement (JSON)"),
-    )
+    _rules(er)
+    _procurement(er, required=True)
     er.add_argument(
         "--issued",
         type=_date,
         metavar=_h("DATUM", "DATE"),
         help=_h("begärans datum (standard: i dag)", "the Request's date (default: today)"),
     )
-    er.add_argument(
-        "--out",
-        type=Path,
-        metavar=_h("FIL", "FILE"),
-        help=_h("skriv till filen", "write to the file"),
-    )
+    _file(er, "--out", sv="skriv begäran hit (standard: standard out)", en="write the Request here")
     _lang(er)
 
     ro = sub.add_parser(
