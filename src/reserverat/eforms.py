@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -48,8 +49,12 @@ __all__ = [
     "BT_736_LABELS",
     "Notice",
     "describe_codes",
+    "iso_day",
     "lot_matches",
+    "months_between",
+    "months_of_days",
     "read_notice",
+    "reservation_basis",
 ]
 
 BT_71_LABELS: dict[str, dict[str, str]] = {
@@ -179,7 +184,7 @@ def read_notice(path: str | Path, *, max_bytes: int = MAX_XML_BYTES) -> Notice:
     problems: list[Problem] = []
     subtype = _subtype(root)
     buyer = _buyer(root)
-    issued = _date(text(child(root, "IssueDate", _CBC)))
+    issued = iso_day(text(child(root, "IssueDate", _CBC)))
     reference = text(child(root, "ContractFolderID", _CBC))
     # BT-21: the lot's own title, else the procedure's.
     procedure = child(root, "ProcurementProject", _CAC)
@@ -321,7 +326,7 @@ def _lot(
     if participation:
         data["reserved_participation"] = tuple(participation)
     data["reserved_execution"] = execution
-    data["reservation"] = _reservation(reserved, participation, execution)
+    data["reservation"] = reservation_basis(reserved, participation, execution)
     submission = _submission_date(lot)
     if submission is not None:
         data["submission_date"] = submission
@@ -337,8 +342,14 @@ def _title(project: ET.Element) -> str | None:
     return next((text(n) for n in names if text(n)), None)
 
 
-def _reservation(reserved: set[str], codes: list[str], execution: str | None) -> str | None:
-    """The one basis the lot is reserved under, or None when the notice leaves it open."""
+def reservation_basis(
+    reserved: set[str], codes: Iterable[str], execution: str | None
+) -> str | None:
+    """The one basis a lot is reserved under, or None when its codes leave it open.
+
+    ``reserved`` are its BT-71 codes other than ``none``, ``codes`` all of them, and
+    ``execution`` its BT-736 value. (Shared by the OCDS reader, whose fields are the same.)
+    """
     if len(reserved) == 1 and execution != "yes":
         return next(iter(reserved))
     if not reserved and execution == "yes":
@@ -375,13 +386,28 @@ def _buyer(root: ET.Element) -> str | None:
     return None
 
 
-def _date(value: str | None) -> date | None:
-    if not value:
+def iso_day(value: Any) -> date | None:
+    """The day an ISO date or date-time text begins with, or None (also for a non-text)."""
+    if not isinstance(value, str) or not value:
         return None
     try:
         return date.fromisoformat(value[:10])
     except ValueError:
         return None
+
+
+def months_of_days(days: float) -> int:
+    """A term given in days, in whole months, rounded up."""
+    return math.ceil(days * 12 / 365)
+
+
+def months_between(start: date | None, end: date | None) -> int | None:
+    """A term from its first to its last day, in whole months (a part month counts whole),
+    or None where a day is unknown or the end comes first."""
+    if start is None or end is None or end < start:
+        return None
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return max(1, months + (1 if end.day > start.day else 0))
 
 
 def _duration(period: ET.Element | None) -> int | None:
@@ -400,14 +426,11 @@ def _duration(period: ET.Element | None) -> int | None:
         if unit in _MONTHS:
             return math.ceil(amount * _MONTHS[unit])
         if unit == "DAY":
-            return math.ceil(amount * 12 / 365)
+            return months_of_days(amount)
         return None
-    start = _date(text(child(period, "StartDate", _CBC)))
-    end = _date(text(child(period, "EndDate", _CBC)))
-    if start is None or end is None or end < start:
-        return None
-    months = (end.year - start.year) * 12 + end.month - start.month
-    return max(1, months + (1 if end.day > start.day else 0))
+    start = iso_day(text(child(period, "StartDate", _CBC)))
+    end = iso_day(text(child(period, "EndDate", _CBC)))
+    return months_between(start, end)
 
 
 def _submission_date(lot: ET.Element) -> date | None:
@@ -417,7 +440,7 @@ def _submission_date(lot: ET.Element) -> date | None:
     for name in ("TenderSubmissionDeadlinePeriod", "ParticipationRequestReceptionPeriod"):
         period = child(process, name, _CAC)
         if period is not None:
-            return _date(text(child(period, "EndDate", _CBC)))
+            return iso_day(text(child(period, "EndDate", _CBC)))
     return None
 
 

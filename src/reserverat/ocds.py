@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from reserverat.declaration import PriorAward, Procurement, parse_procurement
+from reserverat.eforms import iso_day as _day
+from reserverat.eforms import months_between, months_of_days, reservation_basis
 from reserverat.errors import DeclarationError, DocumentError, Problem
 from reserverat.inputs import parse_json, read_text
 from reserverat.ruleset import RuleSet
@@ -193,15 +195,6 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _day(value: Any) -> date | None:
-    if not isinstance(value, str) or len(value) < 10:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
 def _cpv(items: Any, lot: str | None) -> str | None:
     """The main CPV code: the first CPV-classified item (of the lot, when one is named)."""
     for item in items if isinstance(items, list) else []:
@@ -219,12 +212,8 @@ def _months(period: Any) -> int | None:
     """A contract period's term in whole months, rounded up (durationInDays, else its dates)."""
     days = _get(period, "durationInDays")
     if isinstance(days, int | float) and not isinstance(days, bool) and math.isfinite(days):
-        return math.ceil(days * 12 / 365) if 0 < days <= 36500 else None
-    start, end = _day(_get(period, "startDate")), _day(_get(period, "endDate"))
-    if start is None or end is None or end < start:
-        return None
-    months = (end.year - start.year) * 12 + end.month - start.month
-    return max(1, months + (1 if end.day > start.day else 0))
+        return months_of_days(days) if 0 < days <= 36500 else None
+    return months_between(_day(_get(period, "startDate")), _day(_get(period, "endDate")))
 
 
 def _process(key: str, release: dict[str, Any], lot: str | None, where: str) -> OcdsProcess:
@@ -297,7 +286,9 @@ def _process(key: str, release: dict[str, Any], lot: str | None, where: str) -> 
         "lot": lot,
         "reserved_participation": reserved,
         "reserved_execution": execution,
-        "reservation": _reservation(reserved, execution),
+        "reservation": reservation_basis(
+            {c for c in reserved or () if c != "none"}, reserved or (), execution
+        ),
     }
     data = {k: v for k, v in data.items() if v is not None and v != ""}
     try:
@@ -324,18 +315,6 @@ def _process(key: str, release: dict[str, Any], lot: str | None, where: str) -> 
                 )
             )
     return OcdsProcess(key, procurement, lot_ids, tuple(awards), tuple(warnings))
-
-
-def _reservation(reserved: tuple[str, ...] | None, execution: str | None) -> str | None:
-    """The one basis a lot is reserved under, as the eForms reader decides it."""
-    real = {c for c in reserved or () if c != "none"}
-    if len(real) == 1 and execution != "yes":
-        return next(iter(real))
-    if not real and execution == "yes":
-        return "res-prog"
-    if reserved == ("none",) and execution in ("no", None):
-        return "none"
-    return None
 
 
 def prior_awards(
