@@ -183,17 +183,24 @@ def _join(items: Sequence[str], lang: str) -> str:
     return ", ".join(items[:-1]) + last + items[-1]
 
 
-def _recipients(w: Words, values: Sequence[Any]) -> str:
+def _code_word(code: str, lang: str, recipient: bool = False) -> str:
+    """A code in words: a field's label, or a transfer's recipient ("ägare/medlemmar")
+    taken from its "överfört till …" label."""
     from reserverat.labels import WORDS
 
-    k = 0 if w.lang == "sv" else 1
-    out = []
-    for v in values:
-        label = WORDS.get(f"to_{v}", (str(v), str(v)))[k]
-        # "överfört till ägare/medlemmar (kr)": the recipient alone
-        label = label.split(" till ", 1)[-1].split(" to ", 1)[-1].removesuffix(" (kr)")
-        out.append(label.removesuffix(" (SEK)"))
-    return _join(out, w.lang)
+    k = 0 if lang == "sv" else 1
+    if not recipient and code in WORDS:
+        return WORDS[code][k]
+    label = WORDS.get(f"to_{code}")
+    if label is None:
+        return code
+    # "överfört till ägare/medlemmar (kr)": the recipient alone.
+    text = label[k].split(" till ", 1)[-1].split(" to ", 1)[-1]
+    return text.removesuffix(" (kr)").removesuffix(" (SEK)")
+
+
+def _recipients(w: Words, values: Sequence[Any]) -> str:
+    return _join([_code_word(str(v), w.lang, recipient=True) for v in values], w.lang)
 
 
 _SV: dict[str, _TestWords] = {
@@ -489,18 +496,7 @@ def _value_text(value: Any, unit: str | None, lang: str) -> str:
 
 def _code_words(codes: Sequence[str], lang: str) -> str:
     """Codes in a list parameter (forms of occupation, recipients) in words."""
-    from reserverat.labels import WORDS
-
-    k = 0 if lang == "sv" else 1
-    words = []
-    for code in codes:
-        label = WORDS.get(code) or WORDS.get(f"to_{code}")
-        if label is None:
-            words.append(code)
-            continue
-        text = label[k].split(" till ", 1)[-1] if code not in WORDS else label[k]
-        words.append(text.removesuffix(" (kr)").removesuffix(" (SEK)"))
-    return ", ".join(words)
+    return ", ".join(_code_word(code, lang) for code in codes)
 
 
 def ruleset_doc(
