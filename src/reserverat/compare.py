@@ -210,13 +210,82 @@ def compare(
     Raises:
         RuleSetError: ``nothing_in_common`` when A and B share no criterion.
     """
-    from reserverat.columnar import evaluate_columns, outcome_codes
+    corpus = _corpus(declarations)
+    columns = _Columns(corpus, as_of, procurement, context)
+    return _compare(
+        corpus,
+        a,
+        b,
+        columns,
+        _corpus_hash(corpus),
+        as_of=as_of,
+        procurement=procurement,
+        context=context,
+        label_a=label_a,
+        label_b=label_b,
+        detail_limit=detail_limit,
+    )
 
+
+def _corpus(declarations: Iterable[tuple[str, Declaration]] | Corpus) -> Corpus:
     if isinstance(declarations, Corpus):
-        corpus = declarations
-    else:
-        items = list(declarations)
-        corpus = Corpus(len(items), [d for _, d in items], sources=[source for source, _ in items])
+        return declarations
+    items = list(declarations)
+    return Corpus(len(items), [d for _, d in items], sources=[source for source, _ in items])
+
+
+class _Columns:
+    """Each rule set's verdict columns and outcome codes over one corpus, computed once:
+    a sweep compares each value with the one before, so it uses every value twice."""
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        as_of: date,
+        procurement: Procurement | None,
+        context: EvaluationContext | None,
+    ) -> None:
+        self.corpus, self.as_of, self.procurement, self.context = (
+            corpus,
+            as_of,
+            procurement,
+            context,
+        )
+        self._done: dict[int, tuple[RuleSet, Any, Any]] = {}
+
+    def __call__(self, rules: RuleSet) -> tuple[Any, Any]:
+        done = self._done.get(id(rules))
+        if done is None:
+            from reserverat.columnar import evaluate_columns, outcome_codes
+
+            verdicts = evaluate_columns(
+                self.corpus,
+                rules,
+                as_of=self.as_of,
+                procurement=self.procurement,
+                context=self.context,
+            )
+            codes = outcome_codes(verdicts, rules, as_of=self.as_of, procurement=self.procurement)
+            # The rule set is kept with its columns, so that its id is never reused.
+            done = self._done[id(rules)] = (rules, verdicts, codes)
+        return done[1], done[2]
+
+
+def _compare(
+    corpus: Corpus,
+    a: RuleSet,
+    b: RuleSet,
+    columns: _Columns,
+    input_hash: str | None,
+    *,
+    as_of: date,
+    procurement: Procurement | None,
+    context: EvaluationContext | None,
+    label_a: str | None,
+    label_b: str | None,
+    detail_limit: int,
+) -> Comparison:
+    """:func:`compare` over a corpus, the columns computed once per rule set."""
     n = corpus.n
     out = Comparison(label_a or f"{a.id} {a.version}", label_b or f"{b.id} {b.version}")
     out.compared = n
@@ -226,7 +295,7 @@ def compare(
         as_of,
         __version__,
         procurement.reference if procurement is not None else None,
-        _corpus_hash(corpus),
+        input_hash,
     )
     for rules in (a, b):  # B's titles win: they name B's values
         out.titles.update(zip([c.id for c in rules.criteria], titles_at(rules, as_of), strict=True))
@@ -251,10 +320,8 @@ def compare(
     if not n:
         return out
     # Verdicts for everyone from the columnar path; explanations only for those who changed.
-    va = evaluate_columns(corpus, a, as_of=as_of, procurement=procurement, context=context)
-    vb = evaluate_columns(corpus, b, as_of=as_of, procurement=procurement, context=context)
-    oa = outcome_codes(va, a, as_of=as_of, procurement=procurement)
-    ob = outcome_codes(vb, b, as_of=as_of, procurement=procurement)
+    va, oa = columns(a)
+    vb, ob = columns(b)
     names = ("not_qualified", "undecided", "qualified")
     for code, name in enumerate(names):
         out.counts_a[name] = int((oa == code).sum())
@@ -594,10 +661,11 @@ def sweep(
     if isinstance(declarations, Corpus):
         corpus = declarations
     else:
-        items = [
+        corpus = _corpus(
             d if isinstance(d, tuple) else (f"#{k + 1}", d) for k, d in enumerate(declarations)
-        ]
-        corpus = Corpus(len(items), [d for _, d in items], sources=[src for src, _ in items])
+        )
+    columns = _Columns(corpus, as_of, procurement, context)
+    input_hash = _corpus_hash(corpus)
     try:
         variants = [rules.with_params(**{name: value}) for value in values]
     except RuleSetError as exc:
@@ -606,10 +674,12 @@ def sweep(
     provenance = None
     for k, variant in enumerate(variants):
         before = variants[k - 1] if k else variant
-        change = compare(
+        change = _compare(
             corpus,
             before,
             variant,
+            columns,
+            input_hash,
             as_of=as_of,
             procurement=procurement,
             context=context,
