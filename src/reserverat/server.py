@@ -231,16 +231,23 @@ def _refuse(status: int, code: str, en: str, sv: str, loc: str = "") -> _Refused
 # ---- reading a request -------------------------------------------------------------------
 
 
-async def _body(request: Request, limit: int, kinds: tuple[str, ...]) -> bytes:
-    """The whole body, refused with 415 for another content type and 413 over ``limit``."""
+def _require_type(request: Request, kinds: tuple[str, ...], named: tuple[str, ...] = ()) -> None:
+    """Refuse (415) a body of another content type than ``kinds``; the message names
+    ``named`` where some of the kinds are only aliases."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind not in kinds:
+        said = named or kinds
         raise _refuse(
             415,
             "unsupported_media_type",
-            f"send {' or '.join(kinds)}, not {kind or 'no content type'}",
-            f"skicka {' eller '.join(kinds)}, inte {kind or 'ingen innehållstyp'}",
+            f"send {' or '.join(said)}, not {kind or 'no content type'}",
+            f"skicka {' eller '.join(said)}, inte {kind or 'ingen innehållstyp'}",
         )
+
+
+async def _body(request: Request, limit: int, kinds: tuple[str, ...]) -> bytes:
+    """The whole body, refused with 415 for another content type and 413 over ``limit``."""
+    _require_type(request, kinds)
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
@@ -674,14 +681,7 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         compact: bool = False,
     ) -> Response:
         kinds = ("application/x-ndjson", "application/jsonl", "application/json-seq")
-        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if kind not in kinds:
-            raise _refuse(
-                415,
-                "unsupported_media_type",
-                f"send application/x-ndjson, not {kind or 'no content type'}",
-                f"skicka application/x-ndjson, inte {kind or 'ingen innehållstyp'}",
-            )
+        _require_type(request, kinds, named=kinds[:1])
         tender = None
         if procurement is not None:
             tender = _procurement(EvaluateRequest(procurement=_json(procurement.encode("utf-8"))))
