@@ -611,13 +611,11 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         req: CompareRequest = _model(CompareRequest, _json(raw))
 
         def work() -> Any:
-            from reserverat.compare import compare, parse_overrides
+            from reserverat.compare import compare
 
             a = _variant(_rules(req), req.parameters)
             b = _rules(req, ref=req.against) if req.against else a
-            if req.set:
-                specs = [f"{k}={json.dumps(v)}" for k, v in req.set.items()]
-                b = b.with_params(**parse_overrides(b, specs))
+            b = _variant(b, req.set)
             procurement = _procurement(req)
             decls: list[tuple[str, Declaration]] = []
             skipped: list[Problem] = []
