@@ -30,7 +30,7 @@ shipped with the built-in rule sets do (``builtin_cases_dir()``).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -443,14 +443,7 @@ def run_case(case: Case, loaded: dict[str, RuleSet] | None = None) -> CaseOutcom
             # Located at the case that names it, not at the rule search path.
             raise RuleSetError(
                 [
-                    Problem(
-                        case.source,
-                        f"{case.name}.ruleset",
-                        p.code,
-                        p.msg,
-                        case.ruleset,
-                        msg_sv=p.msg_sv,
-                    )
+                    replace(p, source=case.source, loc=f"{case.name}.ruleset", input=case.ruleset)
                     for p in exc.problems
                 ]
             ) from None

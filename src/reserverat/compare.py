@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -492,16 +492,10 @@ def parse_overrides(rules: RuleSet, specs: Sequence[str]) -> dict[str, Any]:
 def _moved(problems: Iterable[Problem], option: str, spec: str) -> list[Problem]:
     """A variant's problems, located at the option that asked for the variant."""
     return [
-        Problem(
-            option,
-            spec,
-            p.code,
-            p.msg,
-            # A swept value is a Decimal: the reader typed 1, not Decimal('1').
-            str(p.input) if isinstance(p.input, Decimal) else p.input,
-            rule=p.rule,
-            msg_sv=p.msg_sv,
-        )
+        # A swept value is a Decimal: the reader typed 1, not Decimal('1').
+        replace(p, source=option, loc=spec, input=str(p.input))
+        if isinstance(p.input, Decimal)
+        else replace(p, source=option, loc=spec)
         for p in problems
     ]
 
