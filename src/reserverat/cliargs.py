@@ -690,7 +690,7 @@ def parser(lang: str = "sv") -> argparse.ArgumentParser:
         e,
         "--out",
         metavar=_h("FIL.json", "FILE.json"),
-        sv="skriv leverantörens uppgifter hit (standard: standard out)",
+        sv="skriv leverantörens uppgifter hit (standard: i terminalen)",
         en="write the declaration here (default: stdout)",
     )
     e.add_argument(
@@ -774,7 +774,12 @@ def parser(lang: str = "sv") -> argparse.ArgumentParser:
         metavar=_h("DATUM", "DATE"),
         help=_h("begärans datum (standard: i dag)", "the Request's date (default: today)"),
     )
-    _file(er, "--out", sv="skriv begäran hit (standard: standard out)", en="write the Request here")
+    _file(
+        er,
+        "--out",
+        sv="skriv begäran hit (standard: i terminalen)",
+        en="write the Request here (default: stdout)",
+    )
     _lang(er)
 
     ro = sub.add_parser(
@@ -828,7 +833,7 @@ def parser(lang: str = "sv") -> argparse.ArgumentParser:
     _file(
         s,
         "--out",
-        sv="skriv det hit (standard: standard out)",
+        sv="skriv det hit (standard: i terminalen)",
         en="write it here (default: stdout)",
     )
     return p
