@@ -136,8 +136,30 @@ def _context(specs: Sequence[str], geocoder: NominatimGeocoder | None = None) ->
                     )
                 ]
             )
-        registers[rid] = load_register(path, rid)
+        file, read_on = _register_read(path, spec)
+        registers[rid] = load_register(file, rid, read_on)
     return EvaluationContext(registers=registers, geocoder=geocoder)
+
+
+def _register_read(path: str, spec: str) -> tuple[str, date | None]:
+    """``PATH.csv@YYYY-MM-DD``: the file, and the day the register was read (if given)."""
+    head, sep, day = path.rpartition("@")
+    if not sep or not head:
+        return path, None
+    try:
+        return head, date.fromisoformat(day)
+    except ValueError:
+        raise RegisterError(
+            [
+                Problem(
+                    "--register",
+                    spec,
+                    "bad_option",
+                    f"{day!r} after '@' is not a date (YYYY-MM-DD): the day the register was read",
+                    msg_sv=f"{day!r} efter '@' är inget datum (ÅÅÅÅ-MM-DD): dagen registret lästes",
+                )
+            ]
+        ) from None
 
 
 def _load_rules(

@@ -33,9 +33,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from reserverat.declaration import Declaration, Procurement, parse_declaration, parse_procurement
+from reserverat.engine import Stage
 from reserverat.errors import (
     DeclarationError,
     Problem,
@@ -69,6 +70,7 @@ CASE_KEYS = (
     "declaration_json",
     "parameters",
     "procurement",
+    "stage",
     "expected",
 )
 """The keys a case may have (a misspelt one is an error, not a key ignored)."""
@@ -86,6 +88,7 @@ class Case:
     parameters: dict[str, Any]
     expected: dict[str, Any]
     procurement: Procurement | None = None
+    stage: Stage = "qualification"
 
 
 @dataclass(frozen=True)
@@ -372,7 +375,7 @@ def load_cases(path: str | Path) -> Iterator[Case]:
         yield Case(
             name=raw.get("name", name),
             source=str(path),
-            ruleset=raw["ruleset"],
+            ruleset=_ruleset_ref(raw["ruleset"], path.parent),
             as_of=_as_of(raw["as_of"], str(path), name),
             declaration=_declaration(
                 raw.get("declaration"), path.parent, str(path), raw.get("declaration_json")
@@ -380,7 +383,31 @@ def load_cases(path: str | Path) -> Iterator[Case]:
             parameters=dict(raw.get("parameters", {})),
             expected=check_expected(raw["expected"], str(path), name),
             procurement=_procurement(raw.get("procurement"), str(path)),
+            stage=_stage(raw.get("stage", "qualification"), str(path), name),
         )
+
+
+def _ruleset_ref(raw: Any, folder: Path) -> Any:
+    """A rule set by id as given; a rule file relative to the case file, as a declaration is."""
+    if isinstance(raw, str) and raw.endswith(".toml") and not Path(raw).is_absolute():
+        return str(folder / raw)
+    return raw
+
+
+def _stage(raw: Any, source: str, name: str) -> Stage:
+    if raw in ("qualification", "follow_up"):
+        return cast("Stage", raw)
+    raise RuleSetError(
+        [
+            Problem(
+                source,
+                f"{name}.stage",
+                "not_allowed",
+                f"stage is 'qualification' or 'follow_up', not {raw!r}",
+                msg_sv=f"stage är 'qualification' eller 'follow_up', inte {raw!r}",
+            )
+        ]
+    )
 
 
 def _as_of(raw: Any, source: str, name: str) -> date:
@@ -450,7 +477,13 @@ def run_case(case: Case, loaded: dict[str, RuleSet] | None = None) -> CaseOutcom
     rules = loaded[key]
     if case.parameters:
         rules = rules.with_params(**case.parameters)
-    result = evaluate(case.declaration, rules, procurement=case.procurement, as_of=case.as_of)
+    result = evaluate(
+        case.declaration,
+        rules,
+        procurement=case.procurement,
+        as_of=case.as_of,
+        stage=case.stage,
+    )
     failures: list[Failure] = []
     want_outcome = case.expected.get("outcome")
     if want_outcome is not None and result.outcome.value != want_outcome:

@@ -191,10 +191,12 @@ def _register(p: argparse.ArgumentParser) -> None:
         "--register",
         action="append",
         default=[],
-        metavar="ID=CSV",
+        metavar="ID=CSV[@DAG]",
         help=_h(
-            "ett leverantörsregister (CSV) för kriterier om registrering (kan upprepas)",
-            "a supplier register (CSV) for registered_in checks (repeatable)",
+            "ett leverantörsregister (CSV) för kriterier om registrering, med dagen det "
+            "hämtades efter @ (ÅÅÅÅ-MM-DD; kan upprepas)",
+            "a supplier register (CSV) for registered_in checks, with the day it was taken "
+            "after @ (YYYY-MM-DD; repeatable)",
         ),
     )
 

@@ -387,6 +387,13 @@ def evaluate_columns(
     cols = Columns(corpus, plan)
     columns = []
     for crit in plan.criteria:
+        if crit.rule is not None:
+            # What the facts rest on is read per declaration: this criterion row by row.
+            row = corpus.declaration
+            columns.append(
+                np.array([CODES[crit.decide(row(i))[0]] for i in range(corpus.n)], dtype=np.int8)
+            )
+            continue
         verdict = _run(crit.check, cols)
         if crit.when is not None:
             guard = _run(crit.when, cols)

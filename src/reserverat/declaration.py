@@ -14,8 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, overload
+from typing import Annotated, Any, Literal, get_args, overload
 
 from pydantic import (
     AfterValidator,
@@ -28,6 +29,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from reserverat.errors import (
     DeclarationError,
@@ -61,10 +63,12 @@ __all__ = [
     "Salaries",
     "Signatory",
     "Site",
+    "Source",
     "Statutes",
     "TargetGroup",
     "Welfare",
     "Workforce",
+    "fact_prefixes",
     "load_declarations",
     "parse_declaration",
 ]
@@ -551,6 +555,152 @@ class Evidence(_Model):
     reference: FreeText | None = None
 
 
+DocumentKind = Literal[
+    "annual_report",
+    "basis_decision",
+    "legal_person_figures",
+    "other",
+    "ownership_register",
+    "participation_documents",
+    "prior_awards_statement",
+    "register_extract",
+    "registration_certificate",
+    "salary_statement",
+    "site_location",
+    "staff_list",
+    "statutes",
+    "support_decision",
+    "truth_declaration",
+]
+"""The kinds of document a fact may rest on (the evidence codes a finding asks for)."""
+
+SOURCE_RANK = {"declared": 0, "document": 1, "register": 2}
+"""How strongly each kind of source backs a fact: the supplier's word, a document, a register."""
+
+
+def _not_future(value: date | None) -> date | None:
+    # Today, not the evaluation date: a fact read after the evaluation date is normal (a
+    # register read while tenders are assessed); one read after today cannot have been.
+    if value is not None and value > date.today():
+        raise PydanticCustomError(
+            "future_date",
+            "{day} is later than today: a document or register cannot have been read yet",
+            {"day": value.isoformat()},
+        )
+    return value
+
+
+PastDay = Annotated[Day, AfterValidator(_not_future)]
+
+
+def _known_fact(path: str) -> str:
+    known = fact_prefixes()
+    if path in known:
+        return path
+    hint = did_you_mean(path, sorted(known))
+    raise PydanticCustomError(
+        "unknown_fact",
+        "'{path}' is not a fact of a declaration{hint}",
+        {
+            "path": path,
+            "hint": f"; did you mean {hint!r}?" if hint else "",
+            "hint_sv": f"; menade du {hint!r}?" if hint else "",
+        },
+    )
+
+
+FactPrefix = Annotated[str, Field(max_length=200), AfterValidator(_known_fact)]
+
+
+@lru_cache(maxsize=1)
+def fact_prefixes() -> frozenset[str]:
+    """Every path a source may name: each declaration field and each beginning of one."""
+    out: set[str] = set()
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, info in model.model_fields.items():
+            if not prefix and name in ("sources", "evidence", "espd"):
+                continue  # about the declaration, not facts a criterion reads
+            path = prefix + name
+            out.add(path)
+            for inner in _models_in(info.annotation):
+                walk(inner, path + ".")
+
+    walk(Declaration, "")
+    return frozenset(out)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The models an annotation holds: ``X | None`` and ``tuple[X, ...]`` both give X."""
+    found: list[type[BaseModel]] = []
+    stack = [annotation]
+    while stack:
+        ann = stack.pop()
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            found.append(ann)
+        else:
+            stack.extend(a for a in get_args(ann) if a is not type(None) and a is not Ellipsis)
+    return found
+
+
+class Source(_Model):
+    """Where some facts come from: the supplier's word, a document, or a register read on a day.
+
+    ``facts`` names fields or their beginnings: ``workforce`` covers every workforce
+    figure, ``business.sales_revenue`` one fact; the most specific source of a fact wins,
+    and a fact no source names is the supplier's own word (``declared``).
+    """
+
+    facts: tuple[FactPrefix, ...] = Field(
+        min_length=1,
+        max_length=200,
+        description="The facts it backs: field paths or their beginnings ('workforce').",
+    )
+    kind: Literal["declared", "document", "register"] = Field(
+        description="declared: the supplier's word; document: a document the buyer holds; "
+        "register: a register the buyer or the platform read."
+    )
+    document: DocumentKind | None = Field(default=None, description="Which kind of document.")
+    reference: FreeText | None = Field(
+        default=None, description="The document's or record's name, e.g. 'Årsredovisning 2024'."
+    )
+    issued: PastDay | None = Field(default=None, description="The document's date.")
+    register_id: FreeText | None = Field(
+        default=None, description="Which register was read (the id a rule set names it by)."
+    )
+    record: FreeText | None = Field(
+        default=None, description="The record's identifier in the register."
+    )
+    read_on: PastDay | None = Field(default=None, description="When the register was read.")
+
+    @model_validator(mode="after")
+    def _complete(self) -> Source:
+        needs = {"document": ("document",), "register": ("register_id", "read_on")}
+        missing = [name for name in needs.get(self.kind, ()) if getattr(self, name) is None]
+        if missing:
+            raise PydanticCustomError(
+                "source_incomplete",
+                "a {kind} source needs {fields}",
+                {
+                    "kind": self.kind,
+                    "fields": " and ".join(missing),
+                    "kind_sv": {"document": "dokument", "register": "register"}[self.kind],
+                    "fields_sv": " och ".join(missing),
+                },
+            )
+        return self
+
+    @property
+    def rank(self) -> int:
+        """0 for the supplier's word, 1 for a document, 2 for a register."""
+        return SOURCE_RANK[self.kind]
+
+    @property
+    def dated(self) -> date | None:
+        """The day the source speaks for: a document's date, a register's reading."""
+        return self.read_on if self.kind == "register" else self.issued
+
+
 class Declaration(_Model):
     """A supplier's declaration about itself; the input to :func:`evaluate`."""
 
@@ -584,6 +734,10 @@ class Declaration(_Model):
     evidence: tuple[Evidence, ...] = ()
     espd: EspdAnswer | None = Field(
         default=None, description="The ESPD answer this declaration was imported from."
+    )
+    sources: tuple[Source, ...] | None = Field(
+        default=None,
+        description="Where facts come from; a fact no source names is the supplier's word.",
     )
 
     _hash: str | None = PrivateAttr(default=None)

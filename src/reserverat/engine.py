@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from operator import attrgetter
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from reserverat._version import __version__
 from reserverat.checks import AllOf, AnyOf, AtLeast, Centre, Not, Param, _Node
@@ -53,6 +53,10 @@ from reserverat.result import (
     share_fragment,
 )
 from reserverat.ruleset import Criterion, RuleSet, Text
+from reserverat.sources import CriterionSources
+
+Stage = Literal["qualification", "follow_up"]
+"""When a rule set is applied: at award, or during the contract."""
 
 __all__ = [
     "CHECKS",
@@ -62,8 +66,10 @@ __all__ = [
     "Compiled",
     "Decision",
     "EvaluationContext",
+    "Gated",
     "Memoised",
     "Plan",
+    "Stage",
     "Witness",
     "cents",
     "check",
@@ -300,6 +306,46 @@ class Combined(Decision):
         if self.verdict is not UNDECIDED:
             return ()
         return tuple(dict.fromkeys(e for c in self.children for e in c.requests()))
+
+
+class Gated(Decision):
+    """A criterion's decision its facts' sources cannot carry: undecided, over the decision.
+
+    The replaced decision stays below it, so the explanation shows both what the facts
+    say and why their sources are not enough (:mod:`reserverat.sources`).
+    """
+
+    __slots__ = ("args", "code", "evidence", "inner")
+
+    def __init__(
+        self, inner: Decision, code: str, args: dict[str, Any], evidence: tuple[str, ...]
+    ) -> None:
+        self.verdict = UNDECIDED
+        self._made = None
+        self.shared = False
+        self.inner = inner
+        self.code = code
+        self.args = args
+        self.evidence = evidence
+
+    def _build(self) -> Explanation:
+        days = self.args.get("days")
+        return Explanation(
+            "sources",
+            UNDECIDED,
+            Message(self.code, self.args),
+            parameters=(Fact("max_age_days", days),) if days is not None else (),
+            evidence=self.evidence,
+            children=(self.inner.explain(),),
+        )
+
+    def reasons(self) -> tuple[str, ...]:
+        """This decision's own reason code."""
+        return (self.code,)
+
+    def requests(self) -> tuple[str, ...]:
+        """The documents or register reading that would carry the verdict."""
+        return self.evidence
 
 
 # ---- compiled nodes ---------------------------------------------------------------------
@@ -687,6 +733,8 @@ class CompiledCriterion:
         "description",
         "findings",
         "marks",
+        "rule",
+        "sources",
         "title",
         "when",
         "when_text",
@@ -706,6 +754,8 @@ class CompiledCriterion:
         self.when = plan.compile(crit.when) if crit.when is not None else None
         self.marks = tuple(share_fragment(m) for m in _marks(crit, plan.rules, plan.params))
         self.advisory = crit.id in plan.advisory
+        self.rule = crit.sources
+        self.sources = CriterionSources(crit, plan)
 
     def decide(self, decl: Declaration) -> tuple[Verdict, Decision | None, Decision | None]:
         """The criterion's verdict, its check's decision and its guard's."""
@@ -715,6 +765,11 @@ class CompiledCriterion:
             if guard.verdict is NOT_MET:
                 return NOT_APPLICABLE, None, guard
         decided = self.check.decide(decl)
+        if self.rule is not None and decided.verdict is not UNDECIDED:
+            # What the facts rest on, before the guard: "when G then C" reads the gated C.
+            short = self.sources.gate(decl, decided.verdict)
+            if short is not None:
+                decided = Gated(decided, *short)
         verdict = decided.verdict
         if guard is not None and guard.verdict is UNDECIDED:
             # "when G then C" is (not G) or C in Kleene logic.
@@ -722,9 +777,17 @@ class CompiledCriterion:
         return verdict, decided, guard
 
     def finding(
-        self, verdict: Verdict, decided: Decision | None, guard: Decision | None
+        self,
+        verdict: Verdict,
+        decided: Decision | None,
+        guard: Decision | None,
+        decl: Declaration | None = None,
     ) -> Finding:
-        """The finding, with its explanation built from the decisions (shared where they are)."""
+        """The finding, with its explanation built from the decisions (shared where they are);
+        with ``decl``, the sources its facts rest on where any were named, asked for or read."""
+        if decl is not None and decided is not None and self.sources.shown(decl):
+            made = self.finding(verdict, decided, guard)
+            return replace(made, sources=self.sources.used(decl))
         shared = (decided is None or decided.shared) and (guard is None or guard.shared)
         if not shared:
             return self._finding(verdict, decided, guard)
@@ -781,6 +844,7 @@ class Plan:
         "params",
         "procurement",
         "rules",
+        "stage",
     )
 
     def __init__(
@@ -789,9 +853,11 @@ class Plan:
         as_of: date,
         context: EvaluationContext,
         procurement: Procurement | None,
+        stage: Stage = "qualification",
     ) -> None:
         self.rules = rules
         self.as_of = as_of
+        self.stage = stage
         self.context = context
         self.procurement = procurement
         self.params = rules.params_at(as_of)
@@ -899,8 +965,10 @@ def compile_plan(
     as_of: date,
     context: EvaluationContext | None = None,
     procurement: Procurement | None = None,
+    stage: Stage = "qualification",
 ) -> Plan:
-    """The rule set compiled for the date, context and tender; compiled once, then reused."""
+    """The rule set compiled for the date, context, tender and stage (award or follow-up);
+    compiled once, then reused."""
     context = context or DEFAULT_CONTEXT
     last = _LAST[0]
     if (
@@ -909,16 +977,22 @@ def compile_plan(
         and last.as_of == as_of
         and last.context is context
         and last.procurement is procurement
+        and last.stage == stage
     ):
         return last  # the same plan as the call before: a loop over declarations
-    plans: dict[tuple[int, int], Plan] = rules.evaluation_state(as_of).setdefault("plans", {})
+    plans: dict[tuple[int, int, str], Plan] = rules.evaluation_state(as_of).setdefault("plans", {})
     # By identity: the plan holds both objects, so their ids stay theirs while it is kept.
-    key = (id(context), id(procurement))
+    key = (id(context), id(procurement), stage)
     plan = plans.get(key)
-    if plan is None or plan.context is not context or plan.procurement is not procurement:
+    if (
+        plan is None
+        or plan.rules is not rules  # a model_copy of a rule set shares its private state
+        or plan.context is not context
+        or plan.procurement is not procurement
+    ):
         if len(plans) >= _PLAN_LIMIT:
             plans.clear()
-        plan = plans[key] = Plan(rules, as_of, context, procurement)
+        plan = plans[key] = Plan(rules, as_of, context, procurement, stage)
     _LAST[0] = plan
     return plan
 
@@ -948,7 +1022,9 @@ class Record:
         """The Result's deferred fields: supplier, findings, provenance."""
         plan, decl = self.plan, self.decl
         rules = plan.rules
-        findings = tuple(c.finding(*e) for c, e in zip(plan.criteria, self.entries, strict=True))
+        findings = tuple(
+            c.finding(*e, decl) for c, e in zip(plan.criteria, self.entries, strict=True)
+        )
         procurement = plan.procurement
         provenance = Provenance(
             ruleset_id=rules.id,
@@ -958,6 +1034,7 @@ class Record:
             as_of=plan.as_of,
             input_hash=decl.content_hash,
             procurement=procurement.reference if procurement else None,
+            stage=plan.stage,
         )
         # The declaration's text was masked as it was read (FreeText): no second pass here.
         supplier = Supplier(decl.supplier, masked(decl.organisationsnummer), decl.id)
@@ -1057,12 +1134,14 @@ def evaluate(
     procurement: Procurement | None = None,
     as_of: date | None = None,
     context: EvaluationContext | None = None,
+    stage: Stage = "qualification",
 ) -> Result:
     """Evaluate one declaration against a rule set and explain every criterion.
 
     The evaluation date is ``as_of``, else the procurement's submission date. The
     verdicts are decided now; the findings and their explanations are built when first
-    read, from what was decided.
+    read, from what was decided. ``stage`` is ``qualification`` (at award) or
+    ``follow_up`` (during the contract): a criterion's sources rule may ask for more then.
 
     Thread safety: calls from several threads at once may share rule sets, procurements
     and contexts; what is compiled or cached for a rule set is the same whichever thread
@@ -1082,7 +1161,7 @@ def evaluate(
     ):
         raise _wrong_argument(declaration, procurement, ruleset)
     when = evaluation_date(as_of, procurement)
-    plan = compile_plan(ruleset, when, context, procurement)
+    plan = compile_plan(ruleset, when, context, procurement, stage)
     entries, verdict = plan.decide(declaration)
     warnings: tuple[Message, ...] = ()
     risk = None

@@ -400,6 +400,9 @@ _SV: dict[str, str] = {
     "json_invalid": "är inte giltig JSON",
     "url_parsing": "ska vara en webbadress",
     "url_scheme": "ska vara en webbadress som börjar med {expected_schemes}",
+    "unknown_fact": "'{path}' är ingen uppgift i en försäkran{hint_sv}",
+    "source_incomplete": "en källa av slaget {kind_sv} behöver {fields_sv}",
+    "future_date": "{day} är senare än i dag: ett dokument eller register kan inte ha lästs än",
 }
 
 

@@ -24,6 +24,7 @@ import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -365,10 +366,17 @@ class SupplierRegister:
     """A register of organisations (for example Kammarkollegiet's idéburna organisations)."""
 
     def __init__(
-        self, register_id: str, entries: Iterable[RegisterEntry], source: str = "<python>"
+        self,
+        register_id: str,
+        entries: Iterable[RegisterEntry],
+        source: str = "<python>",
+        read_on: date | None = None,
     ) -> None:
         self.id = register_id
         self.source = source
+        # The day the register's contents were taken from its keeper: what a finding's
+        # freshness is judged by. Unknown unless given; the file's own date can be a copy's.
+        self.read_on = read_on
         self.entries = tuple(entries)
         self._by_number = {e.organisationsnummer: e for e in self.entries if e.organisationsnummer}
         self._by_name: dict[str, RegisterEntry] = {}
@@ -408,11 +416,14 @@ _REGISTER_COLUMNS = {
 }
 
 
-def load_register(path: str | Path, register_id: str | None = None) -> SupplierRegister:
+def load_register(
+    path: str | Path, register_id: str | None = None, read_on: date | None = None
+) -> SupplierRegister:
     """Read a register from CSV: columns ``organisationsnummer`` and ``name`` (``note`` optional).
 
     Comma or semicolon separated, UTF-8 with or without BOM; Swedish column names
     (``orgnr``, ``namn``) are accepted. The id defaults to the file name without suffix.
+    ``read_on`` is the day the register was taken from its keeper (not later than today).
 
     Raises:
         RegisterError: every problem, each with its row and column.
@@ -422,6 +433,21 @@ def load_register(path: str | Path, register_id: str | None = None) -> SupplierR
 
     path = Path(path)
     source = str(path)
+    if read_on is not None and read_on > date.today():
+        raise RegisterError(
+            [
+                Problem(
+                    source,
+                    "read_on",
+                    "future_date",
+                    f"{read_on.isoformat()} is later than today: the register cannot have "
+                    "been read yet",
+                    read_on.isoformat(),
+                    msg_sv=f"{read_on.isoformat()} är senare än i dag: registret kan inte ha "
+                    "lästs än",
+                )
+            ]
+        )
     from reserverat.inputs import read_text
 
     text = read_text(path, RegisterError)
@@ -491,4 +517,4 @@ def load_register(path: str | Path, register_id: str | None = None) -> SupplierR
         )
     if problems:
         raise RegisterError(problems)
-    return SupplierRegister(register_id or path.stem, entries, source)
+    return SupplierRegister(register_id or path.stem, entries, source, read_on)

@@ -20,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
-from typing import Annotated, Any, Protocol, TypeVar
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 
 from pydantic import PlainSerializer, PlainValidator, TypeAdapter, WithJsonSchema
 
@@ -41,6 +41,7 @@ __all__ = [
     "Provenance",
     "Result",
     "Risk",
+    "SourceUsed",
     "Supplier",
     "result_from_json",
     "result_json_schema",
@@ -187,12 +188,29 @@ class Explanation:
 
     def reasons(self) -> tuple[str, ...]:
         """The reason codes of the checks this node's verdict follows (a leaf: its own)."""
-        if not self.children:
-            return (self.reason.code,)
+        if not self.children or self.kind == "sources":
+            return (self.reason.code,)  # a sources gate: its own reason, not the replaced one
         if self.kind == "not":
             return self.children[0].reasons()
         deciding = [c for c in self.children if c.verdict is self.verdict] or list(self.children)
         return tuple(dict.fromkeys(r for c in deciding for r in c.reasons()))
+
+
+@dataclass(frozen=True, slots=True)
+class SourceUsed:
+    """A source the facts of a finding rest on: the supplier's word, a document or a register.
+
+    ``dated`` is a document's date or the day a register was read; ``stale_since`` the day
+    it became too old for the criterion (on or before the evaluation date), else None.
+    """
+
+    kind: str
+    document: str | None = None
+    reference: str | None = None
+    dated: date | None = None
+    register_id: str | None = None
+    record: str | None = None
+    stale_since: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +232,7 @@ class Finding:
     description: Text | None = None
     marks: tuple[Message, ...] = ()
     advisory: bool = False
+    sources: tuple[SourceUsed, ...] = ()
 
     @property
     def facts(self) -> tuple[Fact, ...]:
@@ -256,6 +275,7 @@ class Provenance:
     as_of: date
     input_hash: str
     procurement: str | None = None
+    stage: Literal["qualification", "follow_up"] = "qualification"
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,6 +452,12 @@ class Result:
         evidence to request carries ``evidence_text`` beside the codes.
         """
         data: dict[str, Any] = _adapter().dump_python(self._whole(), mode="json")
+        # Written only where they say something, so that results without keep their bytes.
+        if data["provenance"]["stage"] == "qualification":
+            del data["provenance"]["stage"]
+        for finding in data["findings"]:
+            if not finding["sources"]:
+                del finding["sources"]
         if lang is not None:
             from reserverat.render.messages import LANGS
 
@@ -753,9 +779,30 @@ def _finding_now(f: Finding, out: list[str], nl: str | None, step: str) -> None:
         _explanation(f.guard, out, inner, step)
     out.append(sep + '"marks": ')
     _array(f.marks, _message, out, inner, step)
+    if f.sources:
+        # Only where a source was named or asked for: results without stay as they were.
+        out.append(sep + '"sources": ')
+        _array(f.sources, _source, out, inner, step)
     out.append(sep + '"title": ')
     _model(f.title, out, inner, step)
     out.append(sep + '"verdict": "' + f.verdict.value + '"' + close)
+
+
+def _source(u: SourceUsed, out: list[str], nl: str | None, step: str) -> None:
+    _plain(
+        {
+            "dated": u.dated.isoformat() if u.dated else None,
+            "document": u.document,
+            "kind": u.kind,
+            "record": u.record,
+            "reference": u.reference,
+            "register_id": u.register_id,
+            "stale_since": u.stale_since.isoformat() if u.stale_since else None,
+        },
+        out,
+        nl,
+        step,
+    )
 
 
 def _strings(out: list[str], nl: str | None, step: str, *items: tuple[str, str | None]) -> None:
@@ -786,6 +833,8 @@ def _result(r: Result, out: list[str], nl: str | None, step: str) -> None:
         ("ruleset_hash", p.ruleset_hash),
         ("ruleset_id", p.ruleset_id),
         ("ruleset_version", p.ruleset_version),
+        # Written only during a contract's follow-up: award-time results keep their bytes.
+        *((("stage", p.stage),) if p.stage != "qualification" else ()),
     )
     out.append(sep + '"risk": ')
     risk = r.risk

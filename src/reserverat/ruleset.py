@@ -52,6 +52,7 @@ __all__ = [
     "Parameter",
     "RiskScale",
     "RuleSet",
+    "SourceRule",
     "Text",
     "criterion",
 ]
@@ -135,6 +136,37 @@ class Citation(_Model):
         return " ".join(parts)
 
 
+SourceKind = Literal["declared", "document", "register"]
+"""The kinds of source a fact may rest on, weakest first."""
+
+
+class SourceRule(_Model):
+    """What a criterion's facts must rest on: at award, during the contract, and how recent.
+
+    A met criterion whose facts rest on less than the stage asks for is undecided; a source
+    older than ``max_age_days`` on the evaluation date makes the criterion undecided
+    whichever way it went, since the facts may have changed.
+    """
+
+    qualification: SourceKind = Field(
+        default="declared", description="At award: the weakest source that is enough."
+    )
+    follow_up: SourceKind | None = Field(
+        default=None, description="During the contract (reserverat follow-up); default: the same."
+    )
+    max_age_days: Annotated[int, Field(ge=1, le=36_500)] | None = Field(
+        default=None,
+        description="A document or register reading older than this on the evaluation date "
+        "is stale; the supplier's own word has no date and is never stale.",
+    )
+
+    def required(self, stage: str) -> SourceKind:
+        """The weakest source enough at ``stage`` (``qualification`` or ``follow_up``)."""
+        if stage == "follow_up" and self.follow_up is not None:
+            return self.follow_up
+        return self.qualification
+
+
 class Criterion(_Model):
     """One criterion: an id, titles, its legal source and the check that decides it.
 
@@ -172,6 +204,11 @@ class Criterion(_Model):
         default="required",
         description="required: the criterion decides the outcome; advisory: its verdict is "
         "shown and warned about, but the outcome does not depend on it.",
+    )
+    sources: SourceRule | None = Field(
+        default=None,
+        description="What its facts must rest on (the supplier's word, a document, a "
+        "register) and how recent they must be.",
     )
 
 
@@ -571,6 +608,8 @@ class RuleSet(_Model):
                 # Aliases came after the first hashes were stored: none keeps those hashes.
                 if not crit["aliases"]:
                     del crit["aliases"]
+                if crit["sources"] is None:
+                    del crit["sources"]
             canonical = json.dumps(
                 data,
                 sort_keys=True,

@@ -182,6 +182,11 @@ def _cases_schema() -> dict[str, Any]:
                 "description": "A policy variant: parameter values for this case.",
             },
             "procurement": {"$ref": "#/$defs/Procurement"},
+            "stage": {
+                "enum": ["qualification", "follow_up"],
+                "description": "At award (default) or during the contract: a criterion's "
+                "sources rule may ask for more then.",
+            },
             "expected": {
                 "type": "object",
                 "additionalProperties": False,
@@ -205,8 +210,7 @@ def _cases_schema() -> dict[str, Any]:
                                 },
                                 "args": {
                                     "type": "object",
-                                    "description": "The top reason's arguments, compared as "
-                                    "text.",
+                                    "description": "The top reason's arguments, compared as text.",
                                 },
                             },
                         },
@@ -237,4 +241,3 @@ def _cases_schema() -> dict[str, Any]:
         ],
         "$defs": defs,
     }
-

@@ -58,6 +58,7 @@ LIST_VALIDATED = frozenset(
         ("Declaration", "_owner_shares"),
         ("Declaration", "_distinct_years"),
         ("Site", "_both_coordinates"),
+        ("Source", "_complete"),
     }
 )
 """Validators of list fields: rows with list cells take the readers' path."""

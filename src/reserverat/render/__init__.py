@@ -26,6 +26,7 @@ from reserverat.render._view import (
     _mark_lines,
     _node_lines,
     _outcome_lines,
+    _source_line,
     parameter_labels,
 )
 from reserverat.render.messages import (
@@ -35,6 +36,7 @@ from reserverat.render.messages import (
     render_message,
 )
 from reserverat.result import Result
+from reserverat.sources import buyer_fetches
 
 __all__ = [
     "FORMATS",
@@ -47,7 +49,6 @@ __all__ = [
     "render_text",
     "summary_line",
 ]
-
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ def render_text(result: Result, lang: str = "sv") -> str:
     """The result as plain text for a terminal or a case file."""
     labels = _LABELS[lang]
     params = parameter_labels(result)
+    fetch = buyer_fetches(result)
     out: list[str] = []
     sup = result.supplier
     out.append(sup.name + (f" ({sup.identifier})" if sup.identifier else ""))
@@ -133,7 +135,7 @@ def render_text(result: Result, lang: str = "sv") -> str:
             out.append(f"    {labels['not_applicable']}")
         elif f.guard is not None:
             out.append(f"    {labels['guard']}: {render_message(f.guard.reason, lang)}")
-        lines = _node_lines(f.explanation, lang, 0, params=params)
+        lines = _node_lines(f.explanation, lang, 0, params=params, fetch=fetch)
         for line in lines:
             pad = "    " + "  " * line.depth
             marker = f"[{VERDICT_LABELS[lang][line.verdict]}] " if line.depth else ""
@@ -141,6 +143,8 @@ def render_text(result: Result, lang: str = "sv") -> str:
             for label, text in line.details:
                 out.append(f"{pad}  {label}: {text}")
         out.extend(f"    {labels['marks']}: {text}" for text in _mark_lines(f, lang))
+        if (basis := _source_line(f, lang)) is not None:
+            out.append(f"    {labels['sources']}: {basis}")
         out.append(f"    {labels['source']}: {f.citation.short(lang)}")
     out.append("")
     out.append(
@@ -163,6 +167,7 @@ def render_markdown(result: Result, lang: str = "sv") -> str:
     """The result as Markdown: a summary table, then each criterion in detail."""
     labels = _LABELS[lang]
     params = parameter_labels(result)
+    fetch = buyer_fetches(result)
     p = result.provenance
     sup = result.supplier
     out = [f"## {_md(sup.name)}" + (f" ({sup.identifier})" if sup.identifier else ""), ""]
@@ -192,12 +197,14 @@ def render_markdown(result: Result, lang: str = "sv") -> str:
         out += ["", f"### {_md(_finding_title(f, lang))}", ""]
         if f.description is not None:
             out += [f"*{labels['why']}:* {_md(f.description.get(lang))}", ""]
-        for line in _node_lines(f.explanation, lang, 0, params=params):
+        for line in _node_lines(f.explanation, lang, 0, params=params, fetch=fetch):
             pad = "  " * line.depth
             out.append(f"{pad}- **{VERDICT_LABELS[lang][line.verdict]}:** {_md(line.text)}")
             for label, text in line.details:
                 out.append(f"{pad}  - *{label}:* {_md(text)}")
         out.extend(f"- *{labels['marks']}:* {_md(text)}" for text in _mark_lines(f, lang))
+        if (basis := _source_line(f, lang)) is not None:
+            out.append(f"- *{labels['sources']}:* {_md(basis)}")
         url = f" <{f.citation.url}>" if f.citation.url else ""
         out.append(f"- *{labels['source']}:* {_md(f.citation.short(lang))}{url}")
     out += [

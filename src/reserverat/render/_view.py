@@ -28,6 +28,9 @@ _LABELS = {
         "source": "Källa",
         "gap": "Avstånd till kravet",
         "evidence": "Begär in",
+        "fetch": (
+            "Hämta själva (leverantören behöver inte skicka det, direktiv 2014/24/EU art. 59.5)"
+        ),
         "facts": "Uppgifter",
         "params": "Parametrar",
         "note": "Obs",
@@ -44,6 +47,7 @@ _LABELS = {
         "not_applicable": "Villkoret gäller inte denna leverantör, eftersom:",
         "why": "Varför det spelar roll",
         "marks": "Grund",
+        "sources": "Underlag",
         "advisory": "rådgivande, avgör inte utfallet",
     },
     "en": {
@@ -53,6 +57,7 @@ _LABELS = {
         "source": "Source",
         "gap": "Distance to passing",
         "evidence": "Ask for",
+        "fetch": "Fetch yourselves (the supplier need not send it, directive 2014/24/EU art. 59.5)",
         "facts": "Facts",
         "params": "Parameters",
         "note": "Note",
@@ -69,6 +74,7 @@ _LABELS = {
         "not_applicable": "The condition does not apply to this supplier, because:",
         "why": "Why it matters",
         "marks": "Basis",
+        "sources": "Facts rest on",
         "advisory": "advisory, does not decide the outcome",
     },
 }
@@ -148,10 +154,12 @@ def _node_lines(
     depth: int,
     relevant: bool = True,
     params: _ParamLabels | None = None,
+    fetch: frozenset[str] = frozenset(),
 ) -> list[_Line]:
     """Lines for a node and its children; evidence only where it could change the verdict.
 
-    ``params`` are the labels of the rule set's parameters (:func:`parameter_labels`)."""
+    ``params`` are the labels of the rule set's parameters (:func:`parameter_labels`);
+    ``fetch`` the evidence the buyer can fetch itself, said apart from what to ask for."""
     labels = _LABELS[lang]
     details: list[tuple[str, str]] = []
     if node.gap is not None:
@@ -159,7 +167,12 @@ def _node_lines(
     for note in node.notes:
         details.append((labels["note"], render_message(note, lang)))
     if relevant and node.evidence and node.verdict is Verdict.UNDECIDED:
-        details.append((labels["evidence"], "; ".join(EVIDENCE[lang][e] for e in node.evidence)))
+        ask = [EVIDENCE[lang][e] for e in node.evidence if e not in fetch]
+        own = [EVIDENCE[lang][e] for e in node.evidence if e in fetch]
+        if ask:
+            details.append((labels["evidence"], "; ".join(ask)))
+        if own:
+            details.append((labels["fetch"], "; ".join(own)))
     if node.facts:
         details.append((labels["facts"], _facts_text(node, lang)))
     if node.parameters:
@@ -168,7 +181,7 @@ def _node_lines(
     # Once a combinator is decided, no missing fact below it can change it.
     below = relevant and node.verdict is Verdict.UNDECIDED
     for child in node.children:
-        lines.extend(_node_lines(child, lang, depth + 1, below, params))
+        lines.extend(_node_lines(child, lang, depth + 1, below, params, fetch))
     return lines
 
 
@@ -184,6 +197,16 @@ def _finding_name(f: Finding, lang: str) -> str:
     if f.advisory:
         title += f" ({_LABELS[lang]['advisory']})"
     return title
+
+
+def _source_line(f: Finding, lang: str) -> str | None:
+    """What the finding's facts rest on, weakest first, where any source was named or asked
+    for: "enligt egen försäkran; personalförteckning …, daterad 2024-02-01"."""
+    if not f.sources:
+        return None
+    from reserverat.sources import source_words
+
+    return "; ".join(source_words(u, lang) for u in f.sources)
 
 
 def _mark_lines(f: Finding, lang: str) -> list[str]:

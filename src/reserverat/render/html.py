@@ -27,10 +27,12 @@ from reserverat.render._view import (
     _mark_lines,
     _node_lines,
     _outcome_lines,
+    _source_line,
     parameter_labels,
 )
 from reserverat.render.messages import EVIDENCE, OUTCOME_LABELS, VERDICT_LABELS, render_message
 from reserverat.result import Result
+from reserverat.sources import buyer_fetches
 
 __all__ = [
     "DOCUMENT_END",
@@ -430,8 +432,8 @@ def _error_page(
     )
 
 
-def _tree(result_node: Any, lang: str, params: Any) -> str:
-    lines = _node_lines(result_node, lang, 0, params=params)
+def _tree(result_node: Any, lang: str, params: Any, fetch: frozenset[str]) -> str:
+    lines = _node_lines(result_node, lang, 0, params=params, fetch=fetch)
     out = []
     depth = 0
     out.append(f"<p>{_e(lines[0].text)}</p>")
@@ -462,6 +464,7 @@ def _result_page(
 ) -> str:
     labels, words = _LABELS[lang], _WORDS[lang]
     params = parameter_labels(result)
+    fetch = buyer_fetches(result)
     p = result.provenance
     sup = result.supplier
     name = sup.name + (f" ({sup.identifier})" if sup.identifier else "")
@@ -505,12 +508,16 @@ def _result_page(
             f'<div class="detail"><b>{_e(labels["marks"])}:</b> {_e(text)}</div>'
             for text in _mark_lines(f, lang)
         )
+        if (basis := _source_line(f, lang)) is not None:
+            label = _e(labels["sources"])
+            marks += f'<div class="detail sources"><b>{label}:</b> {_e(basis)}</div>'
+
         out.append(
             f'<tr id="criterion-{_e(f.criterion)}"><td>{_e(_finding_name(f, lang))}'
             f'<div class="crit-id">{_e(words["criterion_id"])}: <code>{_e(f.criterion)}</code>'
             f"</div>{why}</td>"
             f'<td class="verdict v-{verdict}">{_e(VERDICT_LABELS[lang][verdict])}</td>'
-            f"<td>{_tree(f.explanation, lang, params)}{marks}</td><td>{source}</td></tr>"
+            f"<td>{_tree(f.explanation, lang, params, fetch)}{marks}</td><td>{source}</td></tr>"
         )
     out += ["</tbody>", "</table>"]
     if layers:
@@ -519,19 +526,28 @@ def _result_page(
             out.append(_figure(layer, result, lang))
     out.append(f"<h2>{_e(words['ask'])}</h2>")
     asks = _evidence_requests(result)
-    if asks:
-        titles = {f.criterion: f.title.get(lang) for f in result.findings}
-        out.append(
+    titles = {f.criterion: f.title.get(lang) for f in result.findings}
+
+    def items(chosen: list[tuple[str, list[str]]]) -> str:
+        return (
             "<ul>"
             + "".join(
                 f"<li>{_e(EVIDENCE[lang][code])} ({_e(words['settles'])}: "
                 f"{_e('; '.join(titles[c] for c in ids))})</li>"
-                for code, ids in asks
+                for code, ids in chosen
             )
             + "</ul>"
         )
-    else:
+
+    ask = [(c, ids) for c, ids in asks if c not in fetch]
+    own = [(c, ids) for c, ids in asks if c in fetch]
+    if ask:
+        out.append(items(ask))
+    elif not own:
         out.append(f"<p>{_e(words['nothing_to_ask'])}</p>")
+    if own:
+        out.append(f'<h3 class="fetch">{_e(labels["fetch"])}</h3>')
+        out.append(items(own))
     out += [
         '<footer class="provenance">',
         f"<h2>{_e(labels['provenance'])}</h2>",

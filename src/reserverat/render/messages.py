@@ -387,6 +387,9 @@ _SV: dict[str, str] = {
     "register.name": "Finns i registret {register} under samma namn ({name}, rad {row:num}); inget organisationsnummer att jämföra.",
     "register.near": "Namnet liknar {name} i registret {register} (poäng {score:num}, rad {row:num}) men organisationsnumret bekräftar det inte.",
     "register.absent": "Finns inte i registret {register} ({size:num} poster).",
+    "sources.insufficient": "Uppgifterna räcker i sak, men de vilar på {found} och regeln kräver {required} {stage}.",
+    "sources.stale": "Underlaget från {dated:date} är för gammalt: {source_sv} (högst {days:num} dagar gammalt godtas; inaktuellt sedan {since:date}).",
+    "sources.undated": "Underlagets datum är okänt: {source_sv}; regeln godtar högst {days:num} dagar gammalt underlag.",
     "geo.within": "{site} ligger {distance:km} från {centre} ({centre_source}); inom {radius:km} även med osäkerheten ±{uncertainty:m} (position: {source}).",
     "geo.outside": "{site} ligger {distance:km} från närmaste centrum, {centre} ({centre_source}); utanför {radius:km} även med osäkerheten ±{uncertainty:m} (position: {source}).",
     "geo.uncertain": "{site} ligger {distance:km} från {centre} ({centre_source}), men osäkerheten ±{uncertainty:m} gör att gränsen {radius:km} inte kan avgöras (position: {source}). Begär platsens koordinater.",
@@ -545,6 +548,9 @@ _EN: dict[str, str] = {
     "register.name": "In the register {register} under the same name ({name}, row {row:num}); no organisation number to compare.",
     "register.near": "The name resembles {name} in the register {register} (score {score:num}, row {row:num}) but the organisation number does not confirm it.",
     "register.absent": "Not in the register {register} ({size:num} entries).",
+    "sources.insufficient": "The facts would do, but they rest on {found} and the rule asks for {required} {stage}.",
+    "sources.stale": "The evidence of {dated:date} is too old: {source_en} (at most {days:num} days old is accepted; stale since {since:date}).",
+    "sources.undated": "The evidence's date is unknown: {source_en}; the rule accepts evidence at most {days:num} days old.",
     "geo.within": "{site} is {distance:km} from {centre} ({centre_source}); within {radius:km} even allowing for ±{uncertainty:m} (position: {source}).",
     "geo.outside": "{site} is {distance:km} from the nearest centre, {centre} ({centre_source}); outside {radius:km} even allowing for ±{uncertainty:m} (position: {source}).",
     "geo.uncertain": "{site} is {distance:km} from {centre} ({centre_source}), but the uncertainty of ±{uncertainty:m} straddles the {radius:km} limit (position: {source}). Ask for the site's coordinates.",
@@ -805,6 +811,17 @@ BASIS_WORDS = {
 }
 
 # Arguments whose values are codes get a word in each language.
+_SOURCE_KIND_SV = {
+    "declared": "leverantörens egen försäkran",
+    "document": "ett dokument",
+    "register": "en registeruppgift",
+}
+_SOURCE_KIND_EN = {
+    "declared": "the supplier's own word",
+    "document": "a document",
+    "register": "a register entry",
+}
+
 WORDS = {
     "sv": {
         "basis": {"headcount": "personer", "fte": "heltidsekvivalenter"},
@@ -815,6 +832,9 @@ WORDS = {
         "centre_source": _SOURCE_SV,
         "mark": {k: v[0].upper() + v[1:] for k, v in BASIS_WORDS["sv"].items()},
         "how": {"declared": "angiven kommun", "postal_code": "postnumret", "locality": "orten"},
+        "required": _SOURCE_KIND_SV,
+        "found": _SOURCE_KIND_SV,
+        "stage": {"qualification": "vid kvalificeringen", "follow_up": "under avtalstiden"},
     },
     "en": {
         "basis": {"headcount": "headcount", "fte": "full-time equivalents"},
@@ -829,6 +849,9 @@ WORDS = {
             "postal_code": "the postal code",
             "locality": "the locality",
         },
+        "required": _SOURCE_KIND_EN,
+        "found": _SOURCE_KIND_EN,
+        "stage": {"qualification": "at qualification", "follow_up": "during the contract"},
     },
 }
 
@@ -866,6 +889,7 @@ _ARG = re.compile(r"\{([a-z_]+)(?::[a-z_]+)?\}")
 def message_arguments(code: str) -> set[str]:
     """The argument names a message code's texts use (in either language)."""
     return set(_ARG.findall(_SV.get(code, ""))) | set(_ARG.findall(_EN.get(code, "")))
+
 
 GROUP_WORDS = {
     "sv": {

@@ -28,6 +28,7 @@ from reserverat.logic import Verdict
 from reserverat.render.messages import EVIDENCE
 from reserverat.result import Outcome, Result
 from reserverat.ruleset import RuleSet
+from reserverat.sources import buyer_fetches
 
 __all__ = ["Letter", "letters", "render_letters"]
 
@@ -40,10 +41,15 @@ class Letter:
     identifier: str | None
     items: tuple[tuple[str, tuple[str, ...]], ...]
     """Evidence code, and the titles of the criteria it settles."""
+    fetched: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """What the buyer fetches itself instead of asking for it (direktiv 2014/24/EU art. 59.5)."""
 
 
 def letters(results: Sequence[Result], lang: str = "sv") -> list[Letter]:
-    """The letters for the undecided results, in input order (none for the others)."""
+    """The letters for the undecided results, in input order.
+
+    None for the other results, nor where the buyer can fetch every missing piece itself.
+    """
     out = []
     for result in results:
         if result.outcome is not Outcome.UNDECIDED:
@@ -54,8 +60,18 @@ def letters(results: Sequence[Result], lang: str = "sv") -> list[Letter]:
                 continue
             for code in f.evidence:
                 wanted.setdefault(code, []).append(f.title.get(lang))
-        items = tuple((code, tuple(dict.fromkeys(titles))) for code, titles in wanted.items())
-        out.append(Letter(result.supplier.name, result.supplier.identifier, items))
+        fetch = buyer_fetches(result)
+        pairs = [(code, tuple(dict.fromkeys(titles))) for code, titles in wanted.items()]
+        if all(code in fetch for code, _ in pairs):
+            continue  # nothing to ask the supplier: the report says what to fetch
+        out.append(
+            Letter(
+                result.supplier.name,
+                result.supplier.identifier,
+                tuple(pair for pair in pairs if pair[0] not in fetch),
+                tuple(pair for pair in pairs if pair[0] in fetch),
+            )
+        )
     return out
 
 
@@ -102,6 +118,10 @@ _WORDS = {
             "Begäran görs enligt principerna om likabehandling och öppenhet: kompletteringen "
             "får inte ändra anbudet i sak, och samma möjlighet ges alla leverantörer."
         ),
+        "fetched": (
+            "Följande behöver ni inte skicka: vi hämtar det själva ur offentliga register "
+            "(direktiv 2014/24/EU art. 59.5): {items}."
+        ),
         "none": "Inga leverantörer behöver komplettera: inget utfall är 'kan inte avgöras'.",
         "unknown": "(anges inte)",
     },
@@ -125,6 +145,10 @@ _WORDS = {
             "This request follows the principles of equal treatment and transparency: the "
             "supplement may not change the substance of the tender, and every supplier is "
             "given the same chance."
+        ),
+        "fetched": (
+            "You need not send the following: we fetch it ourselves from public registers "
+            "(directive 2014/24/EU art. 59.5): {items}."
         ),
         "none": "No supplier needs to supplement its tender: no outcome is undecided.",
         "unknown": "(not given)",
@@ -159,6 +183,11 @@ def render_letters(
     for letter in found:
         to = letter.supplier + (f" ({letter.identifier})" if letter.identifier else "")
         items = [(EVIDENCE[lang][code], ", ".join(titles)) for code, titles in letter.items]
+        fetched = (
+            w["fetched"].format(items="; ".join(EVIDENCE[lang][c] for c, _ in letter.fetched))
+            if letter.fetched
+            else None
+        )
         if fmt == "html":
             rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in head)
             asked = "".join(
@@ -170,7 +199,8 @@ def render_letters(
                 f"<h1>{escape(w['title'])}</h1>"
                 f"<table><tr><th>{escape(w['to'])}</th><td>{escape(to)}</td></tr>{rows}</table>"
                 f"<p>{escape(w['intro'].format(rules=rules_name))}</p><ol>{asked}</ol>"
-                f"<p>{escape(basis)}</p></section>"
+                + (f"<p>{escape(fetched)}</p>" if fetched else "")
+                + f"<p>{escape(basis)}</p></section>"
             )
             continue
         if fmt == "markdown":
@@ -180,6 +210,7 @@ def render_letters(
             lines += [
                 f"{i}. {what} ({w['settles']}: {why})" for i, (what, why) in enumerate(items, 1)
             ]
+            lines += ["", fetched] if fetched else []
             lines += ["", basis]
         else:
             lines = [w["title"], "", f"{w['to']}: {to}"]
@@ -188,6 +219,7 @@ def render_letters(
             lines += [
                 f"  {i}. {what} ({w['settles']}: {why})" for i, (what, why) in enumerate(items, 1)
             ]
+            lines += ["", fetched] if fetched else []
             lines += ["", basis]
         pages.append("\n".join(lines) + "\n")
     if fmt == "html":
