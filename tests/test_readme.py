@@ -62,9 +62,11 @@ def test_api_example_runs() -> None:
 def test_json_examples_are_valid() -> None:
     import json
 
-    declaration, group = _blocks("json")
+    declaration, sourced, group = _blocks("json")
     decl = rr.Declaration.model_validate(json.loads(declaration))
     assert decl.workforce is not None and decl.workforce.employed is not None
+    sources = rr.parse_declaration(json.loads(sourced)).sources
+    assert sources is not None and [s.kind for s in sources] == ["document", "register"]
     members = json.loads(group)["members"]
     assert [m.get("role", "member") for m in members] == ["member", "member", "subcontractor"]
 
