@@ -50,6 +50,7 @@ if _TYPE_CHECKING:
     )
     from reserverat.columnar import Corpus, evaluate_columns, outcome_codes
     from reserverat.compare import compare, sweep
+    from reserverat.deciding import DecidingEvidence, deciding_evidence
     from reserverat.declaration import (
         Declaration,
         EspdAnswer,
@@ -58,6 +59,7 @@ if _TYPE_CHECKING:
         OwnerKind,
         Procurement,
         Row,
+        Source,
         load_declarations,
         load_procurement,
         parse_declaration,
@@ -114,16 +116,22 @@ if _TYPE_CHECKING:
         Outcome,
         Provenance,
         Result,
+        SourceUsed,
         result_from_json,
         result_json_schema,
     )
-    from reserverat.ruleset import Citation, Criterion, RuleSet, Text, criterion
+    from reserverat.ruleset import Citation, Criterion, RuleSet, SourceRule, Text, criterion
     from reserverat.tables import to_pandas, to_polars, to_records
 
 # Every name loads its module when first used (PEP 562), so that `import reserverat` pays
 # for nothing it does not use: evaluate() loads the engine, Corpus numpy, read_rows the
 # readers. The name's module is the one that defines it.
 _LAZY = {
+    "DecidingEvidence": "deciding",
+    "deciding_evidence": "deciding",
+    "Source": "declaration",
+    "SourceRule": "ruleset",
+    "SourceUsed": "result",
     "all_of": "checks",
     "any_of": "checks",
     "at_least": "checks",
@@ -234,6 +242,7 @@ __all__ = [
     "Citation",
     "Corpus",
     "Criterion",
+    "DecidingEvidence",
     "Declaration",
     "DeclarationError",
     "DocumentError",
@@ -269,6 +278,9 @@ __all__ = [
     "Row",
     "RuleSet",
     "RuleSetError",
+    "Source",
+    "SourceRule",
+    "SourceUsed",
     "SupplierRegister",
     "Text",
     "UnknownCriterionError",
@@ -283,6 +295,7 @@ __all__ = [
     "cpv_in",
     "criterion",
     "date",
+    "deciding_evidence",
     "evaluate",
     "evaluate_columns",
     "evaluate_group",

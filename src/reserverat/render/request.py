@@ -43,6 +43,9 @@ class Letter:
     """Evidence code, and the titles of the criteria it settles."""
     fetched: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """What the buyer fetches itself instead of asking for it (direktiv 2014/24/EU art. 59.5)."""
+    decides: tuple[str, ...] = ()
+    """Evidence that was shown to decide the outcome on its own, either way
+    (:func:`reserverat.deciding.deciding_evidence`)."""
 
 
 def letters(results: Sequence[Result], lang: str = "sv") -> list[Letter]:
@@ -70,6 +73,7 @@ def letters(results: Sequence[Result], lang: str = "sv") -> list[Letter]:
                 result.supplier.identifier,
                 tuple(pair for pair in pairs if pair[0] not in fetch),
                 tuple(pair for pair in pairs if pair[0] in fetch),
+                _decides(result, fetch),
             )
         )
     return out
@@ -122,6 +126,7 @@ _WORDS = {
             "Följande behöver ni inte skicka: vi hämtar det själva ur offentliga register "
             "(direktiv 2014/24/EU art. 59.5): {items}."
         ),
+        "decides": "Detta avgör ensamt bedömningen, så skicka det först: {items}.",
         "none": "Inga leverantörer behöver komplettera: inget utfall är 'kan inte avgöras'.",
         "unknown": "(anges inte)",
     },
@@ -150,6 +155,7 @@ _WORDS = {
             "You need not send the following: we fetch it ourselves from public registers "
             "(directive 2014/24/EU art. 59.5): {items}."
         ),
+        "decides": "This alone decides the assessment, so please send it first: {items}.",
         "none": "No supplier needs to supplement its tender: no outcome is undecided.",
         "unknown": "(not given)",
     },
@@ -188,6 +194,11 @@ def render_letters(
             if letter.fetched
             else None
         )
+        decides = (
+            w["decides"].format(items="; ".join(EVIDENCE[lang][c] for c in letter.decides))
+            if letter.decides and len(letter.items) > 1
+            else None
+        )
         if fmt == "html":
             rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in head)
             asked = "".join(
@@ -199,6 +210,7 @@ def render_letters(
                 f"<h1>{escape(w['title'])}</h1>"
                 f"<table><tr><th>{escape(w['to'])}</th><td>{escape(to)}</td></tr>{rows}</table>"
                 f"<p>{escape(w['intro'].format(rules=rules_name))}</p><ol>{asked}</ol>"
+                + (f"<p>{escape(decides)}</p>" if decides else "")
                 + (f"<p>{escape(fetched)}</p>" if fetched else "")
                 + f"<p>{escape(basis)}</p></section>"
             )
@@ -210,6 +222,7 @@ def render_letters(
             lines += [
                 f"{i}. {what} ({w['settles']}: {why})" for i, (what, why) in enumerate(items, 1)
             ]
+            lines += ["", decides] if decides else []
             lines += ["", fetched] if fetched else []
             lines += ["", basis]
         else:
@@ -219,6 +232,7 @@ def render_letters(
             lines += [
                 f"  {i}. {what} ({w['settles']}: {why})" for i, (what, why) in enumerate(items, 1)
             ]
+            lines += ["", decides] if decides else []
             lines += ["", fetched] if fetched else []
             lines += ["", basis]
         pages.append("\n".join(lines) + "\n")
@@ -237,6 +251,15 @@ def render_letters(
         sep = "\n" + ("---" if fmt == "markdown" else "-" * 72) + "\n\n"
         text = sep.join(pages)
     return mask_personal_numbers(text)
+
+
+def _decides(result: Result, fetch: frozenset[str]) -> tuple[str, ...]:
+    """The evidence to ask for that decides the result alone, where the declaration is at hand."""
+    if result.record is None:
+        return ()
+    from reserverat.deciding import deciding_evidence
+
+    return tuple(c for c in deciding_evidence(result).decides_alone if c not in fetch)
 
 
 def _procurement_name(procurement: Procurement | None) -> str | None:
