@@ -205,15 +205,7 @@ class CriterionSources:
         since = used.dated + timedelta(days=rule.max_age_days)
         if since > self.as_of:
             return used
-        return SourceUsed(
-            used.kind,
-            used.document,
-            used.reference,
-            used.dated,
-            used.register_id,
-            used.record,
-            since,
-        )
+        return replace(used, stale_since=since)
 
     def gate(
         self, decl: Declaration, verdict: Verdict
@@ -233,8 +225,8 @@ class CriterionSources:
             evidence: list[str] = []
             stale: list[SourceUsed] = []
             undated: list[SourceUsed] = []
-            for source, read in covering:
-                used = self._used(source)
+            sourced = [(self._used(source), read.path) for source, read in covering]
+            for used, path in [*sourced, *((u, None) for u in registers)]:
                 if used.kind == "declared":
                     continue
                 if used.dated is None:
@@ -243,18 +235,10 @@ class CriterionSources:
                     stale.append(used)
                 else:
                     continue
-                if used.kind == "register":
+                if used.kind == "register" or path is None:
                     evidence.append("register_extract")
                 else:
-                    evidence.append(used.document or _evidence(read.path))
-            for used in registers:
-                if used.dated is None:
-                    undated.append(used)
-                elif used.stale_since is not None:
-                    stale.append(used)
-                else:
-                    continue
-                evidence.append("register_extract")
+                    evidence.append(used.document or _evidence(path))
             if stale or undated:
                 worst = min(stale, key=_weakness) if stale else None
                 code = "sources.stale" if worst is not None else "sources.undated"
