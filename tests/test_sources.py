@@ -89,6 +89,8 @@ def test_a_stale_source_is_explained_with_the_day_it_went_stale() -> None:
         "daterad 2023-01-10 (högst 365 dagar gammalt godtas; inaktuellt sedan 2024-01-10)." in text
     )
     assert result.compact().criteria["target-group-share"].reasons == ("sources.stale",)
+    # The limit is said in words; no field name or code reaches the buyer's page.
+    assert "max_age_days" not in text and "max_age_days" not in rr.render_html(result)
 
 
 def test_without_sources_or_a_rule_results_keep_their_bytes() -> None:

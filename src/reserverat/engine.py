@@ -329,12 +329,11 @@ class Gated(Decision):
         self.evidence = evidence
 
     def _build(self) -> Explanation:
-        days = self.args.get("days")
+        # The age limit is in the message's words ("högst 365 dagar"), not a parameter line.
         return Explanation(
             "sources",
             UNDECIDED,
             Message(self.code, self.args),
-            parameters=(Fact("max_age_days", days),) if days is not None else (),
             evidence=self.evidence,
             children=(self.inner.explain(),),
         )
@@ -783,8 +782,11 @@ class CompiledCriterion:
         guard: Decision | None,
         decl: Declaration | None = None,
     ) -> Finding:
-        """The finding, with its explanation built from the decisions (shared where they are);
-        with ``decl``, the sources its facts rest on where any were named, asked for or read."""
+        """The finding, with its explanation built from the decisions (shared where they are).
+
+        With ``decl``, it lists the sources its facts rest on where any were named, asked
+        for or read.
+        """
         if decl is not None and decided is not None and self.sources.shown(decl):
             made = self.finding(verdict, decided, guard)
             return replace(made, sources=self.sources.used(decl))
