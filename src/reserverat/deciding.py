@@ -28,7 +28,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal, get_args, get_origin
 
-from reserverat.errors import EvaluationError, Problem
+from reserverat.errors import DeclarationError, EvaluationError, Problem
 from reserverat.logic import Verdict
 from reserverat.result import Outcome, Result
 
@@ -168,7 +168,7 @@ def deciding_evidence(result: Result) -> DecidingEvidence:
     def outcome_of(values: Sequence[tuple[str, Any]]) -> tuple[Outcome, int] | None:
         try:
             candidate = parse_declaration(_with(data, values))
-        except Exception:
+        except DeclarationError:  # a combination the schema refuses is no candidate
             return None
         made = evaluate(
             candidate,
