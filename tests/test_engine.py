@@ -107,3 +107,22 @@ def test_a_decided_witness_explains_once_and_is_shared() -> None:
     one = rr.evaluate(decl, rules, as_of=WHEN).finding("whole-legal-person").explanation
     two = rr.evaluate(decl, rules, as_of=WHEN).finding("whole-legal-person").explanation
     assert one is two  # the scope check's witness is shared, and so is its explanation
+
+
+def test_a_model_copy_has_caches_of_its_own() -> None:
+    """A copy changed with model_copy(update=...) is hashed and compiled as itself, not as the
+    rule set or declaration it was copied from."""
+    rules = rr.load_ruleset("lou-4-18")
+    decl = rr.load_declarations(EXAMPLES / "declarations" / "01-yalla-kooperativ.json")[0]
+    whole = rr.evaluate(decl, rules, as_of=WHEN)  # compiles and hashes the original first
+    assert whole.provenance.ruleset_hash == rules.content_hash and decl.content_hash
+    fewer = rules.model_copy(update={"criteria": rules.criteria[:2]})
+    part = rr.evaluate(decl, fewer, as_of=WHEN)
+    assert [f.criterion for f in part.findings] == [c.id for c in rules.criteria[:2]]
+    assert len(whole.findings) == len(rules.criteria) > 2
+    assert part.provenance.ruleset_hash != whole.provenance.ruleset_hash
+    renamed = decl.model_copy(update={"supplier": "Ett annat namn ek. för."})
+    assert renamed.content_hash != decl.content_hash
+    assert renamed.content_hash == rr.parse_declaration(
+        renamed.model_dump(mode="json", exclude_none=True)
+    ).content_hash

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args, overload
+from typing import Annotated, Any, Literal, Self, TypeVar, get_args, overload
 
 from pydantic import (
     AfterValidator,
@@ -742,6 +742,14 @@ class Declaration(_Model):
 
     _hash: str | None = PrivateAttr(default=None)
 
+    def __copy__(self) -> Self:
+        """A copy without the cached hash (``model_copy(update=...)`` may change its facts)."""
+        return _unhashed(super().__copy__())
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        """A deep copy without the cached hash."""
+        return _unhashed(super().__deepcopy__(memo))
+
     @property
     def content_hash(self) -> str:
         """``sha256:`` of the declaration's JSON without unstated facts (cached).
@@ -787,6 +795,16 @@ class Declaration(_Model):
                 "två räkenskapsår slutar samma dag",
             )
         return years
+
+
+def _unhashed(copied: DeclarationT) -> DeclarationT:
+    private = copied.__pydantic_private__
+    assert private is not None
+    private["_hash"] = None
+    return copied
+
+
+DeclarationT = TypeVar("DeclarationT", bound=BaseModel)
 
 
 class Procurement(_Model):

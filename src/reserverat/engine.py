@@ -986,12 +986,7 @@ def compile_plan(
     # By identity: the plan holds both objects, so their ids stay theirs while it is kept.
     key = (id(context), id(procurement), stage)
     plan = plans.get(key)
-    if (
-        plan is None
-        or plan.rules is not rules  # a model_copy of a rule set shares its private state
-        or plan.context is not context
-        or plan.procurement is not procurement
-    ):
+    if plan is None or plan.context is not context or plan.procurement is not procurement:
         if len(plans) >= _PLAN_LIMIT:
             plans.clear()
         plan = plans[key] = Plan(rules, as_of, context, procurement, stage)

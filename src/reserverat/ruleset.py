@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -378,6 +378,14 @@ class RuleSet(_Model):
     # Per evaluation date: what the evaluator may reuse (see evaluate._Env).
     _eval_state: dict[date, dict[str, Any]] = PrivateAttr(default_factory=dict)
 
+    def __copy__(self) -> Self:
+        """A copy with caches of its own (``model_copy`` makes copies this way)."""
+        return _fresh_caches(super().__copy__())
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        """A deep copy with caches of its own."""
+        return _fresh_caches(super().__deepcopy__(memo))
+
     def evaluation_state(self, when: date) -> dict[str, Any]:
         """The evaluator's reusable state for one evaluation date, kept with the rule set."""
         return _private(self)["_eval_state"].setdefault(when, {})  # type: ignore[no-any-return]
@@ -699,6 +707,20 @@ class RuleSet(_Model):
         return f"<RuleSet {self.id} {self.version} {self.content_hash[:19]}>"
 
     __str__ = __repr__
+
+
+def _fresh_caches(copied: RuleSetT) -> RuleSetT:
+    """``copied`` with empty caches: ``model_copy(update=...)`` may change what they were made
+    from, and the original's content hash or compiled plans would then describe other rules.
+
+    The typed parameter values stay: validation makes them, and a copy is not validated.
+    """
+    private = _private(copied)
+    private.update(_hash=None, _at_cache={}, _eval_state={})
+    return copied
+
+
+RuleSetT = TypeVar("RuleSetT", bound=BaseModel)
 
 
 def _private(model: BaseModel) -> dict[str, Any]:
