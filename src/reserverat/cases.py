@@ -42,7 +42,7 @@ from reserverat.errors import (
     Problem,
     ReserveratError,
     RuleSetError,
-    did_you_mean,
+    did_you_mean_texts,
 )
 from reserverat.evaluate import evaluate, law_date
 from reserverat.inputs import parse_json, parse_toml, read_text
@@ -192,14 +192,14 @@ def _unknown_keys(
     for key in table:
         if key in allowed:
             continue
-        hint = did_you_mean(str(key), allowed)
+        tip, tip_sv = did_you_mean_texts(str(key), allowed)
         out.append(
             _problem(
                 source,
                 f"{at}.{key}",
                 "unknown_field",
-                "unknown key" + (f"; did you mean {hint!r}?" if hint else ""),
-                "okänd nyckel" + (f"; menade du {hint!r}?" if hint else ""),
+                "unknown key" + tip,
+                "okänd nyckel" + tip_sv,
             )
         )
     return out
@@ -283,9 +283,7 @@ def check_expected(raw: Any, source: str, name: str) -> dict[str, Any]:
         ):
             for code in want.get(key, []):
                 if code not in known:
-                    hint = did_you_mean(str(code), sorted(known))
-                    tip = f"; did you mean {hint!r}?" if hint else ""
-                    tip_sv = f"; menade du {hint!r}?" if hint else ""
+                    tip, tip_sv = did_you_mean_texts(str(code), sorted(known))
                     problems.append(
                         _problem(
                             source,
@@ -303,9 +301,7 @@ def check_expected(raw: Any, source: str, name: str) -> dict[str, Any]:
             names = sorted(set().union(*(message_arguments(c) for c in codes)))
             for key in args:
                 if key not in names:
-                    hint = did_you_mean(str(key), names)
-                    tip = f"; did you mean {hint!r}?" if hint else ""
-                    tip_sv = f"; menade du {hint!r}?" if hint else ""
+                    tip, tip_sv = did_you_mean_texts(str(key), names)
                     problems.append(
                         _problem(
                             source,
@@ -499,14 +495,12 @@ def run_case(case: Case, loaded: dict[str, RuleSet] | None = None) -> CaseOutcom
         try:
             finding = result.finding(crit_id)
         except KeyError:
-            hint = did_you_mean(crit_id, [f.criterion for f in result.findings])
+            tip, tip_sv = did_you_mean_texts(crit_id, [f.criterion for f in result.findings])
             failures.append(
                 Failure(
                     "unknown_criterion",
-                    f"{crit_id}: no such criterion in {rules.id}"
-                    + (f"; did you mean {hint!r}?" if hint else ""),
-                    f"{crit_id}: inget sådant kriterium i {rules.id}"
-                    + (f"; menade du {hint!r}?" if hint else ""),
+                    f"{crit_id}: no such criterion in {rules.id}" + tip,
+                    f"{crit_id}: inget sådant kriterium i {rules.id}" + tip_sv,
                 )
             )
             continue

@@ -161,16 +161,14 @@ _NUMBER_PATHS = sorted(p for p, t in FACT_PATHS.items() if _number_type(t))
 def _check_path(value: str, allowed: list[str], what: str) -> str:
     if value in allowed:
         return value
-    from reserverat.errors import did_you_mean
+    from reserverat.errors import did_you_mean_texts
 
-    hint = did_you_mean(value, allowed)
+    tip, tip_sv = did_you_mean_texts(value, allowed)
     kinds = {"numeric": "ett tal", "date": "ett datum", "yes/no": "ja eller nej"}
     what_sv = f"med {kinds[what]}" if what in kinds else "som finns"
     raise _Invalid(
-        f"{value!r} is not a {what} field of a declaration"
-        + (f"; did you mean {hint!r}?" if hint else ""),
-        f"{value!r} är inget fält {what_sv} i leverantörens uppgifter"
-        + (f"; menade du {hint!r}?" if hint else ""),
+        f"{value!r} is not a {what} field of a declaration" + tip,
+        f"{value!r} är inget fält {what_sv} i leverantörens uppgifter" + tip_sv,
     )
 
 
@@ -584,14 +582,12 @@ class Centre(_Base):
 
             gaz = builtin_gazetteer()
             if gaz.municipality(self.municipality) is None:
-                from reserverat.errors import did_you_mean
+                from reserverat.errors import did_you_mean_texts
 
-                hint = did_you_mean(self.municipality, gaz.municipality_names())
+                tip, tip_sv = did_you_mean_texts(self.municipality, gaz.municipality_names())
                 raise _Invalid(
-                    f"unknown municipality {self.municipality!r}"
-                    + (f"; did you mean {hint!r}?" if hint else ""),
-                    f"okänd kommun {self.municipality!r}"
-                    + (f"; menade du {hint!r}?" if hint else ""),
+                    f"unknown municipality {self.municipality!r}" + tip,
+                    f"okänd kommun {self.municipality!r}" + tip_sv,
                 )
         return self
 

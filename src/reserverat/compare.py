@@ -21,7 +21,12 @@ from reserverat.checks import bounded_decimal
 from reserverat.columnar import Corpus
 from reserverat.declaration import Declaration, Procurement
 from reserverat.engine import titles_at
-from reserverat.errors import Problem, RuleSetError, did_you_mean, swedish_number
+from reserverat.errors import (
+    Problem,
+    RuleSetError,
+    did_you_mean_texts,
+    swedish_number,
+)
 from reserverat.evaluate import EvaluationContext, evaluate
 from reserverat.inputs import parse_json
 from reserverat.result import Message
@@ -452,28 +457,26 @@ def parse_overrides(rules: RuleSet, specs: Sequence[str]) -> dict[str, Any]:
             continue
         crit, dot, name = key.rpartition(".")
         if dot and crit not in ids:
-            hint = did_you_mean(crit, ids)
+            tip, tip_sv = did_you_mean_texts(crit, ids)
             problems.append(
                 Problem(
                     "--set",
                     spec,
                     "unknown_criterion",
-                    f"no criterion {crit!r}" + (f"; did you mean {hint!r}?" if hint else ""),
-                    msg_sv=f"inget kriterium {crit!r}" + (f"; menade du {hint!r}?" if hint else ""),
+                    f"no criterion {crit!r}" + tip,
+                    msg_sv=f"inget kriterium {crit!r}" + tip_sv,
                 )
             )
             continue
         if name not in rules.parameters:
-            hint = did_you_mean(name, rules.parameters)
+            tip, tip_sv = did_you_mean_texts(name, rules.parameters)
             problems.append(
                 Problem(
                     "--set",
                     spec,
                     "unknown_parameter",
-                    f"{rules.id} has no parameter {name!r}"
-                    + (f"; did you mean {hint!r}?" if hint else ""),
-                    msg_sv=f"{rules.id} har ingen parameter {name!r}"
-                    + (f"; menade du {hint!r}?" if hint else ""),
+                    f"{rules.id} has no parameter {name!r}" + tip,
+                    msg_sv=f"{rules.id} har ingen parameter {name!r}" + tip_sv,
                 )
             )
             continue

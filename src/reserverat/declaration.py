@@ -36,6 +36,7 @@ from reserverat.errors import (
     InvalidValueError,
     Problem,
     did_you_mean,
+    did_you_mean_texts,
     problems_from_validation,
     swedish_number,
 )
@@ -597,15 +598,11 @@ def _known_fact(path: str) -> str:
     known = fact_prefixes()
     if path in known:
         return path
-    hint = did_you_mean(path, sorted(known))
+    tip, tip_sv = did_you_mean_texts(path, sorted(known))
     raise PydanticCustomError(
         "unknown_fact",
         "'{path}' is not a fact of a declaration{hint}",
-        {
-            "path": path,
-            "hint": f"; did you mean {hint!r}?" if hint else "",
-            "hint_sv": f"; menade du {hint!r}?" if hint else "",
-        },
+        {"path": path, "hint": tip, "hint_sv": tip_sv},
     )
 
 

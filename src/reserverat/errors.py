@@ -41,6 +41,7 @@ __all__ = [
     "RuleSetError",
     "UnknownCriterionError",
     "did_you_mean",
+    "did_you_mean_texts",
     "format_loc",
     "place_words",
     "swedish_message",
@@ -68,6 +69,16 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """Return the closest of ``choices`` to ``word``, or None when none is close."""
     best = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return best[0] if best else None
+
+
+def did_you_mean_texts(word: str, choices: Iterable[str]) -> tuple[str, str]:
+    """The tail of a message naming the closest choice, in English and Swedish.
+
+    ``("; did you mean 'x'?", "; menade du 'x'?")``, or two empty strings when no choice
+    is close.
+    """
+    hint = did_you_mean(word, choices)
+    return (f"; did you mean {hint!r}?", f"; menade du {hint!r}?") if hint else ("", "")
 
 
 @dataclass(frozen=True)
@@ -214,17 +225,16 @@ class UnknownCriterionError(ReserveratError, KeyError):
 
 def unknown_criterion(name: str, known: Iterable[str], where: str) -> UnknownCriterionError:
     """The error for a criterion id ``where`` (a rule set or result) does not have."""
-    hint = did_you_mean(name, list(known))
+    tip, tip_sv = did_you_mean_texts(name, list(known))
     return UnknownCriterionError(
         [
             Problem(
                 "<python>",
                 "",
                 "unknown_criterion",
-                f"no criterion {name!r} in {where}" + (f"; did you mean {hint!r}?" if hint else ""),
+                f"no criterion {name!r} in {where}" + tip,
                 name,
-                msg_sv=f"inget kriterium {name!r} i {where}"
-                + (f"; menade du {hint!r}?" if hint else ""),
+                msg_sv=f"inget kriterium {name!r} i {where}" + tip_sv,
             )
         ]
     )
@@ -276,9 +286,9 @@ def problems_from_validation(
                 f"; menade du {hint!r}?" if hint else f"; välj en av {', '.join(expected)}"
             )
         elif err["type"] == "extra_forbidden" and parts and isinstance(parts[-1], str):
-            hint = did_you_mean(parts[-1], known_fields)
-            msg = f"unknown field {parts[-1]!r}" + (f"; did you mean {hint!r}?" if hint else "")
-            msg_sv = f"okänt fält {parts[-1]!r}" + (f"; menade du {hint!r}?" if hint else "")
+            tip, tip_sv = did_you_mean_texts(parts[-1], known_fields)
+            msg = f"unknown field {parts[-1]!r}" + tip
+            msg_sv = f"okänt fält {parts[-1]!r}" + tip_sv
         problem = Problem(
             source=source,
             loc=format_loc(parts),

@@ -33,7 +33,12 @@ from pydantic import BaseModel
 from reserverat.cells import CellError, Kind, kind_of, read_cell
 from reserverat.checks import COMBINATOR_KINDS, FACT_PATHS, Param
 from reserverat.declaration import Declaration, Row, parse_declaration
-from reserverat.errors import DeclarationError, DocumentError, Problem, did_you_mean
+from reserverat.errors import (
+    DeclarationError,
+    DocumentError,
+    Problem,
+    did_you_mean_texts,
+)
 from reserverat.inputs import check_regular, decode, open_regular, parse_json, read_bytes
 from reserverat.labels import CHOICE_WORDS, SHORT_LABELS, column_label, describe
 from reserverat.labels import INDEX as _INDEX
@@ -488,14 +493,14 @@ def _known_columns(header: Iterable[Any], source: str, row: int = 1) -> list[Pro
             continue
         if name in known or _BY_CATEGORY.match(name):
             continue
-        hint = did_you_mean(name, known)
+        tip, tip_sv = did_you_mean_texts(name, known)
         problems.append(
             Problem(
                 source,
                 where,
                 "unknown_column",
-                f"unknown column {str(h)!r}" + (f"; did you mean {hint!r}?" if hint else ""),
-                msg_sv=f"okänd kolumn {str(h)!r}" + (f"; menade du {hint!r}?" if hint else ""),
+                f"unknown column {str(h)!r}" + tip,
+                msg_sv=f"okänd kolumn {str(h)!r}" + tip_sv,
             )
         )
     return problems

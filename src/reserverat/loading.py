@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from reserverat.checks import NODE_TYPES, RECIPIENTS
-from reserverat.errors import Problem, RuleSetError, did_you_mean
+from reserverat.errors import Problem, RuleSetError, did_you_mean, did_you_mean_texts
 from reserverat.inputs import parse_json, parse_toml, read_text
 from reserverat.ruleset import (
     BASIS_MARKS,
@@ -431,7 +431,7 @@ def _resolve(
         )
     index = _index(search)
     if parent_ref not in index:
-        hint = did_you_mean(parent_ref, index)
+        tip, tip_sv = did_you_mean_texts(parent_ref, index)
         return (
             data,
             own,
@@ -440,11 +440,9 @@ def _resolve(
                     source,
                     "extends",
                     "unknown_ruleset",
-                    f"extends unknown rule set {parent_ref!r}"
-                    + (f"; did you mean {hint!r}?" if hint else ""),
+                    f"extends unknown rule set {parent_ref!r}" + tip,
                     parent_ref,
-                    msg_sv=f"extends anger ett okänt regelverk {parent_ref!r}"
-                    + (f"; menade du {hint!r}?" if hint else ""),
+                    msg_sv=f"extends anger ett okänt regelverk {parent_ref!r}" + tip_sv,
                 )
             ],
         )
@@ -490,17 +488,15 @@ def _resolve(
     for rid in remove:
         ids = [c.get("id") for c in criteria]
         if rid not in ids:
-            hint = did_you_mean(str(rid), [str(i) for i in ids])
+            tip, tip_sv = did_you_mean_texts(str(rid), [str(i) for i in ids])
             problems.append(
                 Problem(
                     source,
                     "remove_criteria",
                     "unknown_criterion",
-                    f"no inherited criterion {rid!r} to remove"
-                    + (f"; did you mean {hint!r}?" if hint else ""),
+                    f"no inherited criterion {rid!r} to remove" + tip,
                     rid,
-                    msg_sv=f"inget ärvt kriterium {rid!r} att ta bort"
-                    + (f"; menade du {hint!r}?" if hint else ""),
+                    msg_sv=f"inget ärvt kriterium {rid!r} att ta bort" + tip_sv,
                 )
             )
             continue
@@ -672,15 +668,15 @@ def _second_look(
     if not whole:
         for key, value in data.items():
             if key not in _FILE_KEYS:
-                hint = did_you_mean(str(key), _FILE_KEYS)
+                tip, tip_sv = did_you_mean_texts(str(key), _FILE_KEYS)
                 add(
                     Problem(
                         source,
                         str(key),
                         "unknown_field",
-                        f"unknown field {key!r}" + (f"; did you mean {hint!r}?" if hint else ""),
+                        f"unknown field {key!r}" + tip,
                         value,
-                        msg_sv=f"okänt fält {key!r}" + (f"; menade du {hint!r}?" if hint else ""),
+                        msg_sv=f"okänt fält {key!r}" + tip_sv,
                     )
                 )
     shell = RuleSet.model_construct(

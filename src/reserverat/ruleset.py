@@ -35,7 +35,7 @@ from reserverat.errors import (
     InvalidValueError,
     Problem,
     RuleSetError,
-    did_you_mean,
+    did_you_mean_texts,
     format_loc,
     swedish_message,
     unknown_criterion,
@@ -453,16 +453,15 @@ class RuleSet(_Model):
         ids = {c.id for c in self.criteria}
         for name in self.risk.high_if_not_met if self.risk else ():
             if name not in ids:
-                hint = did_you_mean(name, ids)
+                tip, tip_sv = did_you_mean_texts(name, ids)
                 problems.append(
                     Problem(
                         "<python>",
                         "risk.high_if_not_met",
                         "unknown_criterion",
-                        f"no criterion {name!r}" + (f"; did you mean {hint!r}?" if hint else ""),
+                        f"no criterion {name!r}" + tip,
                         name,
-                        msg_sv=f"inget kriterium {name!r}"
-                        + (f"; menade du {hint!r}?" if hint else ""),
+                        msg_sv=f"inget kriterium {name!r}" + tip_sv,
                     )
                 )
         if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
@@ -479,18 +478,16 @@ class RuleSet(_Model):
         for loc, crit_id, field_type, ref in self._param_uses():
             used.add(ref.param)
             if ref.param not in self.parameters:
-                hint = did_you_mean(ref.param, self.parameters)
+                tip, tip_sv = did_you_mean_texts(ref.param, self.parameters)
                 problems.append(
                     Problem(
                         "<python>",
                         loc,
                         "unknown_parameter",
-                        f"parameter {ref.param!r} is not defined"
-                        + (f"; did you mean {hint!r}?" if hint else ""),
+                        f"parameter {ref.param!r} is not defined" + tip,
                         ref.param,
                         rule=crit_id,
-                        msg_sv=f"parametern {ref.param!r} är inte definierad"
-                        + (f"; menade du {hint!r}?" if hint else ""),
+                        msg_sv=f"parametern {ref.param!r} är inte definierad" + tip_sv,
                     )
                 )
                 continue
@@ -523,33 +520,29 @@ class RuleSet(_Model):
                 for name in sorted(text.placeholders()):
                     if name in self.parameters:
                         continue
-                    hint = did_you_mean(name, self.parameters)
+                    tip, tip_sv = did_you_mean_texts(name, self.parameters)
                     problems.append(
                         Problem(
                             "<python>",
                             where,
                             "unknown_parameter",
-                            f"the text names {{{name}}}, which is not a parameter"
-                            + (f"; did you mean {hint!r}?" if hint else ""),
+                            f"the text names {{{name}}}, which is not a parameter" + tip,
                             name,
                             rule=rule,
-                            msg_sv=f"texten nämner {{{name}}}, som inte är en parameter"
-                            + (f"; menade du {hint!r}?" if hint else ""),
+                            msg_sv=f"texten nämner {{{name}}}, som inte är en parameter" + tip_sv,
                         )
                     )
         for name in self.parameters:
             if name not in used:
-                hint = did_you_mean(name, used)
+                tip, tip_sv = did_you_mean_texts(name, used)
                 problems.append(
                     Problem(
                         "<python>",
                         f"parameters.{name}",
                         "unused_parameter",
-                        f"parameter {name!r} is not used by any criterion"
-                        + (f"; did you mean {hint!r}?" if hint else ""),
+                        f"parameter {name!r} is not used by any criterion" + tip,
                         name,
-                        msg_sv=f"parametern {name!r} används inte av något kriterium"
-                        + (f"; menade du {hint!r}?" if hint else ""),
+                        msg_sv=f"parametern {name!r} används inte av något kriterium" + tip_sv,
                     )
                 )
         return problems
@@ -671,17 +664,15 @@ class RuleSet(_Model):
         problems = []
         for name in overrides:
             if name not in self.parameters:
-                hint = did_you_mean(name, self.parameters)
+                tip, tip_sv = did_you_mean_texts(name, self.parameters)
                 problems.append(
                     Problem(
                         "<override>",
                         f"parameters.{name}",
                         "unknown_parameter",
-                        f"{self.id} has no parameter {name!r}"
-                        + (f"; did you mean {hint!r}?" if hint else ""),
+                        f"{self.id} has no parameter {name!r}" + tip,
                         name,
-                        msg_sv=f"{self.id} har ingen parameter {name!r}"
-                        + (f"; menade du {hint!r}?" if hint else ""),
+                        msg_sv=f"{self.id} har ingen parameter {name!r}" + tip_sv,
                     )
                 )
         if problems:
