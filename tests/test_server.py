@@ -209,6 +209,20 @@ def test_bad_requests_are_problem_details(
     _problem(httpx.post(f"{server}/v1/evaluate", json=body), status, code)
 
 
+def test_declarations_that_are_no_list_are_refused_alike_by_evaluate_and_compare(
+    server: str,
+) -> None:
+    body = {"ruleset": "lou-4-18", "as_of": "2017-12-11", "declarations": "abc"}
+    made = [
+        _problem(httpx.post(f"{server}/v1/{endpoint}", json=body), 422, "wrong_type")["problems"]
+        for endpoint in ("evaluate", "compare")
+    ]
+    assert made[0] == made[1]
+    assert made[0][0]["loc"] == "declarations"
+    assert made[0][0]["msg"] == "declarations is a list of JSON objects"
+    assert made[0][0]["msg_sv"] == "declarations ska vara en lista av JSON-objekt"
+
+
 def test_malformed_json_wrong_type_and_unknown_routes(server: str) -> None:
     body = _problem(
         httpx.post(

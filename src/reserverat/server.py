@@ -396,6 +396,26 @@ def _procurement(req: _Request) -> Procurement | None:
     return parse_procurement(req.procurement, source="procurement")
 
 
+def _require_list(declarations: Any) -> list[Any]:
+    """A request's ``declarations``, which must be a list.
+
+    Raises:
+        DeclarationError: it is something else (422, located at ``declarations``).
+    """
+    if not isinstance(declarations, list):
+        raise DeclarationError(
+            [
+                _wrong(
+                    "<request>",
+                    "declarations",
+                    "declarations is a list of JSON objects",
+                    "declarations ska vara en lista av JSON-objekt",
+                )
+            ]
+        )
+    return declarations
+
+
 def _parse_item(item: Any, source: str) -> Declaration:
     """One declaration of a request, validated by the library (its codes and locations).
 
@@ -568,14 +588,8 @@ def create_app(limits: Limits | None = None) -> FastAPI:
                 "declaration",
             )
 
-        if req.declarations is not None and not isinstance(req.declarations, list):
-            raise _refuse(
-                422,
-                "wrong_type",
-                "declarations is a list of JSON objects",
-                "declarations ska vara en lista av JSON-objekt",
-                "declarations",
-            )
+        if req.declarations is not None:
+            _require_list(req.declarations)
 
         def work() -> Any:
             rules = _variant(_rules(req), req.parameters)
@@ -619,18 +633,7 @@ def create_app(limits: Limits | None = None) -> FastAPI:
             procurement = _procurement(req)
             decls: list[tuple[str, Declaration]] = []
             skipped: list[Problem] = []
-            if not isinstance(req.declarations, list):
-                raise DeclarationError(
-                    [
-                        _wrong(
-                            "<request>",
-                            "declarations",
-                            "a list of declarations",
-                            "en lista av deklarationer",
-                        )
-                    ]
-                )
-            for i, item in enumerate(req.declarations):
+            for i, item in enumerate(_require_list(req.declarations)):
                 try:
                     decls.append((f"declarations[{i}]", _parse_item(item, f"declarations[{i}]")))
                 except DeclarationError as exc:
