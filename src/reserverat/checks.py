@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -35,6 +35,7 @@ from reserverat.declaration import OCCUPATION_FORMS, Declaration, Procurement
 from reserverat.errors import InvalidValueError as _Invalid
 
 __all__ = [
+    "COMBINATOR_KINDS",
     "FACT_PATHS",
     "RECIPIENTS",
     "AllOf",
@@ -54,6 +55,7 @@ __all__ = [
     "fact_is_true",
     "in_municipality",
     "in_zone",
+    "leaf_checks",
     "no_controlling_influence",
     "no_prior_award_within",
     "no_public_owner",
@@ -784,6 +786,26 @@ NODE_TYPES: dict[str, type[_Node]] = {
 """Every node kind, mapped to its class: the registry the evaluator and messages follow."""
 
 COMBINATOR_KINDS = frozenset({"all_of", "any_of", "not", "at_least"})
+
+
+def leaf_checks(node: Any, params: Mapping[str, Any]) -> Iterator[Any]:
+    """Each check under ``node`` that is no combinator, with its parameters resolved.
+
+    ``param()`` fields take their values from ``params``, so that what a check reads (for
+    a template, or for the sources of its facts) follows the values in force.
+    """
+    updates = {
+        name: params[value.param]
+        for name in type(node).model_fields
+        if isinstance(value := getattr(node, name), Param)
+    }
+    resolved = node.model_copy(update=updates) if updates else node
+    if resolved.kind not in COMBINATOR_KINDS:
+        yield resolved
+        return
+    of = resolved.of
+    for child in of if isinstance(of, tuple) else (of,):
+        yield from leaf_checks(child, params)
 
 
 # ---- factories ---------------------------------------------------------------------

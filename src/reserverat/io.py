@@ -31,7 +31,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 
 from reserverat.cells import CellError, Kind, kind_of, read_cell
-from reserverat.checks import COMBINATOR_KINDS, FACT_PATHS, Param
+from reserverat.checks import FACT_PATHS, leaf_checks
 from reserverat.declaration import Declaration, Row, parse_declaration
 from reserverat.errors import (
     DeclarationError,
@@ -934,37 +934,19 @@ def ruleset_columns(rules: RuleSet) -> tuple[list[str], set[str]]:
     its criteria need (the name, reference and number identify the supplier)."""
     from reserverat.engine import check_class
 
-    needed: list[str] = []
-
-    def walk(node: Any) -> None:
-        of = getattr(node, "of", None)
-        if node.kind in COMBINATOR_KINDS:
-            for child in of if isinstance(of, tuple) else (of,):
-                walk(child)
-            return
-        for path in check_class(node.kind).reads(resolved(node)):
-            head, _, rest = path.partition("[].")
-            if rest:
-                needed.extend(f"{head}[{i}].{rest}" for i in range(_LIST_SIZES[head]))
-            else:
-                needed.append(path)
-
     # Parameters as the rule set sets them now (a basis of full-time equivalents asks for them).
     when = min(max(date.today(), rules.valid_from or date.min), rules.valid_to or date.max)
     params = rules.params_at(when)
-
-    def resolved(node: Any) -> Any:
-        updates = {
-            name: params[value.param]
-            for name in type(node).model_fields
-            if isinstance(value := getattr(node, name), Param)
-        }
-        return node.model_copy(update=updates) if updates else node
-
+    needed: list[str] = []
     for crit in rules.criteria:
-        walk(resolved(crit.check))
-        if crit.when is not None:
-            walk(resolved(crit.when))
+        for top in (crit.check, crit.when):
+            for leaf in leaf_checks(top, params) if top is not None else ():
+                for path in check_class(leaf.kind).reads(leaf):
+                    head, _, rest = path.partition("[].")
+                    if rest:
+                        needed.extend(f"{head}[{i}].{rest}" for i in range(_LIST_SIZES[head]))
+                    else:
+                        needed.append(path)
     cols = list(dict.fromkeys(["supplier", "id", "organisationsnummer", *needed]))
 
     def order(col: str) -> tuple[int, int]:

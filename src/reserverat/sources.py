@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from reserverat.checks import COMBINATOR_KINDS, Param
+from reserverat.checks import leaf_checks
 from reserverat.declaration import SOURCE_RANK, Declaration, Source
 from reserverat.logic import Verdict
 from reserverat.result import SourceUsed
@@ -122,31 +122,17 @@ class CriterionSources:
         self.stage = plan.stage
         reads: dict[str, _Read] = {}
         registers: dict[str, date | None] = {}
-        params = plan.params
-
-        def walk(node: Any) -> None:
-            if node.kind in COMBINATOR_KINDS:
-                of = node.of
-                for child in of if isinstance(of, tuple) else (of,):
-                    walk(child)
-                return
-            updates = {
-                name: params[value.param]
-                for name in type(node).model_fields
-                if isinstance(value := getattr(node, name), Param)
-            }
-            resolved = node.model_copy(update=updates) if updates else node
-            if node.kind == "registered_in":
-                register = plan.context.registers.get(node.register_id)
+        for leaf in leaf_checks(crit.check, plan.params):
+            if leaf.kind == "registered_in":
+                # Its fact is the buyer's register, not the supplier's number.
+                register = plan.context.registers.get(leaf.register_id)
                 if register is not None:
-                    registers[node.register_id] = register.read_on
-                return  # its fact is the buyer's register, not the supplier's number
-            for path in check_class(node.kind).reads(resolved):
+                    registers[leaf.register_id] = register.read_on
+                continue
+            for path in check_class(leaf.kind).reads(leaf):
                 dotted = path.replace("[]", "")
                 if not dotted.startswith("procurement.") and dotted not in reads:
                     reads[dotted] = _Read(dotted, _stated_test(tuple(dotted.split("."))))
-
-        walk(crit.check)
         self.reads = tuple(reads.values())
         self.registers = tuple(registers.items())
 
