@@ -25,8 +25,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
-from typing import Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from reserverat.errors import DeclarationError, EvaluationError, Problem
 from reserverat.logic import Verdict
@@ -74,30 +73,21 @@ def _type_of(path: str) -> Any:
 
 def _candidates(t: Any, as_of: date) -> tuple[Any, ...]:
     """A few values of a fact's type: the two ends and a middle, every choice of a vocabulary."""
-    args = get_args(t)
-    base = args[0] if get_origin(t) is not None and args and get_origin(t) is not Literal else t
-    if get_origin(t) is Literal:
-        return args
-    if isinstance(base, type) and issubclass(base, enum.Enum):
-        return tuple(m.value for m in base)
-    if base is bool:
-        return (True, False)
-    if base is int:
-        return (0, 1, 1000)
-    if base is Decimal:
-        limit = _upper(t)
-        return ("0", "0.5", "1") if limit == 1 else ("0", "1000", "1000000")
-    if base is date:
-        return (as_of.isoformat(), date(as_of.year - 10, 1, 1).isoformat())
-    return ()
+    from reserverat.cells import kind_of
 
-
-def _upper(t: Any) -> Any:
-    for meta in getattr(t, "__metadata__", ()):
-        for inner in getattr(meta, "metadata", ()) or (meta,):
-            if hasattr(inner, "le"):
-                return inner.le
-    return None
+    inner = get_args(t)[0] if get_origin(t) is Annotated else t
+    if get_origin(inner) is Literal:
+        return get_args(inner)
+    if isinstance(inner, type) and issubclass(inner, enum.Enum):
+        return tuple(m.value for m in inner)
+    by_kind: dict[str, tuple[Any, ...]] = {
+        "yes_no": (True, False),
+        "count": (0, 1, 1000),
+        "share": ("0", "0.5", "1"),
+        "number": ("0", "1000", "1000000"),
+        "date": (as_of.isoformat(), date(as_of.year - 10, 1, 1).isoformat()),
+    }
+    return by_kind.get(kind_of(t), ())
 
 
 def _with(data: dict[str, Any], values: Iterable[tuple[str, Any]]) -> dict[str, Any]:

@@ -163,11 +163,14 @@ class CriterionSources:
         found: dict[SourceUsed, None] = {}
         for source, _ in self._covering(decl):
             found[self._used(source)] = None
-        for register_id, read_on in self.registers:
-            found[self._dated(SourceUsed("register", register_id=register_id, dated=read_on))] = (
-                None
-            )
+        found.update(dict.fromkeys(self._registers()))
         return tuple(sorted(found, key=_weakness))
+
+    def _registers(self) -> list[SourceUsed]:
+        """The buyer's registers the criterion consults, each with the day it was read."""
+        return [
+            self._dated(SourceUsed("register", register_id=r, dated=d)) for r, d in self.registers
+        ]
 
     def _used(self, source: Source | None) -> SourceUsed:
         if source is None or source.kind == "declared":
@@ -201,9 +204,7 @@ class CriterionSources:
         assert rule is not None
         required = rule.required(self.stage)
         covering = self._covering(decl)
-        registers = [
-            self._dated(SourceUsed("register", register_id=r, dated=d)) for r, d in self.registers
-        ]
+        registers = self._registers()
         if not covering and not registers:
             return None  # nothing stated: the check itself asks for the facts
         args: dict[str, Any] = {"required": required, "stage": self.stage}
