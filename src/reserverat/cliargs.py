@@ -754,8 +754,12 @@ def parser(lang: str = "sv") -> argparse.ArgumentParser:
     au.add_argument(
         "--seed", required=True, help=_h("fröet (ett heltal)", "the seed (a whole number)")
     )
-    au.add_argument("--min", type=int, default=2, help=_h("minst (standard: 2)", "at least"))
-    au.add_argument("--max", type=int, default=20, help=_h("högst (standard: 20)", "at most"))
+    au.add_argument(
+        "--min", type=int, default=2, help=_h("minst (standard: 2)", "at least (default: 2)")
+    )
+    au.add_argument(
+        "--max", type=int, default=20, help=_h("högst (standard: 20)", "at most (default: 20)")
+    )
     _format(au, ("text", "json"))
     _lang(au)
 
