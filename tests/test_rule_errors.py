@@ -205,6 +205,30 @@ def test_cycle_in_extends(tmp_path: Path) -> None:
     assert "a -> b -> a" in problems[0].msg
 
 
+def test_cycle_in_extends_with_versions(tmp_path: Path) -> None:
+    a = HEAD.replace('id = "t"', 'id = "a"') + 'extends = "b@1"\n'
+    b = HEAD.replace('id = "t"', 'id = "b"').replace('version = "1.0.0"', 'version = "1"')
+    (tmp_path / "b.toml").write_text(b + 'extends = "a@2"\n', encoding="utf-8")
+    problems = _problems(tmp_path, a, "a.toml")
+    assert [(p.code, p.loc) for p in problems] == [("extends_cycle", "extends")]
+
+
+def test_extends_may_pin_the_parents_version(tmp_path: Path) -> None:
+    pinned = rr.parse_ruleset(
+        {"id": "p", "version": "1", "title": {"sv": "P", "en": "P"}, "extends": "lou-4-18@2.0.1"}
+    )
+    assert pinned.extends == "lou-4-18@2.0.1"
+    assert [c.id for c in pinned.criteria] == [
+        c.id for c in rr.load_ruleset("lou-4-18@2.0.1").criteria
+    ]
+    child = HEAD.replace('id = "t"', 'id = "child"') + 'extends = "lou-4-18@9.9"\n'
+    problems = _problems(tmp_path, child, "child.toml")
+    assert [(p.source, p.loc, p.code) for p in problems] == [
+        (str(tmp_path / "child.toml"), "extends", "unknown_version")
+    ]
+    assert problems[0].msg_sv == "'lou-4-18' har ingen version '9.9'; kända: 2.0.1"
+
+
 def test_problem_in_parent_is_located_in_the_parent_file(tmp_path: Path) -> None:
     parent = (
         HEAD.replace('id = "t"', 'id = "parent"')

@@ -78,6 +78,14 @@ if _TYPE_CHECKING:
     from reserverat.espd import EspdImport, read_espd
     from reserverat.espd_request import read_espd_request, write_espd_request
     from reserverat.evaluate import EvaluationContext, evaluate, evaluate_many, law_date
+    from reserverat.followup import (
+        Contract,
+        ContractError,
+        FollowUp,
+        follow_up,
+        load_contract,
+        parse_contract,
+    )
     from reserverat.geo import (
         Gazetteer,
         Geocoder,
@@ -127,6 +135,12 @@ if _TYPE_CHECKING:
 # for nothing it does not use: evaluate() loads the engine, Corpus numpy, read_rows the
 # readers. The name's module is the one that defines it.
 _LAZY = {
+    "Contract": "followup",
+    "ContractError": "followup",
+    "FollowUp": "followup",
+    "follow_up": "followup",
+    "load_contract": "followup",
+    "parse_contract": "followup",
     "DecidingEvidence": "deciding",
     "deciding_evidence": "deciding",
     "Source": "declaration",
@@ -240,6 +254,8 @@ _LAZY = {
 __all__ = [
     "Centre",
     "Citation",
+    "Contract",
+    "ContractError",
     "Corpus",
     "Criterion",
     "DecidingEvidence",
@@ -254,6 +270,7 @@ __all__ = [
     "Explanation",
     "Fact",
     "Finding",
+    "FollowUp",
     "Gazetteer",
     "Geocoder",
     "GroupMember",
@@ -302,10 +319,12 @@ __all__ = [
     "evaluate_many",
     "fact_is_true",
     "find_duplicates",
+    "follow_up",
     "in_municipality",
     "in_zone",
     "law_date",
     "list_rulesets",
+    "load_contract",
     "load_declarations",
     "load_procurement",
     "load_register",
@@ -320,6 +339,7 @@ __all__ = [
     "number_at_most",
     "outcome_codes",
     "param",
+    "parse_contract",
     "parse_declaration",
     "parse_procurement",
     "parse_ruleset",

@@ -534,6 +534,71 @@ def _cmd_audit_sample(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_DECLARATION_SUFFIXES = (".json", ".jsonl", ".csv", ".tsv", ".xlsx", ".xlsm", ".xml")
+
+
+def _declaration_files(paths: Sequence[Path], lang: str) -> list[Path]:
+    """Files as given; a folder's declaration files, in name order, through its subfolders
+    (one per supplier, say). A file in a folder that is no declaration is named, not read."""
+    out: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            out.append(path)
+            continue
+        for found in sorted(path.rglob("*")):
+            if not found.is_file() or any(
+                part.startswith(".") for part in found.relative_to(path).parts
+            ):
+                continue
+            if found.suffix.lower() in _DECLARATION_SUFFIXES:
+                out.append(found)
+            elif lang == "sv":
+                _warn(f"{found}: ingen försäkran (okänd filtyp), läses inte", lang)
+            else:
+                _warn(f"{found}: not a declaration (unknown file type), not read", lang)
+    return out
+
+
+def _cmd_follow_up(args: argparse.Namespace) -> int:
+    from reserverat.followup import follow_up, load_contract, load_requirements
+    from reserverat.render.followup import render_follow_up
+
+    lang = _lang(args)
+    try:
+        contract = load_contract(args.contract)
+        requirements, warnings = load_requirements(
+            contract, args.rules_dir, source=str(args.contract)
+        )
+        procurement = load_procurement(contract.procurement) if contract.procurement else None
+        newer = load_ruleset(args.rules, search=args.rules_dir) if args.rules else None
+        context = _context(args.register)
+    except ReserveratError as exc:
+        _print_problems(exc.problems, lang)
+        return EXIT_BAD_INPUT
+    if newer is not None and any(r.rules.content_hash == newer.content_hash for r in requirements):
+        newer = None  # the contract's own rule set: nothing to compare
+    as_of = args.as_of or date.today()
+    pairs = [
+        (row.source, row.outcome)
+        for row in rows_from(_declaration_files(args.files, lang), **_input_kwargs(args))
+    ]
+    done = follow_up(
+        pairs,
+        contract,
+        as_of=as_of,
+        requirements=requirements,
+        newer=newer,
+        procurement=procurement,
+        context=context,
+    )
+    done = replace(done, warnings=(*warnings, *done.warnings))
+    sys.stdout.write(render_follow_up(done, args.format, lang))
+    if done.errors:
+        _print_problems(done.errors, lang)
+        return EXIT_BAD_INPUT
+    return EXIT_NOT_ALL_QUALIFIED if done.needing_action else EXIT_OK
+
+
 def _cmd_espd_request(args: argparse.Namespace) -> int:
     from reserverat.espd_request import write_espd_request
 

@@ -763,6 +763,63 @@ def parser(lang: str = "sv") -> argparse.ArgumentParser:
     _format(au, ("text", "json"))
     _lang(au)
 
+    fu = sub.add_parser(
+        "follow-up",
+        help=_h(
+            "följ upp ett kontrakt: håller villkoren fortfarande, sedan när inte, och vem "
+            "behöver åtgärd nu",
+            "follow a contract up: do the conditions still hold, since when not, and who "
+            "needs action now",
+        ),
+        description=_h(
+            "Lägger varje leverantörs försäkringar i tidsordning och bedömer var och en på sin "
+            "dag, mot regelverket som kontraktet tilldelades enligt.",
+            "Puts each supplier's declarations in date order and evaluates each on its own "
+            "date, against the rule set the contract was awarded under.",
+        ),
+    )
+    fu.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar=_h("MAPP|FIL", "DIR|FILE"),
+        help=_h(
+            "försäkringar: filer (.json, .jsonl, .csv, .xlsx, .xml) eller mappar med sådana",
+            "declarations: files (.json, .jsonl, .csv, .xlsx, .xml) or folders of them",
+        ),
+    )
+    _file(
+        fu,
+        "--contract",
+        required=True,
+        metavar=_h("KONTRAKT.toml", "CONTRACT.toml"),
+        sv="kontraktet (TOML eller JSON): id, rules (regelverket vid tilldelningen), awarded, "
+        "start, end, follow_up_every_months, suppliers, amendments",
+        en="the contract (TOML or JSON): id, rules (the rule set at award), awarded, start, "
+        "end, follow_up_every_months, suppliers, amendments",
+    )
+    fu.add_argument(
+        "--rules",
+        metavar=_h("ID|SÖKVÄG", "ID|PATH"),
+        help=_h(
+            "ett nyare regelverk att jämföra med: visar vad det skulle ändra, historiken "
+            "bedöms alltid mot kontraktets",
+            "a newer rule set to compare with: shows what it would change; history is always "
+            "assessed against the contract's",
+        ),
+    )
+    _rules_dir(fu)
+    fu.add_argument(
+        "--as-of",
+        type=_date,
+        metavar=_h("DATUM", "DATE"),
+        help=_h("uppföljningsdag, ÅÅÅÅ-MM-DD (standard: i dag)", "follow-up date (default: today)"),
+    )
+    _format(fu, ("text", "json", "html"))
+    _lang(fu)
+    _input_options(fu)
+    _register(fu)
+
     er = sub.add_parser(
         "espd-request",
         help=_h(

@@ -13,7 +13,15 @@ __all__ = ["FORMATS", "KINDS", "Kind"]
 FORMATS = ("text", "json", "markdown", "html")
 """The formats ``check`` writes."""
 
-Kind = Literal["declaration", "procurement", "result", "compact", "ruleset", "cases"]
-KINDS: tuple[Kind, ...] = ("declaration", "procurement", "result", "compact", "ruleset", "cases")
+Kind = Literal["declaration", "procurement", "result", "compact", "ruleset", "cases", "contract"]
+KINDS: tuple[Kind, ...] = (
+    "declaration",
+    "procurement",
+    "result",
+    "compact",
+    "ruleset",
+    "cases",
+    "contract",
+)
 """The documents that have a published schema: four JSON documents, and the two TOML
 formats people edit (rule files and case files)."""

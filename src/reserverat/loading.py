@@ -291,6 +291,11 @@ def load_ruleset(
     return parse_ruleset(_read_toml(found), source=str(found), search=[found.parent, *dirs])
 
 
+def _relocated(problem: Problem, source: str) -> Problem:
+    """A problem of loading a parent, placed at the ``extends`` that named it."""
+    return replace(problem, source=source, loc="extends")
+
+
 def _shape_problems(data: dict[str, Any], source: str) -> list[Problem]:
     """The containers the merge reads must have the right type before it reads them."""
     problems = []
@@ -413,7 +418,7 @@ def _resolve(
                 )
             ],
         )
-    if parent_ref in chain:
+    if parent_ref.partition("@")[0] in chain:
         cycle = " -> ".join([*chain, parent_ref])
         return (
             data,
@@ -429,9 +434,11 @@ def _resolve(
                 )
             ],
         )
-    index = _index(search)
-    if parent_ref not in index:
-        tip, tip_sv = did_you_mean_texts(parent_ref, index)
+    # ``id@version`` pins the parent: a later version of it cannot change this rule set.
+    parent_name, _, parent_version = parent_ref.partition("@")
+    index = _versions(search)
+    if parent_name not in index:
+        tip, tip_sv = did_you_mean_texts(parent_name, index)
         return (
             data,
             own,
@@ -446,13 +453,16 @@ def _resolve(
                 )
             ],
         )
-    parent_path = index[parent_ref]
+    try:
+        parent_path = _choose(parent_name, index[parent_name], parent_version or None, None)
+    except RuleSetError as exc:
+        return data, own, [_relocated(p, source) for p in exc.problems]
     try:
         parent_raw = _read_toml(parent_path)
     except RuleSetError as exc:
         return data, own, list(exc.problems)
     parent, parent_origins, parent_problems = _resolve(
-        parent_raw, str(parent_path), [parent_path.parent, *search], (*chain, parent_ref)
+        parent_raw, str(parent_path), [parent_path.parent, *search], (*chain, parent_name)
     )
     if parent_problems:
         return data, own, parent_problems
@@ -462,7 +472,9 @@ def _resolve(
     for key in _MERGE_REPLACE:
         if key in data:
             merged[key] = data[key]
-    merged["extends"] = str(parent.get("id", parent_ref))
+    merged["extends"] = str(parent.get("id", parent_name)) + (
+        f"@{parent_version}" if parent_version else ""
+    )
     for key in ("legal_basis", "open_points"):
         merged[key] = list(parent.get(key, [])) + list(data.get(key, []))
     if data.get("inherit_legal_basis") is False:

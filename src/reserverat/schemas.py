@@ -1,10 +1,10 @@
 """Versioned JSON Schemas for what other applications exchange with reserverat.
 
-Four documents: a :class:`~reserverat.declaration.Declaration` and a
+The documents: a :class:`~reserverat.declaration.Declaration` and a
 :class:`~reserverat.declaration.Procurement` (inputs, validation form), a
 :class:`~reserverat.result.Result` and its :class:`~reserverat.result.Compact` form
-(outputs, serialised form); and the two TOML files people edit, a rule file and a case
-file, for an editor's TOML support (taplo reads TOML as JSON: dates are strings with
+(outputs, serialised form); and the files people edit, a rule file, a case file and a
+contract file, for an editor's TOML support (taplo reads TOML as JSON: dates are strings with
 ``format: date``). Each schema's ``$id``
 names the kind and the major version, ``urn:reserverat:schema:result:1``; a stored
 result carries the same id in its ``schema`` field.
@@ -47,6 +47,9 @@ _DESCRIPTIONS = {
     "schema can (parameter references, check kinds against their fields' uses, dates).",
     "cases": "A case file (TOML): one case, or [[case]] tables, each naming a rule set, an "
     "evaluation date, a declaration and what the evaluation must give.",
+    "contract": "A contract file (TOML or JSON) for follow-up: the rule set at award with its "
+    "version, the award and term dates, how often a declaration is due, the suppliers and "
+    "any amendments of the conditions.",
 }
 
 
@@ -68,6 +71,10 @@ def json_schema(kind: Kind) -> dict[str, Any]:
         body = _ruleset_schema()
     elif kind == "cases":
         body = _cases_schema()
+    elif kind == "contract":
+        from reserverat.followup import Contract
+
+        body = Contract.model_json_schema()
     else:
         body = result_json_schema()
         assert schema_id(kind) == RESULT_SCHEMA_ID
