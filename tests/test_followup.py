@@ -240,7 +240,8 @@ def test_two_declarations_on_one_date_that_disagree(
     }
     b = _decl(tmp_path, "b.json", workforce=workforce)
     same = _decl(tmp_path, "c.json", declared_on="2024-02-20")
-    again = _decl(tmp_path, "d.json", declared_on="2024-02-20")  # the same, sent twice
+    # The same, sent twice under another reference of its own: no conflict.
+    again = _decl(tmp_path, "d.json", declared_on="2024-02-20", id="uppf-2")
     contract = _contract(tmp_path, _SMALL)
     code, out, err = _run(
         capsys,

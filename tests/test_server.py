@@ -311,6 +311,48 @@ def test_compare(server: str) -> None:
     _problem(nothing, 422, "nothing_in_common")
 
 
+def test_follow_up_equals_the_library(server: str) -> None:
+    import tomllib
+    from datetime import date
+
+    folder = EXAMPLES / "follow-up"
+    contract = tomllib.loads((folder / "kontrakt.toml").read_text("utf-8"))
+    contract.pop("amendments")  # over HTTP a contract names built-in rule sets only
+    contract = json.loads(json.dumps(contract, default=str))
+    files = sorted((folder / "forsakringar").rglob("*.json"))
+    decls = [json.loads(p.read_text("utf-8")) for p in files]
+    body = {"contract": contract, "declarations": [*decls, {"supplier": ""}], "as_of": "2025-12-01"}
+    response = httpx.post(f"{server}/v1/follow-up", json=body, headers={"Accept-Language": "en"})
+    assert response.status_code == 200 and response.headers["content-language"] == "en"
+    got = response.json()
+    pairs: list[tuple[str, Any]] = [
+        (f"declarations[{i}]", rr.parse_declaration(d)) for i, d in enumerate(decls)
+    ]
+    try:
+        rr.parse_declaration({"supplier": ""}, source=f"declarations[{len(decls)}]")
+    except rr.DeclarationError as exc:
+        pairs.append((f"declarations[{len(decls)}]", exc))
+    want = rr.follow_up(pairs, rr.parse_contract(contract), as_of=date(2025, 12, 1))
+    assert got == json.loads(want.to_json("en"))
+    assert got["errors"][0]["source"] == f"declarations[{len(decls)}]"
+    # A newer built-in rule set beside it; a file is refused, as everywhere over HTTP.
+    newer = httpx.post(f"{server}/v1/follow-up", json={**body, "against": "lou-4-18@2.0.1"})
+    assert newer.json()["newer"] is None  # the contract's own
+    filed = {**contract, "rules": str(folder / "uppfoljning-2025.toml")}
+    _problem(
+        httpx.post(f"{server}/v1/follow-up", json={**body, "contract": filed}),
+        422,
+        "bad_ruleset_ref",
+    )
+    broken = _problem(
+        httpx.post(f"{server}/v1/follow-up", json={**body, "contract": {"id": "x"}}),
+        422,
+        "missing",
+    )
+    assert {p["loc"] for p in broken["problems"]} == {"rules", "awarded"}
+    assert broken["problems"][0]["source"] == "contract"
+
+
 def test_the_limits(tight: str) -> None:
     big = {"ruleset": "lou-4-18", "as_of": "2017-12-11", "declarations": DECLS * 3}
     body = _problem(httpx.post(f"{tight}/v1/evaluate", json=big), 413, "too_large")

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -379,11 +379,12 @@ class FollowUp:
         return follow_up_dict(self, lang)
 
     def to_json(self, lang: str = "sv") -> str:
-        """The follow-up as JSON (identity numbers masked)."""
-        from reserverat.identifiers import mask_personal_numbers
+        """The follow-up as JSON.
 
-        text = json.dumps(self.to_dict(lang), indent=2, ensure_ascii=False)
-        return mask_personal_numbers(text) + "\n"
+        Not passed through a mask, like every JSON reserverat writes: identity numbers were
+        masked where they entered (names, texts, file names), and a mask over the whole text
+        would turn an amount such as 1912051234 into stars."""
+        return json.dumps(self.to_dict(lang), indent=2, ensure_ascii=False) + "\n"
 
 
 # ---- building it ---------------------------------------------------------------------------
@@ -641,9 +642,16 @@ def _newer(
 
 
 def load_requirements(
-    contract: Contract, search: Iterable[str | Path] = (), *, source: str = "<contract>"
+    contract: Contract,
+    search: Iterable[str | Path] = (),
+    *,
+    source: str = "<contract>",
+    load: Callable[[str, date], RuleSet] | None = None,
 ) -> tuple[tuple[Requirement, ...], list[Problem]]:
     """The rule set at award and each amendment's, with their warnings.
+
+    ``load`` reads a rule set named by a ref on a day (default: :func:`load_ruleset` over
+    ``search``); the HTTP service passes one that reads only built-in rule sets.
 
     A rule set named without its version is the one in force on the award date (or the
     amendment's day), with an ``unpinned_rules`` warning.
@@ -658,8 +666,11 @@ def load_requirements(
     search = list(search)
     warnings: list[Problem] = []
 
-    def load(ref: str, on: date, where: str) -> RuleSet:
-        rules = load_ruleset(ref, search=search, as_of=on)
+    def read(ref: str, on: date) -> RuleSet:
+        return load_ruleset(ref, search=search, as_of=on)
+
+    def pinned(ref: str, on: date, where: str) -> RuleSet:
+        rules = (load or read)(ref, on)
         if "@" not in ref and not ref.endswith((".toml", ".json")):
             warnings.append(
                 Problem(
@@ -676,7 +687,7 @@ def load_requirements(
             )
         return rules
 
-    award = load(contract.rules, contract.awarded, "rules")
+    award = pinned(contract.rules, contract.awarded, "rules")
     if contract.rules_hash is not None and award.content_hash != contract.rules_hash:
         raise ContractError(
             [
@@ -696,7 +707,7 @@ def load_requirements(
         )
     out = [Requirement(contract.awarded, award)]
     for i, a in enumerate(contract.amendments):
-        out.append(Requirement(a.on, load(a.rules, a.on, f"amendments[{i}].rules"), a.note))
+        out.append(Requirement(a.on, pinned(a.rules, a.on, f"amendments[{i}].rules"), a.note))
     return tuple(out), warnings
 
 
@@ -762,7 +773,11 @@ def follow_up(
             if by_name in keys and keys[by_name].organisationsnummer is None:
                 key = _key(keys[by_name].name, None)
         series.setdefault(key, []).append((day, basis, source, item))
-        names.setdefault(key, (item.supplier, item.organisationsnummer))
+        if key in keys:  # the buyer knows the supplier by the contract's name
+            names[key] = (keys[key].name, keys[key].organisationsnummer)
+        else:  # else by its latest declaration's (a supplier may change its name)
+            latest = max(series[key], key=lambda t: (t[0], t[2]))
+            names[key] = (latest[3].supplier, latest[3].organisationsnummer)
     for named in contract.suppliers:
         k = _key(named.name, named.organisationsnummer)
         if k not in series and _key(named.name, None) in series:
@@ -845,7 +860,9 @@ def _supplier(
     points: list[Point] = []
     conflicts: list[Conflict] = []
     for day, group in by_day.items():
-        hashes = {d.content_hash for _, _, d in group}
+        # The caller's own reference (``id``) is no fact: two files that differ only there
+        # say the same thing.
+        hashes = {d.model_dump_json(exclude_none=True, exclude={"id"}) for _, _, d in group}
         if len(hashes) > 1:
             conflicts.append(Conflict(day, tuple(s for _, s, _ in group)))
             continue

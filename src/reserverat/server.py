@@ -24,6 +24,7 @@ import os
 import re
 import time
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any
 
@@ -130,6 +131,22 @@ class CompareRequest(_Request):
         default_factory=dict, description="Parameters of B (B is A with these when no against)."
     )
     detail_limit: int = Field(1000, ge=0, le=10000)
+
+
+class FollowUpRequest(BaseModel):
+    """A contract and its suppliers' successive declarations, followed up on one day."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    contract: dict[str, Any] = Field(
+        description="The contract (schema 'contract'); its rule sets by id@version only."
+    )
+    declarations: _Declarations
+    as_of: date = Field(description="The follow-up date.")
+    against: str | None = Field(
+        None, description="A newer built-in rule set, to see what it would change."
+    )
+    procurement: _Procurement | None = None
 
 
 # ---- problem details ---------------------------------------------------------------------
@@ -379,7 +396,7 @@ def _variant(rules: RuleSet, parameters: dict[str, Any]) -> RuleSet:
     return rules.with_params(**parse_overrides(rules, specs))
 
 
-def _procurement(req: _Request) -> Procurement | None:
+def _procurement(req: _Request | FollowUpRequest) -> Procurement | None:
     if req.procurement is None:
         return None
     if not isinstance(req.procurement, dict):
@@ -613,7 +630,7 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         headers = {"Content-Language": lang} if lang else {}
         return JSONResponse(data, headers=headers)
 
-    _register_models(app, EvaluateRequest, CompareRequest)
+    _register_models(app, EvaluateRequest, CompareRequest, FollowUpRequest)
 
     @app.post(
         "/v1/compare",
@@ -659,6 +676,54 @@ def create_app(limits: Limits | None = None) -> FastAPI:
             return {**c.to_dict(), "skipped": [p.to_dict() for p in skipped]}
 
         return JSONResponse(await bounded(request, work))
+
+    @app.post(
+        "/v1/follow-up",
+        summary="A contract's suppliers through their declarations: timelines and actions",
+        openapi_extra=_body_doc("FollowUpRequest"),
+    )
+    async def follow_up_endpoint(request: Request) -> Any:
+        raw = await _body(request, limits.max_body, ("application/json",))
+        req: FollowUpRequest = _model(FollowUpRequest, _json(raw))
+        lang = _lang(request)
+
+        def work() -> Any:
+            from reserverat.followup import follow_up, load_requirements, parse_contract
+
+            contract = parse_contract(req.contract, source="contract")
+
+            def builtin(ref: str, on: date) -> RuleSet:
+                # A contract sent over HTTP names built-in rule sets, never a file.
+                return _rules(EvaluateRequest(as_of=on), ref=ref)
+
+            requirements, warnings = load_requirements(contract, source="contract", load=builtin)
+            newer = None
+            if req.against is not None:
+                newer = _rules(EvaluateRequest(as_of=req.as_of), ref=req.against)
+            if newer is not None and any(
+                r.rules.content_hash == newer.content_hash for r in requirements
+            ):
+                newer = None
+            pairs: list[tuple[str, Declaration | DeclarationError]] = []
+            for i, item in enumerate(_require_list(req.declarations)):
+                try:
+                    pairs.append((f"declarations[{i}]", _parse_item(item, f"declarations[{i}]")))
+                except DeclarationError as exc:
+                    pairs.append((f"declarations[{i}]", exc))
+            done = follow_up(
+                pairs,
+                contract,
+                as_of=req.as_of,
+                requirements=requirements,
+                newer=newer,
+                procurement=_procurement(req),
+                context=_CONTEXT,
+            )
+            done = replace(done, warnings=(*warnings, *done.warnings))
+            return done.to_dict(lang)
+
+        data = await bounded(request, work)
+        return JSONResponse(data, headers={"Content-Language": lang})
 
     @app.post(
         "/v1/batch",
