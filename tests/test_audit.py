@@ -97,6 +97,53 @@ def test_the_weights_say_why() -> None:
     }  # "Under AB" is not accepted: nobody to audit
 
 
+def test_where_facts_come_from_weighs_in() -> None:
+    lou = rr.load_ruleset("lou-4-18")
+    staff = {
+        "facts": ["workforce"],
+        "kind": "document",
+        "document": "staff_list",
+        "reference": "Personalförteckning",
+        "issued": "2017-06-01",
+    }
+    documented = _decl("Styrkt AB", 60, 100, sources=[staff])
+    register = {
+        "kind": "register",
+        "register_id": "bolagsverket",
+        "record": "556677-8899",
+        "read_on": "2017-12-05",
+    }
+    purpose_only = rr.RuleSet(
+        id="purpose",
+        version="1",
+        title={"sv": "S", "en": "S"},
+        legal_basis=[{"instrument": "X"}],
+        criteria=[lou.criterion("main-purpose")],
+    )
+    read = _decl("Registrerad AB", 60, 100, sources=[{"facts": ["purpose"], **register}])
+    got = {
+        c.supplier: (c.weight, c.parts, c.exempt)
+        for c in audit_candidates(
+            [
+                ("s.json", rr.evaluate(documented, lou, as_of=WHEN)),
+                ("r.json", rr.evaluate(read, purpose_only, as_of=WHEN)),
+            ]
+        )
+    }
+    assert got == {
+        # The purpose and the declaration's own facts rest on its word; the staff list is
+        # half a year old on the evaluation date.
+        "Styrkt AB": (2528, (("declared_facts", 1000), ("old_date", 528)), None),
+        "Registrerad AB": (0, (), "register_verified"),
+    }
+    sample = draw_sample(
+        list(audit_candidates([("s.json", rr.evaluate(documented, lou, as_of=WHEN))])),
+        rate=1,
+        seed=1,
+    )
+    assert "uppgifter på egen försäkran +1" in render_sample(sample, "text", "sv")
+
+
 def test_a_draw_is_pinned_and_says_why() -> None:
     sample = draw_sample(audit_candidates(_results()), rate="0.5", seed=2017, minimum=2, maximum=4)
     assert sample.size == 3  # half of six, rounded up

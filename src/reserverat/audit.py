@@ -8,13 +8,16 @@ is integer arithmetic on SHA-256 digests (no floating point, no library random g
 The method, which the README states too:
 
 1. The candidates are the results whose outcome is *qualified*. One whose rule set verified
-   a criterion against a register (a ``registered_in`` check met) is **exempt**: the buyer
+   a criterion against a register (a ``registered_in`` check met), or whose every met
+   criterion rests on register readings (its findings' sources), is **exempt**: the buyer
    already holds the evidence.
 2. Each candidate's weight starts at 1 and grows, in thousandths, for what makes a check
    worth doing: a share **close to its threshold** (up to +2 within 10 percentage points,
-   linearly), a share the supplier **declared without counts** (+1), and **old dated facts**
-   (a declaration or workforce figures from 3 months or more before the evaluation date,
-   up to +1 at 12 months).
+   linearly), a share the supplier **declared without counts** (+1), **facts on the
+   supplier's own word** where the findings say what their facts rest on (+1, once), and
+   **old dated facts** (a declaration, workforce figures or a document from 3 months or
+   more before the evaluation date, up to +1 at 12 months; the oldest counts once). A
+   result whose findings name no sources weighs as before sources existed.
 3. The sample size is the rate times the candidates, rounded up, within ``--min`` and
    ``--max``, and never more than the suppliers not exempt.
 4. Suppliers are drawn one at a time without replacement. At draw *k*, the number
@@ -67,7 +70,7 @@ class Candidate:
     """In thousandths (1000 is the base weight); 0 where exempt."""
     parts: tuple[tuple[str, int], ...]
     """(reason, thousandths) that raised the weight: ``close_call``, ``declared_share``,
-    ``old_date``."""
+    ``declared_facts``, ``old_date``."""
     exempt: str | None = None
     """``register_verified`` where a criterion was verified against a register."""
 
@@ -120,12 +123,26 @@ def audit_candidates(results: Iterable[tuple[str, Result]]) -> list[Candidate]:
         }
         supplier = result.supplier.name
         key = result.provenance.input_hash
-        if "registered_in" in kinds:
+        met = [f for f in result.findings if f.verdict.value == "met"]
+        # Where the findings say what their facts rest on (the declaration named sources,
+        # or the rule set asked for them), those read from a register need no check.
+        on_register = bool(met) and all(
+            f.sources and all(u.kind == "register" for u in f.sources) for f in met
+        )
+        if "registered_in" in kinds or on_register:
             out.append(Candidate(key, supplier, source, 0, (), "register_verified"))
             continue
         parts: list[tuple[str, int]] = []
         for f in result.findings:
             parts.extend(_share_parts(f.explanation))
+        if any(u.kind == "declared" for f in met for u in f.sources):
+            parts.append(("declared_facts", _UNIT))
+        for f in met:
+            for u in f.sources:
+                if u.kind == "document" and u.dated is not None:
+                    days = (result.provenance.as_of - u.dated).days
+                    if days >= 91:
+                        parts.append(("old_date", min(_UNIT, _UNIT * days // 365)))
         # One old date counts once: the oldest.
         ages = [p for p in parts if p[0] == "old_date"]
         parts = [p for p in parts if p[0] != "old_date"]
@@ -280,6 +297,7 @@ _WORDS = {
     "sv": {
         "close_call": "nära gränsen",
         "declared_share": "uppgiven andel utan antal",
+        "declared_facts": "uppgifter på egen försäkran",
         "old_date": "gamla uppgifter",
         "register_verified": "styrkt mot register, undantagen",
         "head": "Stickprov för dokumentkontroll",
@@ -296,6 +314,7 @@ _WORDS = {
     "en": {
         "close_call": "close to the threshold",
         "declared_share": "a share declared without counts",
+        "declared_facts": "facts on the supplier's own word",
         "old_date": "old dated facts",
         "register_verified": "verified against a register, exempt",
         "head": "Sample for document checks",
