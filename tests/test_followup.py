@@ -414,6 +414,52 @@ def test_a_contract_that_has_ended_asks_for_nothing(tmp_path: Path) -> None:
     assert _one(f, "Trädgårdsgruppen").gaps == (Gap(date(2024, 10, 1), date(2025, 6, 30), 2, True),)
 
 
+def test_a_spreadsheet_of_several_dates_follows_up_as_the_files_do(tmp_path: Path) -> None:
+    import csv
+
+    from reserverat.io import COLUMNS
+
+    files = sorted((FILES / "gnistan").glob("*.json"))[:3]  # the ones without sources
+
+    def flat(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in d.items():
+            if isinstance(value, dict):
+                out.update(flat(value, f"{prefix}{key}."))
+            else:
+                out[f"{prefix}{key}"] = value
+        return out
+
+    rows = [flat(json.loads(p.read_text(encoding="utf-8"))) for p in files]
+    sheet = tmp_path / "gnistan.csv"
+    with sheet.open("w", encoding="utf-8", newline="") as f:
+        # The template's columns, in its order (a count by category is a column of its own).
+        names = ["supplier", *(c for c in COLUMNS if any(c in r for r in rows))]
+        names += sorted({k for r in rows for k in r} - set(names))
+        writer = csv.DictWriter(f, fieldnames=names, restval="")
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({k: str(v).lower() if isinstance(v, bool) else v for k, v in r.items()})
+    contract = rr.load_contract(CONTRACT)
+    from reserverat.batch import rows_from
+
+    from_sheet = rr.follow_up(
+        [(r.source, r.outcome) for r in rows_from([sheet])], contract, as_of=date(2025, 6, 1)
+    )
+    from_files = rr.follow_up(
+        [(str(p), rr.load_declarations(p)[0]) for p in files], contract, as_of=date(2025, 6, 1)
+    )
+    (a,), (b,) = (
+        [s for s in from_sheet.suppliers if s.points],
+        [s for s in from_files.suppliers if s.points],
+    )
+    assert [(p.on, p.result.outcome) for p in a.points] == [
+        (p.on, p.result.outcome) for p in b.points
+    ]
+    assert a.changes == b.changes and a.gaps == b.gaps and a.actions == b.actions
+    assert [p.source for p in a.points] == [f"{sheet} row {n}" for n in (2, 3, 4)]
+
+
 # ---- what every output holds ------------------------------------------------------------------
 
 

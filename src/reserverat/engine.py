@@ -1015,27 +1015,32 @@ class Record:
         self.decl = decl
         self.entries = entries
 
-    def build(self) -> dict[str, Any]:
-        """The Result's deferred fields: supplier, findings, provenance."""
+    def build(self, name: str) -> Any:
+        """One of the Result's deferred fields: ``supplier``, ``findings`` or ``provenance``.
+
+        Each is built alone, so that reading the findings does not pay for the input hash
+        (a serialisation and a SHA-256 of the declaration) that only the provenance needs.
+        """
         plan, decl = self.plan, self.decl
-        rules = plan.rules
-        findings = tuple(
-            c.finding(*e, decl) for c, e in zip(plan.criteria, self.entries, strict=True)
-        )
-        procurement = plan.procurement
-        provenance = Provenance(
-            ruleset_id=rules.id,
-            ruleset_version=rules.version,
-            ruleset_hash=rules.content_hash,
-            library_version=__version__,
-            as_of=plan.as_of,
-            input_hash=decl.content_hash,
-            procurement=procurement.reference if procurement else None,
-            stage=plan.stage,
-        )
+        if name == "findings":
+            return tuple(
+                c.finding(*e, decl) for c, e in zip(plan.criteria, self.entries, strict=True)
+            )
+        if name == "provenance":
+            rules = plan.rules
+            procurement = plan.procurement
+            return Provenance(
+                ruleset_id=rules.id,
+                ruleset_version=rules.version,
+                ruleset_hash=rules.content_hash,
+                library_version=__version__,
+                as_of=plan.as_of,
+                input_hash=decl.content_hash,
+                procurement=procurement.reference if procurement else None,
+                stage=plan.stage,
+            )
         # The declaration's text was masked as it was read (FreeText): no second pass here.
-        supplier = Supplier(decl.supplier, masked(decl.organisationsnummer), decl.id)
-        return {"supplier": supplier, "findings": findings, "provenance": provenance}
+        return Supplier(decl.supplier, masked(decl.organisationsnummer), decl.id)
 
     def compact(self, result: Result) -> Compact:
         """The result's compact form, from the decisions alone: nothing is explained."""

@@ -299,7 +299,7 @@ RESULT_SCHEMA_ID = f"urn:reserverat:schema:result:{SCHEMA_VERSION}"
 
 
 class _Deferred(Protocol):
-    def build(self) -> dict[str, Any]: ...
+    def build(self, name: str) -> Any: ...
 
 
 _DEFERRED = frozenset({"supplier", "findings", "provenance"})
@@ -332,7 +332,8 @@ class Result:
         warnings: tuple[Message, ...] = (),
         risk: Risk | None = None,
     ) -> Result:
-        """A Result whose supplier, findings and provenance ``record.build()`` makes when read."""
+        """A Result whose supplier, findings and provenance ``record.build(name)`` makes, each
+        when first read."""
         made = object.__new__(cls)
         made.__dict__.update(
             outcome=outcome,
@@ -348,14 +349,16 @@ class Result:
     def __getattr__(self, name: str) -> Any:
         record = self.__dict__.get("_record")
         if name in _DEFERRED and record is not None:
-            self.__dict__.update(record.build())
-            return self.__dict__[name]
+            # Two threads may both build a field: each builds the same value.
+            value = self.__dict__[name] = record.build(name)
+            return value
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def _whole(self) -> Result:
         # Every deferred field built, so that code reading __dict__ (pydantic) sees them.
-        if "findings" not in self.__dict__:
-            self.__getattr__("findings")
+        for name in _DEFERRED:
+            if name not in self.__dict__:
+                self.__getattr__(name)
         return self
 
     def __reduce__(self) -> tuple[Callable[..., Result], tuple[Any, ...]]:
