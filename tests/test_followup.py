@@ -379,6 +379,21 @@ def test_a_rule_set_that_changed_since_the_award_is_refused(
     assert code == 0
 
 
+@pytest.mark.parametrize(
+    ("ref", "code"), [("lou-4-17@2.0.1", "unknown_ruleset"), ("lou-4-18@9", "unknown_version")]
+)
+def test_an_unknown_rule_set_is_located_in_the_contract(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, ref: str, code: str
+) -> None:
+    text = _SMALL + f'[[amendments]]\non = 2025-01-01\nrules = "{ref}"\n'
+    contract = _contract(tmp_path, text)
+    code_, out, err = _run(
+        capsys, "follow-up", str(FILES), "--contract", str(contract), "--as-of", "2025-12-01"
+    )
+    assert (code_, out) == (2, "")
+    assert err.startswith(f"fel: {contract} vid amendments[0].rules: [{code}]")
+
+
 def test_a_rule_set_named_without_its_version_is_pinned_with_a_warning(tmp_path: Path) -> None:
     contract = rr.load_contract(_contract(tmp_path, _SMALL.replace("@2.0.1", "")))
     requirements, warnings = load_requirements(contract, source="k.toml")

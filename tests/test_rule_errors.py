@@ -337,3 +337,12 @@ def test_one_run_reports_every_problem_whatever_the_phase(tmp_path: Path) -> Non
         ("duplicate_id", "criteria[2].id"),
         ("invalid", "criteria[2].check.path"),
     }
+
+
+@pytest.mark.parametrize("given", ['id = "x"', 3, None, ["id"]])
+def test_parse_ruleset_refuses_what_is_no_table(given: object) -> None:
+    with pytest.raises(rr.RuleSetError) as info:
+        rr.parse_ruleset(given)  # type: ignore[arg-type]
+    (problem,) = info.value.problems
+    assert (problem.source, problem.loc, problem.code) == ("<python>", "", "wrong_type")
+    assert f"not {type(given).__name__}" in problem.msg

@@ -32,7 +32,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -46,6 +46,7 @@ from reserverat.errors import (
     InvalidValueError,
     Problem,
     ReserveratError,
+    RuleSetError,
     problems_from_validation,
 )
 from reserverat.evaluate import EvaluationContext, evaluate
@@ -670,7 +671,16 @@ def load_requirements(
         return load_ruleset(ref, search=search, as_of=on)
 
     def pinned(ref: str, on: date, where: str) -> RuleSet:
-        rules = (load or read)(ref, on)
+        try:
+            rules = (load or read)(ref, on)
+        except RuleSetError as exc:
+            # An unknown id or version is the contract's mistake: say where it says it.
+            raise RuleSetError(
+                [
+                    replace(p, source=source, loc=where) if p.source == "<rules>" else p
+                    for p in exc.problems
+                ]
+            ) from None
         if "@" not in ref and not ref.endswith((".toml", ".json")):
             warnings.append(
                 Problem(

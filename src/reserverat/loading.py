@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from importlib import resources
@@ -581,8 +581,25 @@ def parse_ruleset(
     """Validate a rule set given as parsed TOML (a dict), resolving ``extends`` via ``search``.
 
     Raises:
-        RuleSetError: every problem found, located in the file it comes from.
+        RuleSetError: every problem found, located in the file it comes from; ``wrong_type``
+            for something other than a mapping (a TOML text is read with load_ruleset, or
+            parsed with tomllib first).
     """
+    if not isinstance(data, Mapping):
+        raise RuleSetError(
+            [
+                Problem(
+                    source,
+                    "",
+                    "wrong_type",
+                    f"a rule set is a table of keys (a dict), not {type(data).__name__}: "
+                    "load a file with load_ruleset, or parse TOML text with tomllib first",
+                    msg_sv=f"ett regelverk är en tabell av nycklar (en dict), inte "
+                    f"{type(data).__name__}: läs en fil med load_ruleset, eller tolka TOML-text "
+                    "med tomllib först",
+                )
+            ]
+        )
     dirs = [Path(d) for d in search] or _search_dirs()
     own_id = data.get("id")
     merged, origins, problems = _resolve(data, source, dirs, (str(own_id),) if own_id else ())
