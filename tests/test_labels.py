@@ -88,12 +88,19 @@ def test_every_closed_vocabulary_offers_exactly_the_models_codes() -> None:
     import enum
     import typing
 
+    from reserverat.io import _LIST_FIELDS
     from reserverat.labels import CHOICE_WORDS
     from reserverat.sheets import _annotation
 
     for path, words in CHOICE_WORDS.items():
         codes: set[str] = set()
-        for t in typing.get_args(_annotation(path)) or (_annotation(path),):
+        # "sources[].kind": the field of every item of a list.
+        head, _, rest = path.partition("[].")
+        annotation = _LIST_FIELDS[head][rest] if rest else _annotation(path)
+        members = typing.get_args(annotation) or (annotation,)
+        if typing.get_origin(annotation) is typing.Literal:
+            members = (annotation,)
+        for t in members:
             base = typing.get_args(t)[0] if typing.get_origin(t) is typing.Annotated else t
             if isinstance(base, type) and issubclass(base, enum.Enum):
                 codes |= {m.value for m in base}

@@ -339,3 +339,122 @@ def test_a_sources_rule_only_ever_turns_a_verdict_undecided(
 
     codes = evaluate_columns(Corpus.from_declarations([with_source]), ruled, as_of=WHEN)
     assert codes[0][1] == CODES[gated.verdict]
+
+
+def test_a_spreadsheet_names_its_sources_in_numbered_columns(tmp_path: Path) -> None:
+    from reserverat.io import describe, read_rows
+
+    sheet = tmp_path / "anbud.csv"
+    header = [
+        "supplier",
+        "scope",
+        "purpose.integration_main_aim",
+        "workforce.reference_date",
+        "workforce.employed.headcount",
+        "workforce.employed.target_group.headcount",
+        "workforce.trainees.headcount",
+        "workforce.work_training.headcount",
+        "workforce.other.headcount",
+        "sources[0].facts",
+        "sources[0].kind",
+        "sources[0].document",
+        describe("sources[0].reference", "sv"),  # a Swedish header is read as well
+        "sources[0].issued",
+        "sources[1].facts",
+        "sources[1].kind",
+    ]
+    rows = [
+        [
+            "Verkstaden AB",
+            "legal_person",
+            "ja",
+            "2024-02-01",
+            "10",
+            "4",
+            "0",
+            "0",
+            "0",
+            "workforce; purpose",
+            "document",
+            "staff_list",
+            "Personalförteckning",
+            "2024-02-01",
+            "",
+            "",
+        ],
+        [
+            "Fel AB",
+            "legal_person",
+            "ja",
+            "2024-02-01",
+            "10",
+            "4",
+            "0",
+            "0",
+            "0",
+            "workforce",
+            "documnet",
+            "",
+            "",
+            "",
+            "purpose",
+            "declared",
+        ],
+    ]
+    sheet.write_text(
+        "\n".join(",".join(f'"{c}"' for c in r) for r in [header, *rows]) + "\n", encoding="utf-8"
+    )
+    good, bad = list(read_rows(sheet))
+    assert isinstance(good.outcome, rr.Declaration)
+    (source,) = good.outcome.sources or ()
+    assert (source.facts, source.kind, source.document, source.reference, source.issued) == (
+        ("workforce", "purpose"),
+        "document",
+        "staff_list",
+        "Personalförteckning",
+        date(2024, 2, 1),
+    )
+    rules = rr.load_ruleset(HERE / "kallor.toml")
+    finding = rr.evaluate(good.outcome, rules, as_of=WHEN).finding("target-group-share")
+    assert finding.verdict is rr.Verdict.MET
+    # A spreadsheet row keeps its other facts: the list it could not read counts as unknown,
+    # and says so where the cell is.
+    assert isinstance(bad.outcome, rr.Declaration) and bad.outcome.sources is None
+    assert [(w.loc, w.code) for w in bad.warnings] == [
+        ("K3 (sources[0].kind)", "cell.choice"),
+        ("K3 (sources[0].kind)", "missing"),
+    ]
+    assert bad.warnings[0].msg_sv == (
+        "läste 'documnet': välj en av egen försäkran; dokument; register; uppgiften räknas "
+        "som okänd"
+    )
+    assert bad.source == f"{sheet} row 3"
+
+
+def test_a_template_for_a_rule_set_that_asks_for_sources_offers_their_columns(
+    tmp_path: Path,
+) -> None:
+    from openpyxl import load_workbook
+
+    from reserverat.io import write_template
+
+    cols = write_template(tmp_path / "mall.xlsx", "sv", rr.load_ruleset(HERE / "kallor.toml"))
+    assert cols[-16:-8] == [
+        "sources[0].facts",
+        "sources[0].kind",
+        "sources[0].document",
+        "sources[0].reference",
+        "sources[0].issued",
+        "sources[0].register_id",
+        "sources[0].record",
+        "sources[0].read_on",
+    ]
+    sheet = load_workbook(tmp_path / "mall.xlsx").worksheets[0]
+    lists = [dv.formula1 for dv in sheet.data_validations.dataValidation]
+    # The kind is offered in words; the kinds of document are too many for Excel's list
+    # (255 characters) and are on the instruction sheet only.
+    assert '"egen försäkran,dokument,register"' in lists
+    assert all(len(f) <= 257 for f in lists)
+    assert "sources[0].facts" not in write_template(
+        tmp_path / "lou.csv", "sv", rr.load_ruleset("lou-4-18")
+    )

@@ -60,12 +60,19 @@ _TRUE = {"ja", "j", "yes", "y", "true", "sant", "1", "x"}
 _FALSE = {"nej", "n", "no", "false", "falskt", "0"}
 
 # How many items of each list the template offers (a file may use more).
-_LIST_SIZES = {"financial_years": 3, "owners": 3, "sites": 2, "prior_awards": 2, "evidence": 2}
+_LIST_SIZES = {
+    "financial_years": 3,
+    "owners": 3,
+    "sites": 2,
+    "prior_awards": 2,
+    "evidence": 2,
+    "sources": 2,
+}
 
 
 def _list_paths() -> dict[str, dict[str, Any]]:
     from reserverat.checks import _leaf_paths
-    from reserverat.declaration import Evidence, FinancialYear, Owner, PriorAward, Site
+    from reserverat.declaration import Evidence, FinancialYear, Owner, PriorAward, Site, Source
 
     models: dict[str, type[BaseModel]] = {
         "financial_years": FinancialYear,
@@ -73,8 +80,21 @@ def _list_paths() -> dict[str, dict[str, Any]]:
         "sites": Site,
         "prior_awards": PriorAward,
         "evidence": Evidence,
+        "sources": Source,
     }
-    return {name: _leaf_paths(model) for name, model in models.items()}
+    out = {name: _leaf_paths(model) for name, model in models.items()}
+    # A list of names is no leaf of the model, but one cell holds it (see _NAMES_CELL).
+    out["sources"] = {"facts": tuple, **out["sources"]}
+    return out
+
+
+_NAMES_CELL = re.compile(r"^sources\[\d+\]\.facts$")
+"""A cell that holds several names: the facts a source covers, separated by commas."""
+
+
+def _names_in(value: Any) -> list[str]:
+    """``workforce, purpose`` (commas, semicolons or line breaks between) as a list."""
+    return [part.strip() for part in re.split(r"[,;\n]", str(value)) if part.strip()]
 
 
 _LIST_FIELDS = _list_paths()
@@ -152,6 +172,8 @@ def _cell(value: Any, path: str, decimal_comma: bool) -> Any:
         value = value.strip()
         if value == "":
             return None
+        if _NAMES_CELL.match(path):
+            return _names_in(value)
         kind = _column_type(path)
         if kind is bool and value.casefold() in _TRUE | _FALSE:
             return value.casefold() in _TRUE
@@ -249,6 +271,14 @@ class _Read:
     warnings: tuple[Problem, ...]
 
 
+def _choice_key(path: str) -> str:
+    """The key of a path's closed vocabulary: a numbered item's field stands for all."""
+    return path if path in _CHOICES else _ITEM_NUMBER.sub("[]", path)
+
+
+_ITEM_NUMBER = re.compile(r"\[\d+\]")
+
+
 def _read_cells(
     items: Iterable[tuple[str, str, str, Any]], source: str, decimal_comma: bool | None
 ) -> _Read:
@@ -260,9 +290,12 @@ def _read_cells(
     for path, header, ref, raw in items:
         cells[path] = (ref, header)
         try:
-            if path in _CHOICES:
-                value = _choice(path, raw)
-                pairs[path] = value
+            if (key := _choice_key(path)) in _CHOICES:
+                pairs[path] = _choice(key, raw)
+                continue
+            if _NAMES_CELL.match(path):
+                if raw is not None and str(raw).strip():
+                    pairs[path] = _names_in(raw)
                 continue
             value = read_cell(raw, _kind(path), decimal_comma=decimal_comma)
         except CellError as exc:
@@ -947,7 +980,15 @@ def ruleset_columns(rules: RuleSet) -> tuple[list[str], set[str]]:
                         needed.extend(f"{head}[{i}].{rest}" for i in range(_LIST_SIZES[head]))
                     else:
                         needed.append(path)
-    cols = list(dict.fromkeys(["supplier", "id", "organisationsnummer", *needed]))
+    # A rule set that asks what facts rest on offers the columns to say it (not needed:
+    # without them the facts are the supplier's word).
+    sourced = any(c.sources is not None for c in rules.criteria)
+    offered = [
+        f"sources[{i}].{f}"
+        for i in range(_LIST_SIZES["sources"] if sourced else 0)
+        for f in _LIST_FIELDS["sources"]
+    ]
+    cols = list(dict.fromkeys(["supplier", "id", "organisationsnummer", *needed, *offered]))
 
     def order(col: str) -> tuple[int, int]:
         top = col.split(".", maxsplit=1)[0].split("[", maxsplit=1)[0]
@@ -972,8 +1013,14 @@ _KIND_WORDS = {
 
 def _allowed(path: str, lang: str) -> tuple[str, str]:
     k = 0 if lang == "sv" else 1
-    if path in _CHOICES:
-        choices = _choice_words(path, lang)
+    if _NAMES_CELL.match(path):
+        return (
+            ("fält eller början av ett, åtskilda med komma", "workforce")
+            if k == 0
+            else ("fields or the beginning of one, separated by commas", "workforce")
+        )
+    if (key := _choice_key(path)) in _CHOICES:
+        choices = _choice_words(key, lang)
         return " / ".join(choices), choices[0]
     return _KIND_WORDS[_kind(path)][k]
 
@@ -1056,12 +1103,15 @@ def _dropdowns(sheet: Any, cols: list[str], lang: str | None = None) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     for i, col in enumerate(cols, start=1):
-        choices = _CHOICES.get(col)
+        key = _choice_key(col)
+        choices = _CHOICES.get(key)
         if choices is not None and lang is not None:
-            choices = _choice_words(col, lang)
+            choices = _choice_words(key, lang)
         if choices is None and _kind(col) == "yes_no":
             choices = ["ja", "nej"] if lang != "en" else ["yes", "no"]
-        if choices:
+        # Excel refuses a list longer than 255 characters (it "repairs" the workbook): such
+        # a column keeps its words on the instruction sheet only.
+        if choices and len(",".join(choices)) <= 255:
             letter = get_column_letter(i)
             dv = DataValidation(
                 type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True

@@ -17,9 +17,11 @@ from importlib import resources
 __all__ = [
     "CHOICE_WORDS",
     "CRITERION_ALIASES",
+    "DOCUMENT_WORDS",
     "INDEX",
     "PARAMETERS",
     "SHORT_LABELS",
+    "SOURCE_KIND_WORDS",
     "WORDS",
     "column_label",
     "cpv_name",
@@ -117,6 +119,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "dissolution_clause": ("upplösningsklausul (ja/nej)", "dissolution clause (yes/no)"),
     "espd": ("ESPD", "ESPD"),
     "evidence": ("underlag", "evidence"),
+    "sources": ("källa för uppgifter", "source of facts"),
+    "facts": ("uppgifter som källan gäller (fält)", "facts the source covers (fields)"),
+    "document": ("dokumentets slag", "kind of document"),
+    "register_id": ("register", "register"),
+    "record": ("post i registret", "record in the register"),
+    "read_on": ("läst (datum)", "read on (date)"),
     "exclusively_public_benefit": (
         "uteslutande allmännyttigt syfte (ja/nej)",
         "exclusively public-benefit purpose (yes/no)",
@@ -240,6 +248,35 @@ SHORT_LABELS = {
 }
 """Short labels for the columns a person names in a word."""
 
+SOURCE_KIND_WORDS: dict[str, tuple[str, str]] = {
+    "declared": ("egen försäkran", "own declaration"),
+    "document": ("dokument", "document"),
+    "register": ("register", "register"),
+}
+"""What a fact may rest on, weakest first, in Swedish and English."""
+
+DOCUMENT_WORDS: dict[str, tuple[str, str]] = {
+    "annual_report": ("årsredovisning", "annual report"),
+    "basis_decision": ("beslut", "decision"),
+    "legal_person_figures": (
+        "uppgifter för hela den juridiska personen",
+        "figures for the whole legal person",
+    ),
+    "other": ("dokument", "document"),
+    "ownership_register": ("aktiebok eller ägarförteckning", "share register or list of owners"),
+    "participation_documents": ("underlag om delaktighet", "documents on participation"),
+    "prior_awards_statement": ("uppgift om tidigare kontrakt", "statement of earlier contracts"),
+    "register_extract": ("registerutdrag", "register extract"),
+    "registration_certificate": ("registreringsbevis", "registration certificate"),
+    "salary_statement": ("lönesammanställning", "salary statement"),
+    "site_location": ("uppgift om arbetsplatsens läge", "statement of the site's location"),
+    "staff_list": ("personalförteckning", "staff list"),
+    "statutes": ("stadgar eller bolagsordning", "statutes or articles of association"),
+    "support_decision": ("beslut om stöd", "decision on support"),
+    "truth_declaration": ("sanningsförsäkran", "truth declaration"),
+}
+"""Each kind of document a fact may rest on, by its short name in Swedish and English."""
+
 CHOICE_WORDS: dict[str, dict[str, tuple[str, str]]] = {
     "scope": {
         "legal_person": ("hela den juridiska personen", "the whole legal person"),
@@ -266,6 +303,9 @@ CHOICE_WORDS: dict[str, dict[str, tuple[str, str]]] = {
         "other_documented": ("annat dokumenterat sätt", "other documented means"),
         "none": ("inget", "none"),
     },
+    # A numbered list's item: "sources[]" stands for every "sources[0]", "sources[1]", ...
+    "sources[].kind": SOURCE_KIND_WORDS,
+    "sources[].document": DOCUMENT_WORDS,
     "welfare.publicly_funded": {
         "runs": ("bedriver offentligt finansierad välfärd", "runs publicly funded welfare"),
         "intends": (

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from reserverat.checks import leaf_checks
 from reserverat.declaration import SOURCE_RANK, Declaration, Source
+from reserverat.labels import DOCUMENT_WORDS
 from reserverat.logic import Verdict
 from reserverat.result import SourceUsed
 
@@ -266,47 +267,9 @@ def _weakness(used: SourceUsed) -> tuple[int, date]:
     return (SOURCE_RANK[used.kind], used.dated or date.min)
 
 
-_DOCUMENT_WORDS = {
-    "sv": {"declared": "egen försäkran", "document": "dokument", "register": "register"},
-    "en": {"declared": "own declaration", "document": "document", "register": "register"},
-}
-
-
 DOCUMENT_NAMES = {
-    "sv": {
-        "annual_report": "årsredovisning",
-        "basis_decision": "beslut",
-        "legal_person_figures": "uppgifter för hela den juridiska personen",
-        "other": "dokument",
-        "ownership_register": "aktiebok eller ägarförteckning",
-        "participation_documents": "underlag om delaktighet",
-        "prior_awards_statement": "uppgift om tidigare kontrakt",
-        "register_extract": "registerutdrag",
-        "registration_certificate": "registreringsbevis",
-        "salary_statement": "lönesammanställning",
-        "site_location": "uppgift om arbetsplatsens läge",
-        "staff_list": "personalförteckning",
-        "statutes": "stadgar eller bolagsordning",
-        "support_decision": "beslut om stöd",
-        "truth_declaration": "sanningsförsäkran",
-    },
-    "en": {
-        "annual_report": "annual report",
-        "basis_decision": "decision",
-        "legal_person_figures": "figures for the whole legal person",
-        "other": "document",
-        "ownership_register": "share register or list of owners",
-        "participation_documents": "documents on participation",
-        "prior_awards_statement": "statement of earlier contracts",
-        "register_extract": "register extract",
-        "registration_certificate": "registration certificate",
-        "salary_statement": "salary statement",
-        "site_location": "statement of the site's location",
-        "staff_list": "staff list",
-        "statutes": "statutes or articles of association",
-        "support_decision": "decision on support",
-        "truth_declaration": "truth declaration",
-    },
+    lang: {code: words[k] for code, words in DOCUMENT_WORDS.items()}
+    for k, lang in enumerate(("sv", "en"))
 }
 """Each kind of document by its name, as a source is shown (a request says more)."""
 
