@@ -166,6 +166,33 @@ def test_suppliers_needing_action_come_first(done: rr.FollowUp) -> None:
 # ---- a newer rule set beside the contract's ---------------------------------------------------
 
 
+def test_a_criterion_an_amendment_adds_changes_because_the_rules_did(tmp_path: Path) -> None:
+    (tmp_path / "tillagg.toml").write_text(
+        """id = "tillagg"
+version = "1"
+extends = "lou-4-18@2.0.1"
+title = { sv = "Med upplösningsklausul", en = "With a dissolution clause" }
+
+[[criteria]]
+id = "dissolution-clause"
+title = { sv = "Stadgarna har en upplösningsklausul", en = "The statutes have a dissolution clause" }
+authority_specific = true
+citation = { instrument = "Exempelby kommun, avtal" }
+check = { kind = "fact_is_true", path = "statutes.dissolution_clause" }
+""",
+        encoding="utf-8",
+    )
+    contract = rr.load_contract(
+        _contract(tmp_path, _SMALL + '[[amendments]]\non = 2025-01-01\nrules = "tillagg.toml"\n')
+    )
+    f = rr.follow_up(_pairs(FILES / "gnistan"), contract, as_of=AS_OF)
+    (s,) = [x for x in f.suppliers if x.points]
+    added = [c for c in s.changes if c.criterion == "dissolution-clause"]
+    assert [(c.before_on, c.on, c.before, c.after, c.cause) for c in added] == [
+        (date(2024, 9, 10), date(2025, 3, 12), "absent", "undecided", "rules")
+    ]
+
+
 def test_a_newer_rule_set_shows_what_it_would_change_and_nothing_else(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -560,7 +560,7 @@ def _declaration_files(paths: Sequence[Path], lang: str) -> list[Path]:
 
 
 def _cmd_follow_up(args: argparse.Namespace) -> int:
-    from reserverat.followup import follow_up, load_contract, load_requirements
+    from reserverat.followup import compared_with, follow_up, load_contract, load_requirements
     from reserverat.render.followup import render_follow_up
 
     lang = _lang(args)
@@ -575,8 +575,8 @@ def _cmd_follow_up(args: argparse.Namespace) -> int:
     except ReserveratError as exc:
         _print_problems(exc.problems, lang)
         return EXIT_BAD_INPUT
-    if newer is not None and any(r.rules.content_hash == newer.content_hash for r in requirements):
-        newer = None  # the contract's own rule set: nothing to compare
+    newer, same = compared_with(newer, requirements)
+    warnings += same
     as_of = args.as_of or date.today()
     pairs = [
         (row.source, row.outcome)

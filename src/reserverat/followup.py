@@ -69,6 +69,7 @@ __all__ = [
     "Point",
     "Requirement",
     "SupplierFollowUp",
+    "compared_with",
     "follow_up",
     "load_contract",
     "parse_contract",
@@ -470,7 +471,7 @@ def _changes(
     def cause(crit: str | None, was: str) -> Literal["facts", "rules", "stage"]:
         if earlier is None:
             return "facts"
-        then = earlier_outcome if crit is None else earlier.get(crit)
+        then = earlier_outcome if crit is None else earlier.get(crit, "absent")
         return cause_of_req if then == was else "facts"
 
     out: list[Change] = []
@@ -719,6 +720,26 @@ def load_requirements(
     for i, a in enumerate(contract.amendments):
         out.append(Requirement(a.on, pinned(a.rules, a.on, f"amendments[{i}].rules"), a.note))
     return tuple(out), warnings
+
+
+def compared_with(
+    newer: RuleSet | None, requirements: Sequence[Requirement], where: str = "--rules"
+) -> tuple[RuleSet | None, list[Problem]]:
+    """The rule set to compare with, unless it is one the contract already applies (then
+    None, with a ``same_rules`` warning: there is nothing to compare)."""
+    if newer is None or all(r.rules.content_hash != newer.content_hash for r in requirements):
+        return newer, []
+    label = f"{newer.id} {newer.version}".strip()
+    return None, [
+        Problem(
+            where,
+            "",
+            "same_rules",
+            f"{label} is a rule set the contract already applies: nothing to compare",
+            label,
+            msg_sv=f"{label} är ett regelverk som kontraktet redan tillämpar: inget att jämföra",
+        )
+    ]
 
 
 def follow_up(

@@ -688,7 +688,12 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         lang = _lang(request)
 
         def work() -> Any:
-            from reserverat.followup import follow_up, load_requirements, parse_contract
+            from reserverat.followup import (
+                compared_with,
+                follow_up,
+                load_requirements,
+                parse_contract,
+            )
 
             contract = parse_contract(req.contract, source="contract")
 
@@ -700,10 +705,8 @@ def create_app(limits: Limits | None = None) -> FastAPI:
             newer = None
             if req.against is not None:
                 newer = _rules(EvaluateRequest(as_of=req.as_of), ref=req.against)
-            if newer is not None and any(
-                r.rules.content_hash == newer.content_hash for r in requirements
-            ):
-                newer = None
+            newer, same = compared_with(newer, requirements, "against")
+            warnings += same
             pairs: list[tuple[str, Declaration | DeclarationError]] = []
             for i, item in enumerate(_require_list(req.declarations)):
                 try:
