@@ -153,6 +153,32 @@ def test_a_missing_period_is_shown_and_an_open_one_is_overdue(done: rr.FollowUp)
     assert tradgard.current.provenance.as_of == AS_OF
 
 
+def test_not_met_now_says_since_the_latest_lapse(tmp_path: Path) -> None:
+    pairs = []
+    for day, target in (("2024-02-20", 9), ("2024-09-10", 5), ("2025-03-12", 9), ("2025-09-08", 4)):
+        data = json.loads((FILES / "gnistan" / "2024-09-10.json").read_text(encoding="utf-8"))
+        data["declared_on"] = data["workforce"]["reference_date"] = day
+        data["workforce"]["employed"]["target_group"] = {
+            "headcount": target,
+            "documented_need": target,
+            "by_category": {"long_term_unemployed": target},
+        }
+        pairs.append((day, rr.parse_declaration(data)))
+    f = rr.follow_up(pairs, rr.parse_contract({**_BARE, "start": "2024-04-01"}), as_of=AS_OF)
+    (s,) = f.suppliers
+    (share,) = [ln for ln in s.lines if ln.criterion == "target-group-share"]
+    assert (share.first_lapse, share.recovered) == (date(2024, 9, 10), date(2025, 3, 12))
+    (action,) = s.actions
+    assert (action.code, action.args) == (
+        "followup.not_met",
+        {"criteria": ("target-group-share",), "since": date(2025, 9, 8)},
+    )
+    assert "de slutade gälla senast 2025-09-08" in render_follow_up(f, "text", "sv")
+
+
+_BARE = {"id": "KS 9", "rules": "lou-4-18@2.0.1", "awarded": "2024-03-15"}
+
+
 def test_suppliers_needing_action_come_first(done: rr.FollowUp) -> None:
     assert [s.supplier for s in done.suppliers] == [
         "Trädgårdsgruppen i Exempelby ekonomisk förening",
@@ -655,7 +681,7 @@ def test_a_later_declaration_never_rewrites_earlier_history(
         firsts = [
             (d0, d1)
             for (d0, v0), (d1, v1) in itertools.pairwise(states)
-            if v0 == "met" and v1 != "met"
+            if v0 == "met" and v1 in ("not_met", "undecided")
         ]
         assert (line.last_held, line.first_lapse) == (firsts[0] if firsts else (None, None))
 

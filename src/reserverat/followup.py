@@ -514,7 +514,8 @@ def _lines(points: Sequence[Point]) -> list[CriterionLine]:
     for crit, seq in states.items():
         lapse = held = to = back = None
         for k, ((d0, v0), (d1, v1)) in enumerate(itertools.pairwise(seq)):
-            if v0 == "met" and v1 != "met":
+            # Not applying is no lapse: the condition does not bind the supplier then.
+            if v0 == "met" and v1 in ("not_met", "undecided"):
                 lapse, held, to = d1, d0, v1
                 back = next((d for d, v in seq[k + 2 :] if v == "met"), None)
                 break
@@ -574,7 +575,7 @@ def _actions(
         return out
     if current.outcome is Outcome.NOT_QUALIFIED:
         failing = [f.criterion for f in current.findings if f.verdict is Verdict.NOT_MET]
-        since = [ln.first_lapse for ln in lines if ln.criterion in failing and ln.first_lapse]
+        since = [d for ln in lines if ln.criterion in failing and (d := _last_lapse(ln))]
         out.append(
             Action(
                 "followup.not_met",
@@ -601,6 +602,16 @@ def _actions(
             Action("followup.overdue", {"start": g.start, "end": g.end, "periods": g.periods})
         )
     return out
+
+
+def _last_lapse(line: CriterionLine) -> date | None:
+    """The first declaration of the latest run on which it has not held, after one on which
+    it did (a lapse, a recovery and a lapse again: the second); None if it never held."""
+    states = list(line.states)
+    k = len(states)
+    while k and states[k - 1][1] != "met":
+        k -= 1
+    return states[k][0] if 0 < k < len(states) else None
 
 
 def _newer(
