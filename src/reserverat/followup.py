@@ -787,10 +787,10 @@ def follow_up(
                     source,
                     "declared_on",
                     "undated_declaration",
-                    "a follow-up declaration needs its date (declared_on, or the workforce's "
-                    "reference_date) to be placed in time",
-                    msg_sv="en uppföljningsförsäkran behöver sitt datum (declared_on, eller "
-                    "arbetsstyrkans referensdag) för att kunna placeras i tiden",
+                    "a follow-up declaration needs a date to be placed in time: the "
+                    "declaration's date, or the workforce figures' reference date",
+                    msg_sv="en uppföljningsförsäkran behöver ett datum för att kunna placeras i "
+                    "tiden: försäkrans datum eller personaluppgifternas referensdag",
                 )
             )
             continue
