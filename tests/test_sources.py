@@ -278,14 +278,23 @@ def test_the_buyer_fetches_what_a_register_gives_and_the_letter_does_not_ask_for
     )[0]
     fetched = rr.evaluate(ab, ideburen, as_of=WHEN)
     own = buyer_fetches(fetched)
+    assert own == {"annual_report"}  # an aktiebolag's, filed with Bolagsverket
     text = rr.render_text(fetched)
-    for code in own:
-        assert code not in {c for letter in letters([fetched]) for c, _ in letter.items}
-    if own:
-        assert (
-            "Hämta själva (leverantören behöver inte skicka det, direktiv 2014/24/EU art. 59.5)"
-            in text
-        )
+    assert "annual_report" not in {c for letter in letters([fetched]) for c, _ in letter.items}
+    assert (
+        "Hämta själva (leverantören behöver inte skicka det, direktiv 2014/24/EU art. 59.5)"
+        in text
+    )
+    # The batch report's summary page says it apart too.
+    from reserverat.render.html import summary_page, summary_row
+
+    row = summary_row("ab.json", fetched, lang="sv", number=1)
+    assert "annual_report" not in row.asks and row.fetch == ("annual_report",)
+    page = summary_page([row], "sv")
+    assert (
+        '<p class="fetch">Hämta själva (leverantören behöver inte skicka det, direktiv '
+        "2014/24/EU art. 59.5): årsredovisning"
+    ) in page
 
 
 @settings(max_examples=60, deadline=None)

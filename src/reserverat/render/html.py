@@ -269,6 +269,8 @@ class SummaryRow(NamedTuple):
     """The evidence to request, in words."""
     anchor: str | None = None
     """The id of the supplier's page in the document."""
+    fetch: tuple[str, ...] = ()
+    """The evidence the buyer can fetch itself, apart from what to request."""
 
 
 def _e(text: object) -> str:
@@ -347,8 +349,11 @@ def summary_row(
     if isinstance(outcome, Result):
         sup = outcome.supplier
         label = sup.name + (f" ({sup.identifier})" if sup.identifier else "")
-        asks = tuple(code for code, _ in _evidence_requests(outcome))
-        return SummaryRow(label, outcome.outcome.value, asks, anchor)
+        wanted = [code for code, _ in _evidence_requests(outcome)]
+        own = buyer_fetches(outcome)
+        asks = tuple(c for c in wanted if c not in own)
+        fetch = tuple(c for c in wanted if c in own)
+        return SummaryRow(label, outcome.outcome.value, asks, anchor, fetch)
     where = place_words(source, lang)
     return SummaryRow(f"{name} ({where})" if name else where, None, (), anchor)
 
@@ -374,8 +379,11 @@ def summary_page(rows: Sequence[SummaryRow], lang: str = "sv") -> str:
             asks = (
                 "<ul>" + "".join(f"<li>{_e(EVIDENCE[lang][c])}</li>" for c in row.asks) + "</ul>"
                 if row.asks
-                else "–"
+                else ("" if row.fetch else "–")
             )
+            if row.fetch:
+                own = "; ".join(EVIDENCE[lang][c] for c in row.fetch)
+                asks += f'<p class="fetch">{_e(labels["fetch"])}: {_e(own)}</p>'
         cells.append(f"<tr><td>{name}</td>{cell}<td>{asks}</td></tr>")
     line = count_line(counts, lang)
     return mask_personal_numbers(
