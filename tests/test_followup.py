@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import re
 from datetime import date, timedelta
 from html import unescape
@@ -18,10 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import reserverat as rr
-from reserverat.cli import main
 from reserverat.followup import Gap, load_requirements
 from reserverat.render.followup import render_follow_up
 from reserverat.render.messages import render_message
+from test_cli import _golden, _run
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "examples" / "follow-up"
@@ -33,17 +32,6 @@ AS_OF = date(2025, 12, 1)
 BASE = ["follow-up", str(FILES), "--contract", str(CONTRACT), "--as-of", AS_OF.isoformat()]
 
 
-def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out.replace(str(ROOT) + "/", ""), err.replace(str(ROOT) + "/", "")
-
-
-def _golden(name: str, text: str) -> None:
-    path = EXPECTED / name
-    if os.environ.get("RESERVERAT_REGENERATE"):
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8")
 
 
 def _pairs(folder: Path = FILES) -> list[tuple[str, Any]]:
