@@ -11,10 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from typing import TYPE_CHECKING, Any, overload
-
-from pydantic import TypeAdapter
 
 from reserverat._version import __version__
 from reserverat.checks import bounded_decimal
@@ -29,7 +26,7 @@ from reserverat.errors import (
 )
 from reserverat.evaluate import EvaluationContext, evaluate
 from reserverat.inputs import parse_json
-from reserverat.result import Message
+from reserverat.result import Message, message_json
 from reserverat.ruleset import RuleSet, Text, same_criteria
 
 if TYPE_CHECKING:
@@ -96,15 +93,6 @@ class ComparisonProvenance:
         }
 
 
-def _message(m: Message | None) -> dict[str, Any] | None:
-    return None if m is None else _message_adapter().dump_python(m, mode="json")
-
-
-@cache
-def _message_adapter() -> TypeAdapter[Message]:
-    return TypeAdapter(Message)
-
-
 @dataclass
 class Comparison:
     """Rule set A against B over one corpus."""
@@ -160,8 +148,12 @@ class Comparison:
                             "before": b,
                             "after": a,
                             "reason": r,
-                            "reason_a": _message(f.reasons[k][0]) if k < len(f.reasons) else None,
-                            "reason_b": _message(f.reasons[k][1]) if k < len(f.reasons) else None,
+                            "reason_a": message_json(f.reasons[k][0])
+                            if k < len(f.reasons)
+                            else None,
+                            "reason_b": message_json(f.reasons[k][1])
+                            if k < len(f.reasons)
+                            else None,
                         }
                         for k, (c, b, a, r) in enumerate(f.criteria)
                     ],

@@ -43,6 +43,7 @@ __all__ = [
     "Risk",
     "SourceUsed",
     "Supplier",
+    "message_json",
     "result_from_json",
     "result_json_schema",
     "share_fragment",
@@ -932,3 +933,14 @@ def _add_sentences(obj: Any, data: Any, lang: str) -> None:
         for f in dataclasses.fields(obj):
             if f.name in data and data[f.name] is not None:
                 _add_sentences(getattr(obj, f.name), data[f.name], lang)
+
+
+def message_json(m: Message | None) -> dict[str, Any] | None:
+    """A message as JSON-ready data: its code and arguments, tagged as a stored result's are
+    (``{"fraction": "2/5", "approx": 0.4}``); None stays None."""
+    return None if m is None else _message_adapter().dump_python(m, mode="json")
+
+
+@cache
+def _message_adapter() -> TypeAdapter[Message]:
+    return TypeAdapter(Message)

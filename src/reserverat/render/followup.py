@@ -20,6 +20,7 @@ from reserverat.render.messages import (
     VERDICT_LABELS,
     render_message,
 )
+from reserverat.result import message_json
 
 if TYPE_CHECKING:
     from reserverat.followup import Action, Change, FollowUp, Point, SupplierFollowUp
@@ -412,9 +413,9 @@ def _text(f: FollowUp, lang: str) -> str:
 
 
 def _msg(m: Message | None, lang: str) -> dict[str, Any] | None:
-    if m is None:
-        return None
-    return {"code": m.code, "args": _plain(m.args), "text": render_message(m, lang)}
+    """A reason as a stored result writes it (its arguments tagged), with its sentence."""
+    data = message_json(m)
+    return None if data is None or m is None else {**data, "text": render_message(m, lang)}
 
 
 def _plain(value: Any) -> Any:
