@@ -338,6 +338,9 @@ def test_follow_up_equals_the_library(server: str) -> None:
     # A newer built-in rule set beside it; a file is refused, as everywhere over HTTP.
     newer = httpx.post(f"{server}/v1/follow-up", json={**body, "against": "lou-4-18@2.0.1"})
     assert newer.json()["newer"] is None  # the contract's own
+    assert [(w["source"], w["code"]) for w in newer.json()["warnings"]] == [
+        ("against", "same_rules")
+    ]
     filed = {**contract, "rules": str(folder / "uppfoljning-2025.toml")}
     _problem(
         httpx.post(f"{server}/v1/follow-up", json={**body, "contract": filed}),

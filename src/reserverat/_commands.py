@@ -560,7 +560,7 @@ def _declaration_files(paths: Sequence[Path], lang: str) -> list[Path]:
 
 
 def _cmd_follow_up(args: argparse.Namespace) -> int:
-    from reserverat.followup import compared_with, follow_up, load_contract, load_requirements
+    from reserverat.followup import follow_up, load_contract, load_requirements
     from reserverat.render.followup import render_follow_up
 
     lang = _lang(args)
@@ -575,8 +575,6 @@ def _cmd_follow_up(args: argparse.Namespace) -> int:
     except ReserveratError as exc:
         _print_problems(exc.problems, lang)
         return EXIT_BAD_INPUT
-    newer, same = compared_with(newer, requirements)
-    warnings += same
     as_of = args.as_of or date.today()
     pairs = [
         (row.source, row.outcome)
@@ -587,11 +585,11 @@ def _cmd_follow_up(args: argparse.Namespace) -> int:
         contract,
         as_of=as_of,
         requirements=requirements,
+        warnings=warnings,
         newer=newer,
         procurement=procurement,
         context=context,
     )
-    done = replace(done, warnings=(*warnings, *done.warnings))
     sys.stdout.write(render_follow_up(done, args.format, lang))
     if done.errors:
         _print_problems(done.errors, lang)

@@ -40,7 +40,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from reserverat.declaration import Day, Declaration, FreeText, MaskedOrgNr, Procurement
-from reserverat.engine import Stage, months_before
+from reserverat.engine import Stage, masked, months_before
 from reserverat.errors import (
     DeclarationError,
     InvalidValueError,
@@ -51,7 +51,7 @@ from reserverat.errors import (
 )
 from reserverat.evaluate import EvaluationContext, evaluate
 from reserverat.logic import Verdict
-from reserverat.result import Explanation, Message, Outcome, Result
+from reserverat.result import Explanation, Finding, Message, Outcome, Result
 from reserverat.ruleset import RuleSet, Text
 
 __all__ = [
@@ -69,7 +69,6 @@ __all__ = [
     "Point",
     "Requirement",
     "SupplierFollowUp",
-    "compared_with",
     "follow_up",
     "load_contract",
     "parse_contract",
@@ -438,6 +437,21 @@ def _moved(a: Explanation, b: Explanation) -> list[tuple[Message | None, Message
     return [(a.reason, b.reason)]
 
 
+def _differing(a: Result, b: Result) -> list[tuple[str, Finding | None, Finding | None, str, str]]:
+    """The criteria whose verdict differs from ``a`` to ``b`` (``absent`` where a rule set
+    lacks one), each with both findings: b's criteria in order, then those only a has."""
+    before = {f.criterion: f for f in a.findings}
+    after = {f.criterion: f for f in b.findings}
+    out = []
+    for crit in [*after, *(c for c in before if c not in after)]:
+        fa, fb = before.get(crit), after.get(crit)
+        was = fa.verdict.value if fa is not None else "absent"
+        now = fb.verdict.value if fb is not None else "absent"
+        if was != now:
+            out.append((crit, fa, fb, was, now))
+    return out
+
+
 def _verdicts(result: Result) -> dict[str, str]:
     return {f.criterion: f.verdict.value for f in result.findings}
 
@@ -448,8 +462,6 @@ def _changes(
     context: EvaluationContext | None,
     procurement: Procurement | None,
 ) -> list[Change]:
-    before = {f.criterion: f for f in prev.result.findings}
-    after = {f.criterion: f for f in point.result.findings}
     same_rules = prev.requirement.rules.content_hash == point.requirement.rules.content_hash
     same_stage = prev.stage == point.stage
     # The new declaration under the earlier requirements: a verdict that stays as it was
@@ -480,12 +492,7 @@ def _changes(
         out.append(
             Change(prev.on, point.on, None, None, was, point.result.outcome.value, cause(None, was))
         )
-    for crit in [*after, *(c for c in before if c not in after)]:
-        fa, fb = before.get(crit), after.get(crit)
-        was = fa.verdict.value if fa is not None else "absent"
-        now = fb.verdict.value if fb is not None else "absent"
-        if was == now:
-            continue
+    for crit, fa, fb, was, now in _differing(prev.result, point.result):
         if fa is not None and fb is not None:
             reasons = _moved(fa.explanation, fb.explanation)
         else:
@@ -630,25 +637,20 @@ def _newer(
             context=context,
             stage=p.stage,
         )
-        now = {f.criterion: f for f in p.result.findings}
-        then = {f.criterion: f for f in other.findings}
         crits = []
-        for crit in [*then, *(c for c in now if c not in then)]:
-            fa, fb = now.get(crit), then.get(crit)
-            va = fa.verdict.value if fa else "absent"
-            vb = fb.verdict.value if fb else "absent"
+        for crit, fa, fb, va, vb in _differing(p.result, other):
             either = fb if fb is not None else fa
-            if va != vb and either is not None:
-                crits.append(
-                    (
-                        crit,
-                        either.title,
-                        va,
-                        vb,
-                        fa.explanation.reason if fa else None,
-                        fb.explanation.reason if fb else None,
-                    )
+            assert either is not None  # a criterion differs only where one side has it
+            crits.append(
+                (
+                    crit,
+                    either.title,
+                    va,
+                    vb,
+                    fa.explanation.reason if fa else None,
+                    fb.explanation.reason if fb else None,
                 )
+            )
         if crits or other.outcome is not p.result.outcome:
             out.append(NewerChange(p.on, p.result.outcome.value, other.outcome.value, tuple(crits)))
     return out
@@ -733,8 +735,8 @@ def load_requirements(
     return tuple(out), warnings
 
 
-def compared_with(
-    newer: RuleSet | None, requirements: Sequence[Requirement], where: str = "--rules"
+def _compared_with(
+    newer: RuleSet | None, requirements: Sequence[Requirement], where: str
 ) -> tuple[RuleSet | None, list[Problem]]:
     """The rule set to compare with, unless it is one the contract already applies (then
     None, with a ``same_rules`` warning: there is nothing to compare)."""
@@ -759,19 +761,26 @@ def follow_up(
     *,
     as_of: date,
     requirements: Sequence[Requirement] | None = None,
+    warnings: Sequence[Problem] = (),
     newer: RuleSet | None = None,
+    newer_source: str = "--rules",
     procurement: Procurement | None = None,
     context: EvaluationContext | None = None,
 ) -> FollowUp:
     """Follow a contract's suppliers through their declarations, up to ``as_of``.
 
     ``inputs`` are (source, declaration or located error) pairs in any order: each supplier's
-    are put in date order. ``requirements`` default to :func:`load_requirements`'s; ``newer``
-    is a rule set to compare with, which changes nothing else.
+    are put in date order. ``requirements`` default to :func:`load_requirements`'s, with its
+    warnings; given, ``warnings`` are those of loading them. ``newer`` is a rule set to
+    compare with, which changes nothing else; one the contract already applies is dropped
+    with a ``same_rules`` warning located at ``newer_source``.
     """
-    warnings: list[Problem] = []
+    said = list(warnings)
     if requirements is None:
-        requirements, warnings = load_requirements(contract)
+        requirements, loaded = load_requirements(contract)
+        said += loaded
+    newer, same = _compared_with(newer, requirements, newer_source)
+    said += same
     errors: list[Problem] = []
     keys = _contract_keys(contract)
     series: dict[str, list[tuple[date, str, str, Declaration]]] = {}
@@ -844,7 +853,7 @@ def follow_up(
     ]
     for s in out:
         if not s.in_contract:
-            warnings.append(
+            said.append(
                 Problem(
                     s.points[0].source if s.points else "<contract>",
                     "supplier",
@@ -877,7 +886,7 @@ def follow_up(
         tuple(requirements),
         tuple(out),
         tuple(errors),
-        tuple(warnings),
+        tuple(said),
         newer,
     )
 
@@ -947,7 +956,7 @@ def _supplier(
     actions = _actions(contract, current, gaps, conflicts, lines, as_of)
     return SupplierFollowUp(
         name[0],
-        points[0].result.supplier.identifier if points else _masked(name[1]),
+        points[0].result.supplier.identifier if points else masked(name[1]),
         tuple(points),
         tuple(lines),
         tuple(changes),
@@ -958,9 +967,3 @@ def _supplier(
         tuple(_newer(points, newer, context, procurement)) if newer is not None else (),
         in_contract,
     )
-
-
-def _masked(number: str | None) -> str | None:
-    from reserverat.engine import masked
-
-    return masked(number)

@@ -24,7 +24,6 @@ import os
 import re
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any
 
@@ -688,12 +687,7 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         lang = _lang(request)
 
         def work() -> Any:
-            from reserverat.followup import (
-                compared_with,
-                follow_up,
-                load_requirements,
-                parse_contract,
-            )
+            from reserverat.followup import follow_up, load_requirements, parse_contract
 
             contract = parse_contract(req.contract, source="contract")
 
@@ -705,8 +699,6 @@ def create_app(limits: Limits | None = None) -> FastAPI:
             newer = None
             if req.against is not None:
                 newer = _rules(EvaluateRequest(as_of=req.as_of), ref=req.against)
-            newer, same = compared_with(newer, requirements, "against")
-            warnings += same
             pairs: list[tuple[str, Declaration | DeclarationError]] = []
             for i, item in enumerate(_require_list(req.declarations)):
                 try:
@@ -718,11 +710,12 @@ def create_app(limits: Limits | None = None) -> FastAPI:
                 contract,
                 as_of=req.as_of,
                 requirements=requirements,
+                warnings=warnings,
                 newer=newer,
+                newer_source="against",
                 procurement=_procurement(req),
                 context=_CONTEXT,
             )
-            done = replace(done, warnings=(*warnings, *done.warnings))
             return done.to_dict(lang)
 
         data = await bounded(request, work)
