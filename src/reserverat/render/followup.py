@@ -6,7 +6,6 @@ in the reader's language, so the two cannot drift apart.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from reserverat.errors import Problem, place_words
 from reserverat.identifiers import mask_personal_numbers
+from reserverat.render.comparison import _cut
+from reserverat.render.html import _e
 from reserverat.render.messages import (
     EVIDENCE,
     OUTCOME_LABELS,
@@ -440,7 +441,7 @@ def _iso(day: date | None) -> str | None:
 
 def follow_up_dict(f: FollowUp, lang: str = "sv") -> dict[str, Any]:
     """The follow-up as JSON-ready data, with every sentence also in ``lang``."""
-    from reserverat.followup import FOLLOW_UP_SCHEMA_ID
+    from reserverat.followup import FOLLOW_UP_SCHEMA_ID, _verdicts
 
     def supplier(s: SupplierFollowUp) -> dict[str, Any]:
         return {
@@ -457,7 +458,7 @@ def follow_up_dict(f: FollowUp, lang: str = "sv") -> dict[str, Any]:
             else {
                 "as_of": s.current.provenance.as_of.isoformat(),
                 "outcome": s.current.outcome.value,
-                "criteria": {f.criterion: f.verdict.value for f in s.current.findings},
+                "criteria": _verdicts(s.current),
             },
             "points": [
                 {
@@ -469,7 +470,7 @@ def follow_up_dict(f: FollowUp, lang: str = "sv") -> dict[str, Any]:
                     "ruleset": _ruleset(p.requirement.rules),
                     "input_hash": p.result.provenance.input_hash,
                     "outcome": p.result.outcome.value,
-                    "criteria": {f.criterion: f.verdict.value for f in p.result.findings},
+                    "criteria": _verdicts(p.result),
                 }
                 for p in s.points
             ],
@@ -580,16 +581,6 @@ ul.actions li { font-weight: bold; }
 section.supplier.action h2 { color: #b3261e; }
 """
 
-_E = html.escape
-
-
-def _e(text: object) -> str:
-    return _E(str(text), quote=True)
-
-
-def _cut(text: str, width: int = 34) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
 
 def _timeline(f: FollowUp, s: SupplierFollowUp, n: int, lang: str) -> str:
     """An inline SVG: a row for the outcome and one per criterion, a bar per declaration up
@@ -643,7 +634,7 @@ def _timeline(f: FollowUp, s: SupplierFollowUp, n: int, lang: str) -> str:
         y = top + i * (row_h + gap)
         parts.append(
             f'<text x="{label_w - 6}" y="{y + row_h - 4}" text-anchor="end">'
-            f"<title>{_e(label)}</title>{_e(_cut(label))}</text>"
+            f"<title>{_e(label)}</title>{_e(_cut(label, 34))}</text>"
         )
         for k, (day, verdict) in enumerate(states):
             # A bar runs to the next declaration, or to where one went missing: what held
