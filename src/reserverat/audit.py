@@ -98,10 +98,13 @@ def _share_parts(explanation: Any) -> list[tuple[str, int]]:
         elif code == "share.declared_met":
             out.append(("declared_share", _UNIT))
         elif code == "age.fresh" and "date" in args and "as_of" in args:
-            days = (_day(args["as_of"]) - _day(args["date"])).days
-            if days >= 91:
-                out.append(("old_date", min(_UNIT, _UNIT * days // 365)))
+            out.extend(_old_date((_day(args["as_of"]) - _day(args["date"])).days))
     return out
+
+
+def _old_date(days: int) -> list[tuple[str, int]]:
+    """The weight of a fact this many days old: from 3 months on, up to +1 at 12."""
+    return [("old_date", min(_UNIT, _UNIT * days // 365))] if days >= 91 else []
 
 
 def _day(value: Any) -> date:
@@ -140,9 +143,7 @@ def audit_candidates(results: Iterable[tuple[str, Result]]) -> list[Candidate]:
         for f in met:
             for u in f.sources:
                 if u.kind == "document" and u.dated is not None:
-                    days = (result.provenance.as_of - u.dated).days
-                    if days >= 91:
-                        parts.append(("old_date", min(_UNIT, _UNIT * days // 365)))
+                    parts.extend(_old_date((result.provenance.as_of - u.dated).days))
         # One old date counts once: the oldest.
         ages = [p for p in parts if p[0] == "old_date"]
         parts = [p for p in parts if p[0] != "old_date"]
