@@ -1,7 +1,7 @@
 """Benchmark: a streamed batch (JSONL or CSV in and out) and compare (not a test; prints figures).
 
 Run: python benchmarks/bench_batch.py [--rows 100000] [--compare 10000] [--format jsonl|csv]
-     [--compact]
+     [--compact] [--jobs N]
 
 Writes generated declarations to a temporary JSONL file, runs the batch through the
 library exactly as `reserverat batch` does, and reports rows per second and the process's
@@ -26,11 +26,20 @@ from bench_evaluate import generate
 
 import reserverat as rr
 from reserverat.batch import ResultWriter, rows_from, run_batch
+
+try:
+    from reserverat.batch import batch_files
+except ImportError:  # the code before worker processes, measured for the comparison
+    batch_files = None
 from reserverat.io import COLUMNS
 
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _worker_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def _flat(d: dict[str, object], prefix: str = "") -> dict[str, object]:
@@ -57,6 +66,7 @@ def main() -> None:
         "--format", choices=["jsonl", "csv"], default="jsonl", help="input and output format"
     )
     p.add_argument("--compact", action="store_true", help="JSONL out without explanations")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes (JSONL only)")
     args = p.parse_args()
     rules = rr.load_ruleset("lou-4-18")
     with tempfile.TemporaryDirectory() as tmp:
@@ -78,14 +88,19 @@ def main() -> None:
         t0 = time.perf_counter()
         out = Path(tmp) / f"out.{args.format}"
         with ResultWriter(out, rules, compact=args.compact) as writer:
-            summary = run_batch(rows_from([src]), rules, writer, as_of=date(2017, 12, 11))
+            when = date(2017, 12, 11)
+            if batch_files is None:
+                summary = run_batch(rows_from([src]), rules, writer, as_of=when)
+            else:
+                summary = batch_files([src], rules, writer, as_of=when, jobs=args.jobs)
         dt = time.perf_counter() - t0
         print(
-            f"batch{' --compact' if args.compact else ''}: {summary.rows:,} rows "
+            f"batch{' --compact' if args.compact else ''} --jobs {args.jobs}: "
+            f"{summary.rows:,} rows "
             f"(results {summary.results:,}, "
             f"errors {summary.errors:,}) in "
             f"{dt:.1f} s = {summary.rows / dt:,.0f} rows/s; peak RSS {_peak_mb():.0f} MB "
-            f"(before the batch {before:.0f} MB)",
+            f"(before the batch {before:.0f} MB; largest worker {_worker_mb():.0f} MB)",
             flush=True,
         )
     decls = [

@@ -768,7 +768,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         procurement = load_procurement(args.procurement) if args.procurement else None
         rules = _load_rules(args, procurement)
         context = _context(args.register)
-        from reserverat.batch import ResultWriter, run_batch
+        from reserverat.batch import ResultWriter, batch_files
 
         # The date the results will carry (said aloud below): the headers name its titles.
         when = args.as_of or (procurement.submission_date if procurement else None)
@@ -781,12 +781,13 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     as_of = _evaluation_date(args, procurement)
     writer.heading = _heading(args, procurement, as_of)
     show = sys.stderr.isatty() if args.progress is None else args.progress
-    rows = rows_from(args.files, **_input_kwargs(args))
     options: dict[str, Any] = {
         "as_of": as_of,
+        "jobs": args.jobs,
         "procurement": procurement,
         "context": context,
         "warnings": _today_warning(args, procurement, as_of),
+        **_input_kwargs(args),
     }
     with writer:
         if show:
@@ -798,15 +799,15 @@ def _cmd_batch(args: argparse.Namespace) -> int:
                 transient=True,
             ) as bar:
                 task = bar.add_task("rows", total=None)
-                summary = run_batch(
-                    rows,
+                summary = batch_files(
+                    args.files,
                     rules,
                     writer,
                     progress=lambda n: bar.update(task, completed=n),
                     **options,
                 )
         else:
-            summary = run_batch(rows, rules, writer, **options)
+            summary = batch_files(args.files, rules, writer, **options)
     if not writer.written == summary.rows == summary.results + summary.errors:
         # Never report success over a file that lacks rows: this is a bug, say so.
         raise RuntimeError(

@@ -10,6 +10,7 @@ errors that locate what is wrong with it.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import re
 import shutil
@@ -46,7 +47,7 @@ else:
     np = LazyModule("numpy")  # imported when duplicates are first looked for
     html = LazyModule("reserverat.render.html")  # imported when a report is written
 
-__all__ = ["BatchSummary", "ResultWriter", "run_batch", "safe_cell"]
+__all__ = ["BatchSummary", "ResultWriter", "batch_files", "jsonl_line", "run_batch", "safe_cell"]
 
 
 @dataclass
@@ -159,6 +160,47 @@ _OUTCOME_FILLS = {
 
 def _json_str(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
+
+
+def jsonl_line(
+    source: str, outcome: Result | DeclarationError, name: str | None, compact: bool
+) -> str:
+    """One input's line of batch JSONL: its result (compact or full) or its errors.
+
+    A result that cannot be written becomes an ``unwritable_row`` error line in its place.
+    """
+    return _jsonl(source, outcome, name, compact)[0]
+
+
+def _jsonl(
+    source: str, outcome: Result | DeclarationError, name: str | None, compact: bool
+) -> tuple[str, bool]:
+    """:func:`jsonl_line`, and whether the line is what was asked (not its error)."""
+    # No mask over the line: identity numbers are masked where they enter, and a pass
+    # over the text would corrupt numbers that look like birth dates.
+    if isinstance(outcome, Result):
+        try:
+            # The same text as json.dumps({"result": ..., "source": ...}, sort_keys=True).
+            text = outcome.compact().to_json() if compact else outcome.to_json(indent=None)
+        except Exception as exc:
+            return _jsonl(source, _unwritable(source, exc), name, compact)[0], False
+        return f'{{"result": {text}, "source": {_json_str(source)}}}\n', True
+    item: dict[str, Any] = {"errors": [p.to_dict() for p in outcome.problems]}
+    item["source"] = source
+    if name is not None:
+        item["supplier"] = name
+    return json.dumps(item, sort_keys=True, ensure_ascii=False) + "\n", True
+
+
+def _unwritable(source: str, exc: Exception) -> DeclarationError:
+    problem = Problem(
+        source,
+        "",
+        "unwritable_row",
+        f"the result could not be written: {exc}"[:300],
+        msg_sv=f"resultatet kunde inte skrivas: {exc}"[:300],
+    )
+    return DeclarationError([problem])
 
 
 def _why(result: Result, lang: str) -> str:
@@ -298,24 +340,25 @@ class ResultWriter:
         outcome: Result | DeclarationError,
         layers: Sequence[MapLayer] = (),
         name: str | None = None,
-    ) -> None:
+    ) -> bool:
         """Write one input's result or errors (``layers``: its maps, for HTML; ``name``: the
-        supplier's name as the row gives it, shown also on an error row).
+        supplier's name as the row gives it, shown also on an error row); False when the
+        result could not be written.
 
         A row that cannot be written is written as an error row in its place, so the
         output always has one row per input.
         """
+        self.written += 1
         try:
-            self._write(source, outcome, layers, name)
+            return self._write(source, outcome, layers, name)
         except Exception as exc:
-            problem = Problem(
-                source,
-                "",
-                "unwritable_row",
-                f"the result could not be written: {exc}"[:300],
-                msg_sv=f"resultatet kunde inte skrivas: {exc}"[:300],
-            )
-            self._write(source, DeclarationError([problem]), (), name)
+            self._write(source, _unwritable(source, exc), (), name)
+            return False
+
+    def write_line(self, line: str) -> None:
+        """Write one input's JSONL line, made elsewhere by :func:`jsonl_line` (a worker's)."""
+        assert self._file is not None and self.kind == "jsonl"
+        self._file.write(line)
         self.written += 1
 
     def _write(
@@ -324,28 +367,18 @@ class ResultWriter:
         outcome: Result | DeclarationError,
         layers: Sequence[MapLayer],
         name: str | None,
-    ) -> None:
+    ) -> bool:
         if self._pages is not None:
             number = len(self._summary) + 1
             self._summary.append(html.summary_row(source, outcome, name, self.lang, number))
             anchor = self._summary[-1].anchor
             self._pages.write(html.page(source, outcome, layers, self.lang, name, anchor) + "\n")
-            return
+            return True
         if self.kind == "jsonl":
             assert self._file is not None
-            # No mask over the line: identity numbers are masked where they enter, and a
-            # pass over the text would corrupt numbers that look like birth dates.
-            if isinstance(outcome, Result):
-                # The same text as json.dumps({"result": ..., "source": ...}, sort_keys=True).
-                text = outcome.compact().to_json() if self.compact else outcome.to_json(indent=None)
-                self._file.write(f'{{"result": {text}, "source": {_json_str(source)}}}\n')
-            else:
-                item: dict[str, Any] = {"errors": [p.to_dict() for p in outcome.problems]}
-                item["source"] = source
-                if name is not None:
-                    item["supplier"] = name
-                self._file.write(json.dumps(item, sort_keys=True, ensure_ascii=False) + "\n")
-            return
+            line, whole = _jsonl(source, outcome, name, self.compact)
+            self._file.write(line)
+            return whole
         # For people: the place in the file in their words (the JSONL keeps it as it is).
         row = [safe_cell(v) for v in self._flat(place_words(source, self.lang), outcome, name)]
         self._remember(source, outcome, name)
@@ -366,6 +399,7 @@ class ResultWriter:
                     cell.fill = PatternFill("solid", fgColor=_OUTCOME_FILLS[value_kind])
                 cells.append(cell)
             self._sheet.append(cells)
+        return True
 
     def _remember(self, source: str, outcome: Result | DeclarationError, name: str | None) -> None:
         """What the provenance and the warnings sheet list (kept per row, small)."""
@@ -511,6 +545,145 @@ class ResultWriter:
             self._file.close()
 
 
+@dataclass(frozen=True)
+class _Job:
+    """What evaluating one row needs, the same in the batch's process and its workers."""
+
+    rules: RuleSet
+    as_of: date
+    procurement: Procurement | None
+    context: EvaluationContext | None
+    warnings: tuple[Message, ...]
+
+    def outcome(self, row: Row) -> Result | DeclarationError:
+        """The row's result, or its located errors."""
+        if isinstance(row.outcome, DeclarationError):
+            return row.outcome
+        return evaluate(
+            row.outcome,
+            self.rules,
+            procurement=self.procurement,
+            as_of=self.as_of,
+            context=self.context,
+        ).with_warnings(self.warnings + reading_warnings(row))
+
+
+_Done = tuple[str, str | None, str, str, str | None]
+"""A worker's row: its line, outcome (None: an error), source, supplier and number."""
+
+_WORKER: dict[str, tuple[_Job, bool]] = {}
+"""A worker process's job and compactness, under ``"job"`` (set by :func:`_start`)."""
+
+
+def _start(job: _Job, compact: bool) -> None:
+    """A worker's start: forked, it takes the job as it is, never pickled."""
+    import signal
+
+    # Ctrl-C is the batch's to handle: it stops the workers without a traceback from each.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER["job"] = (job, compact)
+
+
+def _work(lines: list[tuple[str, bytes]]) -> list[_Done]:
+    """A worker's share: JSONL lines read, evaluated and written as batch lines."""
+    from reserverat.io import jsonl_row
+
+    job, compact = _WORKER["job"]
+    done: list[_Done] = []
+    for source, raw in lines:
+        row = jsonl_row(source, raw)
+        outcome = job.outcome(row)
+        line, whole = _jsonl(row.source, outcome, row.name, compact)
+        if whole and isinstance(outcome, Result) and isinstance(row.outcome, Declaration):
+            decl = row.outcome
+            value = outcome.outcome.value
+            done.append((line, value, row.source, decl.supplier, decl.organisationsnummer))
+        else:
+            done.append((line, None, row.source, "", None))
+    return done
+
+
+CHUNK_LINES = 200
+"""JSONL lines a worker takes at a time: enough to pay for the handover, few enough to
+keep memory flat (at most four chunks per worker wait)."""
+
+
+class _Run:
+    """One batch: its job, its writer, what it counts and the duplicates it looks for."""
+
+    def __init__(self, job: _Job, writer: ResultWriter, progress: Any) -> None:
+        self.job = job
+        self.writer = writer
+        self.progress = progress
+        self.summary = BatchSummary()
+        self.seen = _Duplicates()
+
+    def rows(self, rows: Iterable[Row]) -> None:
+        """Evaluate and write rows in this process."""
+        for row in rows:
+            outcome = self.job.outcome(row)
+            layers: tuple[MapLayer, ...] = ()
+            if isinstance(outcome, Result) and self.writer.wants_maps:
+                assert isinstance(row.outcome, Declaration)
+                job = self.job
+                layers = geography(
+                    row.outcome,
+                    job.rules,
+                    as_of=job.as_of,
+                    context=job.context,
+                    procurement=job.procurement,
+                )
+            whole = self.writer.write(row.source, outcome, layers, row.name)
+            if whole and isinstance(outcome, Result) and isinstance(row.outcome, Declaration):
+                decl = row.outcome
+                self._count(
+                    row.source, outcome.outcome.value, decl.supplier, decl.organisationsnummer
+                )
+            else:
+                self._count(row.source, None, None, None)
+
+    def _count(
+        self, source: str, value: str | None, supplier: str | None, number: str | None
+    ) -> None:
+        self.summary.rows += 1
+        if value is None:
+            self.summary.errors += 1
+        else:
+            self.summary.outcomes[value] += 1
+        if supplier is not None:
+            self.seen.add(source, supplier, number)
+        if self.progress is not None:
+            self.progress(self.summary.rows)
+
+    def parallel(self, lines: Iterator[tuple[str, bytes]], pool: Any, jobs: int) -> None:
+        """Evaluate JSONL lines in worker processes and write them in the file's order."""
+        from collections import deque
+
+        pending: deque[Any] = deque()
+        chunk: list[tuple[str, bytes]] = []
+        for item in lines:
+            chunk.append(item)
+            if len(chunk) == CHUNK_LINES:
+                pending.append(pool.apply_async(_work, (chunk,)))
+                chunk = []
+                if len(pending) >= 4 * jobs:
+                    self._take(pending.popleft().get())
+        if chunk:
+            pending.append(pool.apply_async(_work, (chunk,)))
+        while pending:
+            self._take(pending.popleft().get())
+
+    def _take(self, done: list[_Done]) -> None:
+        for line, value, source, supplier, number in done:
+            self.writer.write_line(line)
+            self._count(source, value, supplier if value is not None else None, number)
+
+    def finish(self) -> BatchSummary:
+        """The summary, with the possible duplicates found."""
+        self.summary.duplicates, self.summary.duplicate_count = self.seen.pairs(MAX_PAIRS)
+        return self.summary
+
+
 def run_batch(
     rows: Iterable[Row],
     rules: RuleSet,
@@ -528,33 +701,65 @@ def run_batch(
     A row whose declaration is invalid is written as its errors. ``progress`` is called
     with the number of rows done (for a progress bar).
     """
-    summary = BatchSummary()
-    seen = _Duplicates()
+    run = _Run(_Job(rules, as_of, procurement, context, warnings), writer, progress)
     try:
-        for row in rows:
-            summary.rows += 1
-            outcome: Result | DeclarationError
-            layers: tuple[MapLayer, ...] = ()
-            if isinstance(row.outcome, Declaration):
-                outcome = evaluate(
-                    row.outcome, rules, procurement=procurement, as_of=as_of, context=context
-                ).with_warnings(warnings + reading_warnings(row))
-                summary.outcomes[outcome.outcome.value] += 1
-                seen.add(row.source, row.outcome)
-                if writer.wants_maps:
-                    layers = geography(
-                        row.outcome, rules, as_of=as_of, context=context, procurement=procurement
-                    )
-            else:
-                outcome = row.outcome
-                summary.errors += 1
-            writer.write(row.source, outcome, layers, row.name)
-            if progress is not None:
-                progress(summary.rows)
-        summary.duplicates, summary.duplicate_count = seen.pairs(MAX_PAIRS)
+        run.rows(rows)
+        return run.finish()
     finally:
-        seen.sources.close()
-    return summary
+        run.seen.sources.close()
+
+
+def batch_files(
+    paths: Sequence[Path],
+    rules: RuleSet,
+    writer: ResultWriter,
+    *,
+    as_of: date,
+    jobs: int = 1,
+    procurement: Procurement | None = None,
+    context: EvaluationContext | None = None,
+    progress: Any = None,
+    warnings: tuple[Message, ...] = (),
+    **read: Any,
+) -> BatchSummary:
+    """:func:`run_batch` over files, with ``jobs`` worker processes for JSONL into JSONL.
+
+    The output is the same whatever ``jobs`` is: one line per input line, in its order.
+    Other inputs and outputs are evaluated in this process; ``read`` holds the options of
+    :func:`reserverat.io.read_rows`.
+    """
+    from reserverat.io import jsonl_lines
+
+    job = _Job(rules, as_of, procurement, context, warnings)
+    run = _Run(job, writer, progress)
+    parallel = jobs > 1 and writer.kind == "jsonl"
+    pool: Any = None
+    try:
+        for path in paths:
+            if not (parallel and Path(path).suffix.lower() == ".jsonl"):
+                run.rows(rows_from([path], **read))
+                continue
+            try:
+                lines = jsonl_lines(path)
+                first = next(lines, None)
+            except DeclarationError as exc:
+                run.rows([Row(str(path), exc)])
+                continue
+            if first is None:
+                continue
+            if pool is None:
+                import multiprocessing
+
+                # Forked workers inherit the loaded rule set, registers and compiled plans.
+                fork = multiprocessing.get_context("fork")
+                pool = fork.Pool(jobs, initializer=_start, initargs=(job, writer.compact))
+            run.parallel(itertools.chain([first], lines), pool, jobs)
+        return run.finish()
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        run.seen.sources.close()
 
 
 FUZZY_LIMIT = 5_000
@@ -584,24 +789,18 @@ class _Duplicates:
         self.count = 0
         self.small: list[tuple[str, Declaration]] | None = []
 
-    def add(self, source: str, decl: Declaration) -> None:
+    def add(self, source: str, supplier: str, number: str | None) -> None:
+        """Keep a row's keys: its source, supplier's name and organisationsnummer."""
         from reserverat.registry import normalise_name
 
         row = self.count
         self.count += 1
         self.sources.write(source.replace("\n", " ") + "\n")
-        if decl.organisationsnummer:
-            self._key(hash(("organisationsnummer", decl.organisationsnummer)), row, 0)
-        self._key(hash(("name", normalise_name(decl.supplier))), row, 1)
+        if number:
+            self._key(hash(("organisationsnummer", number)), row, 0)
+        self._key(hash(("name", normalise_name(supplier))), row, 1)
         if self.small is not None:
-            self.small.append(
-                (
-                    source,
-                    Declaration(
-                        supplier=decl.supplier, organisationsnummer=decl.organisationsnummer
-                    ),
-                )
-            )
+            self.small.append((source, Declaration(supplier=supplier, organisationsnummer=number)))
             if len(self.small) > FUZZY_LIMIT:
                 self.small = None
 

@@ -119,6 +119,24 @@ def _date(text: str) -> date:
     return day
 
 
+MAX_JOBS = 64
+"""The most worker processes a batch starts."""
+
+
+def _jobs(text: str) -> int:
+    # 0 asks for one worker per core; more than MAX_JOBS is surely a slip of the finger.
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if not 0 <= n <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(
+            f"sv|ett heltal från 0 till {MAX_JOBS} väntades: {text!r}"
+            f"|en|expected a whole number from 0 to {MAX_JOBS}: {text!r}"
+        )
+    return n or (os.cpu_count() or 1)
+
+
 def _file(p: Any, *names: str, sv: str, en: str, **kw: Any) -> None:
     p.add_argument(
         *names, type=Path, metavar=kw.pop("metavar", _h("FIL", "FILE")), help=_h(sv, en), **kw
@@ -410,6 +428,18 @@ def parser(lang: str = "sv") -> argparse.ArgumentParser:
         help=_h(
             "bara JSONL: per kriterium bedömning, orsakskoder och underlag, utan förklaringar",
             "JSONL only: per criterion the verdict, reason codes and evidence, no explanations",
+        ),
+    )
+    b.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help=_h(
+            "JSONL till JSONL: bedöm i N processer, 0 = en per kärna (standard: 1); "
+            "utdata blir desamma",
+            "JSONL into JSONL: evaluate in N processes, 0 = one per core (default: 1); "
+            "the output is the same",
         ),
     )
     _input_options(b)

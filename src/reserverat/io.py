@@ -604,11 +604,7 @@ def read_rows(
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    # The boundary's own check: a missing file, a folder, a FIFO, a name no file can have.
-    if check_regular(path, DeclarationError).stat().st_size == 0:
-        raise _problem(
-            str(path), "", "empty", "the file is empty (0 bytes)", "filen är tom (0 byte)"
-        )
+    _check_input(path)
     if suffix == ".jsonl":
         yield from _read_jsonl(path)
     elif suffix == ".json":
@@ -641,31 +637,54 @@ def read_rows(
         )
 
 
-def _read_jsonl(path: Path) -> Iterator[Row]:
+def _check_input(path: Path) -> None:
+    # The boundary's own check: a missing file, a folder, a FIFO, a name no file can have.
+    if check_regular(path, DeclarationError).stat().st_size == 0:
+        raise _problem(
+            str(path), "", "empty", "the file is empty (0 bytes)", "filen är tom (0 byte)"
+        )
+
+
+def jsonl_lines(path: str | Path) -> Iterator[tuple[str, bytes]]:
+    """A JSONL file's non-blank lines with their sources, unparsed (for worker processes).
+
+    The file is checked as :func:`read_rows` checks it; :func:`jsonl_row` makes each a row.
+
+    Raises:
+        DeclarationError: the file cannot be read (missing, empty, not a regular file).
+    """
+    path = Path(path)
+    _check_input(path)
+    yield from _lines(path)
+
+
+def _lines(path: Path) -> Iterator[tuple[str, bytes]]:
     with open_regular(path, DeclarationError) as f:
         for n, raw in enumerate(f, start=1):
-            if not raw.strip():
-                continue
-            source = f"{path} line {n}"
-            # A bad line is that row's error; the lines after it are still read.
-            try:
-                data = parse_json(decode(raw, source, DeclarationError), source, DeclarationError)
-            except DeclarationError as exc:
-                yield Row(source, exc)
-                continue
-            if not isinstance(data, dict):
-                yield Row(
-                    source,
-                    _problem(
-                        source,
-                        "",
-                        "wrong_type",
-                        "expected a JSON object",
-                        "ett JSON-objekt väntades",
-                    ),
-                )
-                continue
-            yield Row(source, _parse(data, source))
+            if raw.strip():
+                yield f"{path} line {n}", raw
+
+
+def jsonl_row(source: str, raw: bytes) -> Row:
+    """One JSONL line as a row: its declaration, or the located error that stops it."""
+    # A bad line is that row's error; the lines after it are still read.
+    try:
+        data = parse_json(decode(raw, source, DeclarationError), source, DeclarationError)
+    except DeclarationError as exc:
+        return Row(source, exc)
+    if not isinstance(data, dict):
+        return Row(
+            source,
+            _problem(
+                source, "", "wrong_type", "expected a JSON object", "ett JSON-objekt väntades"
+            ),
+        )
+    return Row(source, _parse(data, source))
+
+
+def _read_jsonl(path: Path) -> Iterator[Row]:
+    for source, raw in _lines(path):
+        yield jsonl_row(source, raw)
 
 
 _Make = Callable[[Spec, list[Any], int, str, "bool | None"], Any]
