@@ -2,6 +2,7 @@
 
 from datetime import date
 from typing import Any
+from unittest.mock import patch
 
 import numpy as np
 import pytest
@@ -104,10 +105,11 @@ def _typed(
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(varied(), min_size=1, max_size=12))
-def test_typed_columns_give_the_same_verdicts(decls: list[rr.Declaration]) -> None:
+@given(st.lists(varied(), min_size=1, max_size=12), st.integers(1, 5))
+def test_typed_columns_give_the_same_verdicts(decls: list[rr.Declaration], block: int) -> None:
     """Typed NumPy columns (fixed-width strings, int64, datetime64, bool) with misleading
-    values where a fact is unknown give exactly the verdicts of the explained path."""
+    values where a fact is unknown give exactly the verdicts of the explained path, in
+    blocks of any size (the blocks' views, fallback rows and sites are offset rightly)."""
     source = Corpus.from_declarations(decls)
     columns = {}
     for path in _TYPED_PATHS:
@@ -115,9 +117,14 @@ def test_typed_columns_give_the_same_verdicts(decls: list[rr.Declaration]) -> No
         columns[path] = (_typed(path, values, known), known)
     typed = Corpus(len(decls), decls, columns)
     for rules in RULESETS:
-        got = evaluate_columns(typed, rules, as_of=WHEN)
+        whole = evaluate_columns(typed, rules, as_of=WHEN)
+        with patch("reserverat.columnar.BLOCK_ROWS", block):
+            got = evaluate_columns(typed, rules, as_of=WHEN)
+            blocked = evaluate_columns(Corpus.from_declarations(decls), rules, as_of=WHEN)
         want = evaluate_columns(Corpus.from_declarations(decls), rules, as_of=WHEN)
         assert np.array_equal(got, want), rules.id
+        assert np.array_equal(whole, want), rules.id
+        assert np.array_equal(blocked, want), rules.id
 
 
 def _columns_only(decls: list[rr.Declaration]) -> Corpus:
@@ -148,6 +155,8 @@ def test_columns_without_declarations(decls: list[rr.Declaration]) -> None:
         dtype=np.int8,
     )
     assert np.array_equal(got, want)
+    with patch("reserverat.columnar.BLOCK_ROWS", 3):  # rows rebuilt in a later block
+        assert np.array_equal(evaluate_columns(_columns_only(decls), rules, as_of=WHEN), want)
     for i, d in enumerate(decls):
         rebuilt = corpus.declaration(i)
         assert rebuilt.supplier == f"in.csv row {i + 2}"

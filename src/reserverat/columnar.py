@@ -27,6 +27,7 @@ from reserverat.declaration import OCCUPATION_FORMS, Declaration, Procurement, p
 from reserverat.engine import (
     Compiled,
     CompiledCombinator,
+    CompiledCriterion,
     EvaluationContext,
     Plan,
     compile_plan,
@@ -264,32 +265,38 @@ def _at_least(n: int, children: list[Array]) -> Array:
 
 
 class Columns:
-    """What a kernel sees: the corpus's columns, the plan, and the row-by-row fallback."""
+    """What a kernel sees: a block of the corpus's rows as columns, the plan, and the
+    row-by-row fallback. Row ``i`` of the block is row ``start + i`` of the corpus."""
 
-    __slots__ = ("corpus", "n", "plan")
+    __slots__ = ("corpus", "n", "plan", "start")
 
-    def __init__(self, corpus: Corpus, plan: Plan) -> None:
+    def __init__(self, corpus: Corpus, plan: Plan, start: int = 0, stop: int | None = None) -> None:
         self.corpus = corpus
         self.plan = plan
-        self.n = corpus.n
+        self.start = start
+        self.n = (corpus.n if stop is None else stop) - start
 
     def column(self, path: str) -> tuple[Array, Array]:
-        """A fact's column; a fact about the tender is the same for every row."""
+        """A fact's column over the block; a fact about the tender is the same in every row."""
         if not path.startswith("procurement."):
-            return self.corpus.column(path)
+            values, known = self.corpus.column(path)  # built and kept for the whole corpus
+            if self.n == len(values):
+                return values, known
+            stop = self.start + self.n
+            return values[self.start : stop], known[self.start : stop]  # views, not copies
         value = self.plan.getter(path)(None)  # type: ignore[arg-type]
         values = np.full(self.n, value, dtype=object)
         return values, np.full(self.n, value is not None)
 
     def declaration(self, i: int) -> Declaration:
-        """Row ``i`` as a declaration."""
-        return self.corpus.declaration(i)
+        """The block's row ``i`` as a declaration."""
+        return self.corpus.declaration(self.start + i)
 
     def fallback(self, compiled: Compiled[Any], rows: Array | None = None) -> Array:
         """The explained path's verdicts for one check, row by row (all rows by default)."""
         out = np.full(self.n, NA, dtype=np.int8)
         idx = range(self.n) if rows is None else np.flatnonzero(rows)
-        row = self.corpus.declaration
+        row = self.declaration
         for i in idx:
             out[i] = CODES[compiled.decide(row(int(i))).verdict]
         return out
@@ -384,27 +391,37 @@ def evaluate_columns(
 ) -> Array:
     """Verdict codes, one row per declaration and one column per criterion (int8)."""
     plan = compile_plan(ruleset, as_of, context, procurement)
-    cols = Columns(corpus, plan)
-    columns = []
-    for crit in plan.criteria:
+    out = np.empty((corpus.n, len(plan.criteria)), dtype=np.int8)
+    row = corpus.declaration
+    for j, crit in enumerate(plan.criteria):
         if crit.rule is not None:
             # What the facts rest on is read per declaration: this criterion row by row.
-            row = corpus.declaration
-            columns.append(
-                np.array([CODES[crit.decide(row(i))[0]] for i in range(corpus.n)], dtype=np.int8)
-            )
-            continue
-        verdict = _run(crit.check, cols)
-        if crit.when is not None:
-            guard = _run(crit.when, cols)
-            # "when G then C" is (not G) or C; where G fails the criterion does not apply.
-            verdict = np.where(
-                guard == NOT_MET,
-                NA,
-                np.where(guard == UNDECIDED, _any([_not(guard), verdict]), verdict),
-            )
-        columns.append(verdict.astype(np.int8))
-    return np.stack(columns, axis=1) if columns else np.zeros((corpus.n, 0), dtype=np.int8)
+            out[:, j] = [CODES[crit.decide(row(i))[0]] for i in range(corpus.n)]
+    # Block by block: a kernel's dozens of passes then run over arrays that stay in the
+    # processor's cache, about a third faster at a million rows than whole columns.
+    for start in range(0, corpus.n, BLOCK_ROWS):
+        cols = Columns(corpus, plan, start, min(corpus.n, start + BLOCK_ROWS))
+        for j, crit in enumerate(plan.criteria):
+            if crit.rule is None:
+                out[start : start + cols.n, j] = _criterion(crit, cols)
+    return out
+
+
+BLOCK_ROWS = 32_768
+"""Rows the kernels take at a time (a few hundred kB a column)."""
+
+
+def _criterion(crit: CompiledCriterion, cols: Columns) -> Array:
+    verdict = _run(crit.check, cols)
+    if crit.when is not None:
+        guard = _run(crit.when, cols)
+        # "when G then C" is (not G) or C; where G fails the criterion does not apply.
+        verdict = np.where(
+            guard == NOT_MET,
+            NA,
+            np.where(guard == UNDECIDED, _any([_not(guard), verdict]), verdict),
+        )
+    return verdict
 
 
 def outcome_codes(

@@ -570,9 +570,11 @@ class ShareAtLeastCheck(Compiled[ShareAtLeast]):
             return cols.fallback(self)
         prefix = self.prefix
         n = cols.n
-        columns = []
         missing = np.zeros(n, dtype=bool)
         no_groups = np.ones(n, dtype=bool)
+        occupied = np.zeros(n, dtype=np.int64)
+        low = np.zeros(n, dtype=np.int64)  # the target group, counting unknown counts as 0
+        open_heads = np.zeros(n, dtype=np.int64)  # the headcounts of forms whose count is unknown
         for form in OCCUPATION_FORMS:
             _, group_known = cols.column(f"{prefix}.{form}")
             heads, heads_known = cols.column(f"{prefix}.{form}.headcount")
@@ -580,41 +582,26 @@ class ShareAtLeastCheck(Compiled[ShareAtLeast]):
             no_groups &= ~group_known
             missing |= ~group_known
             missing |= ~heads_known
-            columns.append((ints(heads, heads_known), ints(targets, targets_known), targets_known))
-        # Every row as if all its counts were known; rows with an unknown headcount are
-        # undecided anyway (missing), and rows with an unknown target count are redone below.
-        occupied = columns[0][0] + columns[1][0]
-        low = columns[0][1] + columns[1][1]
-        open_count = ~columns[0][2]
-        for h, t, _ in columns[2:]:
+            h = ints(heads, heads_known)
             occupied += h
-            low += t
-        for _, _, known in columns[1:]:
-            open_count |= ~known
+            # An unknown target count lies between 0 and the form's headcount.
+            low += np.where(targets_known, ints(targets, targets_known), 0)
+            open_heads += np.where(targets_known, 0, h)
+        # Rows with an unknown headcount hold what their column holds; they are set
+        # undecided below (missing), whatever these sums say.
         p, q = self.p, self.q
         invalid = missing
         invalid |= occupied == 0
-        need = occupied  # in place: a fresh million-row array costs more than the arithmetic
+        need = occupied  # in place: a fresh array costs more than the arithmetic
         need *= p
+        high = open_heads
+        high += low
+        high *= q
         low *= q
-        met = low >= need
-        out = met.astype(np.int8)
-        out *= MET  # decided rows: met or not met
-        # Rows with an unknown target count: the count lies between 0 and the form's headcount.
-        rows = np.flatnonzero(open_count)
-        if len(rows):
-            lo = np.zeros(len(rows), dtype=np.int64)
-            hi = np.zeros(len(rows), dtype=np.int64)
-            for h, t, known in columns:
-                k = known[rows]
-                tr = np.where(k, t[rows], 0)
-                lo += tr
-                hi += np.where(k, tr, h[rows])
-            nr = need[rows]
-            sub = np.full(len(rows), UNDECIDED, dtype=np.int8)
-            sub[lo * q >= nr] = MET
-            sub[hi * q < nr] = NOT_MET
-            out[rows] = sub
+        # Met if met at the least the counts can be, not met if not met at the most; since
+        # low <= high, the two tests add up to NOT_MET (0), UNDECIDED (1) or MET (2).
+        out = (low >= need).view(np.int8)
+        out += (high >= need).view(np.int8)
         if invalid.any():
             out[invalid] = UNDECIDED
         _, wf_known = cols.column(prefix)
