@@ -49,6 +49,9 @@ def test_record_explanation_and_columns_agree(decls: list[rr.Declaration]) -> No
         for result, short in zip(results, compact, strict=True):
             # From the record, from the findings, and from the stored JSON: the same.
             assert short == result.compact() == rr.result_from_json(result.to_json()).compact()
+            # The hand-written line is the canonical JSON of pydantic's own view.
+            canonical = json.dumps(short.to_dict(), sort_keys=True, ensure_ascii=False)
+            assert short.to_json() == canonical
             for f in result.findings:
                 got = short.criteria[f.criterion]
                 assert got.verdict is f.verdict
@@ -123,6 +126,20 @@ def test_a_model_copy_has_caches_of_its_own() -> None:
     assert part.provenance.ruleset_hash != whole.provenance.ruleset_hash
     renamed = decl.model_copy(update={"supplier": "Ett annat namn ek. för."})
     assert renamed.content_hash != decl.content_hash
-    assert renamed.content_hash == rr.parse_declaration(
-        renamed.model_dump(mode="json", exclude_none=True)
-    ).content_hash
+    assert (
+        renamed.content_hash
+        == rr.parse_declaration(renamed.model_dump(mode="json", exclude_none=True)).content_hash
+    )
+
+
+def test_compact_json_escapes_every_text_as_json_does() -> None:
+    name = 'Å\u00e4 "citat" \\ snedstreck\nrad\t\u2028 \x01 AB'
+    decl = rr.Declaration(supplier=name, id='ref "1"\n')
+    short = rr.evaluate(decl, RULESETS[0], as_of=WHEN).compact()
+    text = short.to_json()
+    assert text == json.dumps(short.to_dict(), sort_keys=True, ensure_ascii=False)
+    assert json.loads(text)["supplier"] == {
+        "identifier": None,
+        "name": name,
+        "reference": 'ref "1"',  # the model strips the reference's ends
+    }

@@ -542,9 +542,37 @@ class Compact:
         )
 
     def to_json(self) -> str:
-        """One line of canonical JSON (sorted keys)."""
-        data = _compact_adapter().dump_python(self, mode="json")
-        return json.dumps(data, sort_keys=True, ensure_ascii=False)
+        """One line of canonical JSON: the text of ``json.dumps(sort_keys=True,
+        ensure_ascii=False)`` of :meth:`to_dict`, written directly (a batch writes one per row)."""
+        text = _encode_str
+        criteria = ", ".join(
+            f'{text(key)}: {{"evidence": {_str_list(c.evidence)}, '
+            f'"reasons": {_str_list(c.reasons)}, "verdict": "{c.verdict.value}"}}'
+            for key, c in sorted(self.criteria.items())
+        )
+        who = self.supplier
+        return (
+            f'{{"as_of": "{self.as_of.isoformat()}", "criteria": {{{criteria}}}, '
+            f'"evidence": {_str_list(self.evidence)}, "outcome": "{self.outcome.value}", '
+            f'"ruleset_id": {text(self.ruleset_id)}, '
+            f'"ruleset_version": {text(self.ruleset_version)}, "schema": {text(self.schema)}, '
+            f'"supplier": {{"identifier": {_str_or_null(who.identifier)}, '
+            f'"name": {text(who.name)}, "reference": {_str_or_null(who.reference)}}}, '
+            f'"verdict": "{self.verdict.value}", "warnings": {_str_list(self.warnings)}}}'
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view (what :meth:`to_json` writes)."""
+        data: dict[str, Any] = _compact_adapter().dump_python(self, mode="json")
+        return data
+
+
+def _str_list(items: tuple[str, ...]) -> str:
+    return "[" + ", ".join(map(_encode_str, items)) + "]"
+
+
+def _str_or_null(value: str | None) -> str:
+    return "null" if value is None else _encode_str(value)
 
 
 _FIELDS = (

@@ -454,7 +454,7 @@ def _parse_item(item: Any, source: str) -> Declaration:
 
 def _result_json(result: Any, compact: bool, lang: str | None) -> Any:
     if compact:
-        return json.loads(result.compact().to_json())
+        return result.compact().to_dict()
     return result.to_dict(lang=lang)
 
 
