@@ -154,3 +154,46 @@ def test_a_result_that_cannot_be_written_is_its_error_line_in_workers_too(
     assert error["msg_sv"] == "resultatet kunde inte skrivas: boom"
     # The summary counts it as what the file holds: an error, not a result.
     assert capsys.readouterr().out.count("  FEL                         1\n") == 2
+
+
+def test_jobs_into_a_spreadsheet_warn_and_run_in_one_process(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outputs = []
+    for jobs in (1, 2):
+        out = tmp_path / f"o{jobs}.csv"
+        code = main(
+            [
+                "batch",
+                str(DECL),
+                "--rules",
+                "lou-4-18",
+                "--as-of",
+                "2017-12-11",
+                "--out",
+                str(out),
+                "--jobs",
+                str(jobs),
+                "--no-progress",
+            ]
+        )
+        outputs.append((code, out.read_bytes(), capsys.readouterr().err))
+    assert outputs[0][:2] == outputs[1][:2]
+    assert outputs[0][2] == ""
+    assert outputs[1][2] == (
+        "varning: --jobs gäller bara JSONL till JSONL, på system som kan starta processer med "
+        "fork; bedömningen görs i en process\n"
+    )
+
+
+def test_jobs_zero_is_one_worker_per_core_this_process_may_use() -> None:
+    import os
+
+    from reserverat.cliargs import parser
+
+    args = parser().parse_args(["batch", "in.jsonl", "--rules", "lou-4-18", "--out", "o.jsonl"])
+    assert args.jobs == 1
+    args = parser().parse_args(
+        ["batch", "in.jsonl", "--rules", "lou-4-18", "--out", "o.jsonl", "--jobs", "0"]
+    )
+    assert args.jobs == len(os.sched_getaffinity(0))

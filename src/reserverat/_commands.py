@@ -768,7 +768,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         procurement = load_procurement(args.procurement) if args.procurement else None
         rules = _load_rules(args, procurement)
         context = _context(args.register)
-        from reserverat.batch import ResultWriter, batch_files
+        from reserverat.batch import ResultWriter, batch_files, can_work_in_parallel
 
         # The date the results will carry (said aloud below): the headers name its titles.
         when = args.as_of or (procurement.submission_date if procurement else None)
@@ -780,6 +780,16 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     as_of = _evaluation_date(args, procurement)
     writer.heading = _heading(args, procurement, as_of)
+    if args.jobs > 1 and not can_work_in_parallel(writer):
+        sv = args.lang == "sv"
+        _warn(
+            "--jobs gäller bara JSONL till JSONL, på system som kan starta processer med fork; "
+            "bedömningen görs i en process"
+            if sv
+            else "--jobs applies to JSONL into JSONL only, on systems that fork; "
+            "evaluating in one process",
+            args.lang,
+        )
     show = sys.stderr.isatty() if args.progress is None else args.progress
     options: dict[str, Any] = {
         "as_of": as_of,

@@ -47,7 +47,15 @@ else:
     np = LazyModule("numpy")  # imported when duplicates are first looked for
     html = LazyModule("reserverat.render.html")  # imported when a report is written
 
-__all__ = ["BatchSummary", "ResultWriter", "batch_files", "jsonl_line", "run_batch", "safe_cell"]
+__all__ = [
+    "BatchSummary",
+    "ResultWriter",
+    "batch_files",
+    "can_work_in_parallel",
+    "jsonl_line",
+    "run_batch",
+    "safe_cell",
+]
 
 
 @dataclass
@@ -709,6 +717,14 @@ def run_batch(
         run.seen.sources.close()
 
 
+def can_work_in_parallel(writer: ResultWriter) -> bool:
+    """Whether :func:`batch_files` can use worker processes for this writer: JSONL out, on
+    a system that forks (not Windows)."""
+    import multiprocessing
+
+    return writer.kind == "jsonl" and "fork" in multiprocessing.get_all_start_methods()
+
+
 def batch_files(
     paths: Sequence[Path],
     rules: RuleSet,
@@ -732,7 +748,7 @@ def batch_files(
 
     job = _Job(rules, as_of, procurement, context, warnings)
     run = _Run(job, writer, progress)
-    parallel = jobs > 1 and writer.kind == "jsonl"
+    parallel = jobs > 1 and can_work_in_parallel(writer)
     pool: Any = None
     try:
         for path in paths:

@@ -134,7 +134,12 @@ def _jobs(text: str) -> int:
             f"sv|ett heltal från 0 till {MAX_JOBS} väntades: {text!r}"
             f"|en|expected a whole number from 0 to {MAX_JOBS}: {text!r}"
         )
-    return n or (os.cpu_count() or 1)
+    if n:
+        return n
+    # The cores this process may run on, which a container or taskset can make fewer.
+    if hasattr(os, "sched_getaffinity"):
+        return min(MAX_JOBS, len(os.sched_getaffinity(0)))
+    return min(MAX_JOBS, os.cpu_count() or 1)
 
 
 def _file(p: Any, *names: str, sv: str, en: str, **kw: Any) -> None:
