@@ -38,6 +38,11 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu_s() -> float:
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
+
+
 def _worker_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
@@ -85,6 +90,7 @@ def main() -> None:
                         writer_csv.writeheader()
                     writer_csv.writerow(_flat(d))
         before = _peak_mb()
+        cpu0 = _cpu_s()
         t0 = time.perf_counter()
         out = Path(tmp) / f"out.{args.format}"
         with ResultWriter(out, rules, compact=args.compact) as writer:
@@ -94,13 +100,18 @@ def main() -> None:
             else:
                 summary = batch_files([src], rules, writer, as_of=when, jobs=args.jobs)
         dt = time.perf_counter() - t0
+        # With workers, the batch process's own CPU time per row bounds the rate that any
+        # number of cores could reach: it reads, hands over, writes and counts every row.
+        own = _cpu_s() - cpu0
         print(
             f"batch{' --compact' if args.compact else ''} --jobs {args.jobs}: "
             f"{summary.rows:,} rows "
             f"(results {summary.results:,}, "
             f"errors {summary.errors:,}) in "
             f"{dt:.1f} s = {summary.rows / dt:,.0f} rows/s; peak RSS {_peak_mb():.0f} MB "
-            f"(before the batch {before:.0f} MB; largest worker {_worker_mb():.0f} MB)",
+            f"(before the batch {before:.0f} MB; largest worker {_worker_mb():.0f} MB); "
+            f"the batch process's own CPU {own:.1f} s = at most {summary.rows / own:,.0f} rows/s "
+            "with enough cores",
             flush=True,
         )
     decls = [

@@ -284,6 +284,7 @@ class ResultWriter:
         self._notes: list[tuple[str, str, str, str]] = []
         self._seen: dict[str, set[str]] = {"as_of": set(), "procurement": set(), "inputs": set()}
         self._file: TextIO | None = None
+        self._text_pending = False  # text written since the file's last flush (JSONL)
         self._csv: Any = None
         self._book: Any = None
         self._sheet: Any = None
@@ -363,10 +364,14 @@ class ResultWriter:
             self._write(source, _unwritable(source, exc), (), name)
             return False
 
-    def write_line(self, line: str) -> None:
-        """Write one input's JSONL line, made elsewhere by :func:`jsonl_line` (a worker's)."""
+    def write_line(self, line: bytes) -> None:
+        """Write one input's JSONL line as UTF-8, made elsewhere by :func:`jsonl_line` (a
+        worker's): bytes, so that the batch process neither decodes nor encodes it."""
         assert self._file is not None and self.kind == "jsonl"
-        self._file.write(line)
+        if self._text_pending:
+            self._file.flush()  # the text before it goes first
+            self._text_pending = False
+        self._file.buffer.write(line)
         self.written += 1
 
     def _write(
@@ -386,6 +391,7 @@ class ResultWriter:
             assert self._file is not None
             line, whole = _jsonl(source, outcome, name, self.compact)
             self._file.write(line)
+            self._text_pending = True
             return whole
         # For people: the place in the file in their words (the JSONL keeps it as it is).
         row = [safe_cell(v) for v in self._flat(place_words(source, self.lang), outcome, name)]
@@ -576,7 +582,7 @@ class _Job:
         ).with_warnings(self.warnings + reading_warnings(row))
 
 
-_Done = tuple[str, str | None, str, str, str | None]
+_Done = tuple[bytes, str | None, str, str, str | None]
 """A worker's row: its line, outcome (None: an error), source, supplier and number."""
 
 _WORKER: dict[str, tuple[_Job, bool]] = {}
@@ -601,7 +607,8 @@ def _work(lines: list[tuple[str, bytes]]) -> list[_Done]:
     for source, raw in lines:
         row = jsonl_row(source, raw)
         outcome = job.outcome(row)
-        line, whole = _jsonl(row.source, outcome, row.name, compact)
+        text, whole = _jsonl(row.source, outcome, row.name, compact)
+        line = text.encode()  # once, here: pickling a str would encode it and decode it
         if whole and isinstance(outcome, Result) and isinstance(row.outcome, Declaration):
             decl = row.outcome
             value = outcome.outcome.value
