@@ -33,8 +33,10 @@ def _lines() -> list[str]:
     return lines * 3
 
 
-def _batch(tmp_path: Path, jobs: int, extra: list[str], *options: str) -> tuple[int, bytes]:
-    out = tmp_path / f"out-{jobs}.jsonl"
+def _batch(
+    tmp_path: Path, jobs: int, extra: list[str], *options: str, suffix: str = "jsonl"
+) -> tuple[int, bytes]:
+    out = tmp_path / f"out-{jobs}.{suffix}"
     code = main(
         [
             "batch",
@@ -161,23 +163,8 @@ def test_jobs_into_a_spreadsheet_warn_and_run_in_one_process(
 ) -> None:
     outputs = []
     for jobs in (1, 2):
-        out = tmp_path / f"o{jobs}.csv"
-        code = main(
-            [
-                "batch",
-                str(DECL),
-                "--rules",
-                "lou-4-18",
-                "--as-of",
-                "2017-12-11",
-                "--out",
-                str(out),
-                "--jobs",
-                str(jobs),
-                "--no-progress",
-            ]
-        )
-        outputs.append((code, out.read_bytes(), capsys.readouterr().err))
+        code, data = _batch(tmp_path, jobs, [str(DECL)], suffix="csv")
+        outputs.append((code, data, capsys.readouterr().err))
     assert outputs[0][:2] == outputs[1][:2]
     assert outputs[0][2] == ""
     assert outputs[1][2] == (
