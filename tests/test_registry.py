@@ -123,3 +123,15 @@ def test_every_check_kind_is_documented_and_tested() -> None:
     for kind in sorted(CHECK_KINDS):
         assert f"| `{kind}` |" in readme, f"{kind}: no row in README's table of checks"
         assert kind in tests or kind in cased, f"{kind}: no test or golden case covers it"
+
+
+def test_kernels_read_their_block_only_through_columns() -> None:
+    """A kernel sees a block of rows: the corpus itself holds every row, at other offsets."""
+    for path in sorted((ROOT / "src" / "reserverat" / "subjects").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        reads = [
+            node.lineno
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr == "corpus"
+        ]
+        assert reads == [], f"{path.name} reads the corpus at lines {reads}: use cols.column"
