@@ -3,11 +3,12 @@
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import reserverat as rr
-from reserverat.batch import ResultWriter, batch_files
+from reserverat.batch import ResultWriter, _work, batch_files
 from reserverat.cli import main
 
 ROOT = Path(__file__).parent.parent
@@ -184,3 +185,50 @@ def test_jobs_zero_is_one_worker_per_core_this_process_may_use() -> None:
         ["batch", "in.jsonl", "--rules", "lou-4-18", "--out", "o.jsonl", "--jobs", "0"]
     )
     assert args.jobs == len(os.sched_getaffinity(0))
+
+
+def _dies(lines: list[tuple[str, bytes]]) -> list[Any]:
+    """A worker killed from outside, as the kernel kills one out of memory."""
+    import os
+
+    if lines[0][0].endswith(" line 1"):  # the first chunk, which is then never handed back
+        os._exit(9)
+    return _work(lines)
+
+
+def test_a_worker_killed_from_outside_stops_the_batch_with_words_not_a_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import signal
+
+    monkeypatch.setattr("reserverat.batch.CHUNK_LINES", 3)
+    monkeypatch.setattr("reserverat.batch._work", _dies)
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(_lines()) + "\n", encoding="utf-8")
+    signal.alarm(120)  # a pool that waits for ever fails the test instead of the run
+    try:
+        code = main(
+            [
+                "batch",
+                str(src),
+                "--rules",
+                "lou-4-18",
+                "--as-of",
+                "2017-12-11",
+                "--out",
+                str(tmp_path / "o.jsonl"),
+                "--jobs",
+                "2",
+                "--no-progress",
+            ]
+        )
+    finally:
+        signal.alarm(0)
+    assert code == 3
+    assert not (tmp_path / "o.jsonl").exists()  # nothing half written
+    err = capsys.readouterr().err
+    # The pool fails every chunk it has not handed back: the first of them is named.
+    assert err == (
+        f"fel: en arbetsprocess stoppades utifrån (kanske av minnesbrist) innan {src} rad 1 och "
+        "raderna efter den var bedömda; inget resultat skrevs. Kör igen med färre --jobs.\n"
+    )

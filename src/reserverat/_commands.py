@@ -38,12 +38,12 @@ from reserverat.ruleset import RuleSet
 
 if TYPE_CHECKING:
     # Each command imports what only it uses, so that a check of one file starts quickly.
-    from reserverat.batch import BatchSummary
+    from reserverat.batch import BatchSummary, ResultWriter
     from reserverat.geo import NominatimGeocoder
     from reserverat.groups import GroupTender
     from reserverat.render.html import ReportHeading
 
-from reserverat.cli import EXIT_BAD_INPUT, EXIT_NOT_ALL_QUALIFIED, EXIT_OK
+from reserverat.cli import EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR, EXIT_NOT_ALL_QUALIFIED, EXIT_OK
 
 __all__: list[str] = []  # the command line is reserverat.cli
 
@@ -768,7 +768,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         procurement = load_procurement(args.procurement) if args.procurement else None
         rules = _load_rules(args, procurement)
         context = _context(args.register)
-        from reserverat.batch import ResultWriter, batch_files, can_work_in_parallel
+        from reserverat.batch import ResultWriter, WorkerStoppedError, can_work_in_parallel
 
         # The date the results will carry (said aloud below): the headers name its titles.
         when = args.as_of or (procurement.submission_date if procurement else None)
@@ -799,6 +799,34 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         "warnings": _today_warning(args, procurement, as_of),
         **_input_kwargs(args),
     }
+    try:
+        summary = _run_batch(args, rules, writer, show, options)
+    except WorkerStoppedError as exc:
+        print(f"{'fel' if args.lang == 'sv' else 'error'}: {exc.text(args.lang)}", file=sys.stderr)
+        return EXIT_INTERNAL_ERROR
+    if not writer.written == summary.rows == summary.results + summary.errors:
+        # Never report success over a file that lacks rows: this is a bug, say so.
+        raise RuntimeError(
+            f"{summary.rows} rows read, {writer.written} written, "
+            f"{summary.results} results and {summary.errors} errors"
+        )
+    sys.stdout.write(_batch_summary(summary, args.out, args.lang))
+    if summary.errors:
+        return EXIT_BAD_INPUT
+    return (
+        EXIT_OK if summary.outcomes.get("qualified", 0) == summary.rows else EXIT_NOT_ALL_QUALIFIED
+    )
+
+
+def _run_batch(
+    args: argparse.Namespace,
+    rules: RuleSet,
+    writer: ResultWriter,
+    show: bool,
+    options: dict[str, Any],
+) -> BatchSummary:
+    from reserverat.batch import batch_files
+
     with writer:
         if show:
             from rich.progress import Progress, SpinnerColumn, TextColumn
@@ -818,18 +846,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
                 )
         else:
             summary = batch_files(args.files, rules, writer, **options)
-    if not writer.written == summary.rows == summary.results + summary.errors:
-        # Never report success over a file that lacks rows: this is a bug, say so.
-        raise RuntimeError(
-            f"{summary.rows} rows read, {writer.written} written, "
-            f"{summary.results} results and {summary.errors} errors"
-        )
-    sys.stdout.write(_batch_summary(summary, args.out, args.lang))
-    if summary.errors:
-        return EXIT_BAD_INPUT
-    return (
-        EXIT_OK if summary.outcomes.get("qualified", 0) == summary.rows else EXIT_NOT_ALL_QUALIFIED
-    )
+    return summary
 
 
 def _batch_summary(summary: BatchSummary, out: Path, lang: str) -> str:

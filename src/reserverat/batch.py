@@ -38,6 +38,8 @@ from reserverat.result import Message, Result
 from reserverat.ruleset import RuleSet
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor, Future
+
     import numpy as np
 
     from reserverat.render import html
@@ -50,6 +52,7 @@ else:
 __all__ = [
     "BatchSummary",
     "ResultWriter",
+    "WorkerStoppedError",
     "batch_files",
     "can_work_in_parallel",
     "jsonl_line",
@@ -618,6 +621,30 @@ def _work(lines: list[tuple[str, bytes]]) -> list[_Done]:
     return done
 
 
+class WorkerStoppedError(RuntimeError):
+    """A batch's worker process stopped from outside (killed, perhaps for lack of memory)."""
+
+    def __init__(self, first: str) -> None:
+        super().__init__("a worker process stopped from outside")
+        # A source names a file, and file names can hold identity numbers.
+        self.first = mask_personal_numbers(first)
+        """The first input not written: the pool fails every chunk it had not handed back."""
+
+    def text(self, lang: str) -> str:
+        """What happened and what to do, in ``lang``; nothing has been written."""
+        if lang == "sv":
+            return (
+                "en arbetsprocess stoppades utifrån (kanske av minnesbrist) innan "
+                f"{place_words(self.first, 'sv')} och raderna efter den var bedömda; inget "
+                "resultat skrevs. Kör igen med färre --jobs."
+            )
+        return (
+            "a worker process was stopped from outside (perhaps for lack of memory) before "
+            f"{self.first} and the lines after it were evaluated; no result was written. "
+            "Run again with fewer --jobs."
+        )
+
+
 CHUNK_LINES = 200
 """JSONL lines a worker takes at a time: enough to pay for the handover, few enough to
 keep memory flat (at most four chunks per worker wait)."""
@@ -670,25 +697,38 @@ class _Run:
         if self.progress is not None:
             self.progress(self.summary.rows)
 
-    def parallel(self, lines: Iterator[tuple[str, bytes]], pool: Any, jobs: int) -> None:
+    def parallel(self, lines: Iterator[tuple[str, bytes]], pool: Executor, jobs: int) -> None:
         """Evaluate JSONL lines in worker processes and write them in the file's order."""
         from collections import deque
 
-        pending: deque[Any] = deque()
+        pending: deque[tuple[Future[list[_Done]], str]] = deque()
+
+        def send(chunk: list[tuple[str, bytes]]) -> None:
+            pending.append((pool.submit(_work, chunk), chunk[0][0]))
+
         chunk: list[tuple[str, bytes]] = []
         for item in lines:
             chunk.append(item)
             if len(chunk) == CHUNK_LINES:
-                pending.append(pool.apply_async(_work, (chunk,)))
+                send(chunk)
                 chunk = []
                 if len(pending) >= 4 * jobs:
-                    self._take(pending.popleft().get())
+                    self._take(*pending.popleft())
         if chunk:
-            pending.append(pool.apply_async(_work, (chunk,)))
+            send(chunk)
         while pending:
-            self._take(pending.popleft().get())
+            self._take(*pending.popleft())
 
-    def _take(self, done: list[_Done]) -> None:
+    def _take(self, future: Future[list[_Done]], first: str) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            done = future.result()
+        except BrokenProcessPool:
+            raise WorkerStoppedError(first) from None
+        self._write_done(done)
+
+    def _write_done(self, done: list[_Done]) -> None:
         for line, value, source, supplier, number in done:
             self.writer.write_line(line)
             self._count(source, value, supplier if value is not None else None, number)
@@ -756,7 +796,7 @@ def batch_files(
     job = _Job(rules, as_of, procurement, context, warnings)
     run = _Run(job, writer, progress)
     parallel = jobs > 1 and can_work_in_parallel(writer)
-    pool: Any = None
+    pool: Executor | None = None
     try:
         for path in paths:
             if not (parallel and Path(path).suffix.lower() == ".jsonl"):
@@ -772,16 +812,23 @@ def batch_files(
                 continue
             if pool is None:
                 import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
 
                 # Forked workers inherit the loaded rule set, registers and compiled plans.
-                fork = multiprocessing.get_context("fork")
-                pool = fork.Pool(jobs, initializer=_start, initargs=(job, writer.compact))
+                # An executor, not multiprocessing.Pool: a worker killed from outside (out
+                # of memory) breaks it with an error, where a Pool would wait for ever.
+                pool = ProcessPoolExecutor(
+                    jobs,
+                    mp_context=multiprocessing.get_context("fork"),
+                    initializer=_start,
+                    initargs=(job, writer.compact),
+                )
             run.parallel(itertools.chain([first], lines), pool, jobs)
         return run.finish()
     finally:
         if pool is not None:
-            pool.terminate()
-            pool.join()
+            # Chunks not begun are dropped; each worker ends after the one it holds.
+            pool.shutdown(wait=True, cancel_futures=True)
         run.seen.sources.close()
 
 
