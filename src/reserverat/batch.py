@@ -55,7 +55,6 @@ __all__ = [
     "WorkerStoppedError",
     "batch_files",
     "can_work_in_parallel",
-    "jsonl_line",
     "run_batch",
     "safe_cell",
 ]
@@ -173,20 +172,12 @@ def _json_str(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def jsonl_line(
-    source: str, outcome: Result | DeclarationError, name: str | None, compact: bool
-) -> str:
-    """One input's line of batch JSONL: its result (compact or full) or its errors.
-
-    A result that cannot be written becomes an ``unwritable_row`` error line in its place.
-    """
-    return _jsonl(source, outcome, name, compact)[0]
-
-
-def _jsonl(
+def _jsonl_line(
     source: str, outcome: Result | DeclarationError, name: str | None, compact: bool
 ) -> tuple[str, bool]:
-    """:func:`jsonl_line`, and whether the line is what was asked (not its error)."""
+    """One input's line of batch JSONL, its result (compact or full) or its errors, and
+    whether it is what was asked: a result that cannot be written becomes an
+    ``unwritable_row`` error line in its place (False)."""
     # No mask over the line: identity numbers are masked where they enter, and a pass
     # over the text would corrupt numbers that look like birth dates.
     if isinstance(outcome, Result):
@@ -194,7 +185,7 @@ def _jsonl(
             # The same text as json.dumps({"result": ..., "source": ...}, sort_keys=True).
             text = outcome.compact().to_json() if compact else outcome.to_json(indent=None)
         except Exception as exc:
-            return _jsonl(source, _unwritable(source, exc), name, compact)[0], False
+            return _jsonl_line(source, _unwritable(source, exc), name, compact)[0], False
         return f'{{"result": {text}, "source": {_json_str(source)}}}\n', True
     item: dict[str, Any] = {"errors": [p.to_dict() for p in outcome.problems]}
     item["source"] = source
@@ -368,8 +359,8 @@ class ResultWriter:
             return False
 
     def write_line(self, line: bytes) -> None:
-        """Write one input's JSONL line as UTF-8, made elsewhere by :func:`jsonl_line` (a
-        worker's): bytes, so that the batch process neither decodes nor encodes it."""
+        """Write one input's JSONL line as UTF-8, made elsewhere (by a worker): bytes, so
+        that the batch process neither decodes nor encodes it."""
         assert self._file is not None and self.kind == "jsonl"
         if self._text_pending:
             self._file.flush()  # the text before it goes first
@@ -392,7 +383,7 @@ class ResultWriter:
             return True
         if self.kind == "jsonl":
             assert self._file is not None
-            line, whole = _jsonl(source, outcome, name, self.compact)
+            line, whole = _jsonl_line(source, outcome, name, self.compact)
             self._file.write(line)
             self._text_pending = True
             return whole
@@ -585,8 +576,9 @@ class _Job:
         ).with_warnings(self.warnings + reading_warnings(row))
 
 
-_Done = tuple[bytes, str | None, str, str, str | None]
-"""A worker's row: its line, outcome (None: an error), source, supplier and number."""
+_Done = tuple[bytes, str | None, str, str | None, str | None]
+"""A worker's row: its line, outcome, source, supplier and number (None but the line and
+the source: an error)."""
 
 _WORKER: dict[str, tuple[_Job, bool]] = {}
 """A worker process's job and compactness, under ``"job"`` (set by :func:`_start`)."""
@@ -610,14 +602,14 @@ def _work(lines: list[tuple[str, bytes]]) -> list[_Done]:
     for source, raw in lines:
         row = jsonl_row(source, raw)
         outcome = job.outcome(row)
-        text, whole = _jsonl(row.source, outcome, row.name, compact)
+        text, whole = _jsonl_line(row.source, outcome, row.name, compact)
         line = text.encode()  # once, here: pickling a str would encode it and decode it
         if whole and isinstance(outcome, Result) and isinstance(row.outcome, Declaration):
             decl = row.outcome
             value = outcome.outcome.value
             done.append((line, value, row.source, decl.supplier, decl.organisationsnummer))
         else:
-            done.append((line, None, row.source, "", None))
+            done.append((line, None, row.source, None, None))
     return done
 
 
@@ -731,7 +723,7 @@ class _Run:
     def _write_done(self, done: list[_Done]) -> None:
         for line, value, source, supplier, number in done:
             self.writer.write_line(line)
-            self._count(source, value, supplier if value is not None else None, number)
+            self._count(source, value, supplier, number)
 
     def finish(self) -> BatchSummary:
         """The summary, with the possible duplicates found."""
