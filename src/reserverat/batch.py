@@ -28,11 +28,12 @@ from reserverat._version import __version__
 from reserverat.declaration import Declaration, Procurement
 from reserverat.engine import titles_at
 from reserverat.errors import DeclarationError, Problem, place_words
-from reserverat.evaluate import EvaluationContext, MapLayer, evaluate, geography
+from reserverat.evaluate import EvaluationContext, MapLayer, evaluate
 from reserverat.groups import Duplicate, find_duplicates
 from reserverat.identifiers import mask_personal_numbers
 from reserverat.inputs import AtomicOutput
 from reserverat.io import Row, reading_warnings, source_file
+from reserverat.render import map_layers
 from reserverat.render.messages import EVIDENCE, OUTCOME_LABELS, VERDICT_LABELS, render_message
 from reserverat.result import Message, Result
 from reserverat.ruleset import RuleSet
@@ -658,15 +659,7 @@ class _Run:
             outcome = self.job.outcome(row)
             layers: tuple[MapLayer, ...] = ()
             if isinstance(outcome, Result) and self.writer.wants_maps:
-                assert isinstance(row.outcome, Declaration)
-                job = self.job
-                layers = geography(
-                    row.outcome,
-                    job.rules,
-                    as_of=job.as_of,
-                    context=job.context,
-                    procurement=job.procurement,
-                )
+                layers = map_layers(outcome)
             whole = self.writer.write(row.source, outcome, layers, row.name)
             if whole and isinstance(outcome, Result) and isinstance(row.outcome, Declaration):
                 decl = row.outcome

@@ -41,6 +41,7 @@ from reserverat.sources import buyer_fetches
 __all__ = [
     "FORMATS",
     "Entry",
+    "map_layers",
     "render",
     "render_group",
     "render_html",
@@ -95,19 +96,26 @@ def render_html(
 
 def _entry(result: Result, n: int, maps: bool) -> Entry:
     record = result.record
-    layers: tuple[MapLayer, ...] = ()
-    if maps and record is not None:
-        from reserverat.evaluate import geography
-
-        plan = record.plan
-        layers = geography(
-            record.decl,
-            plan.rules,
-            as_of=plan.as_of,
-            context=plan.context,
-            procurement=plan.procurement,
-        )
+    layers = map_layers(result) if maps else ()
     return Entry(f"#{n}", result, record.decl if record is not None else None, layers)
+
+
+def map_layers(result: Result) -> tuple[MapLayer, ...]:
+    """The maps of what a result's geographic checks used, under the rule set, date and
+    context it was decided with (none for a result read back from JSON)."""
+    record = result.record
+    if record is None:
+        return ()
+    from reserverat.evaluate import geography
+
+    plan = record.plan
+    return geography(
+        record.decl,
+        plan.rules,
+        as_of=plan.as_of,
+        context=plan.context,
+        procurement=plan.procurement,
+    )
 
 
 def render_text(result: Result, lang: str = "sv") -> str:
