@@ -169,8 +169,8 @@ def test_jobs_into_a_spreadsheet_warn_and_run_in_one_process(
     assert outputs[0][:2] == outputs[1][:2]
     assert outputs[0][2] == ""
     assert outputs[1][2] == (
-        "varning: --jobs gäller bara JSONL till JSONL, på system som kan starta processer med "
-        "fork; bedömningen görs i en process\n"
+        "varning: --jobs gäller bara JSONL till JSONL och inte i Windows; bedömningen görs i en "
+        "process\n"
     )
 
 

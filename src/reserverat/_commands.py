@@ -783,10 +783,10 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     if args.jobs > 1 and not can_work_in_parallel(writer):
         sv = args.lang == "sv"
         _warn(
-            "--jobs gäller bara JSONL till JSONL, på system som kan starta processer med fork; "
-            "bedömningen görs i en process"
+            # Windows is the system without fork, which the workers need.
+            "--jobs gäller bara JSONL till JSONL och inte i Windows; bedömningen görs i en process"
             if sv
-            else "--jobs applies to JSONL into JSONL only, on systems that fork; "
+            else "--jobs applies to JSONL into JSONL only, and not on Windows; "
             "evaluating in one process",
             args.lang,
         )
