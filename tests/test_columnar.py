@@ -1,6 +1,7 @@
 """The columnar evaluator gives exactly the explained path's verdicts."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 from unittest.mock import patch
 
@@ -10,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import reserverat as rr
-from reserverat.columnar import CODES, Corpus, evaluate_columns, outcome_codes
+from reserverat.columnar import CODES, MAX_LABELS, Corpus, evaluate_columns, outcome_codes
 from reserverat.loading import list_rulesets
 from strategies import one_criterion, varied
 
@@ -72,6 +73,101 @@ def test_corpus_from_columns_needs_no_declarations() -> None:
         2,
         0,
     ]  # met, not met, undecided (unknown), undecided (nobody), met, not met
+
+
+def test_text_columns_are_coded_once_per_corpus() -> None:
+    known = np.array([True, True, False, True])
+    fixed = np.array(["unit", "legal_person", "legal_person", "unit"], dtype="<U12")
+    corpus = Corpus(4, columns={"scope": (fixed, known)})
+    coded = corpus.codes("scope")
+    assert coded is not None
+    codes, texts = coded
+    assert texts == ("unit", "legal_person")
+    assert codes.dtype == np.int8 and codes.tolist() == [0, 1, -1, 0]  # -1: unknown
+    again = corpus.codes("scope")
+    assert again is not None and again[0] is codes  # made once, then kept
+    objects = np.array(["aktiebolag", None, "stiftelse", "aktiebolag"], dtype=object)
+    by_object = Corpus(4, columns={"legal_form": (objects, np.array([True, False, True, True]))})
+    by_text = by_object.codes("legal_form")
+    assert by_text is not None
+    assert by_text[0].tolist() == [0, -1, 1, 0]
+    assert by_text[1] == ("aktiebolag", "stiftelse")
+    # Not text, or more texts than a fact has: not coded, and the kernels read the values.
+    for values in (
+        np.array(["a", 1], dtype=object),
+        np.array([f"t{i}" for i in range(MAX_LABELS + 1)], dtype=object),
+        np.array([f"t{i}" for i in range(MAX_LABELS + 1)]),
+        np.array([1, 2]),
+    ):
+        many = Corpus(len(values), columns={"x": (values, np.ones(len(values), dtype=bool))})
+        assert many.codes("x") is None
+
+
+@pytest.mark.parametrize("dtype", ["<U12", object])
+def test_scope_and_value_in_decide_alike_coded_or_not(dtype: Any) -> None:
+    # More distinct texts than are coded: the kernels compare the values themselves, and
+    # must give what the coded column gives for the same rows.
+    texts = ["legal_person", "unit", "x", "legal_person", "unit"]
+    extra = [f"t{i}" for i in range(MAX_LABELS)]
+    for check, want in (
+        (rr.whole_legal_person(unit_data="not_met"), [2, 0, 1, 2, 0]),
+        (rr.whole_legal_person(), [2, 1, 1, 2, 1]),
+        (rr.value_in("scope", ["unit", "x"]), [0, 2, 2, 0, 2]),
+    ):
+        rules = one_criterion(check)
+        for rows in (texts, texts + extra):
+            values = np.array(rows, dtype=dtype)
+            known = np.ones(len(rows), dtype=bool)
+            known[2] = dtype is object  # a typed column's unknown row holds a text anyway
+            corpus = Corpus(len(rows), columns={"scope": (values, known)})
+            assert (corpus.codes("scope") is None) is (len(rows) > MAX_LABELS)
+            got = evaluate_columns(corpus, rules, as_of=WHEN)[: len(texts), 0].tolist()
+            expected = list(want)
+            if dtype is not object:
+                expected[2] = 1  # unknown: undecided
+            assert got == expected, (check.kind, len(rows), dtype)
+
+
+def test_counts_are_narrowed_where_every_known_count_fits() -> None:
+    two = np.array([True, False])
+
+    def counts(values: Any, known: Any = two) -> Any:
+        return Corpus(len(values), columns={"c": (values, known)}).counts("c")
+
+    narrow = counts(np.array([-7, 2**40], dtype=np.int64))  # the unknown row is not looked at
+    assert narrow[0].dtype == np.int32 and narrow[0].tolist() == [-7, 0] and narrow[1] == 7
+    small = counts(np.array([5, 999], dtype=np.int64))  # 0 where unknown, whatever it held
+    assert small[0].dtype == np.int32 and small[0].tolist() == [5, 0] and small[1] >= 5
+    wide = counts(np.array([2**40, 1]), np.array([True, True]))
+    assert wide[0].dtype == np.int64 and wide[0].tolist() == [2**40, 1] and wide[1] == 2**40
+    floats = counts(np.array([3.0, np.nan]))
+    assert floats[0].dtype == np.int32 and floats[0].tolist() == [3, 0] and floats[1] == 3
+    objects = counts(np.array([3, None], dtype=object))
+    assert objects[0].tolist() == [3, 0] and objects[1] == 3
+    # Not whole numbers, or too large for any integer column: decided row by row instead.
+    assert counts(np.array([2.5, 1.0])) is None
+    assert counts(np.array([Decimal("3"), None], dtype=object)) is None
+    assert counts(np.array([2**64 - 1, 0], dtype=np.uint64)) is None
+    assert counts(np.array(["3", None], dtype=object)) is None
+
+
+def test_share_arithmetic_widens_where_32_bits_would_overflow() -> None:
+    # Columns from a source are not bounded by the model: 500 million per form, times the
+    # threshold's denominator, passes 2**31. In 32 bits the sums would wrap.
+    n = 3
+    yes = np.ones(n, dtype=bool)
+    cols: dict[str, Any] = {"workforce": (yes, yes)}
+    per_form = np.array([150_000_000, 149_999_999, 500_000_000], dtype=np.int64)
+    for form in ("employed", "trainees", "work_training", "other"):
+        cols[f"workforce.{form}"] = (yes, yes)
+        cols[f"workforce.{form}.headcount"] = (np.full(n, 500_000_000, dtype=np.int64), yes)
+        cols[f"workforce.{form}.target_group.headcount"] = (per_form, yes)
+    corpus = Corpus(n, None, cols, complete=True)
+    rules = one_criterion(rr.share_at_least("0.3"), "share")
+    # 30 % exactly is met; one person fewer in each form is not; everyone is met.
+    assert evaluate_columns(corpus, rules, as_of=WHEN)[:, 0].tolist() == [2, 0, 2]
+    narrow = corpus.counts("workforce.employed.headcount")
+    assert narrow is not None and narrow[0].dtype == np.int32  # each count fits; their sum not
 
 
 _TYPED_PATHS = [

@@ -10,6 +10,11 @@ check with a ``columns`` method (its kernel, kept in its subject module beside i
 decision) is vectorised; any other check, or rows an unusual configuration of a common
 one, fall back row by row to the very decision the explained path uses. A property test
 holds the kernels to the explained path's verdicts.
+
+What depends only on the corpus is made once and kept with it: text facts as codes into
+their few distinct texts (:meth:`Corpus.codes`), counts as the narrowest integers that hold
+them (:meth:`Corpus.counts`). The first evaluation of a corpus pays for them; ``compare``
+and ``sweep``, which evaluate it again and again, do not.
 """
 
 from __future__ import annotations
@@ -51,7 +56,6 @@ __all__ = [
     "compare_exact",
     "equals",
     "evaluate_columns",
-    "ints",
     "outcome_codes",
     "tri",
 ]
@@ -104,6 +108,11 @@ class Corpus:
     """Rows kept as the Declaration the readers made of them (:meth:`from_file`)."""
     complete: bool = False
     """Every fact without a column is unknown in every row (a file holds no other facts)."""
+    derived: dict[tuple[str, str], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """Forms of a column made once per corpus (:meth:`codes`, :meth:`counts`): a corpus is
+    evaluated once per rule set, and ``compare`` and ``sweep`` evaluate it again and again."""
 
     @classmethod
     def from_declarations(cls, declarations: Sequence[Declaration]) -> Corpus:
@@ -218,6 +227,127 @@ class Corpus:
             hit = self.columns[path] = (values, known)
         return hit
 
+    def codes(self, path: str) -> tuple[Array, tuple[str, ...]] | None:
+        """A text fact as int8 codes into its distinct texts (-1 where unknown), made once.
+
+        None where a known value is not text, or where there are more than
+        :data:`MAX_LABELS` distinct texts: a kernel then reads the values themselves.
+        """
+        key = ("codes", path)
+        if key not in self.derived:
+            self.derived[key] = _encode(*self.column(path))
+        hit: tuple[Array, tuple[str, ...]] | None = self.derived[key]
+        return hit
+
+    def counts(self, path: str) -> tuple[Array, int] | None:
+        """A whole-number fact as integers, 0 where unknown, made once: int32 where every
+        known value fits, else int64, with a bound on the known values' magnitudes.
+
+        None where a known value is not a whole number, or is too large for int64: a kernel
+        then decides row by row.
+        """
+        key = ("counts", path)
+        if key not in self.derived:
+            self.derived[key] = _integers(*self.column(path))
+        hit: tuple[Array, int] | None = self.derived[key]
+        return hit
+
+
+MAX_LABELS = 64
+"""The most distinct texts a column is coded with (scopes, legal forms: a handful)."""
+
+
+def _encode(values: Array, known: Array) -> tuple[Array, tuple[str, ...]] | None:
+    if values.dtype.kind == "U":
+        return _encode_fixed(values, known)
+    if values.dtype == object:
+        return _encode_objects(values, known)
+    return None
+
+
+def _encode_fixed(values: Array, known: Array) -> tuple[Array, tuple[str, ...]] | None:
+    n = len(values)
+    # One comparison per distinct text, block by block so that the text stays in the
+    # processor's cache: a sort (np.unique) of a million fixed-width strings costs a
+    # hundred times more for the few texts a fact has.
+    codes = np.full(n, -1, dtype=np.int8)
+    index: dict[str, int] = {}
+    for start in range(0, n, BLOCK_ROWS):
+        block = values[start : start + BLOCK_ROWS]
+        out = codes[start : start + BLOCK_ROWS]
+        left = known[start : start + BLOCK_ROWS].copy()
+        for label, code in index.items():  # the texts seen so far, most likely again
+            if not left.any():
+                break
+            hit = equals(block, label)
+            hit &= left
+            np.copyto(out, code, where=hit)
+            left ^= hit  # hit lies within left
+        while left.any():
+            if len(index) == MAX_LABELS:
+                return None
+            label = str(block[int(np.argmax(left))])
+            hit = equals(block, label)
+            hit &= left
+            np.copyto(out, index.setdefault(label, len(index)), where=hit)
+            left ^= hit
+    return codes, tuple(index)
+
+
+def _encode_objects(values: Array, known: Array) -> tuple[Array, tuple[str, ...]] | None:
+    texts: dict[str, int] = {}
+    coded: list[int] = []
+    for value, k in zip(values, known.tolist(), strict=True):
+        if not k:
+            coded.append(-1)
+            continue
+        if not isinstance(value, str):
+            return None
+        code = texts.get(value)
+        if code is None:
+            if len(texts) == MAX_LABELS:
+                return None
+            code = texts[value] = len(texts)
+        coded.append(code)
+    return np.array(coded, dtype=np.int8), tuple(texts)
+
+
+def _integers(values: Array, known: Array) -> tuple[Array, int] | None:
+    kind = values.dtype.kind
+    if kind in "iub" and len(values):
+        # The whole column's bound first: what unknown rows hold can only make it larger,
+        # and most count columns fit 32 bits, so one pass makes them, 0 where unknown.
+        bound = max(-int(values.min()), int(values.max()))
+        if bound < 2**31:
+            narrow = np.empty(len(values), dtype=np.int32)
+            np.multiply(values, known, out=narrow, casting="unsafe")
+            return narrow, bound
+    if kind in "iub" or kind == "f":
+        # What an unknown row holds is no count: 0 (and a NaN would not convert).
+        whole = np.where(known, values, 0)
+        bound = max(-int(whole.min()), int(whole.max())) if len(whole) else 0
+        if kind == "f":
+            if not np.isfinite(whole).all() or (whole != np.floor(whole)).any():
+                return None
+            if bound >= 2**53:  # beyond that a float no longer holds every whole number
+                return None
+        if bound >= 2**63:
+            return None
+        return whole.astype(np.int32 if bound < 2**31 else np.int64, copy=False), bound
+    if kind != "O":
+        return None
+    cells = [value if k else 0 for value, k in zip(values, known.tolist(), strict=True)]
+    if not all(isinstance(value, int) for value in cells):  # bool is an int, as counts take
+        return None
+    try:
+        wide = np.array(cells, dtype=np.int64)
+    except OverflowError:  # beyond int64: no count a kernel can add up
+        return None
+    bound = max(-int(wide.min()), int(wide.max())) if len(wide) else 0
+    if bound >= 2**63:
+        return None
+    return (wide.astype(np.int32) if bound < 2**31 else wide), bound
+
 
 # ---- Kleene logic over arrays -----------------------------------------------------------
 
@@ -280,13 +410,31 @@ class Columns:
         """A fact's column over the block; a fact about the tender is the same in every row."""
         if not path.startswith("procurement."):
             values, known = self.corpus.column(path)  # built and kept for the whole corpus
-            if self.n == len(values):
-                return values, known
-            stop = self.start + self.n
-            return values[self.start : stop], known[self.start : stop]  # views, not copies
+            return self._view(values), self._view(known)  # views, not copies
         value = self.plan.getter(path)(None)  # type: ignore[arg-type]
         values = np.full(self.n, value, dtype=object)
         return values, np.full(self.n, value is not None)
+
+    def codes(self, path: str) -> tuple[Array, tuple[str, ...]] | None:
+        """A text fact's codes over the block and its texts (:meth:`Corpus.codes`)."""
+        if path.startswith("procurement."):
+            return None
+        coded = self.corpus.codes(path)
+        if coded is None:
+            return None
+        return self._view(coded[0]), coded[1]
+
+    def counts(self, path: str) -> tuple[Array, int] | None:
+        """A whole-number fact over the block and its bound (:meth:`Corpus.counts`)."""
+        if path.startswith("procurement."):
+            return None
+        counted = self.corpus.counts(path)
+        if counted is None:
+            return None
+        return self._view(counted[0]), counted[1]
+
+    def _view(self, whole: Array) -> Array:
+        return whole if self.n == len(whole) else whole[self.start : self.start + self.n]
 
     def declaration(self, i: int) -> Declaration:
         """The block's row ``i`` as a declaration."""
@@ -331,14 +479,6 @@ def equals(values: Array, text: str) -> Array:
     for j in range(1, rows.shape[1]):
         out &= rows[:, j] == want[j]
     return out
-
-
-def ints(values: Array, known: Array) -> Array:
-    """Counts as int64. A typed column is used as it is, whatever it holds where unknown:
-    callers mask those rows; an object column is converted, unknown counts as 0."""
-    if values.dtype != object:
-        return values.astype(np.int64, copy=False)
-    return np.array([v if k else 0 for v, k in zip(values, known, strict=True)], dtype=np.int64)
 
 
 def compare_exact(values: Array, rows: Array, limit: Decimal | Fraction, at_least: bool) -> Array:
@@ -391,7 +531,9 @@ def evaluate_columns(
 ) -> Array:
     """Verdict codes, one row per declaration and one column per criterion (int8)."""
     plan = compile_plan(ruleset, as_of, context, procurement)
-    out = np.empty((corpus.n, len(plan.criteria)), dtype=np.int8)
+    # Criterion by criterion in memory (the transpose of a row-major array): each block's
+    # verdicts are written in one run, not one byte in every few.
+    out = np.empty((len(plan.criteria), corpus.n), dtype=np.int8).T
     row = corpus.declaration
     for j, crit in enumerate(plan.criteria):
         if crit.rule is not None:

@@ -121,9 +121,14 @@ class ValueInCheck(Memoised[ValueIn]):
         return self.explanation(witness, args, (Fact(self.path, witness.data),))
 
     def columns(self, cols: Columns) -> Array:
-        """Row by row over the column's values (no dtype makes set membership cheaper)."""
-        values, known = cols.column(self.path)
+        """By distinct text where the column is coded (:meth:`Columns.codes`), else row by row."""
         allowed = self.values
+        coded = cols.codes(self.path)
+        if coded is not None:
+            codes, texts = coded
+            listed = np.array([t in allowed for t in texts] + [False], dtype=bool)
+            return tri(codes >= 0, listed[codes])
+        values, known = cols.column(self.path)
         return tri(
             known, np.array([v is not None and str(v) in allowed for v in values], dtype=bool)
         )
@@ -320,8 +325,16 @@ class WholeLegalPersonCheck(Memoised[WholeLegalPerson]):
 
     def columns(self, cols: Columns) -> Array:
         """Vectorised over a fixed-width text column."""
-        values, known = cols.column("scope")
         unit = {Verdict.NOT_MET: NOT_MET, Verdict.UNDECIDED: UNDECIDED}[self.unit_verdict]
+        coded = cols.codes("scope")
+        if coded is not None:
+            # One verdict per distinct text, then one lookup per row (unknown: the last).
+            codes, texts = coded
+            verdicts = [
+                MET if t == "legal_person" else unit if t == "unit" else UNDECIDED for t in texts
+            ]
+            return np.array([*verdicts, UNDECIDED], dtype=np.int8)[codes]
+        values, known = cols.column("scope")
         if values.dtype.kind == "U":
             whole = equals(values, "legal_person")
             whole &= known

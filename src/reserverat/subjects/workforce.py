@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from reserverat.checks import Param, ShareAtLeast, canonical_decimal
-from reserverat.columnar import MET, NOT_MET, UNDECIDED, Array, Columns, compare_exact, ints
+from reserverat.columnar import MET, NOT_MET, UNDECIDED, Array, Columns, compare_exact
 from reserverat.declaration import (
     OCCUPATION_FORMS,
     Declaration,
@@ -569,28 +569,43 @@ class ShareAtLeastCheck(Compiled[ShareAtLeast]):
         if not simple:
             return cols.fallback(self)
         prefix = self.prefix
-        n = cols.n
-        missing = np.zeros(n, dtype=bool)
-        no_groups = np.ones(n, dtype=bool)
-        occupied = np.zeros(n, dtype=np.int64)
-        low = np.zeros(n, dtype=np.int64)  # the target group, counting unknown counts as 0
-        open_heads = np.zeros(n, dtype=np.int64)  # the headcounts of forms whose count is unknown
+        counted: list[tuple[str, tuple[Array, int], tuple[Array, int]]] = []
         for form in OCCUPATION_FORMS:
-            _, group_known = cols.column(f"{prefix}.{form}")
-            heads, heads_known = cols.column(f"{prefix}.{form}.headcount")
-            targets, targets_known = cols.column(f"{prefix}.{form}.target_group.headcount")
-            no_groups &= ~group_known
-            missing |= ~group_known
-            missing |= ~heads_known
-            h = ints(heads, heads_known)
-            occupied += h
-            # An unknown target count lies between 0 and the form's headcount.
-            low += np.where(targets_known, ints(targets, targets_known), 0)
-            open_heads += np.where(targets_known, 0, h)
-        # Rows with an unknown headcount hold what their column holds; they are set
-        # undecided below (missing), whatever these sums say.
+            head_counts = cols.counts(f"{prefix}.{form}.headcount")
+            target_counts = cols.counts(f"{prefix}.{form}.target_group.headcount")
+            if head_counts is None or target_counts is None:  # not whole numbers
+                return cols.fallback(self)
+            counted.append((form, head_counts, target_counts))
         p, q = self.p, self.q
-        invalid = missing
+        # The largest sum the arithmetic below can reach, from the largest known counts:
+        # 32-bit integers where it fits (twice the rows per instruction), else 64-bit.
+        reach = sum(max(h[1], t[1]) for _, h, t in counted) * max(p, q)
+        if reach >= 2**63:
+            return cols.fallback(self)
+        wide = reach >= 2**31 or any(h[0].dtype != np.int32 for _, h, _ in counted)
+        wide = wide or any(t[0].dtype != np.int32 for _, _, t in counted)
+        kind = np.int64 if wide else np.int32
+        n = cols.n
+        stated = np.zeros(n, dtype=bool)  # some form's group is stated
+        counted_all = np.ones(n, dtype=bool)  # every form's group and headcount are stated
+        occupied: Array = np.zeros(n, dtype=kind)
+        low: Array = np.zeros(n, dtype=kind)  # the target group, counting unknown counts as 0
+        open_heads: Array = np.zeros(n, dtype=kind)  # headcounts of forms with unknown counts
+        for form, (heads, _), (targets, _) in counted:
+            _, group_known = cols.column(f"{prefix}.{form}")
+            _, heads_known = cols.column(f"{prefix}.{form}.headcount")
+            _, targets_known = cols.column(f"{prefix}.{form}.target_group.headcount")
+            stated |= group_known
+            counted_all &= group_known
+            counted_all &= heads_known
+            h = heads.astype(kind, copy=False)
+            occupied += h
+            low += targets.astype(kind, copy=False)  # 0 where unknown (Corpus.counts)
+            # An unknown target count lies between 0 and the form's headcount.
+            open_heads += np.where(targets_known, 0, h)
+        # Rows with an unknown headcount count it as 0; they are set undecided below,
+        # whatever these sums say.
+        invalid = ~counted_all
         invalid |= occupied == 0
         need = occupied  # in place: a fresh array costs more than the arithmetic
         need *= p
@@ -602,12 +617,11 @@ class ShareAtLeastCheck(Compiled[ShareAtLeast]):
         # low <= high, the two tests add up to NOT_MET (0), UNDECIDED (1) or MET (2).
         out = (low >= need).view(np.int8)
         out += (high >= need).view(np.int8)
-        if invalid.any():
-            out[invalid] = UNDECIDED
+        np.copyto(out, UNDECIDED, where=invalid)
         _, wf_known = cols.column(prefix)
         declared, declared_known = cols.column(f"{prefix}.declared_share")
         # Rows that give only a declared share: compared with the threshold, exactly.
-        only_declared = wf_known & no_groups & declared_known
+        only_declared = wf_known & ~stated & declared_known
         if only_declared.any():
             if self.declared_policy == "undecided":
                 out[only_declared] = UNDECIDED
