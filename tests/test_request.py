@@ -9,7 +9,7 @@ import pytest
 
 import reserverat as rr
 from reserverat.cli import main
-from reserverat.render.request import letters, provision
+from reserverat.render.request import Letter, fetch_provision, letters, provision, render_letters
 
 ROOT = Path(__file__).parent.parent
 DECL = ROOT / "examples" / "declarations"
@@ -127,3 +127,38 @@ def test_the_letter_names_the_procurement_by_title_and_reference() -> None:
     untitled = procurement.model_copy(update={"title": None})
     text = render_letters(letters([result]), rules, untitled, today=date(2017, 12, 12), reply_by=None)
     assert "Upphandling: 2024/117\n" in text
+
+
+def test_what_the_buyer_fetches_names_15_kap_5_only_above_the_thresholds() -> None:
+    from datetime import date
+
+    letter = Letter(
+        "Exempel AB",
+        None,
+        (("staff_list", ("Andelen",)),),
+        fetched=(("annual_report", ("Vinsten",)),),
+    )
+    above = rr.load_ruleset("lou-4-18")
+    assert fetch_provision(above, "en") == "LOU (2016:1145) ch. 15 s. 5"
+    text = render_letters([letter], above, None, today=date(2024, 3, 15), reply_by=None)
+    assert (
+        "Följande behöver ni inte skicka: vi hämtar det själva ur offentliga register "
+        "(LOU (2016:1145) 15 kap. 5 §): årsredovisningar eller verksamhetsberättelser för de "
+        "senaste räkenskapsåren.\n"
+    ) in text
+    # Chapter 19 (and LUF) has no such provision that the tool knows: no citation at all.
+    for rule_id in ("lou-19-25a", "luf-4-16"):
+        rules = rr.load_ruleset(rule_id)
+        assert fetch_provision(rules) is None
+        text = render_letters([letter], rules, None, today=date(2024, 3, 15), reply_by=None)
+        assert (
+            "Följande behöver ni inte skicka: vi hämtar det själva ur offentliga register: "
+            "årsredovisningar eller verksamhetsberättelser för de senaste räkenskapsåren.\n"
+        ) in text
+        english = render_letters(
+            [letter], rules, None, today=date(2024, 3, 15), reply_by=None, lang="en"
+        )
+        assert (
+            "You need not send the following: we fetch it ourselves from public registers: "
+            "annual reports for the most recent financial years.\n"
+        ) in english

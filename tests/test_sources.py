@@ -281,9 +281,8 @@ def test_the_buyer_fetches_what_a_register_gives_and_the_letter_does_not_ask_for
     assert own == {"annual_report"}  # an aktiebolag's, filed with Bolagsverket
     text = rr.render_text(fetched)
     assert "annual_report" not in {c for letter in letters([fetched]) for c, _ in letter.items}
-    assert (
-        "Hämta själva (leverantören behöver inte skicka det, direktiv 2014/24/EU art. 59.5)"
-        in text
+    assert "Hämta själva ur offentliga register i stället för att begära in: årsredovisning" in (
+        text
     )
     # The batch report's summary page says it apart too.
     from reserverat.render.html import summary_page, summary_row
@@ -292,8 +291,8 @@ def test_the_buyer_fetches_what_a_register_gives_and_the_letter_does_not_ask_for
     assert "annual_report" not in row.asks and row.fetch == ("annual_report",)
     page = summary_page([row], "sv")
     assert (
-        '<p class="fetch">Hämta själva (leverantören behöver inte skicka det, direktiv '
-        "2014/24/EU art. 59.5): årsredovisning"
+        '<p class="fetch">Hämta själva ur offentliga register i stället för att begära in: '
+        "årsredovisning"
     ) in page
 
 

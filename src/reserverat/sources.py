@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 __all__ = [
     "BUYER_FETCHES",
     "DOCUMENT_NAMES",
-    "FETCH_CITATION",
     "CriterionSources",
     "fetchable",
     "source_words",
@@ -49,18 +48,18 @@ BUYER_FETCHES = {
 }
 """Evidence the buyer can get free itself, and for whom.
 
-The tool's reading of directive 2014/24 art. 59.5 (in LOU 15 kap.): a supplier need not
-send a document the buyer can take free from a national database. Kammarkollegiet's
-register of idéburna organisations and Bolagsverket's registration details are public;
-annual reports are filed with Bolagsverket by limited companies and economic
-associations, not by non-profit associations or most foundations.
+The tool advises the buyer to fetch these itself rather than ask for them. LOU 15 kap. 5 §
+(directive 2014/24/EU art. 59.5) spares a supplier that gave an ESPD a supporting document
+the buyer already has or can take free, directly and electronically (Upphandlingsmyndigheten:
+without an ESPD, what the procurement documents ask for is sent with the tender);
+:func:`reserverat.render.request.fetch_provision` names it where it applies. Which
+registers count is the tool's reading: Kammarkollegiet's register of idéburna
+organisations and Bolagsverket's registration details are public; annual reports are
+filed with Bolagsverket by limited companies and economic associations, not by
+non-profit associations or most foundations.
 """
 
 _FILE_WITH_BOLAGSVERKET = frozenset({"aktiebolag", "svb_aktiebolag", "ekonomisk_forening"})
-
-FETCH_CITATION = "direktiv 2014/24/EU art. 59.5"
-"""Where the law spares a supplier from sending what the buyer can fetch free."""
-
 
 def fetchable(code: str, legal_form: str | None) -> bool:
     """Whether the buyer can fetch this evidence itself for a supplier of ``legal_form``."""

@@ -28,9 +28,7 @@ _LABELS = {
         "source": "Källa",
         "gap": "Avstånd till kravet",
         "evidence": "Begär in",
-        "fetch": (
-            "Hämta själva (leverantören behöver inte skicka det, direktiv 2014/24/EU art. 59.5)"
-        ),
+        "fetch": "Hämta själva ur offentliga register i stället för att begära in",
         "facts": "Uppgifter",
         "params": "Parametrar",
         "note": "Obs",
@@ -57,7 +55,7 @@ _LABELS = {
         "source": "Source",
         "gap": "Distance to passing",
         "evidence": "Ask for",
-        "fetch": "Fetch yourselves (the supplier need not send it, directive 2014/24/EU art. 59.5)",
+        "fetch": "Fetch yourselves from public registers instead of asking",
         "facts": "Facts",
         "params": "Parameters",
         "note": "Note",

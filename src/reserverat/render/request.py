@@ -42,7 +42,7 @@ class Letter:
     items: tuple[tuple[str, tuple[str, ...]], ...]
     """Evidence code, and the titles of the criteria it settles."""
     fetched: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    """What the buyer fetches itself instead of asking for it (direktiv 2014/24/EU art. 59.5)."""
+    """What the buyer fetches itself instead of asking for it (:func:`fetch_provision`)."""
     decides: tuple[str, ...] = ()
     """Evidence that was shown to decide the outcome on its own, either way
     (:func:`reserverat.deciding.deciding_evidence`)."""
@@ -98,6 +98,21 @@ def provision(rules: RuleSet, lang: str = "sv") -> str | None:
     return None
 
 
+def fetch_provision(rules: RuleSet, lang: str = "sv") -> str | None:
+    """The provision sparing a supplier what the buyer can fetch itself, where one applies.
+
+    LOU 15 kap. 5 § (directive 2014/24/EU art. 59.5), for procurements above the
+    thresholds: a supplier that gave an ESPD need not send a supporting document the buyer
+    already has or can take free, directly and electronically. For chapter 19, LUF and the
+    other instruments the tool knows no such provision (an open point): the buyer fetching
+    a public register itself is then its own choice, and the letter says so without one.
+    """
+    for basis in rules.legal_basis:
+        if basis.instrument.startswith("LOU") and basis.chapter != 19:
+            return "LOU (2016:1145) 15 kap. 5 §" if lang == "sv" else "LOU (2016:1145) ch. 15 s. 5"
+    return None
+
+
 _NEW_CHAPTER_19 = date(2022, 2, 1)
 
 
@@ -123,8 +138,8 @@ _WORDS = {
             "får inte ändra anbudet i sak, och samma möjlighet ges alla leverantörer."
         ),
         "fetched": (
-            "Följande behöver ni inte skicka: vi hämtar det själva ur offentliga register "
-            "(direktiv 2014/24/EU art. 59.5): {items}."
+            "Följande behöver ni inte skicka: vi hämtar det själva ur offentliga "
+            "register{basis}: {items}."
         ),
         "decides": "Detta avgör ensamt bedömningen, så skicka det först: {items}.",
         "none": "Inga leverantörer behöver komplettera: inget utfall är 'kan inte avgöras'.",
@@ -152,8 +167,8 @@ _WORDS = {
             "given the same chance."
         ),
         "fetched": (
-            "You need not send the following: we fetch it ourselves from public registers "
-            "(directive 2014/24/EU art. 59.5): {items}."
+            "You need not send the following: we fetch it ourselves from public "
+            "registers{basis}: {items}."
         ),
         "decides": "This alone decides the assessment, so please send it first: {items}.",
         "none": "No supplier needs to supplement its tender: no outcome is undecided.",
@@ -176,6 +191,8 @@ def render_letters(
     w = _WORDS[lang]
     where = provision(rules, lang)
     basis = w["basis"].format(provision=where) if where else w["basis_open"]
+    spared = fetch_provision(rules, lang)
+    fetch_basis = f" ({spared})" if spared else ""
     rules_name = f"{rules.title.get(lang)}, {rules.id} {rules.version}"
     head = [
         (w["from"], (procurement.authority if procurement else None) or w["unknown"]),
@@ -190,7 +207,10 @@ def render_letters(
         to = letter.supplier + (f" ({letter.identifier})" if letter.identifier else "")
         items = [(EVIDENCE[lang][code], ", ".join(titles)) for code, titles in letter.items]
         fetched = (
-            w["fetched"].format(items="; ".join(EVIDENCE[lang][c] for c, _ in letter.fetched))
+            w["fetched"].format(
+                basis=fetch_basis,
+                items="; ".join(EVIDENCE[lang][c] for c, _ in letter.fetched),
+            )
             if letter.fetched
             else None
         )
