@@ -167,3 +167,28 @@ def test_an_edited_stored_result_is_refused_not_hung(tag: str) -> None:
     with pytest.raises(ValidationError):
         rr.result_from_json(json.dumps(data))
     assert time.monotonic() - start < 1
+
+
+def test_a_warning_added_after_the_findings_were_read_keeps_the_maps() -> None:
+    from reserverat.render import map_layers
+
+    (result,) = _botkyrka()[:1]
+    layers = map_layers(result)
+    assert len(layers) == 1
+    warning = rr.Message(
+        "input.cell",
+        {"where": "C3", "problem_sv": "ett okänt värde", "problem_en": "an unknown value"},
+    )
+    unread = rr.evaluate(
+        rr.load_declarations(ROOT / "examples" / "botkyrka" / "26-tva-platser.json")[0],
+        rr.load_ruleset("botkyrka-2017"),
+        as_of=WHEN,
+    ).with_warnings((warning,))
+    findings = result.findings  # read first: the record must still come along
+    warned = result.with_warnings((warning,))
+    assert warned.record is result.record and warned.findings is findings
+    assert warned.warnings == (*result.warnings, warning)
+    assert map_layers(warned) == layers
+    assert "<svg" in rr.render_html(warned)
+    assert warned.to_json() == unread.to_json()
+    assert warned == unread

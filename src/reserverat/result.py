@@ -368,12 +368,13 @@ class Result:
         return (Result, tuple(getattr(self, f) for f in _FIELDS))
 
     def with_warnings(self, warnings: tuple[Message, ...]) -> Result:
-        """This result with more warnings (as from reading its row); findings stay deferred."""
+        """This result with more warnings (as from reading its row); findings stay deferred,
+        and a result from :func:`reserverat.evaluate` keeps its record (its maps)."""
         if not warnings:
             return self
         record = self.__dict__.get("_record")
-        if record is not None and "findings" not in self.__dict__:
-            return Result.deferred(
+        if record is not None:
+            made = Result.deferred(
                 record,
                 outcome=self.outcome,
                 verdict=self.verdict,
@@ -381,6 +382,9 @@ class Result:
                 warnings=self.warnings + warnings,
                 risk=self.risk,
             )
+            # What was already built is taken as it is, not built again.
+            made.__dict__.update({n: v for n, v in self.__dict__.items() if n in _DEFERRED})
+            return made
         values = {f: getattr(self, f) for f in _FIELDS}
         values["warnings"] = self.warnings + warnings
         return Result(**values)

@@ -61,6 +61,7 @@ non-profit associations or most foundations.
 
 _FILE_WITH_BOLAGSVERKET = frozenset({"aktiebolag", "svb_aktiebolag", "ekonomisk_forening"})
 
+
 def fetchable(code: str, legal_form: str | None) -> bool:
     """Whether the buyer can fetch this evidence itself for a supplier of ``legal_form``."""
     who = BUYER_FETCHES.get(code)
