@@ -426,15 +426,16 @@ def test_a_spreadsheet_names_its_sources_in_numbered_columns(tmp_path: Path) -> 
     finding = rr.evaluate(good.outcome, rules, as_of=WHEN).finding("target-group-share")
     assert finding.verdict is rr.Verdict.MET
     # A spreadsheet row keeps its other facts: the list it could not read counts as unknown,
-    # and says so where the cell is.
+    # and one warning on the cell says so (not a second one for the item left without it).
     assert isinstance(bad.outcome, rr.Declaration) and bad.outcome.sources is None
-    assert [(w.loc, w.code) for w in bad.warnings] == [
-        ("K3 (sources[0].kind)", "cell.choice"),
-        ("K3 (sources[0].kind)", "missing"),
-    ]
+    assert [(w.loc, w.code) for w in bad.warnings] == [("K3 (sources[0].kind)", "cell.choice")]
     assert bad.warnings[0].msg_sv == (
-        "läste 'documnet': välj en av egen försäkran; dokument; register; uppgiften räknas "
-        "som okänd"
+        "läste 'documnet': välj en av egen försäkran; dokument; register (hela listan räknas "
+        "som okänd); uppgiften räknas som okänd"
+    )
+    assert bad.warnings[0].msg == (
+        "read 'documnet': choose one of own declaration; document; register (the whole "
+        "list counts as unknown); the fact counts as unknown"
     )
     assert bad.source == f"{sheet} row 3"
 

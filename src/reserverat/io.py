@@ -21,7 +21,7 @@ import itertools
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -360,10 +360,14 @@ def _cell_warning(
         source,
         f"{ref} ({header})",
         code,
-        f"{en}; the fact counts as unknown",
-        msg_sv=f"{sv}; uppgiften räknas som okänd",
+        en + _UNKNOWN_EN,
+        msg_sv=sv + _UNKNOWN_SV,
         **given,
     )
+
+
+_UNKNOWN_EN = "; the fact counts as unknown"
+_UNKNOWN_SV = "; uppgiften räknas som okänd"
 
 
 # What a refused value means, for the cell warning (pydantic's own words are English).
@@ -401,7 +405,22 @@ def _lenient(
                 smaller = _without(smaller, p.loc)
                 top = _steps(p.loc)[0][0] if p.loc else ""
                 gone = isinstance(before.get(top), list) and top not in smaller
-                warnings.append(_refused(p, read.cells, source, whole_list=gone))
+                warning = _refused(p, read.cells, source, whole_list=gone)
+                # A value its item needs, whose own cell was refused as it was read: that
+                # cell's warning says so already. It says there that the list went too,
+                # rather than a second warning on the same cell.
+                same = next(
+                    (
+                        i
+                        for i, w in enumerate(warnings)
+                        if p.code == "missing" and p.loc in read.cells and w.loc == warning.loc
+                    ),
+                    None,
+                )
+                if same is None:
+                    warnings.append(warning)
+                elif gone:
+                    warnings[same] = _with_whole_list(warnings[same])
             if smaller == data:  # nothing left to take away: cannot happen, but never loop
                 return exc, tuple(warnings)
             data = smaller
@@ -435,10 +454,25 @@ def _refused(
     en = p.msg
     if whole_list:
         # The item could not stay, so the whole list went (see _without).
-        sv += " (hela listan räknas som okänd)"
-        en += " (the whole list counts as unknown)"
+        sv += _WHOLE_LIST_SV
+        en += _WHOLE_LIST_EN
     raw = p.input if p.has_input() and not isinstance(p.input, dict | list) else None
     return _cell_warning(source, ref or p.loc, header, p.code, en, sv, raw)
+
+
+_WHOLE_LIST_EN = " (the whole list counts as unknown)"
+_WHOLE_LIST_SV = " (hela listan räknas som okänd)"
+
+
+def _with_whole_list(warning: Problem) -> Problem:
+    """A cell's warning (:func:`_cell_warning`) that also says its whole list went."""
+    if warning.msg.endswith(_WHOLE_LIST_EN + _UNKNOWN_EN):
+        return warning
+    return replace(
+        warning,
+        msg=warning.msg.removesuffix(_UNKNOWN_EN) + _WHOLE_LIST_EN + _UNKNOWN_EN,
+        msg_sv=(warning.msg_sv or "").removesuffix(_UNKNOWN_SV) + _WHOLE_LIST_SV + _UNKNOWN_SV,
+    )
 
 
 def _without(data: dict[str, Any], loc: str) -> dict[str, Any]:
