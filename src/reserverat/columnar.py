@@ -19,14 +19,14 @@ and ``sweep``, which evaluate it again and again, do not.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from reserverat.declaration import OCCUPATION_FORMS, Declaration, Procurement, parse_declaration
 from reserverat.engine import (
@@ -59,6 +59,8 @@ __all__ = [
     "outcome_codes",
     "tri",
 ]
+
+_T = TypeVar("_T")
 
 NOT_MET, UNDECIDED, MET, NA = 0, 1, 2, 3
 CODES = {
@@ -417,21 +419,18 @@ class Columns:
 
     def codes(self, path: str) -> tuple[Array, tuple[str, ...]] | None:
         """A text fact's codes over the block and its texts (:meth:`Corpus.codes`)."""
-        if path.startswith("procurement."):
-            return None
-        coded = self.corpus.codes(path)
-        if coded is None:
-            return None
-        return self._view(coded[0]), coded[1]
+        return self._block(path, self.corpus.codes)
 
     def counts(self, path: str) -> tuple[Array, int] | None:
         """A whole-number fact over the block and its bound (:meth:`Corpus.counts`)."""
-        if path.startswith("procurement."):
-            return None
-        counted = self.corpus.counts(path)
-        if counted is None:
-            return None
-        return self._view(counted[0]), counted[1]
+        return self._block(path, self.corpus.counts)
+
+    def _block(
+        self, path: str, made: Callable[[str], tuple[Array, _T] | None]
+    ) -> tuple[Array, _T] | None:
+        # A fact about the tender has no column: the kernel reads its values instead.
+        whole = None if path.startswith("procurement.") else made(path)
+        return None if whole is None else (self._view(whole[0]), whole[1])
 
     def _view(self, whole: Array) -> Array:
         return whole if self.n == len(whole) else whole[self.start : self.start + self.n]
