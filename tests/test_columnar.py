@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 from unittest.mock import patch
 
@@ -168,6 +169,60 @@ def test_share_arithmetic_widens_where_32_bits_would_overflow() -> None:
     assert evaluate_columns(corpus, rules, as_of=WHEN)[:, 0].tolist() == [2, 0, 2]
     narrow = corpus.counts("workforce.employed.headcount")
     assert narrow is not None and narrow[0].dtype == np.int32  # each count fits; their sum not
+
+
+_FORMS = ("employed", "trainees", "work_training", "other")
+_COUNT = st.integers(0, 2**40) | st.integers(0, 50)
+_MOSTLY = st.sampled_from([True] * 7 + [False])  # a row with every count stated is decided
+_FORM = st.tuples(_MOSTLY, _COUNT, _MOSTLY, _COUNT, st.booleans())
+
+
+def _share_reference(forms: list[tuple[bool, int, bool, int, bool]], threshold: Fraction) -> int:
+    """The share criterion's verdict for one row of raw counts, in exact integers."""
+    if not all(group and heads_known for group, _, heads_known, _, _ in forms):
+        return 1
+    occupied = sum(heads for _, heads, _, _, _ in forms)
+    if occupied == 0:
+        return 1
+    low = sum(target for _, _, _, target, known in forms if known)
+    high = sum(target if known else heads for _, heads, _, target, known in forms)
+    if low >= threshold * occupied:
+        return 2
+    return 0 if high < threshold * occupied else 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(*[_FORM] * 4), min_size=1, max_size=8),
+    st.sampled_from(["0.3", "0.25", "0.333333", "0.4", "0.999999"]),
+    st.sampled_from(["int64", "float64", "object"]),
+)
+def test_the_share_kernel_is_exact_for_any_counts_a_column_holds(
+    rows: list[tuple[Any, ...]], threshold: str, kind: str
+) -> None:
+    """Counts far beyond the model's (a source's columns are not bounded by it), in 32 or
+    64 bits as their sums need, give the verdict of exact arithmetic."""
+    n = len(rows)
+    yes = np.ones(n, dtype=bool)
+    cols: dict[str, Any] = {"workforce": (yes, yes)}
+    for j, form in enumerate(_FORMS):
+        group, heads, heads_known, targets, targets_known = zip(*(r[j] for r in rows), strict=True)
+
+        def column(values: tuple[int, ...]) -> Any:
+            if kind == "float64":  # exact only up to 2**53: every count drawn here is
+                return np.array(values, dtype=np.float64)
+            return np.array(values, dtype=np.int64 if kind == "int64" else object)
+
+        cols[f"workforce.{form}"] = (np.ones(n, dtype=bool), np.array(group))
+        cols[f"workforce.{form}.headcount"] = (column(heads), np.array(heads_known))
+        cols[f"workforce.{form}.target_group.headcount"] = (
+            column(targets),
+            np.array(targets_known),
+        )
+    corpus = Corpus(n, None, cols, complete=True)
+    rules = one_criterion(rr.share_at_least(threshold), "share")
+    got = evaluate_columns(corpus, rules, as_of=WHEN)[:, 0].tolist()
+    assert got == [_share_reference(list(r), Fraction(threshold)) for r in rows]
 
 
 _TYPED_PATHS = [
