@@ -106,6 +106,8 @@ def fetch_provision(rules: RuleSet, lang: str = "sv") -> str | None:
     already has or can take free, directly and electronically. For chapter 19, LUF and the
     other instruments the tool knows no such provision (an open point): the buyer fetching
     a public register itself is then its own choice, and the letter says so without one.
+    As :func:`provision` does, it takes a rule set outside chapter 19 to be used above the
+    thresholds: the tool knows no contract value (an open point).
     """
     for basis in rules.legal_basis:
         if basis.instrument.startswith("LOU") and basis.chapter != 19:
