@@ -114,7 +114,8 @@ class Corpus:
         default_factory=dict, init=False, repr=False, compare=False
     )
     """Forms of a column made once per corpus (:meth:`codes`, :meth:`counts`): a corpus is
-    evaluated once per rule set, and ``compare`` and ``sweep`` evaluate it again and again."""
+    evaluated once per rule set, and ``compare`` and ``sweep`` evaluate it again and again.
+    They are not made again if a column is replaced: change no column once evaluated."""
 
     @classmethod
     def from_declarations(cls, declarations: Sequence[Declaration]) -> Corpus:
