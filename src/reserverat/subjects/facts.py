@@ -126,7 +126,8 @@ class ValueInCheck(Memoised[ValueIn]):
         coded = cols.codes(self.path)
         if coded is not None:
             codes, texts = coded
-            listed = np.array([t in allowed for t in texts] + [False], dtype=bool)
+            # str() as the explained path reads the value (a legal form is a StrEnum).
+            listed = np.array([str(t) in allowed for t in texts] + [False], dtype=bool)
             return tri(codes >= 0, listed[codes])
         values, known = cols.column(self.path)
         return tri(
