@@ -577,9 +577,21 @@ class _Job:
         ).with_warnings(self.warnings + reading_warnings(row))
 
 
-_Done = tuple[bytes, str | None, str, str | None, str | None]
-"""A worker's row: its line, outcome, source, supplier and number (None but the line and
-the source: an error)."""
+_Keys = tuple[str | None, str | None, str | None]
+"""What a written row is counted by: its outcome, supplier and organisationsnummer (all
+None for an error row)."""
+
+
+def _keys(row: Row, outcome: Result | DeclarationError, whole: bool) -> _Keys:
+    """The keys of a row written as ``outcome`` (``whole``: as asked, not as an error)."""
+    if whole and isinstance(outcome, Result) and isinstance(row.outcome, Declaration):
+        decl = row.outcome
+        return outcome.outcome.value, decl.supplier, decl.organisationsnummer
+    return None, None, None
+
+
+_Done = tuple[bytes, str, str | None, str | None, str | None]
+"""A worker's row: its line, its source and its keys (:data:`_Keys`)."""
 
 _WORKER: dict[str, tuple[_Job, bool]] = {}
 """A worker process's job and compactness, under ``"job"`` (set by :func:`_start`)."""
@@ -605,12 +617,7 @@ def _work(lines: list[tuple[str, bytes]]) -> list[_Done]:
         outcome = job.outcome(row)
         text, whole = _jsonl_line(row.source, outcome, row.name, compact)
         line = text.encode()  # once, here: pickling a str would encode it and decode it
-        if whole and isinstance(outcome, Result) and isinstance(row.outcome, Declaration):
-            decl = row.outcome
-            value = outcome.outcome.value
-            done.append((line, value, row.source, decl.supplier, decl.organisationsnummer))
-        else:
-            done.append((line, None, row.source, None, None))
+        done.append((line, row.source, *_keys(row, outcome, whole)))
     return done
 
 
@@ -661,13 +668,7 @@ class _Run:
             if isinstance(outcome, Result) and self.writer.wants_maps:
                 layers = map_layers(outcome)
             whole = self.writer.write(row.source, outcome, layers, row.name)
-            if whole and isinstance(outcome, Result) and isinstance(row.outcome, Declaration):
-                decl = row.outcome
-                self._count(
-                    row.source, outcome.outcome.value, decl.supplier, decl.organisationsnummer
-                )
-            else:
-                self._count(row.source, None, None, None)
+            self._count(row.source, *_keys(row, outcome, whole))
 
     def _count(
         self, source: str, value: str | None, supplier: str | None, number: str | None
@@ -714,7 +715,7 @@ class _Run:
         self._write_done(done)
 
     def _write_done(self, done: list[_Done]) -> None:
-        for line, value, source, supplier, number in done:
+        for line, source, value, supplier, number in done:
             self.writer.write_line(line)
             self._count(source, value, supplier, number)
 
