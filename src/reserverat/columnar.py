@@ -279,21 +279,17 @@ def _encode_fixed(values: Array, known: Array) -> tuple[Array, tuple[str, ...]] 
         block = values[start : start + BLOCK_ROWS]
         out = codes[start : start + BLOCK_ROWS]
         left = known[start : start + BLOCK_ROWS].copy()
-        for label, code in index.items():  # the texts seen so far, most likely again
-            if not left.any():
-                break
-            hit = equals(block, label)
-            hit &= left
-            np.copyto(out, code, where=hit)
-            left ^= hit  # hit lies within left
+        seen = iter(list(index))  # the texts of earlier blocks first: most likely again
         while left.any():
-            if len(index) == MAX_LABELS:
-                return None
-            label = str(block[int(np.argmax(left))])
+            label = next(seen, None)
+            if label is None:  # a text no earlier block had: the first row left holds it
+                if len(index) == MAX_LABELS:
+                    return None
+                label = str(block[int(np.argmax(left))])
             hit = equals(block, label)
             hit &= left
             np.copyto(out, index.setdefault(label, len(index)), where=hit)
-            left ^= hit
+            left ^= hit  # hit lies within left
     return codes, tuple(index)
 
 
