@@ -582,9 +582,10 @@ class ShareAtLeastCheck(Compiled[ShareAtLeast]):
         reach = sum(max(h[1], t[1]) for _, h, t in counted) * max(p, q)
         if reach >= 2**63:
             return cols.fallback(self)
-        wide = reach >= 2**31 or any(h[0].dtype != np.int32 for _, h, _ in counted)
-        wide = wide or any(t[0].dtype != np.int32 for _, _, t in counted)
-        kind = np.int64 if wide else np.int32
+        narrow = reach < 2**31 and all(
+            c[0].dtype == np.int32 for _, heads, targets in counted for c in (heads, targets)
+        )
+        kind = np.int32 if narrow else np.int64
         n = cols.n
         stated = np.zeros(n, dtype=bool)  # some form's group is stated
         counted_all = np.ones(n, dtype=bool)  # every form's group and headcount are stated
